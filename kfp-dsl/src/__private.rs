@@ -1,0 +1,39 @@
+//! Support for generated code. Not a public API: names here may change in any release.
+
+pub use crate::container::{count_holes, fill_holes};
+pub use crate::dag::{Component, OutputFactory};
+pub use crate::error::SourceLocation;
+pub use crate::wire::{ArgValue, IntoArg, Literal};
+pub use serde_json;
+
+/// Seals [`ParamType`](crate::ParamType); `#[derive(ParamType)]` implements it.
+pub trait ParamSealed {}
+
+/// Seals [`ArtifactKind`](crate::ArtifactKind); `#[derive(ArtifactKind)]` implements it.
+pub trait KindSealed {}
+
+/// Seals [`IntoArg`].
+pub trait WireSealed<T> {}
+
+/// Seals [`Literal`].
+pub trait LiteralSealed<T> {}
+
+/// The value of a `#[default(..)]` attribute, typed as the parameter.
+pub fn default_value<T: crate::ParamType>(v: impl Literal<T>) -> T {
+    v.__into_value()
+}
+
+/// Converts a wired argument (generated pipeline forms call this for each argument).
+pub fn into_arg<T, A: IntoArg<T>>(a: A) -> ArgValue {
+    a.__into_arg()
+}
+
+/// `ParamType::__to_json` for derived structs.
+pub fn struct_to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+/// `ParamType::__from_json` for derived structs.
+pub fn struct_from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, String> {
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}

@@ -1,0 +1,249 @@
+//! `ContainerSpec`: what a container component runs, with its inputs and outputs as typed placeholders.
+
+use crate::artifact::ArtifactKind;
+use crate::handles::{Input, Output, OutputParam, Param, ValueSrc};
+use crate::types::ParamType;
+
+/// One command-line argument (or part of one) of a container, in kfp's component.yaml terms.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Arg {
+    /// Literal text.
+    Lit(String),
+    /// The value of input parameter `0` (`{inputValue: x}`).
+    InputValue(String),
+    /// The local path of input artifact `0` (`{inputPath: x}`).
+    InputPath(String),
+    /// The local path where output `0` must be written (`{outputPath: x}`).
+    OutputPath(String),
+    /// The parts, joined into one argument (`{concat: [...]}`).
+    Concat(Vec<Arg>),
+    /// A parameter handle that is not one of this component's inputs (a mistake reported when the
+    /// component is registered).
+    #[doc(hidden)]
+    Foreign,
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Self {
+        Arg::Lit(s.to_owned())
+    }
+}
+impl From<String> for Arg {
+    fn from(s: String) -> Self {
+        Arg::Lit(s)
+    }
+}
+impl From<&String> for Arg {
+    fn from(s: &String) -> Self {
+        Arg::Lit(s.clone())
+    }
+}
+impl<T: ParamType> From<Param<T>> for Arg {
+    fn from(p: Param<T>) -> Self {
+        match p.src {
+            ValueSrc::ComponentInput(name) => Arg::InputValue(name.to_owned()),
+            _ => Arg::Foreign,
+        }
+    }
+}
+impl<K: ArtifactKind> From<Input<K>> for Arg {
+    fn from(i: Input<K>) -> Self {
+        Arg::InputPath(i.name().to_owned())
+    }
+}
+impl<K: ArtifactKind> From<Output<K>> for Arg {
+    fn from(o: Output<K>) -> Self {
+        Arg::OutputPath(o.name().to_owned())
+    }
+}
+impl<T: ParamType> From<OutputParam<T>> for Arg {
+    fn from(o: OutputParam<T>) -> Self {
+        Arg::OutputPath(o.name().to_owned())
+    }
+}
+
+impl Arg {
+    /// Joins parts into one argument; adjacent literals merge.
+    pub fn concat(parts: impl IntoIterator<Item = Arg>) -> Arg {
+        let mut out: Vec<Arg> = Vec::new();
+        for part in parts {
+            match (out.last_mut(), part) {
+                (_, Arg::Lit(s)) if s.is_empty() => {}
+                (Some(Arg::Lit(prev)), Arg::Lit(s)) => prev.push_str(&s),
+                (_, Arg::Concat(inner)) => out.extend(inner),
+                (_, part) => out.push(part),
+            }
+        }
+        match out.len() {
+            0 => Arg::Lit(String::new()),
+            1 => out.pop().unwrap_or(Arg::Lit(String::new())),
+            _ => Arg::Concat(out),
+        }
+    }
+
+    /// Calls `f` on this argument and every part inside it.
+    pub fn visit(&self, f: &mut impl FnMut(&Arg)) {
+        f(self);
+        if let Arg::Concat(parts) = self {
+            for p in parts {
+                p.visit(f);
+            }
+        }
+    }
+}
+
+/// What a container component runs: image, command, arguments and environment.
+///
+/// Built in the component's body, which runs when the pipeline is built: every typed input is a
+/// placeholder there (`{{inputs.parameters.x}}` for a parameter, a file path for an artifact).
+///
+/// ```
+/// # use kfp_dsl::{ContainerSpec, Arg};
+/// let spec = ContainerSpec::new(["sh", "-c"]).arg("echo hello");
+/// assert_eq!(spec.command(), &[Arg::from("sh"), Arg::from("-c")]);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ContainerSpec {
+    pub(crate) image: Option<String>,
+    pub(crate) command: Vec<Arg>,
+    pub(crate) args: Vec<Arg>,
+    pub(crate) env: Vec<(String, Arg)>,
+}
+
+impl ContainerSpec {
+    /// A container running `command` (the entrypoint and its leading arguments).
+    pub fn new<A: Into<Arg>>(command: impl IntoIterator<Item = A>) -> Self {
+        ContainerSpec { command: command.into_iter().map(Into::into).collect(), ..Self::default() }
+    }
+
+    /// Appends one argument.
+    #[must_use]
+    pub fn arg(mut self, arg: impl Into<Arg>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Appends several arguments.
+    #[must_use]
+    pub fn args<A: Into<Arg>>(mut self, args: impl IntoIterator<Item = A>) -> Self {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets an environment variable (its value may use inputs).
+    #[must_use]
+    pub fn env(mut self, name: impl Into<String>, value: impl Into<Arg>) -> Self {
+        self.env.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets the image, overriding the component attribute's `image = ...`.
+    #[must_use]
+    pub fn image(mut self, image: impl Into<String>) -> Self {
+        self.image = Some(image.into());
+        self
+    }
+
+    /// The image, if set.
+    pub fn image_ref(&self) -> Option<&str> {
+        self.image.as_deref()
+    }
+
+    /// The command.
+    pub fn command(&self) -> &[Arg] {
+        &self.command
+    }
+
+    /// The arguments.
+    pub fn arguments(&self) -> &[Arg] {
+        &self.args
+    }
+
+    /// The environment variables.
+    pub fn environment(&self) -> &[(String, Arg)] {
+        &self.env
+    }
+
+    /// Every argument in command, args and env, for checks.
+    pub(crate) fn all_args(&self) -> impl Iterator<Item = &Arg> {
+        self.command.iter().chain(&self.args).chain(self.env.iter().map(|(_, v)| v))
+    }
+}
+
+/// Counts the `{}` holes in a format string (used by [`fmt_arg!`](crate::fmt_arg) at compile time).
+#[doc(hidden)]
+pub const fn count_holes(fmt: &str) -> usize {
+    let b = fmt.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i + 1 < b.len() {
+        if b[i] == b'{' && b[i + 1] == b'}' {
+            n += 1;
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    n
+}
+
+/// Splits `fmt` at its `{}` holes and fills them with `args`, in order.
+#[doc(hidden)]
+pub fn fill_holes(fmt: &str, args: Vec<Arg>) -> Arg {
+    let mut parts = Vec::with_capacity(args.len() * 2 + 1);
+    let mut args = args.into_iter();
+    let mut rest = fmt;
+    while let Some(i) = rest.find("{}") {
+        parts.push(Arg::Lit(rest[..i].to_owned()));
+        parts.push(args.next().unwrap_or(Arg::Lit(String::new())));
+        rest = &rest[i + 2..];
+    }
+    parts.push(Arg::Lit(rest.to_owned()));
+    Arg::concat(parts)
+}
+
+/// Builds one container argument from a format string whose `{}` holes take inputs or literals:
+/// `fmt_arg!("echo {} | wc -w > {}", text, count)` becomes kfp's `{concat: [...]}`. The number of holes
+/// must match the number of values; a mismatch is a compile error. Other braces are literal text.
+#[macro_export]
+macro_rules! fmt_arg {
+    ($fmt:literal $(, $arg:expr)* $(,)?) => {{
+        const _: () = ::core::assert!(
+            $crate::__private::count_holes($fmt) == <[&str]>::len(&[$(::core::stringify!($arg)),*]),
+            "fmt_arg!: the number of `{{}}` holes differs from the number of values"
+        );
+        $crate::__private::fill_holes($fmt, ::std::vec![$($crate::Arg::from($arg)),*])
+    }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::artifact::Dataset;
+
+    #[test]
+    fn fmt_arg_interleaves_literals_and_placeholders() {
+        let text = Param::<String>::__component_input("text");
+        let out = OutputParam::<u32>::__component_slot("n");
+        let a = crate::fmt_arg!("echo \"{}\" | wc -w > {}", text, out);
+        assert_eq!(
+            a,
+            Arg::Concat(vec![
+                Arg::Lit("echo \"".into()),
+                Arg::InputValue("text".into()),
+                Arg::Lit("\" | wc -w > ".into()),
+                Arg::OutputPath("n".into()),
+            ])
+        );
+        assert_eq!(crate::fmt_arg!("no holes {x}"), Arg::Lit("no holes {x}".into()));
+        assert_eq!(count_holes("{}{}{"), 2);
+    }
+
+    #[test]
+    fn artifacts_render_as_paths() {
+        let i = Input::<Dataset>::__component_slot("data");
+        let spec = ContainerSpec::new(["cat"]).arg(i).env("X", "1");
+        assert_eq!(spec.arguments(), &[Arg::InputPath("data".into())]);
+        assert_eq!(spec.environment()[0].0, "X");
+    }
+}

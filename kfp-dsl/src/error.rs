@@ -1,0 +1,125 @@
+//! Errors found while a pipeline is built, each with the user's source location.
+
+use std::fmt;
+use std::panic::Location;
+
+/// A place in the user's source code (`file:line:column`), taken with `#[track_caller]`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SourceLocation(&'static Location<'static>);
+
+impl SourceLocation {
+    /// The location of the caller of the `#[track_caller]` function that calls this.
+    #[track_caller]
+    pub fn caller() -> Self {
+        SourceLocation(Location::caller())
+    }
+
+    /// Wraps a location.
+    pub fn new(loc: &'static Location<'static>) -> Self {
+        SourceLocation(loc)
+    }
+
+    /// The file.
+    pub fn file(&self) -> &'static str {
+        self.0.file()
+    }
+
+    /// The line (1-based).
+    pub fn line(&self) -> u32 {
+        self.0.line()
+    }
+}
+
+impl fmt::Display for SourceLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.0.file(), self.0.line(), self.0.column())
+    }
+}
+
+impl fmt::Debug for SourceLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// A mistake in the pipeline that rustc could not see.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A handle made by another pipeline was wired into this one.
+    #[error("{location}: input `{input}` of `{component}` gets a value from another pipeline")]
+    ForeignHandle {
+        /// The call.
+        location: SourceLocation,
+        /// The component called.
+        component: String,
+        /// The input.
+        input: String,
+    },
+    /// `after` named a task of another pipeline.
+    #[error("{location}: `after` names a task of another pipeline")]
+    ForeignTask {
+        /// The `after` call.
+        location: SourceLocation,
+    },
+    /// A component-body placeholder was used as a task argument.
+    #[error(
+        "{location}: input `{input}` of `{component}` gets a placeholder that only exists inside a component body"
+    )]
+    PlaceholderArgument {
+        /// The call.
+        location: SourceLocation,
+        /// The component called.
+        component: String,
+        /// The input.
+        input: String,
+    },
+    /// Two pipeline parameters have the same name.
+    #[error("{location}: pipeline parameter `{name}` is declared twice")]
+    DuplicateParam {
+        /// The second declaration.
+        location: SourceLocation,
+        /// The name.
+        name: String,
+    },
+    /// A name that Argo cannot carry.
+    #[error("{location}: invalid {what} `{name}`: {reason}")]
+    InvalidName {
+        /// Where the name was given.
+        location: SourceLocation,
+        /// What is named (`pipeline parameter`, `task name`, ...).
+        what: &'static str,
+        /// The name.
+        name: String,
+        /// Why it is invalid.
+        reason: String,
+    },
+    /// A component whose spec is not coherent.
+    #[error("{location}: component `{component}`: {}", problems.join("; "))]
+    InvalidComponent {
+        /// The first call of the component.
+        location: SourceLocation,
+        /// The component.
+        component: String,
+        /// Every problem found.
+        problems: Vec<String>,
+    },
+}
+
+/// Every mistake found while building a pipeline (never empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildErrors(pub Vec<BuildError>);
+
+impl fmt::Display for BuildErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for BuildErrors {}

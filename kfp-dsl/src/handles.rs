@@ -1,0 +1,163 @@
+//! Typed handles: values that flow between tasks (`Param<T>`, `Artifact<K>`) and the artifact slots of
+//! a component signature (`Input<K>`, `Output<K>`, `OutputParam<T>`).
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use crate::artifact::ArtifactKind;
+use crate::pipeline::{DagId, TaskId};
+use crate::types::ParamType;
+
+/// Where a parameter value comes from. Type-erased; the typed handles wrap it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[doc(hidden)]
+pub enum ValueSrc {
+    /// The pipeline's parameter number `index`.
+    PipelineParam {
+        /// Which dag made the handle.
+        dag: DagId,
+        /// Index into the pipeline's parameters.
+        index: u32,
+    },
+    /// Output number `port` of a task.
+    TaskOutput {
+        /// Which dag made the handle.
+        dag: DagId,
+        /// The producing task.
+        task: TaskId,
+        /// Index into the component's outputs.
+        port: u32,
+    },
+    /// A component's own input, inside the component body (renders as a placeholder).
+    ComponentInput(&'static str),
+}
+
+/// A typed parameter value: a pipeline parameter or a task's output parameter.
+///
+/// `Param<T>` is a small `Copy` handle; it feeds component inputs of type `T` / `Param<T>` and nothing
+/// else, which rustc checks.
+pub struct Param<T> {
+    pub(crate) src: ValueSrc,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Param<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Param<T> {}
+
+impl<T: ParamType> Param<T> {
+    pub(crate) fn from_src(src: ValueSrc) -> Self {
+        Param { src, _t: PhantomData }
+    }
+
+    /// The handle a component body sees for its input `name`.
+    #[doc(hidden)]
+    pub fn __component_input(name: &'static str) -> Self {
+        Self::from_src(ValueSrc::ComponentInput(name))
+    }
+}
+
+impl<T> fmt::Debug for Param<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Param<{}>({:?})", std::any::type_name::<T>(), self.src)
+    }
+}
+
+/// Where an artifact comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[doc(hidden)]
+pub struct ArtifactSrc {
+    /// Which dag made the handle.
+    pub dag: DagId,
+    /// The producing task.
+    pub task: TaskId,
+    /// Index into the component's outputs.
+    pub port: u32,
+}
+
+/// A typed artifact (file or directory in the artifact store) produced by a task.
+///
+/// `Artifact<K>` feeds `Input<K>` and `Input<AnyArtifact>`, never an input of another kind.
+pub struct Artifact<K> {
+    pub(crate) src: ArtifactSrc,
+    _k: PhantomData<fn() -> K>,
+}
+
+impl<K> Clone for Artifact<K> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<K> Copy for Artifact<K> {}
+
+impl<K: ArtifactKind> Artifact<K> {
+    pub(crate) fn from_src(src: ArtifactSrc) -> Self {
+        Artifact { src, _k: PhantomData }
+    }
+}
+
+impl<K> fmt::Debug for Artifact<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Artifact<{}>({:?})", std::any::type_name::<K>(), self.src)
+    }
+}
+
+macro_rules! slot {
+    ($(#[$doc:meta])* $name:ident<$p:ident: $bound:path>) => {
+        $(#[$doc])*
+        pub struct $name<$p> {
+            name: &'static str,
+            _k: PhantomData<fn() -> $p>,
+        }
+
+        impl<$p> Clone for $name<$p> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+        impl<$p> Copy for $name<$p> {}
+
+        impl<$p: $bound> $name<$p> {
+            /// The slot a component body sees for its argument `name`.
+            #[doc(hidden)]
+            pub fn __component_slot(name: &'static str) -> Self {
+                $name { name, _k: PhantomData }
+            }
+
+            /// The name of the component input or output this slot stands for.
+            pub fn name(&self) -> &'static str {
+                self.name
+            }
+        }
+
+        impl<$p> fmt::Debug for $name<$p> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}<{}>({})", stringify!($name), std::any::type_name::<$p>(), self.name)
+            }
+        }
+    };
+}
+
+slot! {
+    /// An input artifact in a component signature: a file or directory the step reads.
+    ///
+    /// In a container component's body it renders as the path where the artifact is placed.
+    Input<K: ArtifactKind>
+}
+slot! {
+    /// An output artifact in a component signature: a file or directory the step writes.
+    ///
+    /// In a container component's body it renders as the path the step must write; in the pipeline the
+    /// task handle has a field of the same name, an [`Artifact<K>`].
+    Output<K: ArtifactKind>
+}
+slot! {
+    /// An output parameter in a container component signature: a file the step writes its value to.
+    ///
+    /// In the body it renders as that file's path; in the pipeline the task handle has a field of the
+    /// same name, a [`Param<T>`].
+    OutputParam<T: ParamType>
+}

@@ -1,0 +1,267 @@
+//! The finished, type-erased pipeline: parameters, components and the task graph.
+
+use std::sync::Arc;
+
+use petgraph::Direction;
+use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+
+use crate::dag::Dag;
+use crate::error::{BuildErrors, SourceLocation};
+use crate::spec::ComponentSpec;
+use crate::wire::ArgValue;
+
+/// Identifies a [`Dag`] under construction; handles carry it so a handle from another pipeline is
+/// caught.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DagId(pub(crate) u32);
+
+/// Identifies a task in a pipeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaskId(pub(crate) u32);
+
+impl TaskId {
+    /// A dense index (0, 1, 2, ... in creation order), for side tables.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    pub(crate) fn node(self) -> NodeIndex<u32> {
+        NodeIndex::new(self.0 as usize)
+    }
+}
+
+/// Identifies a component in a pipeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ComponentId(pub(crate) u32);
+
+impl ComponentId {
+    /// A dense index, for side tables.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A pipeline parameter.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct PipelineParamSpec {
+    /// The name.
+    pub name: String,
+    /// The kfp type name.
+    pub type_name: &'static str,
+    /// The default, as a parameter string.
+    pub default: Option<String>,
+    /// From the doc comment.
+    pub description: Option<String>,
+    /// Where it was declared.
+    pub location: SourceLocation,
+    /// Checks a command-line value against the type and renders it canonically.
+    pub(crate) parse: fn(&str) -> Result<String, String>,
+}
+
+impl PipelineParamSpec {
+    /// Parses a value given as text (on the command line) into the parameter's canonical string.
+    ///
+    /// # Errors
+    /// The reason, when `value` is not a valid value of the parameter's type.
+    pub fn parse_value(&self, value: &str) -> Result<String, String> {
+        (self.parse)(value)
+    }
+}
+
+/// Why a task depends on another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DepKind {
+    /// It consumes an output of the other.
+    Data,
+    /// `.after(...)` says so.
+    After,
+}
+
+/// A dependency edge, with the call that made it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dep {
+    /// Why.
+    pub kind: DepKind,
+    /// The call that made it.
+    pub location: SourceLocation,
+}
+
+/// One call of a component.
+#[derive(Clone, Debug)]
+pub struct TaskNode {
+    pub(crate) component: ComponentId,
+    pub(crate) args: Vec<ArgValue>,
+    pub(crate) location: SourceLocation,
+    pub(crate) explicit_name: Option<(String, SourceLocation)>,
+    pub(crate) display_name: Option<String>,
+}
+
+impl TaskNode {
+    /// The component called.
+    pub fn component(&self) -> ComponentId {
+        self.component
+    }
+
+    /// The arguments, one per component input, in the component's input order.
+    pub fn args(&self) -> &[ArgValue] {
+        &self.args
+    }
+
+    /// Where the component was called.
+    pub fn location(&self) -> SourceLocation {
+        self.location
+    }
+
+    /// The name set with `.task_name(..)`, and where.
+    pub fn explicit_name(&self) -> Option<(&str, SourceLocation)> {
+        self.explicit_name.as_ref().map(|(n, l)| (n.as_str(), *l))
+    }
+
+    /// The name set with `.display_name(..)`.
+    pub fn display_name(&self) -> Option<&str> {
+        self.display_name.as_deref()
+    }
+}
+
+/// A built pipeline: what the compiler consumes. Type-erased: the types were checked by rustc when
+/// the pipeline was written.
+#[derive(Clone, Debug)]
+pub struct Pipeline {
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) params: Vec<PipelineParamSpec>,
+    pub(crate) components: Vec<Arc<ComponentSpec>>,
+    pub(crate) graph: StableDiGraph<TaskNode, Dep, u32>,
+}
+
+impl Pipeline {
+    /// Builds a pipeline by running `body` on a fresh [`Dag`] (the programmatic form of
+    /// `#[pipeline]`).
+    ///
+    /// # Errors
+    /// Every mistake the body made that rustc could not see (see [`BuildError`](crate::BuildError)).
+    pub fn build(
+        name: impl Into<String>,
+        description: Option<&str>,
+        body: impl FnOnce(&Dag),
+    ) -> Result<Pipeline, BuildErrors> {
+        let dag = Dag::new(name.into(), description.map(str::to_owned));
+        body(&dag);
+        dag.finish()
+    }
+
+    /// The pipeline's name as the user wrote it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The description.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The pipeline parameters, in declaration order.
+    pub fn params(&self) -> &[PipelineParamSpec] {
+        &self.params
+    }
+
+    /// The components used, in first-use order.
+    pub fn components(&self) -> impl ExactSizeIterator<Item = (ComponentId, &ComponentSpec)> {
+        self.components.iter().enumerate().map(|(i, c)| (ComponentId(i as u32), &**c))
+    }
+
+    /// One component.
+    pub fn component(&self, id: ComponentId) -> &ComponentSpec {
+        &self.components[id.index()]
+    }
+
+    /// How many tasks.
+    pub fn task_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// Every task, in creation order.
+    pub fn task_ids(&self) -> impl ExactSizeIterator<Item = TaskId> + use<'_> {
+        (0..self.graph.node_count() as u32).map(TaskId)
+    }
+
+    /// One task.
+    pub fn task(&self, id: TaskId) -> &TaskNode {
+        &self.graph[id.node()]
+    }
+
+    /// The tasks `id` depends on, with the reason (one entry per edge; may repeat a task).
+    pub fn upstream(&self, id: TaskId) -> impl Iterator<Item = (TaskId, &Dep)> {
+        self.graph
+            .edges_directed(id.node(), Direction::Incoming)
+            .map(|e| (TaskId(petgraph::visit::EdgeRef::source(&e).index() as u32), e.weight()))
+    }
+
+    /// The tasks that depend on `id` (one entry per edge).
+    pub fn downstream(&self, id: TaskId) -> impl Iterator<Item = TaskId> + use<'_> {
+        self.graph.neighbors_directed(id.node(), Direction::Outgoing).map(|n| TaskId(n.index() as u32))
+    }
+
+    /// The dependency cycles, each as the edges that close it: every strongly connected set of more
+    /// than one task, and every task that depends on itself.
+    pub fn cycles(&self) -> Vec<Vec<(TaskId, TaskId, Dep)>> {
+        let mut out = Vec::new();
+        for scc in petgraph::algo::tarjan_scc(&self.graph) {
+            let members: std::collections::HashSet<_> = scc.iter().copied().collect();
+            let self_loop = scc.len() == 1 && self.graph.contains_edge(scc[0], scc[0]);
+            if scc.len() < 2 && !self_loop {
+                continue;
+            }
+            let mut edges = Vec::new();
+            for &n in &scc {
+                for e in self.graph.edges_directed(n, Direction::Outgoing) {
+                    let t = petgraph::visit::EdgeRef::target(&e);
+                    if members.contains(&t) {
+                        edges.push((TaskId(n.index() as u32), TaskId(t.index() as u32), *e.weight()));
+                    }
+                }
+            }
+            edges.sort_by_key(|(a, b, _)| (*a, *b));
+            out.push(edges);
+        }
+        out.sort_by_key(|c| c.first().map(|e| e.0));
+        out
+    }
+}
+
+/// A pipeline definition made by `#[pipeline]`: what `kfp::main` and the compiler take.
+#[derive(Clone, Copy)]
+pub struct PipelineDef {
+    name: &'static str,
+    description: Option<&'static str>,
+    body: fn(&Dag),
+}
+
+impl PipelineDef {
+    /// Used by `#[pipeline]`.
+    #[doc(hidden)]
+    pub const fn __new(name: &'static str, description: Option<&'static str>, body: fn(&Dag)) -> Self {
+        PipelineDef { name, description, body }
+    }
+
+    /// The pipeline's name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Runs the pipeline function and returns the finished graph.
+    ///
+    /// # Errors
+    /// Every mistake found that rustc could not see.
+    pub fn build(&self) -> Result<Pipeline, BuildErrors> {
+        Pipeline::build(self.name, self.description, self.body)
+    }
+}
+
+impl std::fmt::Debug for PipelineDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PipelineDef").field("name", &self.name).finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,218 @@
+//! `ComponentSpec`: the type-erased description of a component (kfp v1's component.yaml model).
+
+use crate::artifact::ArtifactKind;
+use crate::container::{Arg, ContainerSpec};
+use crate::types::ParamType;
+
+/// Whether an input or output is a parameter (a small value) or an artifact (a file or directory).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IoKind {
+    /// A parameter of kfp type `type_name` (`String`, `Integer`, ...).
+    Parameter {
+        /// The kfp type name.
+        type_name: String,
+    },
+    /// An artifact of kfp type `type_name` (`Dataset`, `Model`, ...).
+    Artifact {
+        /// The kfp type name.
+        type_name: String,
+    },
+}
+
+impl IoKind {
+    /// The kfp type name.
+    pub fn type_name(&self) -> &str {
+        match self {
+            IoKind::Parameter { type_name } | IoKind::Artifact { type_name } => type_name,
+        }
+    }
+
+    /// Whether this is an artifact.
+    pub fn is_artifact(&self) -> bool {
+        matches!(self, IoKind::Artifact { .. })
+    }
+}
+
+/// One input of a component.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct InputSpec {
+    /// The input's name (a Rust identifier for macro-made components).
+    pub name: String,
+    /// Parameter or artifact, and its type.
+    pub kind: IoKind,
+    /// From the doc comment on the argument.
+    pub description: Option<String>,
+    /// The default value (parameters only), as a parameter string.
+    pub default: Option<String>,
+    /// Whether the caller may leave it out.
+    pub optional: bool,
+}
+
+/// One output of a component.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct OutputSpec {
+    /// The output's name.
+    pub name: String,
+    /// Parameter or artifact, and its type.
+    pub kind: IoKind,
+    /// From the doc comment on the argument or field.
+    pub description: Option<String>,
+}
+
+/// How a component runs.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Implementation {
+    /// A container.
+    Container(ContainerSpec),
+}
+
+/// A component: name, description, typed inputs and outputs, and its implementation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct ComponentSpec {
+    /// The component's name (the Rust function's name for macro-made components).
+    pub name: String,
+    /// From the doc comment.
+    pub description: Option<String>,
+    /// Inputs, in signature order.
+    pub inputs: Vec<InputSpec>,
+    /// Outputs, in signature order.
+    pub outputs: Vec<OutputSpec>,
+    /// How it runs.
+    pub implementation: Implementation,
+}
+
+impl ComponentSpec {
+    /// An empty container component named `name`; add inputs and outputs, then the container.
+    pub fn new(name: impl Into<String>, description: Option<&str>) -> Self {
+        ComponentSpec {
+            name: name.into(),
+            description: description.map(str::to_owned),
+            inputs: Vec::new(),
+            outputs: Vec::new(),
+            implementation: Implementation::Container(ContainerSpec::default()),
+        }
+    }
+
+    /// Adds a parameter input of type `T`.
+    #[must_use]
+    pub fn input_param<T: ParamType>(mut self, name: &str, description: Option<&str>) -> Self {
+        self.inputs.push(InputSpec {
+            name: name.to_owned(),
+            kind: IoKind::Parameter { type_name: T::KFP_TYPE.to_owned() },
+            description: description.map(str::to_owned),
+            default: None,
+            optional: false,
+        });
+        self
+    }
+
+    /// Adds an artifact input of kind `K`.
+    #[must_use]
+    pub fn input_artifact<K: ArtifactKind>(mut self, name: &str, description: Option<&str>) -> Self {
+        self.inputs.push(InputSpec {
+            name: name.to_owned(),
+            kind: IoKind::Artifact { type_name: K::KFP_TYPE.to_owned() },
+            description: description.map(str::to_owned),
+            default: None,
+            optional: false,
+        });
+        self
+    }
+
+    /// Adds a parameter output of type `T`.
+    #[must_use]
+    pub fn output_param<T: ParamType>(mut self, name: &str, description: Option<&str>) -> Self {
+        self.outputs.push(OutputSpec {
+            name: name.to_owned(),
+            kind: IoKind::Parameter { type_name: T::KFP_TYPE.to_owned() },
+            description: description.map(str::to_owned),
+        });
+        self
+    }
+
+    /// Adds an artifact output of kind `K`.
+    #[must_use]
+    pub fn output_artifact<K: ArtifactKind>(mut self, name: &str, description: Option<&str>) -> Self {
+        self.outputs.push(OutputSpec {
+            name: name.to_owned(),
+            kind: IoKind::Artifact { type_name: K::KFP_TYPE.to_owned() },
+            description: description.map(str::to_owned),
+        });
+        self
+    }
+
+    /// Sets the container; `default_image` applies when the container sets none.
+    #[must_use]
+    pub fn container(mut self, mut c: ContainerSpec, default_image: Option<&str>) -> Self {
+        if c.image.is_none() {
+            c.image = default_image.map(str::to_owned);
+        }
+        self.implementation = Implementation::Container(c);
+        self
+    }
+
+    /// The container, for container components.
+    pub fn container_spec(&self) -> Option<&ContainerSpec> {
+        match &self.implementation {
+            Implementation::Container(c) => Some(c),
+        }
+    }
+
+    /// The input named `name`.
+    pub fn input(&self, name: &str) -> Option<&InputSpec> {
+        self.inputs.iter().find(|i| i.name == name)
+    }
+
+    /// The output named `name`.
+    pub fn output(&self, name: &str) -> Option<&OutputSpec> {
+        self.outputs.iter().find(|o| o.name == name)
+    }
+
+    /// Checks that the spec is coherent: a container with an image, placeholders that name inputs and
+    /// outputs of the right kind. Returns every problem found.
+    pub fn check(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for name in self.inputs.iter().map(|i| &i.name).chain(self.outputs.iter().map(|o| &o.name)) {
+            if !seen.insert(name.as_str()) {
+                problems.push(format!("`{name}` is declared twice"));
+            }
+        }
+        let Some(c) = self.container_spec() else { return problems };
+        match c.image_ref() {
+            None => problems.push("no image: set `image = \"...\"` on the component".to_owned()),
+            Some(i) if i.trim().is_empty() => problems.push("the image is empty".to_owned()),
+            Some(_) => {}
+        }
+        for arg in c.all_args() {
+            arg.visit(&mut |a| match a {
+                Arg::InputValue(n) => match self.input(n) {
+                    Some(i) if !i.kind.is_artifact() => {}
+                    Some(_) => problems.push(format!("`{n}` is an artifact; use its path, not its value")),
+                    None => problems.push(format!("`{n}` is not an input parameter of the component")),
+                },
+                Arg::InputPath(n) => {
+                    if self.input(n).is_none() {
+                        problems.push(format!("`{n}` is not an input of the component"));
+                    }
+                }
+                Arg::OutputPath(n) => {
+                    if self.output(n).is_none() {
+                        problems.push(format!("`{n}` is not an output of the component"));
+                    }
+                }
+                Arg::Foreign => problems.push(
+                    "a parameter that is not one of the component's inputs is used in its container"
+                        .to_owned(),
+                ),
+                Arg::Lit(_) | Arg::Concat(_) => {}
+            });
+        }
+        problems
+    }
+}

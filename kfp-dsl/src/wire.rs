@@ -1,0 +1,135 @@
+//! Wiring: which values may feed which component inputs. Every rule is a hand-written impl of the
+//! sealed [`IntoArg`] trait, so a wrong wire is a rustc error that names the value and the input type.
+
+use crate::__private::WireSealed;
+use crate::artifact::{AnyArtifact, ArtifactKind, ConcreteKind};
+use crate::handles::{Artifact, ArtifactSrc, Input, Param, ValueSrc};
+use crate::types::ParamType;
+
+/// A task argument after type checking: what the graph model stores.
+#[derive(Clone, Debug, PartialEq)]
+#[doc(hidden)]
+pub enum ArgValue {
+    /// A literal, rendered as the Argo parameter string.
+    Const(String),
+    /// A parameter handle.
+    Param(ValueSrc),
+    /// An artifact handle.
+    Artifact(ArtifactSrc),
+}
+
+/// A value that may feed a component input of type `T`.
+///
+/// `T` is the input's declared type: `u32`, `Param<String>`, `Input<Dataset>`, ... The impls:
+/// a `Param<T>` or a literal `T` feeds `T` and `Param<T>` (`&str` counts as a `String` literal);
+/// an `Artifact<K>` feeds `Input<K>` and `Input<AnyArtifact>`.
+#[diagnostic::on_unimplemented(
+    message = "cannot wire `{Self}` into an input of type `{T}`",
+    label = "this value does not produce a `{T}`",
+    note = "an input of type `X` or `Param<X>` takes a `Param<X>` or a literal `X`; `Input<K>` takes an `Artifact<K>` (and `Input<AnyArtifact>` any artifact)"
+)]
+pub trait IntoArg<T>: WireSealed<T> {
+    /// Converts the value into the graph model's argument.
+    #[doc(hidden)]
+    fn __into_arg(self) -> ArgValue;
+}
+
+// A `Param<T>` feeds an input declared `Param<T>`.
+impl<T: ParamType> WireSealed<Param<T>> for Param<T> {}
+#[diagnostic::do_not_recommend]
+impl<T: ParamType> IntoArg<Param<T>> for Param<T> {
+    fn __into_arg(self) -> ArgValue {
+        ArgValue::Param(self.src)
+    }
+}
+
+// A literal `T` feeds an input declared `Param<T>`.
+impl<T: ParamType> WireSealed<Param<T>> for T {}
+#[diagnostic::do_not_recommend]
+impl<T: ParamType> IntoArg<Param<T>> for T {
+    fn __into_arg(self) -> ArgValue {
+        ArgValue::Const(self.__to_param_string())
+    }
+}
+
+// A string literal feeds an input declared `Param<String>`.
+impl WireSealed<Param<String>> for &str {}
+#[diagnostic::do_not_recommend]
+impl IntoArg<Param<String>> for &str {
+    fn __into_arg(self) -> ArgValue {
+        ArgValue::Const(self.to_owned())
+    }
+}
+
+// A `Param<T>` feeds an input declared as the plain type `T` (Rust function components).
+impl<T: ParamType> WireSealed<T> for Param<T> {}
+#[diagnostic::do_not_recommend]
+impl<T: ParamType> IntoArg<T> for Param<T> {
+    fn __into_arg(self) -> ArgValue {
+        ArgValue::Param(self.src)
+    }
+}
+
+// A literal `T` feeds an input declared `T`.
+impl<T: ParamType> WireSealed<T> for T {}
+#[diagnostic::do_not_recommend]
+impl<T: ParamType> IntoArg<T> for T {
+    fn __into_arg(self) -> ArgValue {
+        ArgValue::Const(self.__to_param_string())
+    }
+}
+
+// A string literal feeds an input declared `String`.
+impl WireSealed<String> for &str {}
+#[diagnostic::do_not_recommend]
+impl IntoArg<String> for &str {
+    fn __into_arg(self) -> ArgValue {
+        ArgValue::Const(self.to_owned())
+    }
+}
+
+// An `Artifact<K>` feeds an input declared `Input<K>`.
+impl<K: ArtifactKind> WireSealed<Input<K>> for Artifact<K> {}
+#[diagnostic::do_not_recommend]
+impl<K: ArtifactKind> IntoArg<Input<K>> for Artifact<K> {
+    fn __into_arg(self) -> ArgValue {
+        ArgValue::Artifact(self.src)
+    }
+}
+
+// Any concrete artifact feeds an input declared `Input<AnyArtifact>`.
+impl<K: ConcreteKind> WireSealed<Input<AnyArtifact>> for Artifact<K> {}
+#[diagnostic::do_not_recommend]
+impl<K: ConcreteKind> IntoArg<Input<AnyArtifact>> for Artifact<K> {
+    fn __into_arg(self) -> ArgValue {
+        ArgValue::Artifact(self.src)
+    }
+}
+
+/// A literal usable as a value of type `T` (pipeline parameter defaults): `T` itself, or `&str` for
+/// `String`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a literal of type `{T}`",
+    label = "expected a `{T}` literal"
+)]
+pub trait Literal<T>: crate::__private::LiteralSealed<T> {
+    /// The value.
+    #[doc(hidden)]
+    fn __into_value(self) -> T;
+}
+
+impl<T: ParamType> crate::__private::LiteralSealed<T> for T {}
+#[diagnostic::do_not_recommend]
+impl<T: ParamType> Literal<T> for T {
+    fn __into_value(self) -> T {
+        self
+    }
+}
+
+impl crate::__private::LiteralSealed<String> for &str {}
+#[diagnostic::do_not_recommend]
+impl Literal<String> for &str {
+    fn __into_value(self) -> String {
+        self.to_owned()
+    }
+}
