@@ -1,1 +1,109 @@
-//! kfp
+#![doc = include_str!("../README.md")]
+
+mod cli;
+
+pub use cli::{CliError, main, run};
+pub use kfp_compiler::{CompileError, CompileOptions, argo, to_json, to_yaml};
+pub use kfp_dsl::{
+    AnyArtifact, Arg, Artifact, ArtifactKind, BuildError, BuildErrors, ClassificationMetrics, Component,
+    ComponentSpec, ConcreteKind, ContainerSpec, Dag, Dataset, Html, Implementation, Input, InputSpec, IoKind,
+    Markdown, Metrics, Model, Output, OutputParam, OutputSpec, Param, ParamType, Pipeline, PipelineDef,
+    PipelineParamSpec, SourceLocation, Task, TaskId, fmt_arg,
+};
+
+/// Turns a function whose body returns a [`ContainerSpec`] into a typed container component.
+///
+/// ```
+/// use kfp::prelude::*;
+///
+/// /// Counts the words of a text.                    (the doc comment is the description)
+/// #[container_component(image = "alpine:3.20")]     // `name = "..."` overrides the name
+/// fn count_words(
+///     /// The text.                                  (argument docs describe inputs/outputs)
+///     text: Param<String>,
+///     /// How many words.
+///     count: OutputParam<u32>,
+/// ) -> ContainerSpec {
+///     // Runs when the pipeline is built: `text` renders as `{{inputs.parameters.text}}`,
+///     // `count` as the path of the file the step writes.
+///     ContainerSpec::new(["sh", "-c"])
+///         .arg(fmt_arg!("mkdir -p $(dirname {}) && echo '{}' | wc -w > {}", count, text, count))
+/// }
+///
+/// #[pipeline(name = "words")]
+/// fn words(p: &Dag, #[default("a b c")] text: Param<String>) {
+///     let t = count_words(p, text);      // a task; `t.count` is a `Param<u32>`
+///     count_words(p, "one more");        // literals coerce
+///     let _: Param<u32> = t.count;
+/// }
+///
+/// let yaml = kfp::to_yaml(&kfp::compile(&words, &Default::default()).unwrap()).unwrap();
+/// assert!(yaml.contains("count-words-2"));
+/// ```
+///
+/// Arguments are `Param<T>` (an input parameter), `Input<K>` (an input artifact: its path),
+/// `Output<K>` (an output artifact: the path to write) and `OutputParam<T>` (an output parameter: the
+/// path to write its value to). The function becomes the pipeline form `count_words(p, ...)`, which
+/// adds a task; the body stays callable as `count_words::run(...)`.
+pub use kfp_macros::container_component;
+
+/// Turns a function that adds tasks to `&Dag` into a [`PipelineDef`] constant of the same name.
+///
+/// ```
+/// use kfp::prelude::*;
+///
+/// #[container_component(image = "alpine:3.20")]
+/// fn echo(msg: Param<String>) -> ContainerSpec {
+///     ContainerSpec::new(["echo"]).arg(msg)
+/// }
+///
+/// /// Says hello.                                   (the doc comment is the description)
+/// #[pipeline(name = "Hello pipeline")]              // `description = "..."` overrides it
+/// fn hello(
+///     p: &Dag,
+///     /// Who to greet.                             (a parameter's description)
+///     #[default("world")] who: Param<String>,       // a default makes the parameter optional
+///     retries: Param<u32>,                          // no default: given when the run is submitted
+/// ) {
+///     echo(p, who);
+///     let _ = retries;
+/// }
+///
+/// fn main() {
+///     // `kfp::main(hello)` makes this binary's command line; here we compile directly.
+///     let wf = kfp::compile(&hello, &Default::default()).unwrap();
+///     assert_eq!(wf.spec.entrypoint, "hello-pipeline");
+/// }
+/// ```
+pub use kfp_macros::pipeline;
+
+pub use kfp_macros::{ArtifactKind, ParamType};
+
+/// Builds and compiles a pipeline definition.
+///
+/// # Errors
+/// Every mistake rustc could not see (see [`CompileError`]), each with the user's source location.
+pub fn compile(pipeline: &PipelineDef, opts: &CompileOptions) -> Result<argo::Workflow, CompileError> {
+    let built = pipeline.build()?;
+    kfp_compiler::compile(&built, opts)
+}
+
+/// Builds, compiles and emits a pipeline as YAML.
+///
+/// # Errors
+/// As [`compile`].
+pub fn compile_yaml(pipeline: &PipelineDef, opts: &CompileOptions) -> Result<String, CompileError> {
+    to_yaml(&compile(pipeline, opts)?)
+}
+
+/// What a pipeline file needs: `use kfp::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        AnyArtifact, Arg, Artifact, ArtifactKind, ClassificationMetrics, ContainerSpec, Dag, Dataset, Html,
+        Input, Markdown, Metrics, Model, Output, OutputParam, Param, ParamType, Task, container_component,
+        fmt_arg, pipeline,
+    };
+}
+
+#[doc(hidden)]
+pub use kfp_dsl::__private;

@@ -1,1 +1,63 @@
-//! c
+//! kfp-compiler: validates a [`Pipeline`] and lowers it to an Argo [`Workflow`](argo::Workflow) that
+//! the Kubeflow Pipelines v1 backend and plain Argo Workflows (v3.4 to v4.1) run.
+//!
+//! ```text
+//! Pipeline --validate--> Validated --name--> Names --lower--> argo::Workflow --emit--> YAML / JSON
+//! ```
+
+pub mod argo;
+mod emit;
+mod error;
+mod expr;
+mod kfp_meta;
+mod passes;
+
+use kfp_dsl::Pipeline;
+
+pub use emit::{to_json, to_yaml};
+pub use error::CompileError;
+
+/// Settings for one compilation.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct CompileOptions {
+    /// The service account the pods run as (`pipeline-runner`, as Kubeflow Pipelines installs it, by
+    /// default; `None` leaves it to the namespace's default).
+    pub service_account: Option<String>,
+    /// Values for pipeline parameters, replacing their defaults in `spec.arguments`: `(name, value)`,
+    /// each value checked against the parameter's type.
+    pub arguments: Vec<(String, String)>,
+}
+
+impl Default for CompileOptions {
+    fn default() -> Self {
+        CompileOptions { service_account: Some("pipeline-runner".to_owned()), arguments: Vec::new() }
+    }
+}
+
+impl CompileOptions {
+    /// Sets a parameter's value.
+    #[must_use]
+    pub fn argument(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.arguments.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets the service account.
+    #[must_use]
+    pub fn service_account(mut self, account: Option<String>) -> Self {
+        self.service_account = account;
+        self
+    }
+}
+
+/// Compiles a built pipeline to an Argo workflow.
+///
+/// # Errors
+/// A dependency cycle, a task-name clash, an empty pipeline, or a bad parameter value, each naming the
+/// user's source location where there is one.
+pub fn compile(pipeline: &Pipeline, opts: &CompileOptions) -> Result<argo::Workflow, CompileError> {
+    let validated = passes::validate::validate(pipeline)?;
+    let names = passes::naming::name(&validated)?;
+    passes::lower::lower(pipeline, &names, opts)
+}

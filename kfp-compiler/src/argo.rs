@@ -1,0 +1,249 @@
+//! The Argo Workflow IR: serde structs for the part of Argo's `Workflow` the compiler emits.
+//!
+//! Field order is output order. Maps are `BTreeMap`s so output is deterministic. Empty lists and
+//! absent values are not written.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// An Argo `Workflow` object.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Workflow {
+    /// `argoproj.io/v1alpha1`.
+    pub api_version: String,
+    /// `Workflow`.
+    pub kind: String,
+    /// Name, annotations, labels.
+    pub metadata: ObjectMeta,
+    /// The spec.
+    pub spec: WorkflowSpec,
+}
+
+/// Kubernetes object metadata.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ObjectMeta {
+    /// A fixed name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A name prefix; Kubernetes appends 5 random characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generate_name: Option<String>,
+    /// Annotations.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    /// Labels.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+}
+
+/// A workflow's spec.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct WorkflowSpec {
+    /// The template that runs first.
+    pub entrypoint: String,
+    /// The workflow's parameters (the pipeline parameters).
+    #[serde(skip_serializing_if = "Arguments::is_empty")]
+    pub arguments: Arguments,
+    /// The service account pods run as.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_account_name: Option<String>,
+    /// Every template.
+    pub templates: Vec<Template>,
+}
+
+/// A template: a container or a DAG.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Template {
+    /// Unique among the workflow's templates.
+    pub name: String,
+    /// Declared inputs.
+    #[serde(skip_serializing_if = "Inputs::is_empty")]
+    pub inputs: Inputs,
+    /// Declared outputs.
+    #[serde(skip_serializing_if = "Outputs::is_empty")]
+    pub outputs: Outputs,
+    /// Pod metadata (annotations and labels the Kubeflow UI and backend read).
+    #[serde(skip_serializing_if = "ObjectMeta::is_empty")]
+    pub metadata: ObjectMeta,
+    /// For container templates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<Container>,
+    /// For DAG templates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dag: Option<DagTemplate>,
+}
+
+impl ObjectMeta {
+    fn is_empty(&self) -> bool {
+        self.name.is_none() && self.generate_name.is_none() && self.annotations.is_empty() && self.labels.is_empty()
+    }
+}
+
+/// A container.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Container {
+    /// The image.
+    pub image: String,
+    /// The entrypoint.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
+    /// Its arguments.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<String>,
+    /// Environment variables.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub env: Vec<EnvVar>,
+}
+
+/// An environment variable.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct EnvVar {
+    /// The name.
+    pub name: String,
+    /// The value.
+    pub value: String,
+}
+
+/// A template's inputs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Inputs {
+    /// Parameters.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<Parameter>,
+    /// Artifacts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<ArtifactRef>,
+}
+
+impl Inputs {
+    fn is_empty(&self) -> bool {
+        self.parameters.is_empty() && self.artifacts.is_empty()
+    }
+}
+
+/// A template's outputs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Outputs {
+    /// Parameters.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<Parameter>,
+    /// Artifacts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<ArtifactRef>,
+}
+
+impl Outputs {
+    fn is_empty(&self) -> bool {
+        self.parameters.is_empty() && self.artifacts.is_empty()
+    }
+}
+
+/// Arguments: of the workflow, or of a DAG task.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Arguments {
+    /// Parameters.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<Parameter>,
+    /// Artifacts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<ArtifactRef>,
+}
+
+impl Arguments {
+    /// Whether there is nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.parameters.is_empty() && self.artifacts.is_empty()
+    }
+}
+
+/// A parameter declaration or value.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Parameter {
+    /// The name.
+    pub name: String,
+    /// The value (always a string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Where an output's value is read from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_from: Option<ValueFrom>,
+    /// A description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl Parameter {
+    /// A declaration with only a name.
+    pub fn named(name: impl Into<String>) -> Self {
+        Parameter { name: name.into(), ..Self::default() }
+    }
+
+    /// A name and a value.
+    pub fn with_value(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Parameter { name: name.into(), value: Some(value.into()), ..Self::default() }
+    }
+}
+
+/// Where an output parameter's value comes from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ValueFrom {
+    /// A file in the container.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// An artifact declaration or argument.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ArtifactRef {
+    /// The name.
+    pub name: String,
+    /// Where it lives in the container.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Which output it comes from (`{{tasks.X.outputs.artifacts.Y}}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+}
+
+/// A DAG template's body.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DagTemplate {
+    /// The tasks.
+    pub tasks: Vec<DagTask>,
+}
+
+/// A task in a DAG.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DagTask {
+    /// Unique in its DAG.
+    pub name: String,
+    /// The template it runs.
+    pub template: String,
+    /// The tasks that must finish first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<String>,
+    /// Its arguments.
+    #[serde(skip_serializing_if = "Arguments::is_empty")]
+    pub arguments: Arguments,
+}

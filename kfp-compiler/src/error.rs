@@ -1,0 +1,79 @@
+//! Compile errors: each names what is wrong and where the user wrote it.
+
+use kfp_dsl::{BuildErrors, SourceLocation};
+
+/// Why a pipeline did not compile.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CompileError {
+    /// Mistakes found while the pipeline was built.
+    #[error("{0}")]
+    Build(#[from] BuildErrors),
+    /// Tasks that depend on each other in a circle.
+    #[error("{}", cycles.join("\n"))]
+    Cycle {
+        /// One line per cycle.
+        cycles: Vec<String>,
+    },
+    /// Two tasks given the same name (after sanitising).
+    #[error("{second}: task name `{given}` clashes with `{first_given}` at {first} (both become `{name}`)")]
+    NameClash {
+        /// The sanitised name.
+        name: String,
+        /// The name as given the first time.
+        first_given: String,
+        /// Where.
+        first: SourceLocation,
+        /// The name as given the second time.
+        given: String,
+        /// Where.
+        second: SourceLocation,
+    },
+    /// A pipeline without tasks.
+    #[error("pipeline `{name}` has no tasks")]
+    Empty {
+        /// The pipeline.
+        name: String,
+    },
+    /// A name that sanitises to nothing.
+    #[error("{what} `{name}` has no letter or digit to make a workflow name from")]
+    InvalidName {
+        /// What is named.
+        what: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// A value given for a parameter the pipeline does not have.
+    #[error("unknown parameter `{name}`; pipeline `{pipeline}` has {}", list(known))]
+    UnknownParam {
+        /// The name given.
+        name: String,
+        /// The pipeline.
+        pipeline: String,
+        /// Its parameters.
+        known: Vec<String>,
+    },
+    /// A value that does not parse as the parameter's type.
+    #[error("parameter `{name}` is {type_name}: `{value}` is not valid: {reason}")]
+    InvalidParamValue {
+        /// The parameter.
+        name: String,
+        /// Its kfp type.
+        type_name: &'static str,
+        /// The value given.
+        value: String,
+        /// Why.
+        reason: String,
+    },
+    /// The serializer failed.
+    #[error("cannot serialize the workflow: {0}")]
+    Emit(String),
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        "no parameters".to_owned()
+    } else {
+        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    }
+}

@@ -1,0 +1,50 @@
+//! Pass 1: reject graphs the later passes cannot lower.
+
+use kfp_dsl::{DepKind, Pipeline};
+
+use crate::error::CompileError;
+
+/// A pipeline that has passed validation.
+pub(crate) struct Validated<'p> {
+    pub(crate) pipeline: &'p Pipeline,
+}
+
+/// Checks that the pipeline has tasks and no dependency cycle.
+pub(crate) fn validate(pipeline: &Pipeline) -> Result<Validated<'_>, CompileError> {
+    if pipeline.task_count() == 0 {
+        return Err(CompileError::Empty { name: pipeline.name().to_owned() });
+    }
+    let cycles = pipeline.cycles();
+    if !cycles.is_empty() {
+        let lines = cycles
+            .iter()
+            .map(|edges| {
+                let comp = |t| pipeline.component(pipeline.task(t).component()).name.clone();
+                let tasks = edges
+                    .iter()
+                    .map(|(from, _, _)| format!("`{}` ({})", comp(*from), pipeline.task(*from).location()))
+                    .collect::<Vec<_>>();
+                let mut made_by: Vec<String> = edges
+                    .iter()
+                    .filter(|(_, _, d)| d.kind == DepKind::After)
+                    .map(|(_, _, d)| d.location.to_string())
+                    .collect();
+                made_by.dedup();
+                let first = made_by.first().cloned().unwrap_or_else(|| tasks[0].clone());
+                format!(
+                    "{first}: dependency cycle between tasks {}; made by `.after(..)` at {}",
+                    dedup_join(tasks),
+                    made_by.join(", ")
+                )
+            })
+            .collect();
+        return Err(CompileError::Cycle { cycles: lines });
+    }
+    Ok(Validated { pipeline })
+}
+
+fn dedup_join(mut v: Vec<String>) -> String {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|s| seen.insert(s.clone()));
+    v.join(", ")
+}

@@ -1,0 +1,123 @@
+//! Helpers shared by the macros: error collection, doc comments, attribute lists, type shapes.
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::{Attribute, Expr, GenericArgument, Lit, Meta, PathArguments, Type};
+
+/// Collects every error so that one mistake does not hide the others.
+#[derive(Default)]
+pub(crate) struct Errors(Option<syn::Error>);
+
+impl Errors {
+    pub(crate) fn push(&mut self, e: syn::Error) {
+        match &mut self.0 {
+            Some(all) => all.combine(e),
+            None => self.0 = Some(e),
+        }
+    }
+
+    pub(crate) fn spanned(&mut self, tokens: impl ToTokens, msg: impl std::fmt::Display) {
+        self.push(syn::Error::new_spanned(tokens, msg));
+    }
+
+    pub(crate) fn into_tokens(self) -> Option<TokenStream> {
+        self.0.map(|e| e.to_compile_error())
+    }
+}
+
+/// The text of the `///` doc comments in `attrs`, with the leading space of each line removed.
+pub(crate) fn doc_text(attrs: &[Attribute]) -> Option<String> {
+    let mut lines = Vec::new();
+    for a in attrs {
+        if let Meta::NameValue(nv) = &a.meta
+            && nv.path.is_ident("doc")
+            && let Expr::Lit(l) = &nv.value
+            && let Lit::Str(s) = &l.lit
+        {
+            let v = s.value();
+            lines.push(v.strip_prefix(' ').map(str::to_owned).unwrap_or(v));
+        }
+    }
+    let text = lines.join("\n").trim().to_owned();
+    (!text.is_empty()).then_some(text)
+}
+
+/// `Some("..")` or `None` as tokens.
+pub(crate) fn opt_str(s: Option<&str>) -> TokenStream {
+    match s {
+        Some(s) => quote::quote!(::core::option::Option::Some(#s)),
+        None => quote::quote!(::core::option::Option::None),
+    }
+}
+
+/// The shape of a type in a component or pipeline signature. Recognising these four wrappers by
+/// their last path segment is the one syntactic sniff the macros make: it decides which arguments
+/// the pipeline form takes. The types themselves are checked by rustc.
+pub(crate) enum Slot<'a> {
+    /// `Param<T>`
+    Param(&'a Type),
+    /// `Input<K>`
+    Input(&'a Type),
+    /// `Output<K>`
+    Output(&'a Type),
+    /// `OutputParam<T>`
+    OutputParam(&'a Type),
+    /// Anything else.
+    Plain,
+}
+
+pub(crate) fn classify(ty: &Type) -> Slot<'_> {
+    let Type::Path(p) = ty else { return Slot::Plain };
+    if p.qself.is_some() {
+        return Slot::Plain;
+    }
+    let Some(last) = p.path.segments.last() else { return Slot::Plain };
+    let PathArguments::AngleBracketed(args) = &last.arguments else { return Slot::Plain };
+    let mut types = args.args.iter().filter_map(|a| match a {
+        GenericArgument::Type(t) => Some(t),
+        _ => None,
+    });
+    let (Some(inner), None) = (types.next(), types.next()) else { return Slot::Plain };
+    match last.ident.to_string().as_str() {
+        "Param" => Slot::Param(inner),
+        "Input" => Slot::Input(inner),
+        "Output" => Slot::Output(inner),
+        "OutputParam" => Slot::OutputParam(inner),
+        _ => Slot::Plain,
+    }
+}
+
+/// Parses `key = value, ...` macro arguments, calling `on` for each key; unknown keys are errors
+/// that list the known ones.
+pub(crate) fn parse_args(
+    attr: TokenStream,
+    known: &[&str],
+    errors: &mut Errors,
+    mut on: impl FnMut(&str, Expr),
+) {
+    let parser = syn::meta::parser(|meta| {
+        let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+        if !known.contains(&key.as_str()) {
+            let list = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            let shown = meta.path.to_token_stream().to_string().replace(' ', "");
+            return Err(meta.error(format!("unknown attribute `{shown}`; expected one of {list}")));
+        }
+        let value: Expr = meta.value()?.parse()?;
+        on(&key, value);
+        Ok(())
+    });
+    if let Err(e) = syn::parse::Parser::parse2(parser, attr) {
+        errors.push(e);
+    }
+}
+
+/// A string literal argument, or an error.
+pub(crate) fn lit_str(e: &Expr, errors: &mut Errors, what: &str) -> Option<String> {
+    if let Expr::Lit(l) = e
+        && let Lit::Str(s) = &l.lit
+    {
+        return Some(s.value());
+    }
+    errors.spanned(e, format!("`{what}` takes a string literal"));
+    None
+}

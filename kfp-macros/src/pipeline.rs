@@ -1,0 +1,136 @@
+//! `#[pipeline]`: a function that builds tasks on `&Dag` becomes a `PipelineDef` constant.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Expr, FnArg, Ident, ItemFn, Pat};
+
+use crate::common::{Errors, Slot, classify, doc_text, lit_str, opt_str, parse_args};
+
+/// Expands `#[pipeline(name = "...", description = "...")]`.
+pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let mut raw: Vec<(String, Expr)> = Vec::new();
+    parse_args(attr, &["name", "description"], &mut errors, |k, v| raw.push((k.to_owned(), v)));
+    let mut name = None;
+    let mut description = None;
+    for (k, v) in &raw {
+        let Some(s) = lit_str(v, &mut errors, k) else { continue };
+        if k == "name" {
+            if s.chars().any(|c| c.is_ascii_alphanumeric()) {
+                name = Some(s);
+            } else {
+                errors.spanned(v, "a pipeline name needs at least one letter or digit");
+            }
+        } else {
+            description = Some(s);
+        }
+    }
+    let mut func: ItemFn = match syn::parse2(item.clone()) {
+        Ok(f) => f,
+        Err(e) => {
+            let e = e.to_compile_error();
+            return quote!(#e #item);
+        }
+    };
+    if let Some(a) = &func.sig.asyncness {
+        errors.spanned(a, "a pipeline function cannot be `async`");
+    }
+    if !func.sig.generics.params.is_empty() {
+        errors.spanned(&func.sig.generics, "a pipeline function cannot be generic");
+    }
+    if func.sig.inputs.is_empty() {
+        errors.spanned(&func.sig, "a pipeline function takes the dag first: `fn name(p: &Dag, ...)`");
+    }
+
+    let dag = Ident::new("dag", Span::mixed_site());
+    let mut decls = Vec::new();
+    let mut idents = Vec::new();
+    for (i, arg) in func.sig.inputs.iter_mut().enumerate() {
+        let pt = match arg {
+            FnArg::Typed(pt) => pt,
+            FnArg::Receiver(r) => {
+                errors.spanned(&*r, "a pipeline function cannot take `self`");
+                continue;
+            }
+        };
+        let attrs = std::mem::take(&mut pt.attrs);
+        if i == 0 {
+            for a in &attrs {
+                errors.spanned(a, "the dag argument takes no attributes");
+            }
+            continue;
+        }
+        let Pat::Ident(pi) = &*pt.pat else {
+            errors.spanned(&pt.pat, "pipeline parameters must be plain names");
+            continue;
+        };
+        let ident = pi.ident.clone();
+        let pname = ident.to_string();
+        let pname = pname.strip_prefix("r#").unwrap_or(&pname).to_owned();
+        let mut default = quote!(::core::option::Option::None);
+        for a in &attrs {
+            if a.path().is_ident("doc") {
+                continue;
+            }
+            if a.path().is_ident("default") {
+                match a.parse_args::<Expr>() {
+                    Ok(e) => default = quote_spanned!(e.span()=> ::core::option::Option::Some(
+                        ::kfp::__private::default_value(#e)
+                    )),
+                    Err(e) => errors.push(e),
+                }
+            } else {
+                errors.spanned(a, "unknown attribute on a pipeline parameter; expected `#[default(..)]` or a doc comment");
+            }
+        }
+        let Slot::Param(inner) = classify(&pt.ty) else {
+            let ty = &pt.ty;
+            errors.spanned(
+                ty,
+                format!(
+                    "pipeline parameters are `Param<T>`: declare `{pname}: Param<{}>`",
+                    quote!(#ty).to_string().replace(' ', "")
+                ),
+            );
+            continue;
+        };
+        let desc = opt_str(doc_text(&attrs).as_deref());
+        let span = pt.ty.span();
+        decls.push(quote_spanned! {span=>
+            let #ident: ::kfp::Param<#inner> = #dag.__input::<#inner>(
+                #pname, #default, #desc, ::kfp::__private::SourceLocation::caller(),
+            );
+        });
+        idents.push(ident);
+    }
+
+    let ItemFn { attrs, vis, sig, block, .. } = &func;
+    let ident = &sig.ident;
+    let docs = attrs.iter().filter(|a| a.path().is_ident("doc")).collect::<Vec<_>>();
+    let other_attrs = attrs.iter().filter(|a| !a.path().is_ident("doc")).collect::<Vec<_>>();
+    let inputs = &sig.inputs;
+    let output = &sig.output;
+    let name = name.unwrap_or_else(|| ident.to_string());
+    let description = description.or_else(|| doc_text(attrs));
+    let description = opt_str(description.as_deref());
+    let errors = errors.into_tokens();
+    quote! {
+        #errors
+
+        #(#docs)*
+        #[allow(non_upper_case_globals)]
+        #vis const #ident: ::kfp::PipelineDef = {
+            #(#other_attrs)*
+            #[allow(clippy::too_many_arguments)]
+            fn body(#inputs) #output #block
+
+            fn build(#dag: &::kfp::Dag) {
+                #(#decls)*
+                body(#dag #(, #idents)*);
+            }
+
+            ::kfp::PipelineDef::__new(#name, #description, build)
+        };
+    }
+}

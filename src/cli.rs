@@ -1,0 +1,155 @@
+//! `kfp::main`: the command line of a pipeline binary.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+use kfp_compiler::{CompileError, CompileOptions};
+use kfp_dsl::PipelineDef;
+
+/// What the pipeline binary's command line can fail with.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CliError {
+    /// The command line itself (also `--help` and `--version`, which are not failures).
+    Usage(clap::Error),
+    /// The pipeline did not build or compile.
+    Compile(CompileError),
+    /// A `--param` that is not `NAME=VALUE`.
+    BadParam(String),
+    /// The output could not be written.
+    Write {
+        /// Where.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::Usage(e) => write!(f, "{}", e.to_string().trim_end()),
+            CliError::Compile(e) => write!(f, "{e}"),
+            CliError::BadParam(p) => write!(f, "`--param {p}` is not `NAME=VALUE`"),
+            CliError::Write { path, source } => write!(f, "cannot write `{}`: {source}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for CliError {}
+
+#[derive(Parser, Debug)]
+#[command(about = "A Kubeflow pipeline built with kfp-rs", disable_version_flag = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Compile the pipeline to an Argo Workflow (YAML on stdout by default).
+    Compile(CompileArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct CompileArgs {
+    /// Write the workflow to FILE instead of stdout (written whole or not at all).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Yaml)]
+    format: Format,
+    /// Set a pipeline parameter's value (replaces its default); checked against the parameter's type.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+    /// The service account the pods run as.
+    #[arg(long, value_name = "NAME", default_value = "pipeline-runner")]
+    service_account: String,
+    /// Write no service account (use the namespace's default).
+    #[arg(long, conflicts_with = "service_account")]
+    no_service_account: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    Yaml,
+    Json,
+}
+
+/// Runs the command line `args` (the first is the program name) for `pipeline`, writing to `stdout`.
+///
+/// # Errors
+/// A [`CliError`] that says what went wrong, in one line where it can.
+pub fn run<I, T>(pipeline: PipelineDef, args: I, stdout: &mut dyn Write) -> Result<(), CliError>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = Cli::try_parse_from(args).map_err(CliError::Usage)?;
+    match cli.command {
+        Command::Compile(c) => compile(pipeline, c, stdout),
+    }
+}
+
+fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
+    let mut opts = CompileOptions::default()
+        .service_account((!c.no_service_account).then_some(c.service_account));
+    for p in &c.params {
+        let Some((name, value)) = p.split_once('=') else { return Err(CliError::BadParam(p.clone())) };
+        opts = opts.argument(name.trim(), value);
+    }
+    let workflow = crate::compile(&pipeline, &opts).map_err(CliError::Compile)?;
+    let text = match c.format {
+        Format::Yaml => kfp_compiler::to_yaml(&workflow),
+        Format::Json => kfp_compiler::to_json(&workflow),
+    }
+    .map_err(CliError::Compile)?;
+    match &c.output {
+        Some(path) => write_atomically(path, text.as_bytes()),
+        None => stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|source| CliError::Write { path: PathBuf::from("<stdout>"), source }),
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it: `path` is never half-written.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let err = |source| CliError::Write { path: path.to_owned(), source };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path.file_name().ok_or_else(|| {
+        err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))
+    })?;
+    let mut tmp_name = OsString::from(".");
+    tmp_name.push(file_name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(err)
+}
+
+/// The entry point of a pipeline binary: `fn main() { kfp::main(my_pipeline) }`.
+///
+/// Subcommands: `compile [-o FILE] [--format yaml|json] [--param NAME=VALUE ...]`; `--help` on each.
+/// On bad input it prints one `error: ...` line to stderr and exits with status 1 (2 for a malformed
+/// command line).
+pub fn main(pipeline: PipelineDef) {
+    let mut stdout = std::io::stdout().lock();
+    match run(pipeline, std::env::args_os(), &mut stdout) {
+        Ok(()) => {}
+        Err(CliError::Usage(e)) => e.exit(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
+}
