@@ -3,7 +3,7 @@
 mod cli;
 
 pub use cli::{CliError, main, run};
-pub use kfp_compiler::{CompileError, CompileOptions, argo, to_json, to_yaml};
+pub use kfp_compiler::{CompileError, CompileOptions, argo, to_json, to_yaml, write_yaml};
 pub use kfp_dsl::{
     AnyArtifact, Arg, Artifact, ArtifactKind, BuildError, BuildErrors, ClassificationMetrics, Component,
     ComponentSpec, ConcreteKind, ContainerSpec, Dag, Dataset, Html, Implementation, Input, InputSpec, IoKind,
@@ -107,3 +107,11 @@ pub mod prelude {
 
 #[doc(hidden)]
 pub use kfp_dsl::__private;
+
+/// Compiles an already built [`Pipeline`] (from [`Pipeline::build`] or [`PipelineDef::build`]).
+///
+/// # Errors
+/// As [`compile`].
+pub fn compile_pipeline(pipeline: &Pipeline, opts: &CompileOptions) -> Result<argo::Workflow, CompileError> {
+    kfp_compiler::compile(pipeline, opts)
+}

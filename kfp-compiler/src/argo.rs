@@ -4,8 +4,13 @@
 //! absent values are not written.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
+
+/// A name shared by many places in a workflow (a task's name is also in its dependants'
+/// `dependencies`): cloning it does not allocate.
+pub type Name = Arc<str>;
 
 /// An Argo `Workflow` object.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -172,12 +177,12 @@ impl Arguments {
 }
 
 /// A parameter declaration or value.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Parameter {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// The value (always a string).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
@@ -189,14 +194,20 @@ pub struct Parameter {
     pub description: Option<String>,
 }
 
+impl Default for Parameter {
+    fn default() -> Self {
+        Parameter { name: Name::from(""), value: None, value_from: None, description: None }
+    }
+}
+
 impl Parameter {
     /// A declaration with only a name.
-    pub fn named(name: impl Into<String>) -> Self {
+    pub fn named(name: impl Into<Name>) -> Self {
         Parameter { name: name.into(), ..Self::default() }
     }
 
     /// A name and a value.
-    pub fn with_value(name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn with_value(name: impl Into<Name>, value: impl Into<String>) -> Self {
         Parameter { name: name.into(), value: Some(value.into()), ..Self::default() }
     }
 }
@@ -211,17 +222,29 @@ pub struct ValueFrom {
 }
 
 /// An artifact declaration or argument.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ArtifactRef {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// Where it lives in the container.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Which output it comes from (`{{tasks.X.outputs.artifacts.Y}}`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+}
+
+impl ArtifactRef {
+    /// An artifact declared at `path` in the container.
+    pub fn at_path(name: impl Into<Name>, path: impl Into<String>) -> Self {
+        ArtifactRef { name: name.into(), path: Some(path.into()), from: None }
+    }
+
+    /// An argument taken from another task's output (`{{tasks.X.outputs.artifacts.Y}}`).
+    pub fn from_output(name: impl Into<Name>, from: impl Into<String>) -> Self {
+        ArtifactRef { name: name.into(), path: None, from: Some(from.into()) }
+    }
 }
 
 /// A DAG template's body.
@@ -233,16 +256,16 @@ pub struct DagTemplate {
 }
 
 /// A task in a DAG.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DagTask {
     /// Unique in its DAG.
-    pub name: String,
+    pub name: Name,
     /// The template it runs.
-    pub template: String,
+    pub template: Name,
     /// The tasks that must finish first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub dependencies: Vec<String>,
+    pub dependencies: Vec<Name>,
     /// Its arguments.
     #[serde(skip_serializing_if = "Arguments::is_empty")]
     pub arguments: Arguments,

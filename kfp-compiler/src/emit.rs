@@ -1,5 +1,7 @@
 //! Serialization: the only module that knows the YAML library.
 
+use std::io;
+
 use serde_saphyr::SerializerOptions;
 
 use crate::argo::Workflow;
@@ -12,9 +14,13 @@ use crate::error::CompileError;
 /// # Errors
 /// [`CompileError::Emit`] if the serializer fails.
 pub fn to_yaml(w: &Workflow) -> Result<String, CompileError> {
-    let mut options = SerializerOptions::default();
-    options.prefer_block_scalars = false;
-    serde_saphyr::to_string_with_options(w, options).map_err(|e| CompileError::Emit(e.to_string()))
+    let options = yaml_options();
+    // Sized up front from the task count: growing a multi-megabyte string by doubling copies it
+    // several times.
+    let tasks: usize = w.spec.templates.iter().filter_map(|t| t.dag.as_ref()).map(|d| d.tasks.len()).sum();
+    let mut out = String::with_capacity(4096 + 256 * tasks);
+    serde_saphyr::to_fmt_writer_with_options(&mut out, w, options).map_err(|e| CompileError::Emit(e.to_string()))?;
+    Ok(out)
 }
 
 /// The workflow as pretty-printed JSON.
@@ -25,4 +31,20 @@ pub fn to_json(w: &Workflow) -> Result<String, CompileError> {
     let mut s = serde_json::to_string_pretty(w).map_err(|e| CompileError::Emit(e.to_string()))?;
     s.push('\n');
     Ok(s)
+}
+
+/// Streams the workflow as YAML (the same bytes as [`to_yaml`]) into `out`, without holding the whole
+/// document in memory. Wrap files in a `BufWriter`.
+///
+/// # Errors
+/// [`CompileError::Emit`] if the serializer or the writer fails.
+pub fn write_yaml<W: io::Write>(w: &Workflow, out: W) -> Result<(), CompileError> {
+    serde_saphyr::to_io_writer_with_options(&mut { out }, w, yaml_options())
+        .map_err(|e| CompileError::Emit(e.to_string()))
+}
+
+fn yaml_options() -> SerializerOptions {
+    let mut options = SerializerOptions::default();
+    options.prefer_block_scalars = false;
+    options
 }

@@ -14,7 +14,7 @@ mod passes;
 
 use kfp_dsl::Pipeline;
 
-pub use emit::{to_json, to_yaml};
+pub use emit::{to_json, to_yaml, write_yaml};
 pub use error::CompileError;
 
 /// Settings for one compilation.

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 use kfp_dsl::{Arg, ArgValue, IoKind, Pipeline, TaskId, ValueSrc};
 
 use crate::argo::{
-    Arguments, ArtifactRef, Container, DagTask, DagTemplate, EnvVar, Inputs, ObjectMeta, Outputs, Parameter,
+    Arguments, Name, ArtifactRef, Container, DagTask, DagTemplate, EnvVar, Inputs, ObjectMeta, Outputs, Parameter,
     Template, ValueFrom, Workflow, WorkflowSpec,
 };
 use crate::error::CompileError;
@@ -78,21 +78,24 @@ fn workflow_arguments(p: &Pipeline, opts: &CompileOptions) -> Result<Arguments, 
             })?),
             None => spec.default.clone(),
         };
-        parameters.push(Parameter { name: spec.name.clone(), value, ..Parameter::default() });
+        parameters.push(Parameter { name: Name::from(spec.name.as_str()), value, ..Parameter::default() });
     }
     Ok(Arguments { parameters, artifacts: Vec::new() })
 }
 
 /// The root DAG: every task in topological order, ties broken by name.
 fn root_template(p: &Pipeline, names: &Names<'_>) -> Template {
+    // Input names are shared by every call of a component.
+    let inputs: Vec<Vec<Name>> =
+        p.components().map(|(_, c)| c.inputs.iter().map(|i| Name::from(i.name.as_str())).collect()).collect();
     let tasks = topological_order(p, names)
         .into_iter()
-        .map(|id| dag_task(p, names, id))
+        .map(|id| dag_task(p, names, &inputs, id))
         .collect();
     Template {
         name: names.root.clone(),
         inputs: Inputs {
-            parameters: p.params().iter().map(|s| Parameter::named(&s.name)).collect(),
+            parameters: p.params().iter().map(|s| Parameter::named(s.name.as_str())).collect(),
             artifacts: Vec::new(),
         },
         dag: Some(DagTemplate { tasks }),
@@ -111,7 +114,7 @@ fn topological_order(p: &Pipeline, names: &Names<'_>) -> Vec<TaskId> {
     let mut ready: BinaryHeap<Reverse<(&str, TaskId)>> = p
         .task_ids()
         .filter(|id| indegree[id.index()] == 0)
-        .map(|id| Reverse((names.tasks[id.index()].as_str(), id)))
+        .map(|id| Reverse((&*names.tasks[id.index()], id)))
         .collect();
     let mut order = Vec::with_capacity(p.task_count());
     while let Some(Reverse((_, id))) = ready.pop() {
@@ -120,20 +123,22 @@ fn topological_order(p: &Pipeline, names: &Names<'_>) -> Vec<TaskId> {
             let n = &mut indegree[d.index()];
             *n -= 1;
             if *n == 0 {
-                ready.push(Reverse((names.tasks[d.index()].as_str(), d)));
+                ready.push(Reverse((&*names.tasks[d.index()], d)));
             }
         }
     }
     order
 }
 
-fn dag_task(p: &Pipeline, names: &Names<'_>, id: TaskId) -> DagTask {
+fn dag_task(p: &Pipeline, names: &Names<'_>, inputs: &[Vec<Name>], id: TaskId) -> DagTask {
     let task = p.task(id);
     let spec = p.component(task.component());
+    let input_names = &inputs[task.component().index()];
     let mut arguments = Arguments::default();
-    for (input, arg) in spec.inputs.iter().zip(task.args()) {
+    for ((input, arg), input_name) in spec.inputs.iter().zip(task.args()).zip(input_names) {
+        let input_name = input_name.clone();
         match arg {
-            ArgValue::Const(v) => arguments.parameters.push(Parameter::with_value(&input.name, v)),
+            ArgValue::Const(v) => arguments.parameters.push(Parameter::with_value(input_name, v.as_str())),
             ArgValue::Param(src) => {
                 let value = match *src {
                     ValueSrc::PipelineParam { index, .. } => expr::input_param(&p.params()[index as usize].name),
@@ -144,19 +149,17 @@ fn dag_task(p: &Pipeline, names: &Names<'_>, id: TaskId) -> DagTask {
                     // Rejected when the task was added.
                     ValueSrc::ComponentInput(_) => String::new(),
                 };
-                arguments.parameters.push(Parameter::with_value(&input.name, value));
+                arguments.parameters.push(Parameter::with_value(input_name, value));
             }
             ArgValue::Artifact(src) => {
                 let out = &p.component(p.task(src.task).component()).outputs[src.port as usize].name;
-                arguments.artifacts.push(ArtifactRef {
-                    name: input.name.clone(),
-                    from: Some(expr::task_output_artifact(&names.tasks[src.task.index()], out)),
-                    ..ArtifactRef::default()
-                });
+                let from = expr::task_output_artifact(&names.tasks[src.task.index()], out);
+                arguments.artifacts.push(ArtifactRef::from_output(input_name, from));
+                let _ = input;
             }
         }
     }
-    let mut dependencies: Vec<String> = p.upstream(id).map(|(u, _)| names.tasks[u.index()].clone()).collect();
+    let mut dependencies: Vec<Name> = p.upstream(id).map(|(u, _)| names.tasks[u.index()].clone()).collect();
     dependencies.sort_unstable();
     dependencies.dedup();
     DagTask {
@@ -172,23 +175,19 @@ fn container_template(spec: &kfp_dsl::ComponentSpec, name: &str) -> Template {
     let mut inputs = Inputs::default();
     for i in &spec.inputs {
         match &i.kind {
-            IoKind::Artifact { .. } => inputs.artifacts.push(ArtifactRef {
-                name: i.name.clone(),
-                path: Some(expr::input_path(&i.name)),
-                ..ArtifactRef::default()
-            }),
-            _ => inputs.parameters.push(Parameter::named(&i.name)),
+            IoKind::Artifact { .. } => {
+                inputs.artifacts.push(ArtifactRef::at_path(i.name.as_str(), expr::input_path(&i.name)))
+            }
+            _ => inputs.parameters.push(Parameter::named(i.name.as_str())),
         }
     }
     let mut outputs = Outputs::default();
     for o in &spec.outputs {
         let path = expr::output_path(&o.name);
         match &o.kind {
-            IoKind::Artifact { .. } => {
-                outputs.artifacts.push(ArtifactRef { name: o.name.clone(), path: Some(path), ..ArtifactRef::default() })
-            }
+            IoKind::Artifact { .. } => outputs.artifacts.push(ArtifactRef::at_path(o.name.as_str(), path)),
             _ => outputs.parameters.push(Parameter {
-                name: o.name.clone(),
+                name: Name::from(o.name.as_str()),
                 value_from: Some(ValueFrom { path: Some(path) }),
                 ..Parameter::default()
             }),

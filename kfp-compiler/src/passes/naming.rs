@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use kfp_dsl::{ComponentId, SourceLocation};
 
+use crate::argo::Name;
 use crate::error::CompileError;
 use crate::passes::validate::Validated;
 
@@ -23,13 +24,13 @@ pub(crate) struct Names<'p> {
     /// The root DAG template (and `generateName` stem).
     pub(crate) root: String,
     /// Per task (by `TaskId::index`): its name.
-    pub(crate) tasks: Vec<String>,
+    pub(crate) tasks: Vec<Name>,
     /// Per task: its variant (index into `variants`).
     pub(crate) task_variant: Vec<usize>,
     /// The variants, in first-use order.
     pub(crate) variants: Vec<Variant<'p>>,
     /// Per variant: its template name.
-    pub(crate) templates: Vec<String>,
+    pub(crate) templates: Vec<Name>,
 }
 
 /// Assigns variants and names.
@@ -57,12 +58,12 @@ pub(crate) fn name<'p>(v: &Validated<'p>) -> Result<Names<'p>, CompileError> {
 
     // Template names: the root first, then components in first-use order.
     let mut templates_used = Unique::default();
-    templates_used.take(&root);
+    templates_used.reserve(&root);
     let mut templates = Vec::with_capacity(variants.len());
     for var in &variants {
-        let base = sanitize(&p.component(var.component).name);
+        let base = truncate(sanitize(&p.component(var.component).name), MAX_NAME);
         let base = if base.is_empty() { "component".to_owned() } else { base };
-        templates.push(templates_used.take(&base));
+        templates.push(Name::from(templates_used.take(&base)));
     }
 
     // Task names: explicit ones first (a clash is an error), then the rest from the component names.
@@ -91,14 +92,20 @@ pub(crate) fn name<'p>(v: &Validated<'p>) -> Result<Names<'p>, CompileError> {
     if let Some(first) = clashes.into_iter().next() {
         return Err(first);
     }
+    // Each component's name is sanitised once, not once per call.
+    let bases: Vec<String> = p
+        .components()
+        .map(|(_, c)| {
+            let b = truncate(sanitize(&c.name), MAX_NAME);
+            if b.is_empty() { "task".to_owned() } else { b }
+        })
+        .collect();
     for id in p.task_ids() {
         if tasks[id.index()].is_none() {
-            let base = sanitize(&p.component(p.task(id).component()).name);
-            let base = if base.is_empty() { "task".to_owned() } else { base };
-            tasks[id.index()] = Some(tasks_used.take(&base));
+            tasks[id.index()] = Some(tasks_used.take(&bases[p.task(id).component().index()]));
         }
     }
-    let tasks = tasks.into_iter().map(Option::unwrap_or_default).collect();
+    let tasks = tasks.into_iter().map(|t| Name::from(t.unwrap_or_default())).collect();
     Ok(Names { root, tasks, task_variant, variants, templates })
 }
 
@@ -144,17 +151,25 @@ impl Unique {
         self.used.insert(name.to_owned());
     }
 
+    /// `base` must be at most [`MAX_NAME`] long.
     fn take(&mut self, base: &str) -> String {
-        let base = truncate(base.to_owned(), MAX_NAME);
-        if self.used.insert(base.clone()) {
-            return base;
+        if !self.used.contains(base) {
+            self.used.insert(base.to_owned());
+            return base.to_owned();
         }
-        let n = self.next.entry(base.clone()).or_insert(2);
+        let n = match self.next.get_mut(base) {
+            Some(n) => n,
+            None => self.next.entry(base.to_owned()).or_insert(2),
+        };
         loop {
             let suffix = format!("-{n}");
             *n += 1;
-            let candidate = format!("{}{suffix}", truncate(base.clone(), MAX_NAME - suffix.len()));
-            if self.used.insert(candidate.clone()) {
+            let keep = base.len().min(MAX_NAME - suffix.len());
+            let mut candidate = String::with_capacity(keep + suffix.len());
+            candidate.push_str(base[..keep].trim_end_matches('-'));
+            candidate.push_str(&suffix);
+            if !self.used.contains(&candidate) {
+                self.used.insert(candidate.clone());
                 return candidate;
             }
         }
@@ -180,7 +195,7 @@ mod tests {
         assert_eq!(u.take("train"), "train");
         assert_eq!(u.take("train"), "train-3");
         assert_eq!(u.take("train"), "train-4");
-        let long = "x".repeat(200);
+        let long = truncate("x".repeat(200), MAX_NAME);
         let a = u.take(&long);
         let b = u.take(&long);
         assert_eq!(a.len(), MAX_NAME);
