@@ -1,0 +1,81 @@
+//! Our examples against the Argo YAML kfp 1.8 compiled the same pipelines to
+//! (`../shared/reference/kfp-v1/`): the same steps, the same data flow, the same pipeline parameters.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+use support::*;
+
+/// Per task of the entrypoint DAG: its dependencies and where its arguments come from
+/// (`task:X` for another task's output, `param:P` for a pipeline parameter, `literal`).
+fn data_flow(doc: &Value) -> BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> {
+    let entry = doc["spec"]["entrypoint"].as_str().expect("entrypoint");
+    let root = doc["spec"]["templates"].as_array().unwrap().iter().find(|t| t["name"] == entry).expect("root");
+    let mut out = BTreeMap::new();
+    for task in root["dag"]["tasks"].as_array().expect("tasks") {
+        let deps = task["dependencies"]
+            .as_array()
+            .map(|d| d.iter().map(|x| x.as_str().unwrap().to_owned()).collect())
+            .unwrap_or_default();
+        let mut sources = BTreeSet::new();
+        for arg in task["arguments"]["parameters"].as_array().into_iter().flatten() {
+            let v = arg["value"].as_str().unwrap_or_default();
+            if let Some(rest) = v.strip_prefix("{{tasks.") {
+                sources.insert(format!("task:{}", rest.split('.').next().unwrap()));
+            } else if let Some(rest) = v.strip_prefix("{{inputs.parameters.") {
+                sources.insert(format!("param:{}", rest.trim_end_matches("}}")));
+            } else {
+                sources.insert("literal".to_owned());
+            }
+        }
+        out.insert(task["name"].as_str().unwrap().to_owned(), (deps, sources));
+    }
+    out
+}
+
+fn reference(name: &str) -> Option<Value> {
+    let shared = shared_dir();
+    if !need("../shared/reference/kfp-v1", shared.is_some()) || !have_pyyaml() {
+        return None;
+    }
+    let text = std::fs::read_to_string(shared.unwrap().join("reference/kfp-v1").join(name)).expect("reference");
+    Some(read_yaml11(&text))
+}
+
+#[test]
+fn linear_has_the_steps_data_flow_and_parameters_of_a_linear() {
+    let Some(kfp) = reference("a_linear.yaml") else { return };
+    let ours = read_yaml11(&compile_example("linear", &[]));
+
+    // Same tasks, dependencies, and argument sources.
+    assert_eq!(data_flow(&ours), data_flow(&kfp));
+
+    // Same pipeline parameters, in order, with the same defaults.
+    assert_eq!(ours["spec"]["arguments"], kfp["spec"]["arguments"]);
+
+    // The same pipeline_spec annotation (name, description, typed inputs with defaults).
+    let spec = |doc: &Value| -> Value {
+        let s = doc["metadata"]["annotations"]["pipelines.kubeflow.org/pipeline_spec"].as_str().unwrap();
+        serde_json::from_str(s).unwrap()
+    };
+    assert_eq!(spec(&ours), spec(&kfp));
+
+    // The same containers: image and command of every step.
+    let containers = |doc: &Value| -> BTreeMap<String, (Value, Value)> {
+        doc["spec"]["templates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t.get("container").is_some())
+            .map(|t| {
+                let c = &t["container"];
+                (t["name"].as_str().unwrap().to_owned(), (c["image"].clone(), c["command"].clone()))
+            })
+            .collect()
+    };
+    assert_eq!(containers(&ours), containers(&kfp));
+    assert_eq!(ours["spec"]["serviceAccountName"], "pipeline-runner");
+    assert_eq!(ours["metadata"]["generateName"], kfp["metadata"]["generateName"]);
+}
