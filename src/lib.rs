@@ -6,7 +6,7 @@ pub use cli::{CliError, main, run};
 pub use kfp_compiler::{CompileError, CompileOptions, argo, to_json, to_yaml, write_yaml};
 pub use kfp_dsl::{
     AnyArtifact, Arg, Artifact, ArtifactKind, BuildError, BuildErrors, ClassificationMetrics, Component,
-    ComponentSpec, ConcreteKind, ContainerSpec, Dag, Dataset, Html, Implementation, Input, InputSpec, IoKind,
+    ComponentSpec, ConcreteKind, ContainerSpec, Dag, Dataset, Html, Implementation, Input, InputSpec, IntoArg, IoKind, Literal,
     Markdown, Metrics, Model, Output, OutputParam, OutputSpec, Param, ParamType, Pipeline, PipelineDef,
     PipelineParamSpec, SourceLocation, Task, TaskId, fmt_arg,
 };

@@ -1,8 +1,6 @@
 //! `ContainerSpec`: what a container component runs, with its inputs and outputs as typed placeholders.
 
-use crate::artifact::ArtifactKind;
 use crate::handles::{Input, Output, OutputParam, Param, ValueSrc};
-use crate::types::ParamType;
 
 /// One command-line argument (or part of one) of a container, in kfp's component.yaml terms.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -39,7 +37,7 @@ impl From<&String> for Arg {
         Arg::Lit(s.clone())
     }
 }
-impl<T: ParamType> From<Param<T>> for Arg {
+impl<T> From<Param<T>> for Arg {
     fn from(p: Param<T>) -> Self {
         match p.src {
             ValueSrc::ComponentInput(name) => Arg::InputValue(name.to_owned()),
@@ -47,17 +45,17 @@ impl<T: ParamType> From<Param<T>> for Arg {
         }
     }
 }
-impl<K: ArtifactKind> From<Input<K>> for Arg {
+impl<K> From<Input<K>> for Arg {
     fn from(i: Input<K>) -> Self {
         Arg::InputPath(i.name().to_owned())
     }
 }
-impl<K: ArtifactKind> From<Output<K>> for Arg {
+impl<K> From<Output<K>> for Arg {
     fn from(o: Output<K>) -> Self {
         Arg::OutputPath(o.name().to_owned())
     }
 }
-impl<T: ParamType> From<OutputParam<T>> for Arg {
+impl<T> From<OutputParam<T>> for Arg {
     fn from(o: OutputParam<T>) -> Self {
         Arg::OutputPath(o.name().to_owned())
     }

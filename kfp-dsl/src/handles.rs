@@ -6,7 +6,6 @@ use std::marker::PhantomData;
 
 use crate::artifact::ArtifactKind;
 use crate::pipeline::{DagId, TaskId};
-use crate::types::ParamType;
 
 /// Where a parameter value comes from. Type-erased; the typed handles wrap it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,7 +47,7 @@ impl<T> Clone for Param<T> {
 }
 impl<T> Copy for Param<T> {}
 
-impl<T: ParamType> Param<T> {
+impl<T> Param<T> {
     pub(crate) fn from_src(src: ValueSrc) -> Self {
         Param { src, _t: PhantomData }
     }
@@ -106,7 +105,7 @@ impl<K> fmt::Debug for Artifact<K> {
 }
 
 macro_rules! slot {
-    ($(#[$doc:meta])* $name:ident<$p:ident: $bound:path>) => {
+    ($(#[$doc:meta])* $name:ident<$p:ident>) => {
         $(#[$doc])*
         pub struct $name<$p> {
             name: &'static str,
@@ -120,7 +119,8 @@ macro_rules! slot {
         }
         impl<$p> Copy for $name<$p> {}
 
-        impl<$p: $bound> $name<$p> {
+        // No bound here: a wrong type is reported once, where the component's spec is built.
+        impl<$p> $name<$p> {
             /// The slot a component body sees for its argument `name`.
             #[doc(hidden)]
             pub fn __component_slot(name: &'static str) -> Self {
@@ -145,19 +145,19 @@ slot! {
     /// An input artifact in a component signature: a file or directory the step reads.
     ///
     /// In a container component's body it renders as the path where the artifact is placed.
-    Input<K: ArtifactKind>
+    Input<K>
 }
 slot! {
     /// An output artifact in a component signature: a file or directory the step writes.
     ///
     /// In a container component's body it renders as the path the step must write; in the pipeline the
     /// task handle has a field of the same name, an [`Artifact<K>`].
-    Output<K: ArtifactKind>
+    Output<K>
 }
 slot! {
     /// An output parameter in a container component signature: a file the step writes its value to.
     ///
     /// In the body it renders as that file's path; in the pipeline the task handle has a field of the
     /// same name, a [`Param<T>`].
-    OutputParam<T: ParamType>
+    OutputParam<T>
 }

@@ -43,6 +43,7 @@ pub trait ParamType: crate::__private::ParamSealed + Sized + 'static {
 }
 
 impl crate::__private::ParamSealed for String {}
+#[diagnostic::do_not_recommend]
 impl ParamType for String {
     const KFP_TYPE: &'static str = "String";
     fn __to_json(&self) -> Value {
@@ -63,6 +64,7 @@ impl ParamType for String {
 }
 
 impl crate::__private::ParamSealed for bool {}
+#[diagnostic::do_not_recommend]
 impl ParamType for bool {
     const KFP_TYPE: &'static str = "Boolean";
     fn __to_json(&self) -> Value {
@@ -83,6 +85,7 @@ impl ParamType for bool {
 macro_rules! int_param {
     ($($t:ty),*) => {$(
         impl crate::__private::ParamSealed for $t {}
+        #[diagnostic::do_not_recommend]
         impl ParamType for $t {
             const KFP_TYPE: &'static str = "Integer";
             fn __to_json(&self) -> Value {
@@ -110,6 +113,7 @@ int_param!(i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
 macro_rules! float_param {
     ($($t:ty),*) => {$(
         impl crate::__private::ParamSealed for $t {}
+        #[diagnostic::do_not_recommend]
         impl ParamType for $t {
             const KFP_TYPE: &'static str = "Float";
             fn __to_json(&self) -> Value {
@@ -132,6 +136,7 @@ macro_rules! float_param {
 float_param!(f32, f64);
 
 impl<T: ParamType> crate::__private::ParamSealed for Vec<T> {}
+#[diagnostic::do_not_recommend]
 impl<T: ParamType> ParamType for Vec<T> {
     const KFP_TYPE: &'static str = "JsonArray";
     fn __to_json(&self) -> Value {
@@ -146,6 +151,7 @@ impl<T: ParamType> ParamType for Vec<T> {
 }
 
 impl<T: ParamType> crate::__private::ParamSealed for BTreeMap<String, T> {}
+#[diagnostic::do_not_recommend]
 impl<T: ParamType> ParamType for BTreeMap<String, T> {
     const KFP_TYPE: &'static str = "JsonObject";
     fn __to_json(&self) -> Value {

@@ -12,6 +12,8 @@ struct InputArg<'a> {
     ty: &'a Type,
     inner: &'a Type,
     artifact: bool,
+    /// Not a placeholder type (already reported): left out of the spec.
+    plain: bool,
     doc: Option<String>,
 }
 
@@ -80,11 +82,11 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
         let placeholder = match classify(&pt.ty) {
             Slot::Param(inner) => {
-                inputs.push(InputArg { ident, ty: &pt.ty, inner, artifact: false, doc });
+                inputs.push(InputArg { ident, ty: &pt.ty, inner, artifact: false, plain: false, doc });
                 quote!(::kfp::Param::<#inner>::__component_input(#name))
             }
             Slot::Input(inner) => {
-                inputs.push(InputArg { ident, ty: &pt.ty, inner, artifact: true, doc });
+                inputs.push(InputArg { ident, ty: &pt.ty, inner, artifact: true, plain: false, doc });
                 quote!(::kfp::Input::<#inner>::__component_slot(#name))
             }
             Slot::Output(inner) => {
@@ -104,7 +106,9 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                         quote!(#ty).to_string().replace(' ', "")
                     ),
                 );
-                continue;
+                // Keep the arity of both call forms so this one mistake is the only error.
+                inputs.push(InputArg { ident, ty: &pt.ty, inner: &pt.ty, artifact: false, plain: true, doc });
+                quote!(::core::unreachable!())
             }
         };
         run_args.push(placeholder);
@@ -141,7 +145,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         let (id, ty) = (i.ident, i.ty);
         quote_spanned!(ty.span()=> <_ as ::kfp::__private::IntoArg<#ty>>::__into_arg(#id))
     });
-    let spec_inputs = inputs.iter().map(|i| {
+    let spec_inputs = inputs.iter().filter(|i| !i.plain).map(|i| {
         let (n, d, inner) = (i.ident.to_string(), opt_str(i.doc.as_deref()), i.inner);
         if i.artifact {
             quote!(.input_artifact::<#inner>(#n, #d))
@@ -224,6 +228,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             impl ::kfp::Component for #ident {
                 type Outputs = #out_struct;
 
+                #[allow(unreachable_code)]
                 fn spec() -> ::kfp::ComponentSpec {
                     ::kfp::ComponentSpec::new(#comp_name, #description)
                         #(#spec_inputs)*

@@ -66,18 +66,20 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             continue;
         };
         let ident = pi.ident.clone();
+        if ident == func.sig.ident {
+            errors.spanned(&ident, format!("a pipeline parameter cannot share the pipeline's name `{ident}`: the pipeline becomes a constant of that name"));
+            continue;
+        }
         let pname = ident.to_string();
         let pname = pname.strip_prefix("r#").unwrap_or(&pname).to_owned();
-        let mut default = quote!(::core::option::Option::None);
+        let mut default: Option<Expr> = None;
         for a in &attrs {
             if a.path().is_ident("doc") {
                 continue;
             }
             if a.path().is_ident("default") {
                 match a.parse_args::<Expr>() {
-                    Ok(e) => default = quote_spanned!(e.span()=> ::core::option::Option::Some(
-                        ::kfp::__private::default_value(#e)
-                    )),
+                    Ok(e) => default = Some(e),
                     Err(e) => errors.push(e),
                 }
             } else {
@@ -93,7 +95,16 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                     quote!(#ty).to_string().replace(' ', "")
                 ),
             );
+            // Keep the call's arity so this one mistake is the only error.
+            decls.push(quote!(let #ident = ::core::unreachable!();));
+            idents.push(ident);
             continue;
+        };
+        let default = match default {
+            Some(e) => quote_spanned!(e.span()=> ::core::option::Option::Some(
+                ::kfp::__private::default_value::<#inner>(#e)
+            )),
+            None => quote!(::core::option::Option::None),
         };
         let desc = opt_str(doc_text(&attrs).as_deref());
         let span = pt.ty.span();
@@ -125,6 +136,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             #[allow(clippy::too_many_arguments)]
             fn body(#inputs) #output #block
 
+            #[allow(unreachable_code)]
             fn build(#dag: &::kfp::Dag) {
                 #(#decls)*
                 body(#dag #(, #idents)*);
