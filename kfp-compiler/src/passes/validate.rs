@@ -1,6 +1,6 @@
 //! Pass 1: reject graphs the later passes cannot lower.
 
-use kfp_dsl::{DepKind, Pipeline};
+use kfp_dsl::{Dep, DepKind, Pipeline, TaskId};
 
 use crate::error::CompileError;
 
@@ -17,31 +17,30 @@ pub(crate) fn validate(pipeline: &Pipeline) -> Result<Validated<'_>, CompileErro
     if is_acyclic(pipeline) {
         return Ok(Validated { pipeline });
     }
-    let cycles = pipeline.cycles();
-    {
-        let lines = cycles
-            .iter()
-            .map(|edges| {
-                let comp = |t| pipeline.component(pipeline.task(t).component()).name.clone();
-                let tasks = edges
-                    .iter()
-                    .map(|(from, _, _)| format!("`{}` ({})", comp(*from), pipeline.task(*from).location()))
-                    .collect::<Vec<_>>();
-                let mut made_by: Vec<String> = edges
-                    .iter()
-                    .filter(|(_, _, d)| d.kind == DepKind::After)
-                    .map(|(_, _, d)| d.location.to_string())
-                    .collect();
-                made_by.dedup();
-                let first = made_by.first().cloned().unwrap_or_else(|| tasks[0].clone());
-                format!(
-                    "{first}: dependency cycle between tasks {}; made by `.after(..)` at {}",
-                    dedup_join(tasks),
-                    made_by.join(", ")
-                )
-            })
-            .collect();
-        return Err(CompileError::Cycle { cycles: lines });
+    let cycles = pipeline.cycles().iter().map(|edges| explain_cycle(pipeline, edges)).collect();
+    Err(CompileError::Cycle { cycles })
+}
+
+/// One line: where the cycle was made (the `.after(..)` calls in it), and the tasks in it.
+fn explain_cycle(p: &Pipeline, edges: &[(TaskId, TaskId, Dep)]) -> String {
+    let tasks: Vec<String> = edges
+        .iter()
+        .map(|(from, _, _)| {
+            let t = p.task(*from);
+            format!("`{}` ({})", p.component(t.component()).name, t.location())
+        })
+        .collect();
+    let mut made_by: Vec<String> =
+        edges.iter().filter(|(_, _, d)| d.kind == DepKind::After).map(|(_, _, d)| d.location.to_string()).collect();
+    made_by.dedup();
+    let tasks = dedup_join(tasks);
+    match made_by.split_first() {
+        Some((first, [])) => format!("{first}: `.after(..)` makes a dependency cycle between tasks {tasks}"),
+        Some((first, rest)) => format!(
+            "{first}: `.after(..)` (with the ones at {}) makes a dependency cycle between tasks {tasks}",
+            rest.join(", ")
+        ),
+        None => format!("dependency cycle between tasks {tasks}"),
     }
 }
 
