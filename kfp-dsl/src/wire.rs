@@ -23,12 +23,15 @@ pub enum ArgValue {
 /// `T` is the input's declared type: `u32`, `Param<String>`, `Input<Dataset>`, ... The impls:
 /// a `Param<T>` or a literal `T` feeds `T` and `Param<T>` (`&str` counts as a `String` literal);
 /// an `Artifact<K>` feeds `Input<K>` and `Input<AnyArtifact>`.
+///
+/// `N` only names the input in error messages: the component macros pass a marker type named after
+/// the input (`train_inputs::lr`), so rustc says which input a wrong value was wired into.
 #[diagnostic::on_unimplemented(
-    message = "cannot wire `{Self}` into an input of type `{T}`",
+    message = "cannot wire `{Self}` into input `{N}` of type `{T}`",
     label = "this value does not produce a `{T}`",
     note = "an input of type `X` or `Param<X>` takes a `Param<X>` or a literal `X`; `Input<K>` takes an `Artifact<K>` (and `Input<AnyArtifact>` any artifact)"
 )]
-pub trait IntoArg<T>: WireSealed<T> {
+pub trait IntoArg<T, N = ()>: WireSealed<T> {
     /// Converts the value into the graph model's argument.
     #[doc(hidden)]
     fn __into_arg(self) -> ArgValue;
@@ -37,7 +40,7 @@ pub trait IntoArg<T>: WireSealed<T> {
 // A `Param<T>` feeds an input declared `Param<T>`.
 impl<T: ParamType> WireSealed<Param<T>> for Param<T> {}
 #[diagnostic::do_not_recommend]
-impl<T: ParamType> IntoArg<Param<T>> for Param<T> {
+impl<T: ParamType, N> IntoArg<Param<T>, N> for Param<T> {
     fn __into_arg(self) -> ArgValue {
         ArgValue::Param(self.src)
     }
@@ -46,7 +49,7 @@ impl<T: ParamType> IntoArg<Param<T>> for Param<T> {
 // A literal `T` feeds an input declared `Param<T>`.
 impl<T: ParamType> WireSealed<Param<T>> for T {}
 #[diagnostic::do_not_recommend]
-impl<T: ParamType> IntoArg<Param<T>> for T {
+impl<T: ParamType, N> IntoArg<Param<T>, N> for T {
     fn __into_arg(self) -> ArgValue {
         ArgValue::Const(self.__to_param_string())
     }
@@ -55,7 +58,7 @@ impl<T: ParamType> IntoArg<Param<T>> for T {
 // A string literal feeds an input declared `Param<String>`.
 impl WireSealed<Param<String>> for &str {}
 #[diagnostic::do_not_recommend]
-impl IntoArg<Param<String>> for &str {
+impl<N> IntoArg<Param<String>, N> for &str {
     fn __into_arg(self) -> ArgValue {
         ArgValue::Const(self.to_owned())
     }
@@ -64,7 +67,7 @@ impl IntoArg<Param<String>> for &str {
 // A `Param<T>` feeds an input declared as the plain type `T` (Rust function components).
 impl<T: ParamType> WireSealed<T> for Param<T> {}
 #[diagnostic::do_not_recommend]
-impl<T: ParamType> IntoArg<T> for Param<T> {
+impl<T: ParamType, N> IntoArg<T, N> for Param<T> {
     fn __into_arg(self) -> ArgValue {
         ArgValue::Param(self.src)
     }
@@ -73,7 +76,7 @@ impl<T: ParamType> IntoArg<T> for Param<T> {
 // A literal `T` feeds an input declared `T`.
 impl<T: ParamType> WireSealed<T> for T {}
 #[diagnostic::do_not_recommend]
-impl<T: ParamType> IntoArg<T> for T {
+impl<T: ParamType, N> IntoArg<T, N> for T {
     fn __into_arg(self) -> ArgValue {
         ArgValue::Const(self.__to_param_string())
     }
@@ -82,7 +85,7 @@ impl<T: ParamType> IntoArg<T> for T {
 // A string literal feeds an input declared `String`.
 impl WireSealed<String> for &str {}
 #[diagnostic::do_not_recommend]
-impl IntoArg<String> for &str {
+impl<N> IntoArg<String, N> for &str {
     fn __into_arg(self) -> ArgValue {
         ArgValue::Const(self.to_owned())
     }
@@ -91,7 +94,7 @@ impl IntoArg<String> for &str {
 // An `Artifact<K>` feeds an input declared `Input<K>`.
 impl<K: ArtifactKind> WireSealed<Input<K>> for Artifact<K> {}
 #[diagnostic::do_not_recommend]
-impl<K: ArtifactKind> IntoArg<Input<K>> for Artifact<K> {
+impl<K: ArtifactKind, N> IntoArg<Input<K>, N> for Artifact<K> {
     fn __into_arg(self) -> ArgValue {
         ArgValue::Artifact(self.src)
     }
@@ -100,7 +103,7 @@ impl<K: ArtifactKind> IntoArg<Input<K>> for Artifact<K> {
 // Any concrete artifact feeds an input declared `Input<AnyArtifact>`.
 impl<K: ConcreteKind> WireSealed<Input<AnyArtifact>> for Artifact<K> {}
 #[diagnostic::do_not_recommend]
-impl<K: ConcreteKind> IntoArg<Input<AnyArtifact>> for Artifact<K> {
+impl<K: ConcreteKind, N> IntoArg<Input<AnyArtifact>, N> for Artifact<K> {
     fn __into_arg(self) -> ArgValue {
         ArgValue::Artifact(self.src)
     }

@@ -137,13 +137,18 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 
     let dag = Ident::new("dag", Span::mixed_site());
     let lt = syn::Lifetime::new("'kfp", Span::mixed_site());
+    // One marker type per input, named after it, so a wiring error names the input:
+    // "cannot wire `&str` into input `lr` of type `f64`" (`fit_inputs::lr` if `lr` is not unique).
+    let markers_mod = format_ident!("{}_inputs", ident);
+    let marker_idents = inputs.iter().map(|i| i.ident).collect::<Vec<_>>();
+    let markers_doc = format!("Names of the inputs of `{ident}`, for error messages.");
     let params = inputs.iter().map(|i| {
         let (id, ty) = (i.ident, i.ty);
-        quote_spanned!(ty.span()=> #id: impl ::kfp::__private::IntoArg<#ty>)
+        quote_spanned!(ty.span()=> #id: impl ::kfp::IntoArg<#ty, #markers_mod::#id>)
     });
     let converts = inputs.iter().map(|i| {
         let (id, ty) = (i.ident, i.ty);
-        quote_spanned!(ty.span()=> <_ as ::kfp::__private::IntoArg<#ty>>::__into_arg(#id))
+        quote_spanned!(ty.span()=> <_ as ::kfp::IntoArg<#ty, #markers_mod::#id>>::__into_arg(#id))
     });
     let spec_inputs = inputs.iter().filter(|i| !i.plain).map(|i| {
         let (n, d, inner) = (i.ident.to_string(), opt_str(i.doc.as_deref()), i.inner);
@@ -194,6 +199,16 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                 ::kfp::__private::SourceLocation::caller(),
                 ::std::vec![#(#converts),*],
             )
+        }
+
+        #[doc = #markers_doc]
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, unreachable_pub, dead_code)]
+        #vis mod #markers_mod {
+            #(
+                #[doc(hidden)]
+                pub struct #marker_idents;
+            )*
         }
 
         #(#docs)*
