@@ -204,7 +204,7 @@ impl Dag {
                     producers.push(p);
                 }
             }
-            let node = b.graph.add_node(TaskNode { component, args, location, explicit_name: None, display_name: None });
+            let node = b.graph.add_node(TaskNode { component, args, location, settings: None });
             debug_assert_eq!(node.index(), task.index());
             producers.sort_unstable();
             producers.dedup();
@@ -275,7 +275,7 @@ impl<O> Task<'_, O> {
     /// The name shown for the task in the Kubeflow Pipelines UI.
     pub fn display_name(&self, name: impl Into<String>) -> &Self {
         let name = name.into();
-        self.dag.with_task(self.id, |t, _| t.display_name = Some(name));
+        self.dag.with_task(self.id, |t, _| t.settings_mut().display_name = Some(name));
         self
     }
 
@@ -294,7 +294,7 @@ impl<O> Task<'_, O> {
                     reason: "it needs at least one letter or digit".to_owned(),
                 });
             }
-            t.explicit_name = Some((name, location));
+            t.settings_mut().explicit_name = Some((name, location));
         });
         self
     }

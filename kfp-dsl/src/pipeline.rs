@@ -94,11 +94,22 @@ pub struct TaskNode {
     pub(crate) component: ComponentId,
     pub(crate) args: Vec<ArgValue>,
     pub(crate) location: SourceLocation,
+    /// Per-task settings; boxed because most tasks have none, and the node stays small.
+    pub(crate) settings: Option<Box<TaskSettings>>,
+}
+
+/// The settings a task may carry beyond its arguments.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TaskSettings {
     pub(crate) explicit_name: Option<(String, SourceLocation)>,
     pub(crate) display_name: Option<String>,
 }
 
 impl TaskNode {
+    pub(crate) fn settings_mut(&mut self) -> &mut TaskSettings {
+        self.settings.get_or_insert_with(Box::default)
+    }
+
     /// The component called.
     pub fn component(&self) -> ComponentId {
         self.component
@@ -116,12 +127,12 @@ impl TaskNode {
 
     /// The name set with `.task_name(..)`, and where.
     pub fn explicit_name(&self) -> Option<(&str, SourceLocation)> {
-        self.explicit_name.as_ref().map(|(n, l)| (n.as_str(), *l))
+        self.settings.as_ref()?.explicit_name.as_ref().map(|(n, l)| (n.as_str(), *l))
     }
 
     /// The name set with `.display_name(..)`.
     pub fn display_name(&self) -> Option<&str> {
-        self.display_name.as_deref()
+        self.settings.as_ref()?.display_name.as_deref()
     }
 }
 

@@ -100,49 +100,36 @@ impl ComponentSpec {
 
     /// Adds a parameter input of type `T`.
     #[must_use]
-    pub fn input_param<T: ParamType>(mut self, name: &str, description: Option<&str>) -> Self {
-        self.inputs.push(InputSpec {
-            name: name.to_owned(),
-            kind: IoKind::Parameter { type_name: T::KFP_TYPE.to_owned() },
-            description: description.map(str::to_owned),
-            default: None,
-            optional: false,
-        });
-        self
+    pub fn input_param<T: ParamType>(self, name: &str, description: Option<&str>) -> Self {
+        self.with_input(name, IoKind::Parameter { type_name: T::KFP_TYPE.to_owned() }, description)
     }
 
     /// Adds an artifact input of kind `K`.
     #[must_use]
-    pub fn input_artifact<K: ArtifactKind>(mut self, name: &str, description: Option<&str>) -> Self {
-        self.inputs.push(InputSpec {
-            name: name.to_owned(),
-            kind: IoKind::Artifact { type_name: K::KFP_TYPE.to_owned() },
-            description: description.map(str::to_owned),
-            default: None,
-            optional: false,
-        });
-        self
+    pub fn input_artifact<K: ArtifactKind>(self, name: &str, description: Option<&str>) -> Self {
+        self.with_input(name, IoKind::Artifact { type_name: K::KFP_TYPE.to_owned() }, description)
     }
 
     /// Adds a parameter output of type `T`.
     #[must_use]
-    pub fn output_param<T: ParamType>(mut self, name: &str, description: Option<&str>) -> Self {
-        self.outputs.push(OutputSpec {
-            name: name.to_owned(),
-            kind: IoKind::Parameter { type_name: T::KFP_TYPE.to_owned() },
-            description: description.map(str::to_owned),
-        });
-        self
+    pub fn output_param<T: ParamType>(self, name: &str, description: Option<&str>) -> Self {
+        self.with_output(name, IoKind::Parameter { type_name: T::KFP_TYPE.to_owned() }, description)
     }
 
     /// Adds an artifact output of kind `K`.
     #[must_use]
-    pub fn output_artifact<K: ArtifactKind>(mut self, name: &str, description: Option<&str>) -> Self {
-        self.outputs.push(OutputSpec {
-            name: name.to_owned(),
-            kind: IoKind::Artifact { type_name: K::KFP_TYPE.to_owned() },
-            description: description.map(str::to_owned),
-        });
+    pub fn output_artifact<K: ArtifactKind>(self, name: &str, description: Option<&str>) -> Self {
+        self.with_output(name, IoKind::Artifact { type_name: K::KFP_TYPE.to_owned() }, description)
+    }
+
+    fn with_input(mut self, name: &str, kind: IoKind, description: Option<&str>) -> Self {
+        let description = description.map(str::to_owned);
+        self.inputs.push(InputSpec { name: name.to_owned(), kind, description, default: None, optional: false });
+        self
+    }
+
+    fn with_output(mut self, name: &str, kind: IoKind, description: Option<&str>) -> Self {
+        self.outputs.push(OutputSpec { name: name.to_owned(), kind, description: description.map(str::to_owned) });
         self
     }
 

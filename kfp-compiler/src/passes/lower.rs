@@ -134,7 +134,12 @@ fn dag_task(p: &Pipeline, names: &Names<'_>, inputs: &[Vec<Name>], id: TaskId) -
     let task = p.task(id);
     let spec = p.component(task.component());
     let input_names = &inputs[task.component().index()];
-    let mut arguments = Arguments::default();
+    // Sized exactly: a task's argument lists are most of the IR's memory.
+    let artifacts = spec.inputs.iter().filter(|i| i.kind.is_artifact()).count();
+    let mut arguments = Arguments {
+        parameters: Vec::with_capacity(spec.inputs.len() - artifacts),
+        artifacts: Vec::with_capacity(artifacts),
+    };
     for ((input, arg), input_name) in spec.inputs.iter().zip(task.args()).zip(input_names) {
         let input_name = input_name.clone();
         match arg {

@@ -2,6 +2,7 @@
 //! unique (`train`, `train-2`, ...), at most 128 characters, assigned in linear time.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use kfp_dsl::{ComponentId, SourceLocation};
 
@@ -42,7 +43,7 @@ pub(crate) fn name<'p>(v: &Validated<'p>) -> Result<Names<'p>, CompileError> {
     }
 
     // Variants, in first-use order.
-    let mut variant_ids: HashMap<Variant<'p>, usize> = HashMap::new();
+    let mut variant_ids: FastMap<Variant<'p>, usize> = FastMap::default();
     let mut variants = Vec::new();
     let mut task_variant = Vec::with_capacity(p.task_count());
     for id in p.task_ids() {
@@ -57,18 +58,18 @@ pub(crate) fn name<'p>(v: &Validated<'p>) -> Result<Names<'p>, CompileError> {
     }
 
     // Template names: the root first, then components in first-use order.
-    let mut templates_used = Unique::default();
+    let mut templates_used = Unique::with_capacity(variants.len() + 1);
     templates_used.reserve(&root);
     let mut templates = Vec::with_capacity(variants.len());
     for var in &variants {
         let base = truncate(sanitize(&p.component(var.component).name), MAX_NAME);
         let base = if base.is_empty() { "component".to_owned() } else { base };
-        templates.push(Name::from(templates_used.take(&base)));
+        templates.push(templates_used.take(&base));
     }
 
     // Task names: explicit ones first (a clash is an error), then the rest from the component names.
-    let mut tasks_used = Unique::default();
-    let mut tasks: Vec<Option<String>> = vec![None; p.task_count()];
+    let mut tasks_used = Unique::with_capacity(p.task_count());
+    let mut tasks: Vec<Option<Name>> = vec![None; p.task_count()];
     let mut explicit: HashMap<String, (&str, SourceLocation)> = HashMap::new();
     let mut clashes = Vec::new();
     for id in p.task_ids() {
@@ -86,7 +87,7 @@ pub(crate) fn name<'p>(v: &Validated<'p>) -> Result<Names<'p>, CompileError> {
             }
             explicit.insert(n.clone(), (given, loc));
             tasks_used.reserve(&n);
-            tasks[id.index()] = Some(n);
+            tasks[id.index()] = Some(Name::from(n));
         }
     }
     if let Some(first) = clashes.into_iter().next() {
@@ -105,7 +106,7 @@ pub(crate) fn name<'p>(v: &Validated<'p>) -> Result<Names<'p>, CompileError> {
             tasks[id.index()] = Some(tasks_used.take(&bases[p.task(id).component().index()]));
         }
     }
-    let tasks = tasks.into_iter().map(|t| Name::from(t.unwrap_or_default())).collect();
+    let tasks = tasks.into_iter().map(|t| t.unwrap_or_else(|| Name::from(""))).collect();
     Ok(Names { root, tasks, task_variant, variants, templates })
 }
 
@@ -138,39 +139,73 @@ fn truncate(mut s: String, max: usize) -> String {
     s
 }
 
+/// FNV-1a: names are short, trusted (they come from the program being compiled), and hashed once per
+/// task, where SipHash's denial-of-service resistance only costs time.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastHash = BuildHasherDefault<Fnv>;
+type FastMap<K, V> = HashMap<K, V, FastHash>;
+
 /// Hands out unique names: `base`, then `base-2`, `base-3`, ... Each base remembers its next suffix,
 /// so `n` names cost O(n) set operations.
 #[derive(Default)]
 struct Unique {
-    used: HashSet<String>,
-    next: HashMap<String, u32>,
+    used: HashSet<Name, FastHash>,
+    next: FastMap<Name, u32>,
+    buf: String,
 }
 
 impl Unique {
+    fn with_capacity(n: usize) -> Self {
+        Unique {
+            used: HashSet::with_capacity_and_hasher(n, FastHash::default()),
+            next: FastMap::default(),
+            buf: String::new(),
+        }
+    }
+
     fn reserve(&mut self, name: &str) {
-        self.used.insert(name.to_owned());
+        self.used.insert(Name::from(name));
     }
 
     /// `base` must be at most [`MAX_NAME`] long.
-    fn take(&mut self, base: &str) -> String {
+    fn take(&mut self, base: &str) -> Name {
         if !self.used.contains(base) {
-            self.used.insert(base.to_owned());
-            return base.to_owned();
+            let name = Name::from(base);
+            self.used.insert(name.clone());
+            return name;
         }
         let n = match self.next.get_mut(base) {
             Some(n) => n,
-            None => self.next.entry(base.to_owned()).or_insert(2),
+            None => self.next.entry(Name::from(base)).or_insert(2),
         };
         loop {
-            let suffix = format!("-{n}");
+            use std::fmt::Write;
+            let suffix_len = 1 + n.checked_ilog10().unwrap_or(0) as usize + 1;
+            let keep = base.len().min(MAX_NAME - suffix_len);
+            self.buf.clear();
+            self.buf.push_str(base[..keep].trim_end_matches('-'));
+            let _ = write!(self.buf, "-{n}");
             *n += 1;
-            let keep = base.len().min(MAX_NAME - suffix.len());
-            let mut candidate = String::with_capacity(keep + suffix.len());
-            candidate.push_str(base[..keep].trim_end_matches('-'));
-            candidate.push_str(&suffix);
-            if !self.used.contains(&candidate) {
-                self.used.insert(candidate.clone());
-                return candidate;
+            if !self.used.contains(self.buf.as_str()) {
+                let name = Name::from(self.buf.as_str());
+                self.used.insert(name.clone());
+                return name;
             }
         }
     }
@@ -190,15 +225,18 @@ mod tests {
 
     #[test]
     fn unique_adds_suffixes_and_skips_taken_ones() {
-        let mut u = Unique::default();
+        let mut u = Unique::with_capacity(4);
         u.reserve("train-2");
-        assert_eq!(u.take("train"), "train");
-        assert_eq!(u.take("train"), "train-3");
-        assert_eq!(u.take("train"), "train-4");
+        assert_eq!(&*u.take("train"), "train");
+        assert_eq!(&*u.take("train"), "train-3");
+        assert_eq!(&*u.take("train"), "train-4");
         let long = truncate("x".repeat(200), MAX_NAME);
         let a = u.take(&long);
         let b = u.take(&long);
         assert_eq!(a.len(), MAX_NAME);
         assert!(b.len() <= MAX_NAME && b.ends_with("-2"), "{b}");
+        let many: HashSet<Name> = (0..120).map(|_| u.take(&long)).collect();
+        assert_eq!(many.len(), 120, "all unique");
+        assert!(many.iter().all(|n| n.len() <= MAX_NAME && !n.contains("--")));
     }
 }
