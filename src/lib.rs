@@ -5,10 +5,12 @@ mod cli;
 pub use cli::{CliError, main, run};
 pub use kfp_compiler::{CompileError, CompileOptions, argo, to_json, to_yaml, write_yaml};
 pub use kfp_dsl::{
-    AnyArtifact, Arg, Artifact, ArtifactKind, BuildError, BuildErrors, ClassificationMetrics, Component,
-    ComponentSpec, ConcreteKind, ContainerSpec, Dag, Dataset, Html, Implementation, Input, InputSpec, IntoArg, IoKind, Literal,
-    Markdown, Metrics, Model, Output, OutputParam, OutputSpec, Param, ParamType, Pipeline, PipelineDef,
-    PipelineParamSpec, SourceLocation, Task, TaskId, fmt_arg,
+    AnyArtifact, Arg, Artifact, ArtifactKind, Branches, BuildError, BuildErrors, ClassificationMetrics, Component,
+    ComponentSpec, ConcreteKind, Cond, ContainerSpec, Dag, Dataset, FanIn, GraphComponent, GraphInterface,
+    GraphOutput, GraphReturn, Html, Implementation, Input, InputSpec, IntoArg, IntoCond, IntoLoopItems,
+    IntoOperand, IoKind, Literal, LoopItem, Markdown, Metrics, Model, NoFields, Orderable, Output, OutputParam,
+    OutputSpec, Param, ParamType, Pipeline, PipelineDef, PipelineParamSpec, SourceLocation, Task, TaskId,
+    ValueSrc, fmt_arg, fmt_param,
 };
 
 /// Turns a function whose body returns a [`ContainerSpec`] into a typed container component.
@@ -77,6 +79,42 @@ pub use kfp_macros::container_component;
 /// ```
 pub use kfp_macros::pipeline;
 
+/// Turns a function that adds tasks to `&Dag` into a graph component: a reusable sub-DAG (one Argo DAG
+/// template) with typed `Param<T>` inputs and typed outputs (`()`, a `Param<T>` read as `call.output`,
+/// or a tuple of them). A graph component may call itself inside `p.condition(..)`: the template then
+/// references itself (recursion). Calling itself outside a condition is an error (it would never end).
+///
+/// ```
+/// use kfp::prelude::*;
+///
+/// #[container_component(image = "python:3.12-alpine")]
+/// fn flip(side: OutputParam<String>) -> ContainerSpec {
+///     ContainerSpec::new(["sh", "-c"]).arg(fmt_arg!(
+///         "mkdir -p $(dirname {}); python -c 'import random; print(random.choice([\"heads\", \"tails\"]))' > {}",
+///         side, side
+///     ))
+/// }
+///
+/// /// Flips until tails.
+/// #[graph_component]
+/// fn flip_until_tails(p: &Dag, tag: Param<String>) -> Param<String> {
+///     let f = flip(p);
+///     p.condition(f.side.eq("heads"), |p| {
+///         flip_until_tails(p, tag);
+///     });
+///     f.side
+/// }
+///
+/// #[pipeline(name = "recursion")]
+/// fn recursion(p: &Dag, #[default("run")] tag: Param<String>) {
+///     let last = flip_until_tails(p, tag);
+///     let _: Param<String> = last.output;
+/// }
+/// # let wf = kfp::compile(&recursion, &Default::default()).unwrap();
+/// # assert!(wf.spec.templates.iter().any(|t| t.name == "graph-flip-until-tails"));
+/// ```
+pub use kfp_macros::graph_component;
+
 pub use kfp_macros::{ArtifactKind, ParamType};
 
 /// Builds and compiles a pipeline definition.
@@ -100,8 +138,8 @@ pub fn compile_yaml(pipeline: &PipelineDef, opts: &CompileOptions) -> Result<Str
 pub mod prelude {
     pub use crate::{
         AnyArtifact, Arg, Artifact, ArtifactKind, ClassificationMetrics, ContainerSpec, Dag, Dataset, Html,
-        Input, Markdown, Metrics, Model, Output, OutputParam, Param, ParamType, Task, container_component,
-        fmt_arg, pipeline,
+        Input, LoopItem, Markdown, Metrics, Model, Output, OutputParam, Param, ParamType, Task,
+        container_component, fmt_arg, fmt_param, graph_component, pipeline,
     };
 }
 

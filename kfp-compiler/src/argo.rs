@@ -59,6 +59,9 @@ pub struct WorkflowSpec {
     /// The service account pods run as.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account_name: Option<String>,
+    /// The template that runs when the workflow ends, however it ends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_exit: Option<String>,
     /// Every template.
     pub templates: Vec<Template>,
 }
@@ -70,6 +73,9 @@ pub struct WorkflowSpec {
 pub struct Template {
     /// Unique among the workflow's templates.
     pub name: String,
+    /// For DAG templates: at most this many of its tasks (or loop iterations) run at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parallelism: Option<u32>,
     /// Declared inputs.
     #[serde(skip_serializing_if = "Inputs::is_empty")]
     pub inputs: Inputs,
@@ -219,6 +225,9 @@ pub struct ValueFrom {
     /// A file in the container.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// Another parameter (for DAG templates: an output of one of its tasks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
 }
 
 /// An artifact declaration or argument.
@@ -257,6 +266,7 @@ pub struct DagTemplate {
 
 /// A task in a DAG.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DagTask {
     /// Unique in its DAG.
@@ -266,6 +276,45 @@ pub struct DagTask {
     /// The tasks that must finish first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<Name>,
+    /// Its arguments.
+    #[serde(skip_serializing_if = "Arguments::is_empty")]
+    pub arguments: Arguments,
+    /// Runs the task only when this expression holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    /// Runs the task once per item of this list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with_items: Option<Vec<serde_json::Value>>,
+    /// Runs the task once per item of the JSON list this expression gives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with_param: Option<String>,
+    /// Lifecycle hooks: `exit` runs after the task, however it ends.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub hooks: BTreeMap<String, LifecycleHook>,
+}
+
+impl DagTask {
+    /// A task named `name` running `template`.
+    pub fn new(name: Name, template: Name) -> Self {
+        DagTask {
+            name,
+            template,
+            dependencies: Vec::new(),
+            arguments: Arguments::default(),
+            when: None,
+            with_items: None,
+            with_param: None,
+            hooks: BTreeMap::new(),
+        }
+    }
+}
+
+/// A template run at a point of a task's life (here: when it exits).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct LifecycleHook {
+    /// The template to run.
+    pub template: Name,
     /// Its arguments.
     #[serde(skip_serializing_if = "Arguments::is_empty")]
     pub arguments: Arguments,

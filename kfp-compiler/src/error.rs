@@ -29,6 +29,13 @@ pub enum CompileError {
         /// Where.
         second: SourceLocation,
     },
+    /// Values or dependencies that cross a loop, condition, exit handler or graph component the way
+    /// Argo cannot run.
+    #[error("{}", errors.join("\n"))]
+    Scope {
+        /// One line per problem, each with its source location.
+        errors: Vec<String>,
+    },
     /// A pipeline without tasks.
     #[error("pipeline `{name}` has no tasks")]
     Empty {

@@ -2,6 +2,8 @@
 
 pub use crate::container::{count_holes, fill_holes};
 pub use crate::dag::{Component, OutputFactory};
+pub use crate::graph::{GraphComponent, GraphInputs, GraphReturn};
+pub use crate::loops::LoopItem;
 pub use crate::error::SourceLocation;
 pub use crate::wire::{ArgValue, IntoArg, Literal};
 pub use serde_json;
@@ -14,6 +16,27 @@ pub trait KindSealed {}
 
 /// Seals [`IntoArg`].
 pub trait WireSealed<T> {}
+
+/// Seals [`IntoOperand`](crate::IntoOperand).
+pub trait OperandSealed<T> {}
+
+/// A value usable in `fmt_param!`: any parameter or loop item, whatever its type.
+pub trait FmtValue {
+    /// Its source.
+    fn __fmt_src(self) -> crate::ValueSrc;
+}
+
+impl<T> FmtValue for crate::Param<T> {
+    fn __fmt_src(self) -> crate::ValueSrc {
+        self.src
+    }
+}
+
+impl<T: crate::ParamType> FmtValue for LoopItem<'_, T> {
+    fn __fmt_src(self) -> crate::ValueSrc {
+        self.src()
+    }
+}
 
 /// Seals [`Literal`].
 pub trait LiteralSealed<T> {}
@@ -36,4 +59,9 @@ pub fn struct_to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
 /// `ParamType::__from_json` for derived structs.
 pub fn struct_from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, String> {
     serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
+/// The scope with dense index `i` (for the compiler, which walks scopes by index).
+pub fn scope_id(i: u32) -> crate::ScopeId {
+    crate::pipeline::scope_from_index(i)
 }

@@ -214,6 +214,25 @@ macro_rules! fmt_arg {
     }};
 }
 
+/// Builds a `Param<String>` from a format string whose `{}` holes take parameters or loop items of
+/// any type: `fmt_param!(p, "run {} finished: {}", p.run_id(), status)`. The text is filled in by Argo
+/// at run time. The number of holes must match the number of values; a mismatch is a compile error.
+#[macro_export]
+macro_rules! fmt_param {
+    ($dag:expr, $fmt:literal $(, $arg:expr)* $(,)?) => {{
+        const _: () = ::core::assert!(
+            $crate::__private::count_holes($fmt) == <[&str]>::len(&[$(::core::stringify!($arg)),*]),
+            "fmt_param!: the number of `{{}}` holes differs from the number of values"
+        );
+        $crate::Dag::__format(
+            $dag,
+            $fmt,
+            ::std::vec![$($crate::__private::FmtValue::__fmt_src($arg)),*],
+            $crate::__private::SourceLocation::caller(),
+        )
+    }};
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

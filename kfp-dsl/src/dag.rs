@@ -1,7 +1,8 @@
 //! The builder: `&Dag` is what a pipeline function receives; calling a component on it adds a task.
 //!
 //! RefCell discipline: the inner state is borrowed only inside this module's own short functions,
-//! never while user code (a component body, a pipeline function) runs.
+//! never while user code (a component body, a loop body, a pipeline function) runs. Scopes are pushed
+//! before a closure runs and popped by a guard after it, even if it panics.
 
 use std::any::TypeId;
 use std::cell::RefCell;
@@ -13,14 +14,22 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use petgraph::stable_graph::StableDiGraph;
 
 use crate::artifact::ArtifactKind;
+use crate::cond::{Cond, IntoCond};
 use crate::error::{BuildError, BuildErrors, SourceLocation};
-use crate::handles::{Artifact, ArtifactSrc, Param, ValueSrc};
+use crate::graph::{GraphComponent, GraphInputs};
+use crate::handles::{Artifact, ArtifactSrc, GlobalValue, Param, ValueSrc};
+use crate::loops::{FanIn, IntoLoopItems, LoopItem};
 use crate::pipeline::{
-    ComponentId, DagId, Dep, DepKind, Pipeline, PipelineParamSpec, TaskId, TaskNode,
+    Callee, ComponentId, DagId, Dep, DepKind, FmtPart, GraphId, GraphSpec, Pipeline, PipelineParamSpec, ScopeId,
+    TaskId, TaskNode,
 };
+use crate::scope::{LoopOutputSpec, LoopScope, Scope, ScopeKind};
 use crate::spec::ComponentSpec;
 use crate::types::{self, ParamType};
 use crate::wire::ArgValue;
+
+/// How deeply scopes may nest: a backstop for a recursive Rust helper that opens scopes forever.
+const MAX_SCOPE_DEPTH: usize = 256;
 
 /// A component: implemented by `#[container_component]` (and later macros) on the function's
 /// same-named twin struct.
@@ -58,7 +67,7 @@ impl OutputFactory {
 static NEXT_DAG: AtomicU32 = AtomicU32::new(1);
 
 /// A pipeline under construction. Pipeline functions take `p: &Dag`; calling a component with it adds
-/// a task.
+/// a task to the current scope; `parallel_for`, `condition` and `exit_handler` open nested scopes.
 pub struct Dag {
     id: DagId,
     inner: RefCell<Builder>,
@@ -72,6 +81,27 @@ struct Builder {
     by_type: HashMap<TypeId, ComponentId>,
     params: Vec<PipelineParamSpec>,
     errors: Vec<BuildError>,
+    scopes: Vec<Scope>,
+    current: ScopeId,
+    depth: usize,
+    graphs: Vec<GraphSpec>,
+    graph_by_type: HashMap<TypeId, GraphId>,
+    expanding: Vec<GraphId>,
+    formatted: Vec<Vec<FmtPart>>,
+}
+
+/// Pops the scope pushed by [`Dag::enter`] when dropped, even if the user's closure panics.
+struct ScopeGuard<'d> {
+    dag: &'d Dag,
+    previous: ScopeId,
+}
+
+impl Drop for ScopeGuard<'_> {
+    fn drop(&mut self) {
+        let mut b = self.dag.inner.borrow_mut();
+        b.current = self.previous;
+        b.depth -= 1;
+    }
 }
 
 impl Dag {
@@ -86,6 +116,13 @@ impl Dag {
                 by_type: HashMap::new(),
                 params: Vec::new(),
                 errors: Vec::new(),
+                scopes: vec![Scope { kind: ScopeKind::Root, parent: None, location: SourceLocation::caller() }],
+                current: ScopeId::ROOT,
+                depth: 0,
+                graphs: Vec::new(),
+                graph_by_type: HashMap::new(),
+                expanding: Vec::new(),
+                formatted: Vec::new(),
             }),
         }
     }
@@ -101,6 +138,9 @@ impl Dag {
             params: b.params,
             components: b.components,
             graph: b.graph,
+            scopes: b.scopes,
+            graphs: b.graphs,
+            formatted: b.formatted,
         })
     }
 
@@ -149,6 +189,221 @@ impl Dag {
         Param::from_src(ValueSrc::PipelineParam { dag: self.id, index })
     }
 
+    /// The run's unique id (`{{workflow.uid}}`; kfp's `RUN_ID_PLACEHOLDER`).
+    pub fn run_id(&self) -> Param<String> {
+        Param::from_src(ValueSrc::Global(GlobalValue::RunId))
+    }
+
+    /// The workflow's name (`{{workflow.name}}`).
+    pub fn workflow_name(&self) -> Param<String> {
+        Param::from_src(ValueSrc::Global(GlobalValue::WorkflowName))
+    }
+
+    /// The namespace the workflow runs in (`{{workflow.namespace}}`).
+    pub fn namespace(&self) -> Param<String> {
+        Param::from_src(ValueSrc::Global(GlobalValue::Namespace))
+    }
+
+    /// A string made of text and values (used by `fmt_param!`).
+    #[doc(hidden)]
+    pub fn __format(&self, fmt: &str, values: Vec<ValueSrc>, location: SourceLocation) -> Param<String> {
+        let mut parts = Vec::with_capacity(values.len() * 2 + 1);
+        let mut values = values.into_iter();
+        let mut rest = fmt;
+        while let Some(i) = rest.find("{}") {
+            if i > 0 {
+                parts.push(FmtPart::Lit(rest[..i].to_owned()));
+            }
+            if let Some(v) = values.next() {
+                parts.push(FmtPart::Value(v));
+            }
+            rest = &rest[i + 2..];
+        }
+        if !rest.is_empty() {
+            parts.push(FmtPart::Lit(rest.to_owned()));
+        }
+        let mut b = self.inner.borrow_mut();
+        for part in &parts {
+            if let FmtPart::Value(v) = part
+                && v.dag().is_some_and(|d| d != self.id)
+            {
+                b.errors.push(BuildError::ForeignHandle {
+                    location,
+                    component: "fmt_param!".to_owned(),
+                    input: fmt.to_owned(),
+                });
+            }
+        }
+        let index = b.formatted.len() as u32;
+        b.formatted.push(parts);
+        Param::from_src(ValueSrc::Formatted { dag: self.id, index })
+    }
+
+    /// Opens a scope of `kind` under the current one; the guard closes it.
+    fn enter(&self, kind: ScopeKind, location: SourceLocation) -> Option<(ScopeId, ScopeGuard<'_>)> {
+        let mut b = self.inner.borrow_mut();
+        if b.depth >= MAX_SCOPE_DEPTH {
+            b.errors.push(BuildError::TooDeep { location, depth: MAX_SCOPE_DEPTH });
+            return None;
+        }
+        let parent = match kind {
+            ScopeKind::Graph(_) => None,
+            _ => Some(b.current),
+        };
+        let id = ScopeId(b.scopes.len() as u32);
+        b.scopes.push(Scope { kind, parent, location });
+        let previous = b.current;
+        b.current = id;
+        b.depth += 1;
+        Some((id, ScopeGuard { dag: self, previous }))
+    }
+
+    /// Runs `body` once per item of `items`, in parallel (Argo `withItems` for a list known now,
+    /// `withParam` for a `Param<Vec<T>>` known at run time). The body gets the item as a
+    /// [`LoopItem`], which cannot leave the loop; what it returns is collected: a `Param<T>` becomes a
+    /// `Param<Vec<T>>` usable after the loop (typed fan-in), `()` gives `()`.
+    ///
+    /// `let accs = p.parallel_for([0.1, 0.01], |p, lr| train(p, lr).accuracy);` gives a
+    /// `Param<Vec<f64>>` a task after the loop can take (see the `kfp` crate's README).
+    #[track_caller]
+    pub fn parallel_for<T, R>(
+        &self,
+        items: impl IntoLoopItems<T>,
+        body: impl for<'s> FnOnce(&Dag, LoopItem<'s, T>) -> R,
+    ) -> R::Collected
+    where
+        T: ParamType,
+        R: FanIn,
+    {
+        self.run_loop(items, None, body, SourceLocation::caller())
+    }
+
+    /// [`parallel_for`](Self::parallel_for) with at most `parallelism` iterations running at once.
+    /// The limit applies to the iterations themselves (kfp v1 put it where Argo does not apply it:
+    /// kubeflow/pipelines#6588).
+    #[track_caller]
+    pub fn parallel_for_limit<T, R>(
+        &self,
+        items: impl IntoLoopItems<T>,
+        parallelism: u32,
+        body: impl for<'s> FnOnce(&Dag, LoopItem<'s, T>) -> R,
+    ) -> R::Collected
+    where
+        T: ParamType,
+        R: FanIn,
+    {
+        self.run_loop(items, Some(parallelism), body, SourceLocation::caller())
+    }
+
+    fn run_loop<T, R>(
+        &self,
+        items: impl IntoLoopItems<T>,
+        parallelism: Option<u32>,
+        body: impl for<'s> FnOnce(&Dag, LoopItem<'s, T>) -> R,
+        location: SourceLocation,
+    ) -> R::Collected
+    where
+        T: ParamType,
+        R: FanIn,
+    {
+        let source = items.__source();
+        if let crate::scope::LoopSource::Param(src) = &source {
+            self.check_foreign(src, location, "parallel_for", "items");
+        }
+        if parallelism == Some(0) {
+            self.push_error(BuildError::InvalidLoop { location, reason: "`parallelism` must be at least 1".to_owned() });
+        }
+        let kind = ScopeKind::Loop(LoopScope { source, parallelism, outputs: Vec::new() });
+        let Some((scope, guard)) = self.enter(kind, location) else {
+            return R::__collected(&mut || ValueSrc::Global(GlobalValue::RunId));
+        };
+        let item = LoopItem::<T>::__new(ValueSrc::LoopItem { dag: self.id, scope, field: None, nested: false });
+        let returned = body(self, item);
+        drop(guard);
+        let mut values = Vec::new();
+        returned.__values(&mut values);
+        {
+            let mut b = self.inner.borrow_mut();
+            let mut outputs = Vec::with_capacity(values.len());
+            for (value, type_name) in values {
+                let produced_here = match value {
+                    ValueSrc::TaskOutput { dag, task, .. } if dag == self.id => {
+                        b.graph[task.node()].scope == scope
+                    }
+                    _ => false,
+                };
+                if !produced_here {
+                    b.errors.push(BuildError::InvalidLoop {
+                        location,
+                        reason: "a loop body can only return outputs of tasks called directly in it".to_owned(),
+                    });
+                }
+                outputs.push(LoopOutputSpec { value, type_name });
+            }
+            if let ScopeKind::Loop(l) = &mut b.scopes[scope.index()].kind {
+                l.outputs = outputs;
+            }
+        }
+        let mut index = 0;
+        R::__collected(&mut || {
+            index += 1;
+            ValueSrc::LoopOutput { dag: self.id, scope, index: index - 1 }
+        })
+    }
+
+    /// Runs the tasks `body` adds only when `cond` holds at run time (Argo `when`). Chain
+    /// `.elif(cond, body)` and `.otherwise(body)` for the other branches.
+    #[track_caller]
+    pub fn condition(&self, cond: impl IntoCond, body: impl FnOnce(&Dag)) -> Branches<'_> {
+        let cond = cond.__cond();
+        let location = SourceLocation::caller();
+        self.branch(cond.clone(), body, location);
+        Branches { dag: self, taken: cond }
+    }
+
+    fn branch(&self, cond: Cond, body: impl FnOnce(&Dag), location: SourceLocation) {
+        cond.visit_values(&mut |v| self.check_foreign(v, location, "condition", "operand"));
+        if let Some((_, guard)) = self.enter(ScopeKind::Condition(cond), location) {
+            body(self);
+            drop(guard);
+        }
+    }
+
+    /// Runs `exit` after the tasks `body` adds have finished, whether they succeeded or not (an
+    /// Argo exit handler). `exit` gets the body's status (`Succeeded`, `Failed` or `Error`) as a
+    /// parameter. Wrapping the whole pipeline, this is the workflow's `onExit`; wrapping part of it,
+    /// an exit hook on that part.
+    #[track_caller]
+    pub fn exit_handler(&self, exit: impl FnOnce(&Dag, Param<String>), body: impl FnOnce(&Dag)) {
+        let location = SourceLocation::caller();
+        // The exit scope is made after the body's, which points to it once it exists.
+        let Some((body_scope, guard)) = self.enter(ScopeKind::ExitBody { exit: ScopeId::ROOT }, location) else {
+            return;
+        };
+        body(self);
+        drop(guard);
+        let Some((exit_scope, guard)) = self.enter(ScopeKind::ExitTasks { body: body_scope }, location) else {
+            return;
+        };
+        self.inner.borrow_mut().scopes[body_scope.index()].kind = ScopeKind::ExitBody { exit: exit_scope };
+        exit(self, Param::from_src(ValueSrc::ExitStatus { dag: self.id, scope: body_scope }));
+        drop(guard);
+    }
+
+    fn push_error(&self, e: BuildError) {
+        self.inner.borrow_mut().errors.push(e);
+    }
+
+    fn check_foreign(&self, v: &ValueSrc, location: SourceLocation, component: &str, input: &str) {
+        if v.dag().is_some_and(|d| d != self.id) {
+            self.push_error(BuildError::ForeignHandle {
+                location,
+                component: component.to_owned(),
+                input: input.to_owned(),
+            });
+        }
+    }
+
     fn component_id<C: Component>(&self, location: SourceLocation) -> ComponentId {
         let key = TypeId::of::<C>();
         if let Some(&id) = self.inner.borrow().by_type.get(&key) {
@@ -171,50 +426,88 @@ impl Dag {
     #[doc(hidden)]
     pub fn __add_task<C: Component>(&self, location: SourceLocation, args: Vec<ArgValue>) -> Task<'_, C::Outputs> {
         let component = self.component_id::<C>(location);
-        let task = {
-            let mut b = self.inner.borrow_mut();
-            let b = &mut *b;
-            let task = TaskId(b.graph.node_count() as u32);
-            let mut producers: Vec<TaskId> = Vec::new();
-            for (i, arg) in args.iter().enumerate() {
-                let input = || b.components[component.index()].inputs.get(i).map_or_else(String::new, |s| s.name.clone());
-                let (dag, producer) = match arg {
-                    ArgValue::Const(_) => continue,
-                    ArgValue::Param(ValueSrc::PipelineParam { dag, .. }) => (*dag, None),
-                    ArgValue::Param(ValueSrc::TaskOutput { dag, task, .. }) => (*dag, Some(*task)),
-                    ArgValue::Artifact(a) => (a.dag, Some(a.task)),
-                    ArgValue::Param(ValueSrc::ComponentInput(_)) => {
-                        let err = BuildError::PlaceholderArgument {
-                            location,
-                            component: b.components[component.index()].name.clone(),
-                            input: input(),
-                        };
-                        b.errors.push(err);
-                        continue;
-                    }
-                };
-                if dag != self.id {
-                    let err = BuildError::ForeignHandle {
-                        location,
-                        component: b.components[component.index()].name.clone(),
-                        input: input(),
-                    };
-                    b.errors.push(err);
-                } else if let Some(p) = producer {
-                    producers.push(p);
-                }
-            }
-            let node = b.graph.add_node(TaskNode { component, args, location, settings: None });
-            debug_assert_eq!(node.index(), task.index());
-            producers.sort_unstable();
-            producers.dedup();
-            for p in producers {
-                b.graph.add_edge(p.node(), task.node(), Dep { kind: DepKind::Data, location });
-            }
-            task
-        };
+        let task = self.add_call(Callee::Component(component), location, args);
         let outputs = C::__outputs(&OutputFactory { dag: self.id, task });
         Task { dag: self, id: task, outputs }
+    }
+
+    /// Adds a task calling graph component `G`, building its body the first time.
+    #[doc(hidden)]
+    pub fn __call_graph<G: GraphComponent>(&self, location: SourceLocation, args: Vec<ArgValue>) -> Task<'_, G::Outputs> {
+        let graph = self.graph_id::<G>(location);
+        let task = self.add_call(Callee::Graph(graph), location, args);
+        let outputs = G::__outputs(&OutputFactory { dag: self.id, task });
+        Task { dag: self, id: task, outputs }
+    }
+
+    fn graph_id<G: GraphComponent>(&self, location: SourceLocation) -> GraphId {
+        let key = TypeId::of::<G>();
+        let known = self.inner.borrow().graph_by_type.get(&key).copied();
+        if let Some(id) = known {
+            let mut b = self.inner.borrow_mut();
+            if b.expanding.contains(&id) && !b.guarded_by_condition(b.graphs[id.index()].scope) {
+                let name = b.graphs[id.index()].interface.name.clone();
+                b.errors.push(BuildError::UnguardedRecursion { location, graph: name });
+            }
+            return id;
+        }
+        let interface = G::interface();
+        let id = {
+            let mut b = self.inner.borrow_mut();
+            let id = GraphId(b.graphs.len() as u32);
+            b.graphs.push(GraphSpec { interface, scope: ScopeId::ROOT, returns: Vec::new(), location });
+            b.graph_by_type.insert(key, id);
+            b.expanding.push(id);
+            id
+        };
+        if let Some((scope, guard)) = self.enter(ScopeKind::Graph(id), location) {
+            self.inner.borrow_mut().graphs[id.index()].scope = scope;
+            // The user's graph body runs here; a recursive call only adds a task referencing `id`.
+            let returns = G::__body(self, &GraphInputs { dag: self.id, scope });
+            drop(guard);
+            self.inner.borrow_mut().graphs[id.index()].returns = returns;
+        }
+        self.inner.borrow_mut().expanding.retain(|g| *g != id);
+        id
+    }
+
+    fn add_call(&self, callee: Callee, location: SourceLocation, args: Vec<ArgValue>) -> TaskId {
+        let mut b = self.inner.borrow_mut();
+        let b = &mut *b;
+        let task = TaskId(b.graph.node_count() as u32);
+        let mut producers: Vec<TaskId> = Vec::new();
+        for (i, arg) in args.iter().enumerate() {
+            let src = match arg {
+                ArgValue::Const(_) => continue,
+                ArgValue::Param(src) => *src,
+                ArgValue::Artifact(a) => {
+                    if a.dag == self.id {
+                        producers.push(a.task);
+                    } else {
+                        let err = b.foreign(callee, i, location);
+                        b.errors.push(err);
+                    }
+                    continue;
+                }
+            };
+            if let ValueSrc::ComponentInput(_) = src {
+                let (component, input) = b.names(callee, i);
+                b.errors.push(BuildError::PlaceholderArgument { location, component, input });
+            } else if src.dag().is_some_and(|d| d != self.id) {
+                let err = b.foreign(callee, i, location);
+                b.errors.push(err);
+            } else {
+                b.producers(src, &mut producers);
+            }
+        }
+        let node = b.graph.add_node(TaskNode { callee, scope: b.current, args, location, settings: None });
+        debug_assert_eq!(node.index(), task.index());
+        producers.sort_unstable();
+        producers.dedup();
+        for p in producers {
+            b.graph.add_edge(p.node(), task.node(), Dep { kind: DepKind::Data, location });
+        }
+        task
     }
 
     fn after(&self, task: TaskId, other: TaskId, other_dag: DagId, location: SourceLocation) {
@@ -233,9 +526,93 @@ impl Dag {
     }
 }
 
+impl Builder {
+    fn names(&self, callee: Callee, input: usize) -> (String, String) {
+        let (name, inputs) = match callee {
+            Callee::Component(c) => (&self.components[c.index()].name, &self.components[c.index()].inputs),
+            Callee::Graph(g) => (&self.graphs[g.index()].interface.name, &self.graphs[g.index()].interface.inputs),
+        };
+        (name.clone(), inputs.get(input).map_or_else(String::new, |i| i.name.clone()))
+    }
+
+    fn foreign(&self, callee: Callee, input: usize, location: SourceLocation) -> BuildError {
+        let (component, input) = self.names(callee, input);
+        BuildError::ForeignHandle { location, component, input }
+    }
+
+    /// The tasks whose outputs `src` reads (for the task graph's data edges).
+    fn producers(&self, src: ValueSrc, out: &mut Vec<TaskId>) {
+        match src {
+            ValueSrc::TaskOutput { task, .. } => out.push(task),
+            ValueSrc::LoopOutput { scope, index, .. } => {
+                if let ScopeKind::Loop(l) = &self.scopes[scope.index()].kind
+                    && let Some(o) = l.outputs.get(index as usize)
+                {
+                    self.producers(o.value, out);
+                }
+            }
+            ValueSrc::Formatted { index, .. } => {
+                for part in &self.formatted[index as usize] {
+                    if let FmtPart::Value(v) = part {
+                        self.producers(*v, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether a condition lies between the current scope and `graph_scope` (recursion must be
+    /// guarded by one, or it never ends).
+    fn guarded_by_condition(&self, graph_scope: ScopeId) -> bool {
+        let mut s = Some(self.current);
+        while let Some(id) = s {
+            if id == graph_scope {
+                return false;
+            }
+            if matches!(self.scopes[id.index()].kind, ScopeKind::Condition(_)) {
+                return true;
+            }
+            s = self.scopes[id.index()].parent;
+        }
+        false
+    }
+}
+
 impl std::fmt::Debug for Dag {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Dag").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// The branches of a condition: `p.condition(c1, ..).elif(c2, ..).otherwise(..)`.
+pub struct Branches<'d> {
+    dag: &'d Dag,
+    /// The disjunction of the conditions of the branches so far.
+    taken: Cond,
+}
+
+impl Branches<'_> {
+    /// Runs `body` when no earlier branch ran and `cond` holds.
+    #[track_caller]
+    pub fn elif(self, cond: impl IntoCond, body: impl FnOnce(&Dag)) -> Self {
+        let cond = cond.__cond();
+        let location = SourceLocation::caller();
+        self.dag.branch(!self.taken.clone() & cond.clone(), body, location);
+        Branches { dag: self.dag, taken: self.taken | cond }
+    }
+
+    /// Runs `body` when no earlier branch ran.
+    #[track_caller]
+    pub fn otherwise(self, body: impl FnOnce(&Dag)) {
+        let location = SourceLocation::caller();
+        self.dag.branch(!self.taken, body, location);
+    }
+}
+
+impl std::fmt::Debug for Branches<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Branches").finish_non_exhaustive()
     }
 }
 

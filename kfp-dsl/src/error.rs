@@ -94,6 +94,30 @@ pub enum BuildError {
         /// Why it is invalid.
         reason: String,
     },
+    /// A loop that cannot be compiled.
+    #[error("{location}: parallel_for: {reason}")]
+    InvalidLoop {
+        /// The `parallel_for` call.
+        location: SourceLocation,
+        /// Why.
+        reason: String,
+    },
+    /// A graph component that calls itself outside any condition: it would never end.
+    #[error("{location}: `{graph}` calls itself outside a condition, so the recursion would never end; call it inside `p.condition(..)`")]
+    UnguardedRecursion {
+        /// The recursive call.
+        location: SourceLocation,
+        /// The graph component.
+        graph: String,
+    },
+    /// Scopes nested too deeply (a Rust helper that recurses without end?).
+    #[error("{location}: scopes nest more than {depth} deep; is a helper function recursing without end? (graph components recurse with `#[graph_component]`)")]
+    TooDeep {
+        /// The scope that went too deep.
+        location: SourceLocation,
+        /// The limit.
+        depth: usize,
+    },
     /// A component whose spec is not coherent.
     #[error("{location}: component `{component}`: {}", problems.join("; "))]
     InvalidComponent {

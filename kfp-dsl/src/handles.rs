@@ -5,11 +5,12 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use crate::artifact::ArtifactKind;
-use crate::pipeline::{DagId, TaskId};
+use crate::pipeline::{DagId, ScopeId, TaskId};
 
 /// Where a parameter value comes from. Type-erased; the typed handles wrap it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[doc(hidden)]
+#[non_exhaustive]
 pub enum ValueSrc {
     /// The pipeline's parameter number `index`.
     PipelineParam {
@@ -29,6 +30,79 @@ pub enum ValueSrc {
     },
     /// A component's own input, inside the component body (renders as a placeholder).
     ComponentInput(&'static str),
+    /// The current item of a loop, or one field of it.
+    LoopItem {
+        /// Which dag made the handle.
+        dag: DagId,
+        /// The loop's scope.
+        scope: ScopeId,
+        /// The field, for `item.field`.
+        field: Option<&'static str>,
+        /// A field of a field: Argo cannot address it.
+        nested: bool,
+    },
+    /// The values a loop body returned, collected over all iterations (a JSON list).
+    LoopOutput {
+        /// Which dag made the handle.
+        dag: DagId,
+        /// The loop's scope.
+        scope: ScopeId,
+        /// Which of the loop's returned values.
+        index: u32,
+    },
+    /// An input of a graph component, inside its body.
+    GraphInput {
+        /// Which dag made the handle.
+        dag: DagId,
+        /// The graph's scope.
+        scope: ScopeId,
+        /// Which input.
+        index: u32,
+    },
+    /// A string built from text and other values with `fmt_param!`.
+    Formatted {
+        /// Which dag made the handle.
+        dag: DagId,
+        /// Index into the dag's formatted values.
+        index: u32,
+    },
+    /// The status of what an exit handler wraps (`Succeeded`, `Failed`, `Error`).
+    ExitStatus {
+        /// Which dag made the handle.
+        dag: DagId,
+        /// The exit handler's body scope.
+        scope: ScopeId,
+    },
+    /// A workflow-wide value.
+    Global(GlobalValue),
+}
+
+impl ValueSrc {
+    /// The dag that made the handle, if any.
+    pub fn dag(&self) -> Option<DagId> {
+        match *self {
+            ValueSrc::PipelineParam { dag, .. }
+            | ValueSrc::TaskOutput { dag, .. }
+            | ValueSrc::LoopItem { dag, .. }
+            | ValueSrc::LoopOutput { dag, .. }
+            | ValueSrc::GraphInput { dag, .. }
+            | ValueSrc::Formatted { dag, .. }
+            | ValueSrc::ExitStatus { dag, .. } => Some(dag),
+            ValueSrc::ComponentInput(_) | ValueSrc::Global(_) => None,
+        }
+    }
+}
+
+/// Workflow-wide values every task can read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GlobalValue {
+    /// The run's unique id (`{{workflow.uid}}`; kfp's `RUN_ID_PLACEHOLDER`).
+    RunId,
+    /// The workflow's name (`{{workflow.name}}`).
+    WorkflowName,
+    /// The workflow's namespace (`{{workflow.namespace}}`).
+    Namespace,
 }
 
 /// A typed parameter value: a pipeline parameter or a task's output parameter.

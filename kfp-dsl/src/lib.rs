@@ -10,11 +10,15 @@
 //! Users depend on the `kfp` crate, which re-exports this one.
 
 mod artifact;
+mod cond;
 mod container;
 mod dag;
 mod error;
+mod graph;
 mod handles;
+mod loops;
 mod pipeline;
+mod scope;
 mod spec;
 mod types;
 mod wire;
@@ -26,12 +30,17 @@ pub use artifact::{
     AnyArtifact, ArtifactKind, ClassificationMetrics, ConcreteKind, Dataset, Html, Markdown, Metrics, Model,
 };
 pub use container::{Arg, ContainerSpec};
-pub use dag::{Component, Dag, Task};
+pub use cond::{CmpOp, Cond, IntoCond, IntoOperand, Operand, Orderable};
+pub use dag::{Branches, Component, Dag, Task};
 pub use error::{BuildError, BuildErrors, SourceLocation};
-pub use handles::{Artifact, ArtifactSrc, Input, Output, OutputParam, Param, ValueSrc};
+pub use graph::{GraphComponent, GraphInterface, GraphOutput, GraphReturn};
+pub use handles::{Artifact, ArtifactSrc, GlobalValue, Input, Output, OutputParam, Param, ValueSrc};
+pub use loops::{FanIn, IntoLoopItems, LoopItem, NoFields};
 pub use pipeline::{
-    ComponentId, DagId, Dep, DepKind, Pipeline, PipelineDef, PipelineParamSpec, TaskId, TaskNode,
+    Callee, ComponentId, DagId, Dep, DepKind, FmtPart, GraphId, GraphSpec, Interface, Pipeline, PipelineDef,
+    PipelineParamSpec, ScopeId, TaskId, TaskNode,
 };
+pub use scope::{LoopOutputSpec, LoopScope, LoopSource, Scope, ScopeKind};
 pub use spec::{ComponentSpec, Implementation, InputSpec, IoKind, OutputSpec};
 pub use types::ParamType;
 pub use wire::{ArgValue, IntoArg, Literal};

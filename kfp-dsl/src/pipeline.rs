@@ -7,7 +7,10 @@ use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 
 use crate::dag::Dag;
 use crate::error::{BuildErrors, SourceLocation};
-use crate::spec::ComponentSpec;
+use crate::graph::GraphInterface;
+use crate::handles::ValueSrc;
+use crate::scope::Scope;
+use crate::spec::{ComponentSpec, InputSpec, OutputSpec};
 use crate::wire::ArgValue;
 
 /// Identifies a [`Dag`] under construction; handles carry it so a handle from another pipeline is
@@ -28,6 +31,69 @@ impl TaskId {
     pub(crate) fn node(self) -> NodeIndex<u32> {
         NodeIndex::new(self.0 as usize)
     }
+}
+
+/// Identifies a scope (the root, a loop, a condition, ...) in a pipeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ScopeId(pub(crate) u32);
+
+impl ScopeId {
+    /// The pipeline's root scope.
+    pub const ROOT: ScopeId = ScopeId(0);
+
+    /// A dense index (0 is the root), for side tables.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+pub(crate) fn scope_from_index(i: u32) -> ScopeId {
+    ScopeId(i)
+}
+
+/// Identifies a graph component in a pipeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GraphId(pub(crate) u32);
+
+impl GraphId {
+    /// A dense index, for side tables.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// What a task calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Callee {
+    /// A component (a container template).
+    Component(ComponentId),
+    /// A graph component (a DAG template).
+    Graph(GraphId),
+}
+
+/// A graph component as built: its interface, the scope holding its body, and what it returns.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct GraphSpec {
+    /// Name, inputs, outputs.
+    pub interface: GraphInterface,
+    /// The body's scope.
+    pub scope: ScopeId,
+    /// The returned values, one per output.
+    pub returns: Vec<ValueSrc>,
+    /// Where it was first called.
+    pub location: SourceLocation,
+}
+
+/// A part of a string built with `fmt_param!`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum FmtPart {
+    /// Text.
+    Lit(String),
+    /// A value's string.
+    Value(ValueSrc),
 }
 
 /// Identifies a component in a pipeline.
@@ -88,10 +154,11 @@ pub struct Dep {
     pub location: SourceLocation,
 }
 
-/// One call of a component.
+/// One call of a component or graph component.
 #[derive(Clone, Debug)]
 pub struct TaskNode {
-    pub(crate) component: ComponentId,
+    pub(crate) callee: Callee,
+    pub(crate) scope: ScopeId,
     pub(crate) args: Vec<ArgValue>,
     pub(crate) location: SourceLocation,
     /// Per-task settings; boxed because most tasks have none, and the node stays small.
@@ -110,12 +177,17 @@ impl TaskNode {
         self.settings.get_or_insert_with(Box::default)
     }
 
-    /// The component called.
-    pub fn component(&self) -> ComponentId {
-        self.component
+    /// What the task calls.
+    pub fn callee(&self) -> Callee {
+        self.callee
     }
 
-    /// The arguments, one per component input, in the component's input order.
+    /// The scope the task is in.
+    pub fn scope(&self) -> ScopeId {
+        self.scope
+    }
+
+    /// The arguments, one per input of the callee, in its input order.
     pub fn args(&self) -> &[ArgValue] {
         &self.args
     }
@@ -145,6 +217,20 @@ pub struct Pipeline {
     pub(crate) params: Vec<PipelineParamSpec>,
     pub(crate) components: Vec<Arc<ComponentSpec>>,
     pub(crate) graph: StableDiGraph<TaskNode, Dep, u32>,
+    pub(crate) scopes: Vec<Scope>,
+    pub(crate) graphs: Vec<GraphSpec>,
+    pub(crate) formatted: Vec<Vec<FmtPart>>,
+}
+
+/// The name, inputs and outputs of what a task calls.
+#[derive(Clone, Copy, Debug)]
+pub struct Interface<'p> {
+    /// The callee's name.
+    pub name: &'p str,
+    /// Its inputs.
+    pub inputs: &'p [InputSpec],
+    /// Its outputs.
+    pub outputs: &'p [OutputSpec],
 }
 
 impl Pipeline {
@@ -186,6 +272,45 @@ impl Pipeline {
     /// One component.
     pub fn component(&self, id: ComponentId) -> &ComponentSpec {
         &self.components[id.index()]
+    }
+
+    /// The name, inputs and outputs of a callee.
+    pub fn interface(&self, callee: Callee) -> Interface<'_> {
+        match callee {
+            Callee::Component(c) => {
+                let c = self.component(c);
+                Interface { name: &c.name, inputs: &c.inputs, outputs: &c.outputs }
+            }
+            Callee::Graph(g) => {
+                let g = &self.graphs[g.index()].interface;
+                Interface { name: &g.name, inputs: &g.inputs, outputs: &g.outputs }
+            }
+        }
+    }
+
+    /// Every scope; index 0 is the root.
+    pub fn scopes(&self) -> &[Scope] {
+        &self.scopes
+    }
+
+    /// One scope.
+    pub fn scope(&self, id: ScopeId) -> &Scope {
+        &self.scopes[id.index()]
+    }
+
+    /// The graph components, in first-use order.
+    pub fn graphs(&self) -> impl ExactSizeIterator<Item = (GraphId, &GraphSpec)> {
+        self.graphs.iter().enumerate().map(|(i, g)| (GraphId(i as u32), g))
+    }
+
+    /// One graph component.
+    pub fn graph_spec(&self, id: GraphId) -> &GraphSpec {
+        &self.graphs[id.index()]
+    }
+
+    /// The parts of a string built with `fmt_param!`.
+    pub fn formatted(&self, index: u32) -> &[FmtPart] {
+        &self.formatted[index as usize]
     }
 
     /// How many tasks.

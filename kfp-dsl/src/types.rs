@@ -20,6 +20,14 @@ pub trait ParamType: crate::__private::ParamSealed + Sized + 'static {
     /// `JsonObject`).
     const KFP_TYPE: &'static str;
 
+    /// What a loop item of this type gives access to: its fields, for structs with
+    /// `#[derive(ParamType)]`; nothing ([`NoFields`](crate::NoFields)) otherwise.
+    type Fields<'s>: Copy;
+
+    /// The fields of the loop item `item`.
+    #[doc(hidden)]
+    fn __fields<'s>(item: crate::ValueSrc) -> Self::Fields<'s>;
+
     /// The value as a JSON value (used inside lists, maps and structs).
     #[doc(hidden)]
     fn __to_json(&self) -> Value;
@@ -46,6 +54,10 @@ impl crate::__private::ParamSealed for String {}
 #[diagnostic::do_not_recommend]
 impl ParamType for String {
     const KFP_TYPE: &'static str = "String";
+    type Fields<'s> = crate::NoFields;
+    fn __fields<'s>(_: crate::ValueSrc) -> Self::Fields<'s> {
+        crate::NoFields
+    }
     fn __to_json(&self) -> Value {
         Value::String(self.clone())
     }
@@ -67,6 +79,10 @@ impl crate::__private::ParamSealed for bool {}
 #[diagnostic::do_not_recommend]
 impl ParamType for bool {
     const KFP_TYPE: &'static str = "Boolean";
+    type Fields<'s> = crate::NoFields;
+    fn __fields<'s>(_: crate::ValueSrc) -> Self::Fields<'s> {
+        crate::NoFields
+    }
     fn __to_json(&self) -> Value {
         Value::Bool(*self)
     }
@@ -88,6 +104,10 @@ macro_rules! int_param {
         #[diagnostic::do_not_recommend]
         impl ParamType for $t {
             const KFP_TYPE: &'static str = "Integer";
+            type Fields<'s> = crate::NoFields;
+            fn __fields<'s>(_: crate::ValueSrc) -> Self::Fields<'s> {
+                crate::NoFields
+            }
             fn __to_json(&self) -> Value {
                 Value::from(*self)
             }
@@ -116,6 +136,10 @@ macro_rules! float_param {
         #[diagnostic::do_not_recommend]
         impl ParamType for $t {
             const KFP_TYPE: &'static str = "Float";
+            type Fields<'s> = crate::NoFields;
+            fn __fields<'s>(_: crate::ValueSrc) -> Self::Fields<'s> {
+                crate::NoFields
+            }
             fn __to_json(&self) -> Value {
                 serde_json::Number::from_f64(f64::from(*self)).map_or(Value::Null, Value::Number)
             }
@@ -139,6 +163,10 @@ impl<T: ParamType> crate::__private::ParamSealed for Vec<T> {}
 #[diagnostic::do_not_recommend]
 impl<T: ParamType> ParamType for Vec<T> {
     const KFP_TYPE: &'static str = "JsonArray";
+    type Fields<'s> = crate::NoFields;
+    fn __fields<'s>(_: crate::ValueSrc) -> Self::Fields<'s> {
+        crate::NoFields
+    }
     fn __to_json(&self) -> Value {
         Value::Array(self.iter().map(ParamType::__to_json).collect())
     }
@@ -154,6 +182,10 @@ impl<T: ParamType> crate::__private::ParamSealed for BTreeMap<String, T> {}
 #[diagnostic::do_not_recommend]
 impl<T: ParamType> ParamType for BTreeMap<String, T> {
     const KFP_TYPE: &'static str = "JsonObject";
+    type Fields<'s> = crate::NoFields;
+    fn __fields<'s>(_: crate::ValueSrc) -> Self::Fields<'s> {
+        crate::NoFields
+    }
     fn __to_json(&self) -> Value {
         Value::Object(self.iter().map(|(k, v)| (k.clone(), v.__to_json())).collect())
     }
@@ -161,6 +193,26 @@ impl<T: ParamType> ParamType for BTreeMap<String, T> {
         match v {
             Value::Object(m) => m.into_iter().map(|(k, v)| Ok((k, T::__from_json(v)?))).collect(),
             other => Err(format!("expected a JSON object, found `{other}`")),
+        }
+    }
+}
+
+impl<T: ParamType> crate::__private::ParamSealed for Option<T> {}
+/// An optional value: JSON `null` when absent (so `Option<String>` travels as JSON, not raw text).
+#[diagnostic::do_not_recommend]
+impl<T: ParamType> ParamType for Option<T> {
+    const KFP_TYPE: &'static str = T::KFP_TYPE;
+    type Fields<'s> = crate::NoFields;
+    fn __fields<'s>(_: crate::ValueSrc) -> Self::Fields<'s> {
+        crate::NoFields
+    }
+    fn __to_json(&self) -> Value {
+        self.as_ref().map_or(Value::Null, ParamType::__to_json)
+    }
+    fn __from_json(v: Value) -> Result<Self, String> {
+        match v {
+            Value::Null => Ok(None),
+            v => T::__from_json(v).map(Some),
         }
     }
 }

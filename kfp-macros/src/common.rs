@@ -121,3 +121,23 @@ pub(crate) fn lit_str(e: &Expr, errors: &mut Errors, what: &str) -> Option<Strin
     errors.spanned(e, format!("`{what}` takes a string literal"));
     None
 }
+
+/// The module of input-name marker types for component or graph `ident`: one unit struct per input,
+/// named after it, so a wiring error names the input ("into input `lr`", or `fit_inputs::lr` when `lr`
+/// is not unique).
+pub(crate) fn input_markers(vis: &syn::Visibility, ident: &syn::Ident, inputs: &[&syn::Ident]) -> (syn::Ident, TokenStream) {
+    let module = quote::format_ident!("{}_inputs", ident);
+    let doc = format!("Names of the inputs of `{ident}`, for error messages.");
+    let tokens = quote::quote! {
+        #[doc = #doc]
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, unreachable_pub, dead_code)]
+        #vis mod #module {
+            #(
+                #[doc(hidden)]
+                pub struct #inputs;
+            )*
+        }
+    };
+    (module, tokens)
+}

@@ -137,11 +137,8 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 
     let dag = Ident::new("dag", Span::mixed_site());
     let lt = syn::Lifetime::new("'kfp", Span::mixed_site());
-    // One marker type per input, named after it, so a wiring error names the input:
-    // "cannot wire `&str` into input `lr` of type `f64`" (`fit_inputs::lr` if `lr` is not unique).
-    let markers_mod = format_ident!("{}_inputs", ident);
     let marker_idents = inputs.iter().map(|i| i.ident).collect::<Vec<_>>();
-    let markers_doc = format!("Names of the inputs of `{ident}`, for error messages.");
+    let (markers_mod, markers) = crate::common::input_markers(vis, ident, &marker_idents);
     let params = inputs.iter().map(|i| {
         let (id, ty) = (i.ident, i.ty);
         quote_spanned!(ty.span()=> #id: impl ::kfp::IntoArg<#ty, #markers_mod::#id>)
@@ -201,15 +198,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             )
         }
 
-        #[doc = #markers_doc]
-        #[doc(hidden)]
-        #[allow(non_camel_case_types, unreachable_pub, dead_code)]
-        #vis mod #markers_mod {
-            #(
-                #[doc(hidden)]
-                pub struct #marker_idents;
-            )*
-        }
+        #markers
 
         #(#docs)*
         ///

@@ -7,6 +7,7 @@
 mod common;
 mod component;
 mod derive;
+mod graph;
 mod pipeline;
 
 use proc_macro::TokenStream;
@@ -23,8 +24,14 @@ pub fn pipeline(attr: TokenStream, item: TokenStream) -> TokenStream {
     pipeline::expand(attr.into(), item.into()).into()
 }
 
+/// See `kfp::graph_component`.
+#[proc_macro_attribute]
+pub fn graph_component(attr: TokenStream, item: TokenStream) -> TokenStream {
+    graph::expand(attr.into(), item.into()).into()
+}
+
 /// See `kfp::ParamType`.
-#[proc_macro_derive(ParamType)]
+#[proc_macro_derive(ParamType, attributes(param))]
 pub fn derive_param_type(input: TokenStream) -> TokenStream {
     derive::param_type(input.into()).into()
 }

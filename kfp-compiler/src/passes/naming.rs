@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use kfp_dsl::{ComponentId, SourceLocation};
+use kfp_dsl::{Callee, ComponentId, ScopeKind, SourceLocation};
 
 use crate::argo::Name;
 use crate::error::CompileError;
@@ -26,12 +26,27 @@ pub(crate) struct Names<'p> {
     pub(crate) root: String,
     /// Per task (by `TaskId::index`): its name.
     pub(crate) tasks: Vec<Name>,
-    /// Per task: its variant (index into `variants`).
-    pub(crate) task_variant: Vec<usize>,
+    /// Per task: its variant (index into `variants`); `None` for graph component calls.
+    pub(crate) task_variant: Vec<Option<usize>>,
     /// The variants, in first-use order.
     pub(crate) variants: Vec<Variant<'p>>,
     /// Per variant: its template name.
     pub(crate) templates: Vec<Name>,
+    /// Per scope (by `ScopeId::index`; the root's entry is unused): its template and group names.
+    pub(crate) scopes: Vec<ScopeNames>,
+    /// Per graph component: its template name.
+    pub(crate) graphs: Vec<Name>,
+}
+
+/// The names a scope gets.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ScopeNames {
+    /// Its DAG template.
+    pub(crate) template: Name,
+    /// Its task in the parent's DAG.
+    pub(crate) group: Name,
+    /// For a loop with `parallelism`: the DAG template that wraps the iterations.
+    pub(crate) wrapper: Option<Name>,
 }
 
 /// Assigns variants and names.
@@ -48,17 +63,21 @@ pub(crate) fn name<'p>(v: &Validated<'p>) -> Result<Names<'p>, CompileError> {
     let mut task_variant = Vec::with_capacity(p.task_count());
     for id in p.task_ids() {
         let t = p.task(id);
-        let key = Variant { component: t.component(), display_name: t.display_name() };
+        let Callee::Component(component) = t.callee() else {
+            task_variant.push(None);
+            continue;
+        };
+        let key = Variant { component, display_name: t.display_name() };
         let next = variants.len();
         let idx = *variant_ids.entry(key.clone()).or_insert_with(|| {
             variants.push(key);
             next
         });
-        task_variant.push(idx);
+        task_variant.push(Some(idx));
     }
 
     // Template names: the root first, then components in first-use order.
-    let mut templates_used = Unique::with_capacity(variants.len() + 1);
+    let mut templates_used = Unique::with_capacity(variants.len() + p.scopes().len() + 1);
     templates_used.reserve(&root);
     let mut templates = Vec::with_capacity(variants.len());
     for var in &variants {
@@ -68,7 +87,7 @@ pub(crate) fn name<'p>(v: &Validated<'p>) -> Result<Names<'p>, CompileError> {
     }
 
     // Task names: explicit ones first (a clash is an error), then the rest from the component names.
-    let mut tasks_used = Unique::with_capacity(p.task_count());
+    let mut tasks_used = Unique::with_capacity(p.task_count() + p.scopes().len());
     let mut tasks: Vec<Option<Name>> = vec![None; p.task_count()];
     let mut explicit: HashMap<String, (&str, SourceLocation)> = HashMap::new();
     let mut clashes = Vec::new();
@@ -93,21 +112,52 @@ pub(crate) fn name<'p>(v: &Validated<'p>) -> Result<Names<'p>, CompileError> {
     if let Some(first) = clashes.into_iter().next() {
         return Err(first);
     }
-    // Each component's name is sanitised once, not once per call.
-    let bases: Vec<String> = p
-        .components()
-        .map(|(_, c)| {
-            let b = truncate(sanitize(&c.name), MAX_NAME);
-            if b.is_empty() { "task".to_owned() } else { b }
-        })
-        .collect();
+    // Each callee's name is sanitised once, not once per call.
+    let base = |name: &str| {
+        let b = truncate(sanitize(name), MAX_NAME);
+        if b.is_empty() { "task".to_owned() } else { b }
+    };
+    let component_bases: Vec<String> = p.components().map(|(_, c)| base(&c.name)).collect();
+    let graph_bases: Vec<String> = p.graphs().map(|(_, g)| base(&g.interface.name)).collect();
     for id in p.task_ids() {
         if tasks[id.index()].is_none() {
-            tasks[id.index()] = Some(tasks_used.take(&bases[p.task(id).component().index()]));
+            let b = match p.task(id).callee() {
+                Callee::Component(c) => &component_bases[c.index()],
+                Callee::Graph(g) => &graph_bases[g.index()],
+                _ => "task",
+            };
+            tasks[id.index()] = Some(tasks_used.take(b));
         }
     }
     let tasks = tasks.into_iter().map(|t| t.unwrap_or_else(|| Name::from(""))).collect();
-    Ok(Names { root, tasks, task_variant, variants, templates })
+
+    // Scopes: one counter over loops, conditions and exit handlers, in the order they were opened.
+    let mut scopes = vec![ScopeNames::default(); p.scopes().len()];
+    let mut n = 0;
+    for (i, scope) in p.scopes().iter().enumerate() {
+        let stem = match &scope.kind {
+            ScopeKind::Loop(_) => "for-loop",
+            ScopeKind::Condition(_) => "condition",
+            ScopeKind::ExitBody { .. } => "exit-handler",
+            _ => continue,
+        };
+        n += 1;
+        let stem = format!("{stem}-{n}");
+        let template = templates_used.take(&stem);
+        let wrapper = match &scope.kind {
+            ScopeKind::Loop(l) if l.parallelism.is_some() => Some(templates_used.take(&format!("{template}-limit"))),
+            _ => None,
+        };
+        scopes[i] = ScopeNames { group: tasks_used.take(&template), template, wrapper };
+    }
+    for (i, scope) in p.scopes().iter().enumerate() {
+        if let ScopeKind::ExitTasks { body } = &scope.kind {
+            let template = templates_used.take(&format!("{}-exit", scopes[body.index()].template));
+            scopes[i] = ScopeNames { group: template.clone(), template, wrapper: None };
+        }
+    }
+    let graphs = p.graphs().map(|(_, g)| templates_used.take(&format!("graph-{}", base(&g.interface.name)))).collect();
+    Ok(Names { root, tasks, task_variant, variants, templates, scopes, graphs })
 }
 
 /// Lower-case kebab: ASCII letters and digits kept, every other run of characters becomes one `-`,

@@ -27,7 +27,7 @@ fn explain_cycle(p: &Pipeline, edges: &[(TaskId, TaskId, Dep)]) -> String {
         .iter()
         .map(|(from, _, _)| {
             let t = p.task(*from);
-            format!("`{}` ({})", p.component(t.component()).name, t.location())
+            format!("`{}` ({})", p.interface(t.callee()).name, t.location())
         })
         .collect();
     let mut made_by: Vec<String> =

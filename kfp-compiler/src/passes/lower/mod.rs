@@ -1,13 +1,15 @@
-//! Pass 3: lower the named graph to the Argo IR.
+//! Pass 3: lower the named graph to the Argo IR: one DAG template per scope (the root, loops,
+//! conditions, exit handlers, graph components), one container template per component variant.
 
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+mod dags;
 
-use kfp_dsl::{Arg, ArgValue, IoKind, Pipeline, TaskId, ValueSrc};
+use std::collections::BTreeMap;
+
+use kfp_dsl::{Arg, IoKind, Pipeline, ScopeId};
 
 use crate::argo::{
-    Arguments, Name, ArtifactRef, Container, DagTask, DagTemplate, EnvVar, Inputs, ObjectMeta, Outputs, Parameter,
-    Template, ValueFrom, Workflow, WorkflowSpec,
+    Arguments, ArtifactRef, Container, EnvVar, Inputs, Name, ObjectMeta, Outputs, Parameter, Template, ValueFrom,
+    Workflow, WorkflowSpec,
 };
 use crate::error::CompileError;
 use crate::passes::naming::Names;
@@ -16,8 +18,9 @@ use crate::{CompileOptions, expr, kfp_meta};
 /// Builds the workflow.
 pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> Result<Workflow, CompileError> {
     let arguments = workflow_arguments(p, opts)?;
-    let mut templates = Vec::with_capacity(names.variants.len() + 1);
-    templates.push(root_template(p, names));
+    let lowered = dags::lower_scopes(p, names)?;
+    let mut templates = Vec::with_capacity(names.variants.len() + lowered.templates.len());
+    templates.extend(lowered.templates);
     for (i, var) in names.variants.iter().enumerate() {
         let spec = p.component(var.component);
         let mut t = container_template(spec, &names.templates[i]);
@@ -28,6 +31,7 @@ pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> R
         t.metadata.labels.insert(kfp_meta::ENABLE_CACHING.to_owned(), "true".to_owned());
         templates.push(t);
     }
+    // The entrypoint first, then every other template by name.
     templates[1..].sort_by(|a, b| a.name.cmp(&b.name));
 
     let mut metadata = ObjectMeta {
@@ -44,6 +48,7 @@ pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> R
             entrypoint: names.root.clone(),
             arguments,
             service_account_name: opts.service_account.clone(),
+            on_exit: lowered.on_exit.map(|s: ScopeId| names.scopes[s.index()].template.to_string()),
             templates,
         },
     })
@@ -83,98 +88,6 @@ fn workflow_arguments(p: &Pipeline, opts: &CompileOptions) -> Result<Arguments, 
     Ok(Arguments { parameters, artifacts: Vec::new() })
 }
 
-/// The root DAG: every task in topological order, ties broken by name.
-fn root_template(p: &Pipeline, names: &Names<'_>) -> Template {
-    // Input names are shared by every call of a component.
-    let inputs: Vec<Vec<Name>> =
-        p.components().map(|(_, c)| c.inputs.iter().map(|i| Name::from(i.name.as_str())).collect()).collect();
-    let tasks = topological_order(p, names)
-        .into_iter()
-        .map(|id| dag_task(p, names, &inputs, id))
-        .collect();
-    Template {
-        name: names.root.clone(),
-        inputs: Inputs {
-            parameters: p.params().iter().map(|s| Parameter::named(s.name.as_str())).collect(),
-            artifacts: Vec::new(),
-        },
-        dag: Some(DagTemplate { tasks }),
-        ..Template::default()
-    }
-}
-
-/// Kahn's algorithm with a min-heap on task names: deterministic and O(n log n + e).
-fn topological_order(p: &Pipeline, names: &Names<'_>) -> Vec<TaskId> {
-    let mut indegree = vec![0u32; p.task_count()];
-    for id in p.task_ids() {
-        for d in p.downstream(id) {
-            indegree[d.index()] += 1;
-        }
-    }
-    let mut ready: BinaryHeap<Reverse<(&str, TaskId)>> = p
-        .task_ids()
-        .filter(|id| indegree[id.index()] == 0)
-        .map(|id| Reverse((&*names.tasks[id.index()], id)))
-        .collect();
-    let mut order = Vec::with_capacity(p.task_count());
-    while let Some(Reverse((_, id))) = ready.pop() {
-        order.push(id);
-        for d in p.downstream(id) {
-            let n = &mut indegree[d.index()];
-            *n -= 1;
-            if *n == 0 {
-                ready.push(Reverse((&*names.tasks[d.index()], d)));
-            }
-        }
-    }
-    order
-}
-
-fn dag_task(p: &Pipeline, names: &Names<'_>, inputs: &[Vec<Name>], id: TaskId) -> DagTask {
-    let task = p.task(id);
-    let spec = p.component(task.component());
-    let input_names = &inputs[task.component().index()];
-    // Sized exactly: a task's argument lists are most of the IR's memory.
-    let artifacts = spec.inputs.iter().filter(|i| i.kind.is_artifact()).count();
-    let mut arguments = Arguments {
-        parameters: Vec::with_capacity(spec.inputs.len() - artifacts),
-        artifacts: Vec::with_capacity(artifacts),
-    };
-    for ((input, arg), input_name) in spec.inputs.iter().zip(task.args()).zip(input_names) {
-        let input_name = input_name.clone();
-        match arg {
-            ArgValue::Const(v) => arguments.parameters.push(Parameter::with_value(input_name, v.as_str())),
-            ArgValue::Param(src) => {
-                let value = match *src {
-                    ValueSrc::PipelineParam { index, .. } => expr::input_param(&p.params()[index as usize].name),
-                    ValueSrc::TaskOutput { task: from, port, .. } => {
-                        let out = &p.component(p.task(from).component()).outputs[port as usize].name;
-                        expr::task_output_param(&names.tasks[from.index()], out)
-                    }
-                    // Rejected when the task was added.
-                    ValueSrc::ComponentInput(_) => String::new(),
-                };
-                arguments.parameters.push(Parameter::with_value(input_name, value));
-            }
-            ArgValue::Artifact(src) => {
-                let out = &p.component(p.task(src.task).component()).outputs[src.port as usize].name;
-                let from = expr::task_output_artifact(&names.tasks[src.task.index()], out);
-                arguments.artifacts.push(ArtifactRef::from_output(input_name, from));
-                let _ = input;
-            }
-        }
-    }
-    let mut dependencies: Vec<Name> = p.upstream(id).map(|(u, _)| names.tasks[u.index()].clone()).collect();
-    dependencies.sort_unstable();
-    dependencies.dedup();
-    DagTask {
-        name: names.tasks[id.index()].clone(),
-        template: names.templates[names.task_variant[id.index()]].clone(),
-        dependencies,
-        arguments,
-    }
-}
-
 /// A component's container template: inputs, outputs and the container with placeholders rendered.
 fn container_template(spec: &kfp_dsl::ComponentSpec, name: &str) -> Template {
     let mut inputs = Inputs::default();
@@ -193,7 +106,7 @@ fn container_template(spec: &kfp_dsl::ComponentSpec, name: &str) -> Template {
             IoKind::Artifact { .. } => outputs.artifacts.push(ArtifactRef::at_path(o.name.as_str(), path)),
             _ => outputs.parameters.push(Parameter {
                 name: Name::from(o.name.as_str()),
-                value_from: Some(ValueFrom { path: Some(path) }),
+                value_from: Some(ValueFrom { path: Some(path), parameter: None }),
                 ..Parameter::default()
             }),
         }

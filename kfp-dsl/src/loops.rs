@@ -1,0 +1,185 @@
+//! Loop items and fan-in: what a `parallel_for` body receives and what it may return.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::Deref;
+
+use crate::handles::{Param, ValueSrc};
+use crate::scope::LoopSource;
+use crate::types::ParamType;
+use crate::wire::{ArgValue, IntoArg};
+
+/// The current item of a `parallel_for`, of type `T`. It can only be used inside its loop: the
+/// lifetime `'s` is unique to each loop body, so the item cannot be stored outside it.
+///
+/// It feeds inputs of type `T` and `Param<T>`, compares like a `Param<T>`, and for a struct with
+/// `#[derive(ParamType)]` gives typed access to its fields: `cfg.lr` is a `LoopItem<'s, f64>`
+/// (Argo's `{{item.lr}}`).
+pub struct LoopItem<'s, T: ParamType> {
+    src: ValueSrc,
+    fields: T::Fields<'s>,
+    _brand: PhantomData<fn(&'s ()) -> &'s ()>,
+}
+
+impl<'s, T: ParamType> LoopItem<'s, T> {
+    /// The item (or field) with source `src`.
+    #[doc(hidden)]
+    pub fn __new(src: ValueSrc) -> Self {
+        LoopItem { src, fields: T::__fields(src), _brand: PhantomData }
+    }
+
+    /// Field `name` of the item `parent` (used by `#[derive(ParamType)]`).
+    #[doc(hidden)]
+    pub fn __field(parent: ValueSrc, name: &'static str) -> Self {
+        let src = match parent {
+            ValueSrc::LoopItem { dag, scope, field, nested } => {
+                ValueSrc::LoopItem { dag, scope, field: Some(name), nested: nested || field.is_some() }
+            }
+            other => other,
+        };
+        Self::__new(src)
+    }
+
+    pub(crate) fn src(self) -> ValueSrc {
+        self.src
+    }
+}
+
+impl<T: ParamType> Clone for LoopItem<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: ParamType> Copy for LoopItem<'_, T> {}
+
+impl<'s, T: ParamType> Deref for LoopItem<'s, T> {
+    type Target = T::Fields<'s>;
+    fn deref(&self) -> &Self::Target {
+        &self.fields
+    }
+}
+
+impl<T: ParamType> fmt::Debug for LoopItem<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LoopItem<{}>({:?})", std::any::type_name::<T>(), self.src)
+    }
+}
+
+/// The fields of a loop item whose type has none (scalars, lists, maps).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoFields;
+
+impl<T: ParamType> crate::__private::WireSealed<T> for LoopItem<'_, T> {}
+#[diagnostic::do_not_recommend]
+impl<T: ParamType, N> IntoArg<T, N> for LoopItem<'_, T> {
+    fn __into_arg(self) -> ArgValue {
+        ArgValue::Param(self.src)
+    }
+}
+
+impl<T: ParamType> crate::__private::WireSealed<Param<T>> for LoopItem<'_, T> {}
+#[diagnostic::do_not_recommend]
+impl<T: ParamType, N> IntoArg<Param<T>, N> for LoopItem<'_, T> {
+    fn __into_arg(self) -> ArgValue {
+        ArgValue::Param(self.src)
+    }
+}
+
+/// What `parallel_for` can iterate over, yielding items of type `T`: a list known when the pipeline
+/// is built (`Vec<T>`, `[T; N]`, `&[T]`: Argo `withItems`), or a `Param<Vec<T>>` / a loop item of
+/// type `Vec<T>` known at run time (Argo `withParam`).
+#[diagnostic::on_unimplemented(
+    message = "cannot loop over `{Self}` as items of type `{T}`",
+    note = "loop over a list (`Vec<T>`, `[T; N]`, `&[T]`), a `Param<Vec<T>>`, or a loop item of type `Vec<T>`"
+)]
+pub trait IntoLoopItems<T> {
+    /// The source.
+    #[doc(hidden)]
+    fn __source(self) -> LoopSource;
+}
+
+impl<T: ParamType> IntoLoopItems<T> for Vec<T> {
+    fn __source(self) -> LoopSource {
+        LoopSource::Static(self.iter().map(ParamType::__to_json).collect())
+    }
+}
+
+impl<T: ParamType, const N: usize> IntoLoopItems<T> for [T; N] {
+    fn __source(self) -> LoopSource {
+        LoopSource::Static(self.iter().map(ParamType::__to_json).collect())
+    }
+}
+
+impl<T: ParamType> IntoLoopItems<T> for &[T] {
+    fn __source(self) -> LoopSource {
+        LoopSource::Static(self.iter().map(ParamType::__to_json).collect())
+    }
+}
+
+impl<T: ParamType> IntoLoopItems<T> for Param<Vec<T>> {
+    fn __source(self) -> LoopSource {
+        LoopSource::Param(self.src)
+    }
+}
+
+impl<T: ParamType> IntoLoopItems<T> for LoopItem<'_, Vec<T>> {
+    fn __source(self) -> LoopSource {
+        LoopSource::Param(self.src)
+    }
+}
+
+/// What a `parallel_for` body may return: `()`, a `Param<T>` (collected into a `Param<Vec<T>>`), or a
+/// tuple of them. The collected values are Argo's aggregated outputs of the loop: a JSON list with one
+/// element per iteration.
+#[diagnostic::on_unimplemented(
+    message = "a `parallel_for` body cannot return `{Self}`",
+    note = "return `()`, a `Param<T>` produced in the loop (collected into a `Param<Vec<T>>`), or a tuple of them; loop items cannot leave their loop"
+)]
+pub trait FanIn {
+    /// What the loop gives back.
+    type Collected;
+
+    /// The values returned, with their element types.
+    #[doc(hidden)]
+    fn __values(&self, out: &mut Vec<(ValueSrc, &'static str)>);
+
+    /// The collected handles, numbered from `next`.
+    #[doc(hidden)]
+    fn __collected(next: &mut dyn FnMut() -> ValueSrc) -> Self::Collected;
+}
+
+impl FanIn for () {
+    type Collected = ();
+    fn __values(&self, _: &mut Vec<(ValueSrc, &'static str)>) {}
+    fn __collected(_: &mut dyn FnMut() -> ValueSrc) {}
+}
+
+impl<T: ParamType> FanIn for Param<T> {
+    type Collected = Param<Vec<T>>;
+    fn __values(&self, out: &mut Vec<(ValueSrc, &'static str)>) {
+        out.push((self.src, T::KFP_TYPE));
+    }
+    fn __collected(next: &mut dyn FnMut() -> ValueSrc) -> Param<Vec<T>> {
+        Param::from_src(next())
+    }
+}
+
+macro_rules! fan_in_tuple {
+    ($($name:ident),+) => {
+        impl<$($name: FanIn),+> FanIn for ($($name,)+) {
+            type Collected = ($($name::Collected,)+);
+            #[allow(non_snake_case)]
+            fn __values(&self, out: &mut Vec<(ValueSrc, &'static str)>) {
+                let ($($name,)+) = self;
+                $($name.__values(out);)+
+            }
+            fn __collected(next: &mut dyn FnMut() -> ValueSrc) -> Self::Collected {
+                ($($name::__collected(next),)+)
+            }
+        }
+    };
+}
+fan_in_tuple!(A);
+fan_in_tuple!(A, B);
+fan_in_tuple!(A, B, C);
+fan_in_tuple!(A, B, C, D);

@@ -1,0 +1,174 @@
+//! `#[graph_component]`: a function that adds tasks to `&Dag` becomes a reusable sub-DAG with typed
+//! inputs and outputs; it may call itself inside a condition.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{FnArg, Ident, ItemFn, Pat, ReturnType, Type};
+
+use crate::common::{Errors, Slot, classify, doc_text, lit_str, opt_str, parse_args};
+
+/// Expands `#[graph_component(name = "...")]`.
+pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let mut raw = Vec::new();
+    parse_args(attr, &["name"], &mut errors, |_, v| raw.push(v));
+    let name = raw.first().and_then(|e| lit_str(e, &mut errors, "name"));
+    let func: ItemFn = match syn::parse2(item.clone()) {
+        Ok(f) => f,
+        Err(e) => {
+            let e = e.to_compile_error();
+            return quote!(#e #item);
+        }
+    };
+    if let Some(a) = &func.sig.asyncness {
+        errors.spanned(a, "a graph component cannot be `async`");
+    }
+    if !func.sig.generics.params.is_empty() {
+        errors.spanned(&func.sig.generics, "a graph component cannot be generic");
+    }
+    if func.sig.inputs.is_empty() {
+        errors.spanned(&func.sig, "a graph component takes the dag first: `fn name(p: &Dag, ...)`");
+    }
+    struct In<'a> {
+        ident: &'a Ident,
+        ty: &'a Type,
+        inner: &'a Type,
+        doc: Option<String>,
+    }
+    let mut inputs: Vec<In<'_>> = Vec::new();
+    let mut body_args = Vec::new();
+    for (i, arg) in func.sig.inputs.iter().enumerate() {
+        let pt = match arg {
+            FnArg::Typed(pt) => pt,
+            FnArg::Receiver(r) => {
+                errors.spanned(r, "a graph component cannot take `self`");
+                continue;
+            }
+        };
+        for a in pt.attrs.iter().filter(|a| !a.path().is_ident("doc")) {
+            errors.spanned(a, "unknown attribute on a graph component argument (only doc comments are allowed)");
+        }
+        if i == 0 {
+            continue;
+        }
+        let Pat::Ident(pi) = &*pt.pat else {
+            errors.spanned(&pt.pat, "graph component arguments must be plain names");
+            continue;
+        };
+        let index = inputs.len() as u32;
+        match classify(&pt.ty) {
+            Slot::Param(inner) => {
+                inputs.push(In { ident: &pi.ident, ty: &pt.ty, inner, doc: doc_text(&pt.attrs) });
+                body_args.push(quote!(inputs.param::<#inner>(#index)));
+            }
+            _ => {
+                let ty = &pt.ty;
+                errors.spanned(
+                    ty,
+                    format!(
+                        "graph component inputs are `Param<T>`: declare `{}: Param<{}>`",
+                        pi.ident,
+                        quote!(#ty).to_string().replace(' ', "")
+                    ),
+                );
+                inputs.push(In { ident: &pi.ident, ty: &pt.ty, inner: &pt.ty, doc: None });
+                body_args.push(quote!(::core::unreachable!()));
+            }
+        }
+    }
+
+    let mut run_sig = func.sig.clone();
+    for arg in &mut run_sig.inputs {
+        if let FnArg::Typed(pt) = arg {
+            pt.attrs.clear();
+        }
+    }
+    let ItemFn { attrs, vis, sig, block, .. } = &func;
+    let ident = &sig.ident;
+    let docs = attrs.iter().filter(|a| a.path().is_ident("doc")).collect::<Vec<_>>();
+    let other_attrs = attrs.iter().filter(|a| !a.path().is_ident("doc")).collect::<Vec<_>>();
+    let ret: Type = match &sig.output {
+        ReturnType::Default => syn::parse_quote!(()),
+        ReturnType::Type(_, t) => (**t).clone(),
+    };
+    let graph_name = name.unwrap_or_else(|| ident.to_string());
+    let description = opt_str(doc_text(attrs).as_deref());
+    let marker_idents = inputs.iter().map(|i| i.ident).collect::<Vec<_>>();
+    let (markers_mod, markers) = crate::common::input_markers(vis, ident, &marker_idents);
+    let dag = Ident::new("dag", Span::mixed_site());
+    let lt = syn::Lifetime::new("'kfp", Span::mixed_site());
+    let params = inputs.iter().map(|i| {
+        let (id, ty) = (i.ident, i.ty);
+        quote_spanned!(ty.span()=> #id: impl ::kfp::IntoArg<#ty, #markers_mod::#id>)
+    });
+    let converts = inputs.iter().map(|i| {
+        let (id, ty) = (i.ident, i.ty);
+        quote_spanned!(ty.span()=> <_ as ::kfp::IntoArg<#ty, #markers_mod::#id>>::__into_arg(#id))
+    });
+    let interface_inputs = inputs.iter().map(|i| {
+        let (n, d, inner) = (i.ident.to_string(), opt_str(i.doc.as_deref()), i.inner);
+        quote!(.input_param::<#inner>(#n, #d))
+    });
+    let run_inputs = &run_sig.inputs;
+    let errors = errors.into_tokens();
+    quote! {
+        #errors
+
+        #(#docs)*
+        #[track_caller]
+        #[allow(clippy::too_many_arguments)]
+        #vis fn #ident<#lt>(#dag: &#lt ::kfp::Dag #(, #params)*)
+            -> ::kfp::Task<#lt, <#ident as ::kfp::GraphComponent>::Outputs>
+        {
+            #dag.__call_graph::<#ident>(
+                ::kfp::__private::SourceLocation::caller(),
+                ::std::vec![#(#converts),*],
+            )
+        }
+
+        #markers
+
+        #(#docs)*
+        ///
+        /// This is the graph component's type: [`run`](Self::run) is its body as written.
+        #[allow(non_camel_case_types)]
+        #vis struct #ident {
+            _private: (),
+        }
+
+        impl #ident {
+            /// The graph component's body, as written.
+            #(#other_attrs)*
+            #[allow(dead_code, clippy::too_many_arguments)]
+            #vis fn run(#run_inputs) -> #ret #block
+        }
+
+        const _: () = {
+            impl ::kfp::GraphComponent for #ident {
+                type Outputs = <#ret as ::kfp::GraphReturn>::Outputs;
+
+                fn interface() -> ::kfp::GraphInterface {
+                    ::kfp::GraphInterface::new::<#ret>(#graph_name, #description)
+                        #(#interface_inputs)*
+                }
+
+                #[allow(unreachable_code)]
+                fn __body(
+                    dag: &::kfp::Dag,
+                    inputs: &::kfp::__private::GraphInputs,
+                ) -> ::std::vec::Vec<::kfp::ValueSrc> {
+                    let returned = #ident::run(dag #(, #body_args)*);
+                    let mut values = ::std::vec::Vec::new();
+                    ::kfp::GraphReturn::__values(&returned, &mut values);
+                    values
+                }
+
+                fn __outputs(f: &::kfp::__private::OutputFactory) -> Self::Outputs {
+                    let mut port = 0;
+                    <#ret as ::kfp::GraphReturn>::__outputs(f, &mut port)
+                }
+            }
+        };
+    }
+}
