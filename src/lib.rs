@@ -10,7 +10,7 @@ pub use kfp_dsl::{
     GraphOutput, GraphReturn, Html, Implementation, Input, InputSpec, IntoArg, IntoCond, IntoLoopItems,
     IntoOperand, IoKind, Literal, LoopItem, Markdown, Metrics, Model, NoFields, Orderable, Output, OutputParam,
     OutputSpec, Param, ParamType, Pipeline, PipelineDef, PipelineParamSpec, SourceLocation, Task, TaskId,
-    ValueSrc, fmt_arg, fmt_param,
+    Upstream, ValueSrc, LoopDone, fmt_arg, fmt_param,
 };
 
 /// Turns a function whose body returns a [`ContainerSpec`] into a typed container component.

@@ -18,7 +18,7 @@ use crate::cond::{Cond, IntoCond};
 use crate::error::{BuildError, BuildErrors, SourceLocation};
 use crate::graph::{GraphComponent, GraphInputs};
 use crate::handles::{Artifact, ArtifactSrc, GlobalValue, Param, ValueSrc};
-use crate::loops::{FanIn, IntoLoopItems, LoopItem};
+use crate::loops::{FanIn, IntoLoopItems, LoopDone, LoopItem};
 use crate::pipeline::{
     Callee, ComponentId, DagId, Dep, DepKind, FmtPart, GraphId, GraphSpec, Pipeline, PipelineParamSpec, ScopeId,
     TaskId, TaskNode,
@@ -88,6 +88,7 @@ struct Builder {
     graph_by_type: HashMap<TypeId, GraphId>,
     expanding: Vec<GraphId>,
     formatted: Vec<Vec<FmtPart>>,
+    after_scopes: Vec<(TaskId, ScopeId, SourceLocation)>,
 }
 
 /// Pops the scope pushed by [`Dag::enter`] when dropped, even if the user's closure panics.
@@ -123,6 +124,7 @@ impl Dag {
                 graph_by_type: HashMap::new(),
                 expanding: Vec::new(),
                 formatted: Vec::new(),
+                after_scopes: Vec::new(),
             }),
         }
     }
@@ -141,6 +143,7 @@ impl Dag {
             scopes: b.scopes,
             graphs: b.graphs,
             formatted: b.formatted,
+            after_scopes: b.after_scopes,
         })
     }
 
@@ -315,7 +318,7 @@ impl Dag {
         }
         let kind = ScopeKind::Loop(LoopScope { source, parallelism, outputs: Vec::new() });
         let Some((scope, guard)) = self.enter(kind, location) else {
-            return R::__collected(&mut || ValueSrc::Global(GlobalValue::RunId));
+            return R::__collected(LoopDone { dag: self.id, scope: ScopeId::ROOT }, &mut 0);
         };
         let item = LoopItem::<T>::__new(ValueSrc::LoopItem { dag: self.id, scope, field: None, nested: false });
         let returned = body(self, item);
@@ -344,11 +347,7 @@ impl Dag {
                 l.outputs = outputs;
             }
         }
-        let mut index = 0;
-        R::__collected(&mut || {
-            index += 1;
-            ValueSrc::LoopOutput { dag: self.id, scope, index: index - 1 }
-        })
+        R::__collected(LoopDone { dag: self.id, scope }, &mut 0)
     }
 
     /// Runs the tasks `body` adds only when `cond` holds at run time (Argo `when`). Chain
@@ -357,16 +356,16 @@ impl Dag {
     pub fn condition(&self, cond: impl IntoCond, body: impl FnOnce(&Dag)) -> Branches<'_> {
         let cond = cond.__cond();
         let location = SourceLocation::caller();
-        self.branch(cond.clone(), body, location);
-        Branches { dag: self, taken: cond }
+        let scopes = self.branch(cond.clone(), body, location).into_iter().collect();
+        Branches { dag: self, taken: cond, scopes }
     }
 
-    fn branch(&self, cond: Cond, body: impl FnOnce(&Dag), location: SourceLocation) {
+    fn branch(&self, cond: Cond, body: impl FnOnce(&Dag), location: SourceLocation) -> Option<ScopeId> {
         cond.visit_values(&mut |v| self.check_foreign(v, location, "condition", "operand"));
-        if let Some((_, guard)) = self.enter(ScopeKind::Condition(cond), location) {
-            body(self);
-            drop(guard);
-        }
+        let (scope, guard) = self.enter(ScopeKind::Condition(cond), location)?;
+        body(self);
+        drop(guard);
+        Some(scope)
     }
 
     /// Runs `exit` after the tasks `body` adds have finished, whether they succeeded or not (an
@@ -434,13 +433,18 @@ impl Dag {
     /// Adds a task calling graph component `G`, building its body the first time.
     #[doc(hidden)]
     pub fn __call_graph<G: GraphComponent>(&self, location: SourceLocation, args: Vec<ArgValue>) -> Task<'_, G::Outputs> {
-        let graph = self.graph_id::<G>(location);
+        let (graph, new) = self.graph_id::<G>(location);
+        // The call comes before the body's tasks, so it gets the plain name (`flip-until-tails`).
         let task = self.add_call(Callee::Graph(graph), location, args);
+        if new {
+            self.expand_graph::<G>(graph, location);
+        }
         let outputs = G::__outputs(&OutputFactory { dag: self.id, task });
         Task { dag: self, id: task, outputs }
     }
 
-    fn graph_id<G: GraphComponent>(&self, location: SourceLocation) -> GraphId {
+    /// The id of graph component `G`, and whether it was just registered (its body not yet built).
+    fn graph_id<G: GraphComponent>(&self, location: SourceLocation) -> (GraphId, bool) {
         let key = TypeId::of::<G>();
         let known = self.inner.borrow().graph_by_type.get(&key).copied();
         if let Some(id) = known {
@@ -449,26 +453,27 @@ impl Dag {
                 let name = b.graphs[id.index()].interface.name.clone();
                 b.errors.push(BuildError::UnguardedRecursion { location, graph: name });
             }
-            return id;
+            return (id, false);
         }
         let interface = G::interface();
-        let id = {
-            let mut b = self.inner.borrow_mut();
-            let id = GraphId(b.graphs.len() as u32);
-            b.graphs.push(GraphSpec { interface, scope: ScopeId::ROOT, returns: Vec::new(), location });
-            b.graph_by_type.insert(key, id);
-            b.expanding.push(id);
-            id
-        };
+        let mut b = self.inner.borrow_mut();
+        let id = GraphId(b.graphs.len() as u32);
+        b.graphs.push(GraphSpec { interface, scope: ScopeId::ROOT, returns: Vec::new(), location });
+        b.graph_by_type.insert(key, id);
+        (id, true)
+    }
+
+    /// Builds the body of graph component `G` in a scope of its own. A recursive call inside only adds
+    /// a task referencing the graph.
+    fn expand_graph<G: GraphComponent>(&self, id: GraphId, location: SourceLocation) {
+        self.inner.borrow_mut().expanding.push(id);
         if let Some((scope, guard)) = self.enter(ScopeKind::Graph(id), location) {
             self.inner.borrow_mut().graphs[id.index()].scope = scope;
-            // The user's graph body runs here; a recursive call only adds a task referencing `id`.
             let returns = G::__body(self, &GraphInputs { dag: self.id, scope });
             drop(guard);
             self.inner.borrow_mut().graphs[id.index()].returns = returns;
         }
         self.inner.borrow_mut().expanding.retain(|g| *g != id);
-        id
     }
 
     fn add_call(&self, callee: Callee, location: SourceLocation, args: Vec<ArgValue>) -> TaskId {
@@ -510,13 +515,18 @@ impl Dag {
         task
     }
 
-    fn after(&self, task: TaskId, other: TaskId, other_dag: DagId, location: SourceLocation) {
+    fn after(&self, task: TaskId, other: UpstreamRef, location: SourceLocation) {
         let mut b = self.inner.borrow_mut();
-        if other_dag != self.id {
-            b.errors.push(BuildError::ForeignTask { location });
-            return;
+        match other {
+            UpstreamRef::Task(dag, _) | UpstreamRef::Scope(dag, _) if dag != self.id => {
+                b.errors.push(BuildError::ForeignTask { location });
+            }
+            UpstreamRef::Task(_, other) => {
+                b.graph.add_edge(other.node(), task.node(), Dep { kind: DepKind::After, location });
+            }
+            UpstreamRef::Scope(_, scope) => b.after_scopes.push((task, scope, location)),
+            UpstreamRef::Nothing => b.errors.push(BuildError::NotUpstream { location }),
         }
-        b.graph.add_edge(other.node(), task.node(), Dep { kind: DepKind::After, location });
     }
 
     fn with_task(&self, task: TaskId, f: impl FnOnce(&mut TaskNode, &mut Vec<BuildError>)) {
@@ -590,23 +600,74 @@ pub struct Branches<'d> {
     dag: &'d Dag,
     /// The disjunction of the conditions of the branches so far.
     taken: Cond,
+    /// The branches' scopes.
+    scopes: Vec<ScopeId>,
 }
 
 impl Branches<'_> {
     /// Runs `body` when no earlier branch ran and `cond` holds.
     #[track_caller]
-    pub fn elif(self, cond: impl IntoCond, body: impl FnOnce(&Dag)) -> Self {
+    pub fn elif(mut self, cond: impl IntoCond, body: impl FnOnce(&Dag)) -> Self {
         let cond = cond.__cond();
         let location = SourceLocation::caller();
-        self.dag.branch(!self.taken.clone() & cond.clone(), body, location);
-        Branches { dag: self.dag, taken: self.taken | cond }
+        self.scopes.extend(self.dag.branch(!self.taken.clone() & cond.clone(), body, location));
+        Branches { dag: self.dag, taken: self.taken | cond, scopes: self.scopes }
     }
 
     /// Runs `body` when no earlier branch ran.
     #[track_caller]
-    pub fn otherwise(self, body: impl FnOnce(&Dag)) {
+    pub fn otherwise(mut self, body: impl FnOnce(&Dag)) -> Self {
         let location = SourceLocation::caller();
-        self.dag.branch(!self.taken, body, location);
+        self.scopes.extend(self.dag.branch(!self.taken.clone(), body, location));
+        self
+    }
+}
+
+/// Something a task can run after: a task, a finished loop, a condition's branches, or a value
+/// (after the task or loop that produces it).
+pub trait Upstream {
+    /// What to wait for.
+    #[doc(hidden)]
+    fn __upstream(&self) -> Vec<UpstreamRef>;
+}
+
+/// One thing to wait for.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub enum UpstreamRef {
+    /// A task.
+    Task(DagId, TaskId),
+    /// Everything in a scope.
+    Scope(DagId, ScopeId),
+    /// Nothing that runs (a pipeline parameter, a literal): an error.
+    Nothing,
+}
+
+impl<O> Upstream for Task<'_, O> {
+    fn __upstream(&self) -> Vec<UpstreamRef> {
+        vec![UpstreamRef::Task(self.dag.id, self.id)]
+    }
+}
+
+impl Upstream for LoopDone {
+    fn __upstream(&self) -> Vec<UpstreamRef> {
+        vec![UpstreamRef::Scope(self.dag, self.scope)]
+    }
+}
+
+impl Upstream for Branches<'_> {
+    fn __upstream(&self) -> Vec<UpstreamRef> {
+        self.scopes.iter().map(|s| UpstreamRef::Scope(self.dag.id, *s)).collect()
+    }
+}
+
+impl<T> Upstream for Param<T> {
+    fn __upstream(&self) -> Vec<UpstreamRef> {
+        vec![match self.src {
+            ValueSrc::TaskOutput { dag, task, .. } => UpstreamRef::Task(dag, task),
+            ValueSrc::LoopOutput { dag, scope, .. } => UpstreamRef::Scope(dag, scope),
+            _ => UpstreamRef::Nothing,
+        }]
     }
 }
 
@@ -628,29 +689,44 @@ pub(crate) fn check_param_name(name: &str) -> Result<(), String> {
 }
 
 /// A task: one call of a component. Its output fields (`t.model`, `t.accuracy`, ...) are reached
-/// through `Deref`; settings are methods that take `&self` and chain.
+/// through `Deref`. A task is a small `Copy` handle: settings are methods that take it by value and
+/// return it, so they chain (`let t = train(p, d).display_name("Train");`) and also work as statements
+/// (`t.after(&other);`).
 pub struct Task<'a, O> {
     dag: &'a Dag,
     id: TaskId,
     outputs: O,
 }
 
-impl<O> Task<'_, O> {
+impl<O: Copy> Clone for Task<'_, O> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<O: Copy> Copy for Task<'_, O> {}
+
+impl<O: Copy> Task<'_, O> {
     /// The task's id in the pipeline graph.
     pub fn id(&self) -> TaskId {
         self.id
     }
 
     /// Runs this task only after `other` has finished, even though no data flows between them.
-    /// A cycle made this way is reported when the pipeline is compiled, with this call's location.
+    /// `other` is a task, a finished loop (what `parallel_for` returns), a condition's branches (what
+    /// `condition` returns), or a value (after the task or loop producing it). A task after something
+    /// inside a loop or condition runs after the whole loop or condition, as in kfp. A cycle made this
+    /// way is reported when the pipeline is compiled, with this call's location.
     #[track_caller]
-    pub fn after<P>(&self, other: &Task<'_, P>) -> &Self {
-        self.dag.after(self.id, other.id, other.dag.id, SourceLocation::caller());
+    pub fn after(self, other: &impl Upstream) -> Self {
+        let location = SourceLocation::caller();
+        for u in other.__upstream() {
+            self.dag.after(self.id, u, location);
+        }
         self
     }
 
     /// The name shown for the task in the Kubeflow Pipelines UI.
-    pub fn display_name(&self, name: impl Into<String>) -> &Self {
+    pub fn display_name(self, name: impl Into<String>) -> Self {
         let name = name.into();
         self.dag.with_task(self.id, |t, _| t.settings_mut().display_name = Some(name));
         self
@@ -659,7 +735,7 @@ impl<O> Task<'_, O> {
     /// Sets the task's name in the workflow (by default the component's name, made unique with
     /// `-2`, `-3`, ...). Two explicit names that are equal after sanitising are an error.
     #[track_caller]
-    pub fn task_name(&self, name: impl Into<String>) -> &Self {
+    pub fn task_name(self, name: impl Into<String>) -> Self {
         let name = name.into();
         let location = SourceLocation::caller();
         self.dag.with_task(self.id, |t, errors| {

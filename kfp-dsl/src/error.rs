@@ -94,6 +94,12 @@ pub enum BuildError {
         /// Why it is invalid.
         reason: String,
     },
+    /// `after` named a value no task produces.
+    #[error("{location}: `after` names a value no task produces (a pipeline parameter or a literal)")]
+    NotUpstream {
+        /// The `after` call.
+        location: SourceLocation,
+    },
     /// A loop that cannot be compiled.
     #[error("{location}: parallel_for: {reason}")]
     InvalidLoop {

@@ -31,11 +31,11 @@ pub use artifact::{
 };
 pub use container::{Arg, ContainerSpec};
 pub use cond::{CmpOp, Cond, IntoCond, IntoOperand, Operand, Orderable};
-pub use dag::{Branches, Component, Dag, Task};
+pub use dag::{Branches, Component, Dag, Task, Upstream, UpstreamRef};
 pub use error::{BuildError, BuildErrors, SourceLocation};
 pub use graph::{GraphComponent, GraphInterface, GraphOutput, GraphReturn};
 pub use handles::{Artifact, ArtifactSrc, GlobalValue, Input, Output, OutputParam, Param, ValueSrc};
-pub use loops::{FanIn, IntoLoopItems, LoopItem, NoFields};
+pub use loops::{FanIn, IntoLoopItems, LoopDone, LoopItem, NoFields};
 pub use pipeline::{
     Callee, ComponentId, DagId, Dep, DepKind, FmtPart, GraphId, GraphSpec, Interface, Pipeline, PipelineDef,
     PipelineParamSpec, ScopeId, TaskId, TaskNode,

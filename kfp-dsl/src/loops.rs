@@ -5,6 +5,7 @@ use std::marker::PhantomData;
 use std::ops::Deref;
 
 use crate::handles::{Param, ValueSrc};
+use crate::pipeline::{DagId, ScopeId};
 use crate::scope::LoopSource;
 use crate::types::ParamType;
 use crate::wire::{ArgValue, IntoArg};
@@ -143,15 +144,25 @@ pub trait FanIn {
     #[doc(hidden)]
     fn __values(&self, out: &mut Vec<(ValueSrc, &'static str)>);
 
-    /// The collected handles, numbered from `next`.
+    /// The collected handles of loop `l`, numbered from `next`.
     #[doc(hidden)]
-    fn __collected(next: &mut dyn FnMut() -> ValueSrc) -> Self::Collected;
+    fn __collected(l: LoopDone, next: &mut u32) -> Self::Collected;
+}
+
+/// A finished loop whose body returned nothing: what `parallel_for` gives back so that a later task
+/// can run `.after(&the_loop)`.
+#[derive(Clone, Copy, Debug)]
+pub struct LoopDone {
+    pub(crate) dag: DagId,
+    pub(crate) scope: ScopeId,
 }
 
 impl FanIn for () {
-    type Collected = ();
+    type Collected = LoopDone;
     fn __values(&self, _: &mut Vec<(ValueSrc, &'static str)>) {}
-    fn __collected(_: &mut dyn FnMut() -> ValueSrc) {}
+    fn __collected(l: LoopDone, _: &mut u32) -> LoopDone {
+        l
+    }
 }
 
 impl<T: ParamType> FanIn for Param<T> {
@@ -159,8 +170,9 @@ impl<T: ParamType> FanIn for Param<T> {
     fn __values(&self, out: &mut Vec<(ValueSrc, &'static str)>) {
         out.push((self.src, T::KFP_TYPE));
     }
-    fn __collected(next: &mut dyn FnMut() -> ValueSrc) -> Param<Vec<T>> {
-        Param::from_src(next())
+    fn __collected(l: LoopDone, next: &mut u32) -> Param<Vec<T>> {
+        *next += 1;
+        Param::from_src(ValueSrc::LoopOutput { dag: l.dag, scope: l.scope, index: *next - 1 })
     }
 }
 
@@ -173,8 +185,8 @@ macro_rules! fan_in_tuple {
                 let ($($name,)+) = self;
                 $($name.__values(out);)+
             }
-            fn __collected(next: &mut dyn FnMut() -> ValueSrc) -> Self::Collected {
-                ($($name::__collected(next),)+)
+            fn __collected(l: LoopDone, next: &mut u32) -> Self::Collected {
+                ($($name::__collected(l, next),)+)
             }
         }
     };

@@ -220,6 +220,7 @@ pub struct Pipeline {
     pub(crate) scopes: Vec<Scope>,
     pub(crate) graphs: Vec<GraphSpec>,
     pub(crate) formatted: Vec<Vec<FmtPart>>,
+    pub(crate) after_scopes: Vec<(TaskId, ScopeId, SourceLocation)>,
 }
 
 /// The name, inputs and outputs of what a task calls.
@@ -311,6 +312,12 @@ impl Pipeline {
     /// The parts of a string built with `fmt_param!`.
     pub fn formatted(&self, index: u32) -> &[FmtPart] {
         &self.formatted[index as usize]
+    }
+
+    /// `.after(..)` dependencies of a task on a whole scope (a loop, a condition's branch):
+    /// `(task, scope, location)`.
+    pub fn after_scopes(&self) -> &[(TaskId, ScopeId, SourceLocation)] {
+        &self.after_scopes
     }
 
     /// How many tasks.

@@ -228,6 +228,29 @@ impl<'a, 'p> Lowering<'a, 'p> {
                 }
             }
         }
+        for &(v, scope, location) in self.p.after_scopes() {
+            let sv = self.p.task(v).scope();
+            let Some(home) = self.parent(scope) else { continue };
+            let Some(a) = self.common_scope(home, sv) else {
+                self.errors.push(format!("{location}: `.after(..)` joins a graph component's body with the outside"));
+                continue;
+            };
+            if self.encloses(scope, sv) {
+                self.errors.push(format!("{location}: a task inside a loop or condition cannot run after that loop or condition"));
+                continue;
+            }
+            // The node standing for `scope` in `a`'s DAG: the scope itself, or its ancestor under `a`.
+            let mut s = scope;
+            while let Some(parent) = self.parent(s) {
+                if parent == a {
+                    break;
+                }
+                s = parent;
+            }
+            if let Some(nv) = self.node_in(a, v) {
+                self.after[a.index()].push((nv, Node::Group(s)));
+            }
+        }
     }
 
     fn task_name(&self, t: TaskId) -> &Name {
