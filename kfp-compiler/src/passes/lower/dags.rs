@@ -436,6 +436,7 @@ impl<'a, 'p> Lowering<'a, 'p> {
             ScopeKind::Condition(_) => "a condition, whose branch may be skipped; depend on the task with `.after(..)` instead",
             ScopeKind::Graph(_) => "a graph component's body; return it from the graph component",
             ScopeKind::ExitTasks { .. } => "an exit handler's exit tasks",
+            ScopeKind::ExitBody { .. } => "the body of an exit handler (its exit tasks run even when the body fails, so they cannot read its outputs)",
             _ => "a nested scope",
         };
         format!(
