@@ -2,6 +2,8 @@
 //! (`../shared/reference/kfp-v1/`): the same steps, the same data flow, the same pipeline parameters.
 
 mod support;
+#[path = "support/canon.rs"]
+mod canon;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -78,4 +80,51 @@ fn linear_has_the_steps_data_flow_and_parameters_of_a_linear() {
     assert_eq!(containers(&ours), containers(&kfp));
     assert_eq!(ours["spec"]["serviceAccountName"], "pipeline-runner");
     assert_eq!(ours["metadata"]["generateName"], kfp["metadata"]["generateName"]);
+}
+
+/// Our example and kfp's reference have the same steps, in the same loops, conditions and groups, with
+/// the same values flowing into them and the same ordering.
+fn assert_same_steps(example: &str, reference_file: &str) {
+    let Some(kfp) = reference(reference_file) else { return };
+    let ours = read_yaml11(&compile_example(example, &[]));
+    let (ours, kfp) = (canon::steps(&ours), canon::steps(&kfp));
+    assert!(!kfp.is_empty());
+    if ours != kfp {
+        let show = |v: &[canon::Step]| v.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join("\n");
+        panic!("{example} differs from {reference_file}\nours:\n{}\nkfp:\n{}", show(&ours), show(&kfp));
+    }
+}
+
+#[test]
+fn parallel_for_matches_d_parallelfor_static() {
+    assert_same_steps("parallel_for", "d_parallelfor_static.yaml");
+}
+
+#[test]
+fn condition_matches_f_condition() {
+    assert_same_steps("condition", "f_condition.yaml");
+}
+
+#[test]
+fn recursion_matches_g_recursion() {
+    assert_same_steps("recursion", "g_recursion.yaml");
+}
+
+#[test]
+fn exit_handler_matches_h_exit_handler() {
+    assert_same_steps("exit_handler", "h_exit_handler.yaml");
+}
+
+#[test]
+fn control_flow_examples_keep_their_pipeline_parameters() {
+    for (example, file) in [
+        ("parallel_for", "d_parallelfor_static.yaml"),
+        ("condition", "f_condition.yaml"),
+        ("recursion", "g_recursion.yaml"),
+        ("exit_handler", "h_exit_handler.yaml"),
+    ] {
+        let Some(kfp) = reference(file) else { return };
+        let ours = read_yaml11(&compile_example(example, &[]));
+        assert_eq!(ours["spec"]["arguments"], kfp["spec"]["arguments"], "{example}");
+    }
 }
