@@ -35,6 +35,8 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         ty: &'a Type,
         inner: &'a Type,
         doc: Option<String>,
+        /// Not a `Param<T>` (already reported): left out of the interface.
+        plain: bool,
     }
     let mut inputs: Vec<In<'_>> = Vec::new();
     let mut body_args = Vec::new();
@@ -59,20 +61,21 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         let index = inputs.len() as u32;
         match classify(&pt.ty) {
             Slot::Param(inner) => {
-                inputs.push(In { ident: &pi.ident, ty: &pt.ty, inner, doc: doc_text(&pt.attrs) });
+                inputs.push(In { ident: &pi.ident, ty: &pt.ty, inner, doc: doc_text(&pt.attrs), plain: false });
                 body_args.push(quote!(inputs.param::<#inner>(#index)));
             }
-            _ => {
+            slot => {
                 let ty = &pt.ty;
-                errors.spanned(
-                    ty,
-                    format!(
+                let msg = match slot {
+                    Slot::Plain => format!(
                         "graph component inputs are `Param<T>`: declare `{}: Param<{}>`",
                         pi.ident,
                         quote!(#ty).to_string().replace(' ', "")
                     ),
-                );
-                inputs.push(In { ident: &pi.ident, ty: &pt.ty, inner: &pt.ty, doc: None });
+                    _ => "graph component inputs are parameters (`Param<T>`); artifacts cannot be passed to a graph component yet".to_owned(),
+                };
+                errors.spanned(ty, msg);
+                inputs.push(In { ident: &pi.ident, ty: &pt.ty, inner: &pt.ty, doc: None, plain: true });
                 body_args.push(quote!(::core::unreachable!()));
             }
         }
@@ -106,7 +109,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         let (id, ty) = (i.ident, i.ty);
         quote_spanned!(ty.span()=> <_ as ::kfp::IntoArg<#ty, #markers_mod::#id>>::__into_arg(#id))
     });
-    let interface_inputs = inputs.iter().map(|i| {
+    let interface_inputs = inputs.iter().filter(|i| !i.plain).map(|i| {
         let (n, d, inner) = (i.ident.to_string(), opt_str(i.doc.as_deref()), i.inner);
         quote!(.input_param::<#inner>(#n, #d))
     });
