@@ -192,7 +192,7 @@ fn truncate(mut s: String, max: usize) -> String {
 /// FNV-1a: names are short, trusted (they come from the program being compiled), and hashed once per
 /// task, where SipHash's denial-of-service resistance only costs time.
 #[derive(Default)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -208,8 +208,8 @@ impl Hasher for Fnv {
     }
 }
 
-type FastHash = BuildHasherDefault<Fnv>;
-type FastMap<K, V> = HashMap<K, V, FastHash>;
+pub(crate) type FastHash = BuildHasherDefault<Fnv>;
+pub(crate) type FastMap<K, V> = HashMap<K, V, FastHash>;
 
 /// Hands out unique names: `base`, then `base-2`, `base-3`, ... Each base remembers its next suffix,
 /// so `n` names cost O(n) set operations.

@@ -20,7 +20,7 @@ use crate::argo::{
 };
 use crate::error::CompileError;
 use crate::expr;
-use crate::passes::naming::Names;
+use crate::passes::naming::{FastMap, Names};
 
 /// The lowered scopes.
 pub(crate) struct Lowered {
@@ -88,6 +88,8 @@ struct Lowering<'a, 'p> {
     after: Vec<Vec<(Node, Node)>>,
     on_exit: Option<ScopeId>,
     errors: Vec<String>,
+    /// Per callee: its input names, shared by every call.
+    inputs: HashMap<Callee, (std::rc::Rc<[Name]>, usize)>,
 }
 
 impl<'a, 'p> Lowering<'a, 'p> {
@@ -117,6 +119,7 @@ impl<'a, 'p> Lowering<'a, 'p> {
             after: vec![Vec::new(); n],
             on_exit: None,
             errors: Vec::new(),
+            inputs: HashMap::new(),
         };
         l.on_exit = l.find_on_exit();
         l
@@ -207,6 +210,10 @@ impl<'a, 'p> Lowering<'a, 'p> {
                     continue;
                 }
                 let (su, sv) = (self.p.task(u).scope(), self.p.task(v).scope());
+                if su == sv {
+                    self.after[su.index()].push((Node::Task(v), Node::Task(u)));
+                    continue;
+                }
                 let Some(a) = self.common_scope(su, sv) else {
                     self.errors.push(format!(
                         "{}: `.after(..)` joins a task inside a graph component with one outside it",
@@ -469,24 +476,30 @@ impl<'a, 'p> Lowering<'a, 'p> {
     /// The templates of scope `s`: its DAG (and, for a loop with `parallelism`, the wrapper).
     fn scope_templates(&mut self, s: ScopeId) -> Vec<Template> {
         let scope = self.p.scope(s).clone();
-        let mut nodes: Vec<(Node, DagTask, Vec<Node>)> = Vec::new();
-        for t in self.tasks[s.index()].clone() {
+        let count = self.tasks[s.index()].len() + self.children[s.index()].len();
+        let mut dag_tasks: Vec<DagTask> = Vec::with_capacity(count);
+        let mut nodes: Vec<(Node, Vec<Node>)> = Vec::with_capacity(count);
+        for i in 0..self.tasks[s.index()].len() {
+            let t = self.tasks[s.index()][i];
             let mut deps = Vec::new();
-            let task = self.task(t, s, &mut deps);
-            nodes.push((Node::Task(t), task, deps));
+            dag_tasks.push(self.task(t, s, &mut deps));
+            nodes.push((Node::Task(t), deps));
         }
-        for c in self.children[s.index()].clone() {
+        for i in 0..self.children[s.index()].len() {
+            let c = self.children[s.index()][i];
             let mut deps = Vec::new();
             if let Some(task) = self.group_task(c, s, &mut deps) {
-                nodes.push((Node::Group(c), task, deps));
+                dag_tasks.push(task);
+                nodes.push((Node::Group(c), deps));
             }
         }
-        for (node, on) in self.after[s.index()].clone() {
-            if let Some(entry) = nodes.iter_mut().find(|(n, _, _)| *n == node) {
-                entry.2.push(on);
+        let position: FastMap<Node, usize> = nodes.iter().enumerate().map(|(i, (n, _))| (*n, i)).collect();
+        for (node, on) in std::mem::take(&mut self.after[s.index()]) {
+            if let Some(&i) = position.get(&node) {
+                nodes[i].1.push(on);
             }
         }
-        let tasks = self.order(s, nodes);
+        let tasks = self.order(s, dag_tasks, nodes, &position);
 
         let mut template = Template { name: self.template_name(s).to_owned(), ..Template::default() };
         template.outputs = self.scope_outputs(s);
@@ -583,12 +596,10 @@ impl<'a, 'p> Lowering<'a, 'p> {
             _ => Name::from(""),
         };
         let mut task = DagTask::new(self.task_name(t).clone(), template);
-        let interface = self.p.interface(node.callee());
-        let inputs: Vec<Name> = interface.inputs.iter().map(|i| Name::from(i.name.as_str())).collect();
-        let artifacts = interface.inputs.iter().filter(|i| i.kind.is_artifact()).count();
+        let (inputs, artifacts) = self.input_names(node.callee());
         task.arguments.parameters.reserve_exact(inputs.len() - artifacts);
         task.arguments.artifacts.reserve_exact(artifacts);
-        for (name, arg) in inputs.into_iter().zip(node.args()) {
+        for (name, arg) in inputs.iter().cloned().zip(node.args()) {
             match arg {
                 ArgValue::Const(v) => task.arguments.parameters.push(Parameter::with_value(name, v.as_str())),
                 ArgValue::Param(v) => match self.resolve(*v, s, deps) {
@@ -602,6 +613,18 @@ impl<'a, 'p> Lowering<'a, 'p> {
             }
         }
         task
+    }
+
+    /// A callee's input names (shared by all its calls) and how many of them are artifacts.
+    fn input_names(&mut self, callee: Callee) -> (std::rc::Rc<[Name]>, usize) {
+        if let Some(cached) = self.inputs.get(&callee) {
+            return cached.clone();
+        }
+        let interface = self.p.interface(callee);
+        let names: std::rc::Rc<[Name]> = interface.inputs.iter().map(|i| Name::from(i.name.as_str())).collect();
+        let artifacts = interface.inputs.iter().filter(|i| i.kind.is_artifact()).count();
+        self.inputs.insert(callee, (names.clone(), artifacts));
+        (names, artifacts)
     }
 
     /// The arguments a group task passes to the template of child scope `c`, resolved in `s`.
@@ -777,13 +800,18 @@ impl<'a, 'p> Lowering<'a, 'p> {
     }
 
     /// The DAG's tasks in topological order, ties broken by name, with their dependencies.
-    fn order(&mut self, s: ScopeId, nodes: Vec<(Node, DagTask, Vec<Node>)>) -> Vec<DagTask> {
-        let index: HashMap<Node, usize> = nodes.iter().enumerate().map(|(i, (n, _, _))| (*n, i)).collect();
-        let names: Vec<Name> = nodes.iter().map(|(_, t, _)| t.name.clone()).collect();
-        let mut indegree = vec![0u32; nodes.len()];
-        let mut downstream: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
-        let mut tasks: Vec<Option<DagTask>> = Vec::with_capacity(nodes.len());
-        for (i, (_, mut task, deps)) in nodes.into_iter().enumerate() {
+    fn order(
+        &mut self,
+        s: ScopeId,
+        tasks: Vec<DagTask>,
+        nodes: Vec<(Node, Vec<Node>)>,
+        index: &FastMap<Node, usize>,
+    ) -> Vec<DagTask> {
+        let n = tasks.len();
+        let mut indegree = vec![0u32; n];
+        let mut downstream: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut slots: Vec<Option<DagTask>> = tasks.into_iter().map(Some).collect();
+        for (i, (_, deps)) in nodes.iter().enumerate() {
             let mut on: Vec<usize> = deps.iter().filter_map(|d| index.get(d).copied()).filter(|&j| j != i).collect();
             on.sort_unstable();
             on.dedup();
@@ -791,16 +819,19 @@ impl<'a, 'p> Lowering<'a, 'p> {
                 indegree[i] += 1;
                 downstream[j].push(i);
             }
-            let mut dependencies: Vec<Name> = on.iter().map(|&j| names[j].clone()).collect();
+            let mut dependencies: Vec<Name> =
+                on.iter().filter_map(|&j| slots[j].as_ref().map(|t| t.name.clone())).collect();
             dependencies.sort_unstable();
-            task.dependencies = dependencies;
-            tasks.push(Some(task));
+            if let Some(t) = slots[i].as_mut() {
+                t.dependencies = dependencies;
+            }
         }
+        let names: Vec<Name> = slots.iter().map(|t| t.as_ref().map(|t| t.name.clone()).unwrap_or_default()).collect();
         let mut ready: BinaryHeap<Reverse<(&Name, usize)>> =
-            (0..tasks.len()).filter(|&i| indegree[i] == 0).map(|i| Reverse((&names[i], i))).collect();
-        let mut out = Vec::with_capacity(tasks.len());
+            (0..n).filter(|&i| indegree[i] == 0).map(|i| Reverse((&names[i], i))).collect();
+        let mut out = Vec::with_capacity(n);
         while let Some(Reverse((_, i))) = ready.pop() {
-            if let Some(t) = tasks[i].take() {
+            if let Some(t) = slots[i].take() {
                 out.push(t);
             }
             for &d in &downstream[i] {
@@ -810,8 +841,8 @@ impl<'a, 'p> Lowering<'a, 'p> {
                 }
             }
         }
-        if out.len() < names.len() {
-            let stuck: Vec<String> = tasks.iter().flatten().map(|t| format!("`{}`", t.name)).collect();
+        if out.len() < n {
+            let stuck: Vec<String> = slots.iter().flatten().map(|t| format!("`{}`", t.name)).collect();
             let location = self.p.scope(s).location;
             let template = self.template_name(s).to_owned();
             self.error(
@@ -821,7 +852,7 @@ impl<'a, 'p> Lowering<'a, 'p> {
                     stuck.join(", ")
                 ),
             );
-            out.extend(tasks.into_iter().flatten());
+            out.extend(slots.into_iter().flatten());
         }
         out
     }
