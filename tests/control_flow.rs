@@ -2,6 +2,8 @@
 //! loops, conditions (quoting, and/or/not, elif/else), exit handlers (onExit and hooks), graph
 //! components and recursion, and the mistakes rustc cannot see, each with the user's line.
 
+mod support;
+
 use kfp::argo::{DagTask, Template, Workflow};
 use kfp::prelude::*;
 use kfp::{CompileError, CompileOptions};
@@ -372,4 +374,38 @@ fn after_a_parameter_is_an_error() {
         .unwrap_err(),
     );
     assert!(err.ends_with("`after` names a value no task produces (a pipeline parameter or a literal)"), "{err}");
+}
+
+#[test]
+fn an_output_read_outside_its_conditions_takes_its_default_when_skipped() {
+    let wf = compile(|p| {
+        let n = count(p).n;
+        let mut inner = None;
+        p.condition(n.gt(1), |p| {
+            p.condition(n.gt(2), |p| {
+                inner = Some(count(p).n);
+            });
+        });
+        let v = p.default_if_skipped(inner.unwrap(), 0u32);
+        echo(p, fmt_param!(p, "got {}", v));
+    })
+    .unwrap();
+    let inner = &template(&wf, "condition-2").outputs.parameters[0];
+    assert_eq!(&*inner.name, "count-2-n");
+    let from = inner.value_from.as_ref().unwrap();
+    assert_eq!(from.parameter.as_deref(), Some("{{tasks.count-2.outputs.parameters.n}}"));
+    assert_eq!(from.default.as_deref(), Some("0"));
+    let outer = template(&wf, "condition-1").outputs.parameters[0].value_from.as_ref().unwrap();
+    assert_eq!(outer.parameter.as_deref(), Some("{{tasks.condition-2.outputs.parameters.count-2-n}}"));
+    assert_eq!(outer.default.as_deref(), Some("0"));
+    let reader = task(&wf, "cf", "echo");
+    assert_eq!(arg(reader, "msg"), "got {{tasks.condition-1.outputs.parameters.count-2-n}}");
+    assert_eq!(reader.dependencies.iter().map(|d| &**d).collect::<Vec<_>>(), ["condition-1"]);
+
+    // The workflow is valid Argo.
+    if let Some(shared) = support::have_argo_validate() {
+        let file = support::temp_dir("defaulted").join("wf.yaml");
+        std::fs::write(&file, kfp::to_yaml(&wf).unwrap()).unwrap();
+        support::argo_validate(&shared, &file);
+    }
 }

@@ -228,6 +228,9 @@ pub struct ValueFrom {
     /// Another parameter (for DAG templates: an output of one of its tasks).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
+    /// The value when the source has none (a skipped task).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
 }
 
 /// An artifact declaration or argument.

@@ -20,7 +20,7 @@ use crate::graph::{GraphComponent, GraphInputs};
 use crate::handles::{Artifact, ArtifactSrc, GlobalValue, Param, ValueSrc};
 use crate::loops::{FanIn, IntoLoopItems, LoopDone, LoopItem};
 use crate::pipeline::{
-    Callee, ComponentId, DagId, Dep, DepKind, FmtPart, GraphId, GraphSpec, Pipeline, PipelineParamSpec, ScopeId,
+    Callee, ComponentId, DagId, Defaulted, Dep, DepKind, FmtPart, GraphId, GraphSpec, Pipeline, PipelineParamSpec, ScopeId,
     TaskId, TaskNode,
 };
 use crate::scope::{LoopOutputSpec, LoopScope, Scope, ScopeKind};
@@ -89,6 +89,7 @@ struct Builder {
     expanding: Vec<GraphId>,
     formatted: Vec<Vec<FmtPart>>,
     after_scopes: Vec<(TaskId, ScopeId, SourceLocation)>,
+    defaults: Vec<Defaulted>,
 }
 
 /// Pops the scope pushed by [`Dag::enter`] when dropped, even if the user's closure panics.
@@ -125,6 +126,7 @@ impl Dag {
                 expanding: Vec::new(),
                 formatted: Vec::new(),
                 after_scopes: Vec::new(),
+                defaults: Vec::new(),
             }),
         }
     }
@@ -144,6 +146,7 @@ impl Dag {
             graphs: b.graphs,
             formatted: b.formatted,
             after_scopes: b.after_scopes,
+            defaults: b.defaults,
         })
     }
 
@@ -240,6 +243,25 @@ impl Dag {
         let index = b.formatted.len() as u32;
         b.formatted.push(parts);
         Param::from_src(ValueSrc::Formatted { dag: self.id, index })
+    }
+
+    /// A task output that can be read outside the condition(s) around its task: when a condition
+    /// skipped the task, readers get `default` instead (Argo's `valueFrom.default` on the condition's
+    /// outputs). Without it, reading the output outside its condition is a compile error.
+    ///
+    /// Argo fills in such defaults for skipped tasks in recent releases (v3.6 and v4); on older ones
+    /// the reader fails when the branch was skipped.
+    #[track_caller]
+    pub fn default_if_skipped<T: ParamType>(&self, value: Param<T>, default: impl crate::Literal<T>) -> Param<T> {
+        let location = SourceLocation::caller();
+        let default = types::render(&default.__into_value());
+        let mut b = self.inner.borrow_mut();
+        if !matches!(value.src, ValueSrc::TaskOutput { dag, .. } if dag == self.id) {
+            b.errors.push(BuildError::InvalidDefault { location });
+        }
+        let index = b.defaults.len() as u32;
+        b.defaults.push(Defaulted { value: value.src, default, location });
+        Param::from_src(ValueSrc::Defaulted { dag: self.id, index })
     }
 
     /// Opens a scope of `kind` under the current one; the guard closes it.
@@ -561,6 +583,7 @@ impl Builder {
                     self.producers(o.value, out);
                 }
             }
+            ValueSrc::Defaulted { index, .. } => self.producers(self.defaults[index as usize].value, out),
             ValueSrc::Formatted { index, .. } => {
                 for part in &self.formatted[index as usize] {
                     if let FmtPart::Value(v) = part {

@@ -100,6 +100,12 @@ pub enum BuildError {
         /// The `after` call.
         location: SourceLocation,
     },
+    /// `default_if_skipped` on something that is not a task output of this pipeline.
+    #[error("{location}: `default_if_skipped` takes a task's output")]
+    InvalidDefault {
+        /// The call.
+        location: SourceLocation,
+    },
     /// A loop that cannot be compiled.
     #[error("{location}: parallel_for: {reason}")]
     InvalidLoop {

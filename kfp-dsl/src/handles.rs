@@ -66,6 +66,13 @@ pub enum ValueSrc {
         /// Index into the dag's formatted values.
         index: u32,
     },
+    /// A task output with a value to use when the condition around the task skipped it.
+    Defaulted {
+        /// Which dag made the handle.
+        dag: DagId,
+        /// Index into the dag's defaulted values.
+        index: u32,
+    },
     /// The status of what an exit handler wraps (`Succeeded`, `Failed`, `Error`).
     ExitStatus {
         /// Which dag made the handle.
@@ -87,6 +94,7 @@ impl ValueSrc {
             | ValueSrc::LoopOutput { dag, .. }
             | ValueSrc::GraphInput { dag, .. }
             | ValueSrc::Formatted { dag, .. }
+            | ValueSrc::Defaulted { dag, .. }
             | ValueSrc::ExitStatus { dag, .. } => Some(dag),
             ValueSrc::ComponentInput(_) | ValueSrc::Global(_) => None,
         }

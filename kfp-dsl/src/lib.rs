@@ -37,7 +37,7 @@ pub use graph::{GraphComponent, GraphInterface, GraphOutput, GraphReturn};
 pub use handles::{Artifact, ArtifactSrc, GlobalValue, Input, Output, OutputParam, Param, ValueSrc};
 pub use loops::{FanIn, IntoLoopItems, LoopDone, LoopItem, NoFields};
 pub use pipeline::{
-    Callee, ComponentId, DagId, Dep, DepKind, FmtPart, GraphId, GraphSpec, Interface, Pipeline, PipelineDef,
+    Callee, ComponentId, DagId, Defaulted, Dep, DepKind, FmtPart, GraphId, GraphSpec, Interface, Pipeline, PipelineDef,
     PipelineParamSpec, ScopeId, TaskId, TaskNode,
 };
 pub use scope::{LoopOutputSpec, LoopScope, LoopSource, Scope, ScopeKind};

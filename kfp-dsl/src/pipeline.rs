@@ -221,6 +221,19 @@ pub struct Pipeline {
     pub(crate) graphs: Vec<GraphSpec>,
     pub(crate) formatted: Vec<Vec<FmtPart>>,
     pub(crate) after_scopes: Vec<(TaskId, ScopeId, SourceLocation)>,
+    pub(crate) defaults: Vec<Defaulted>,
+}
+
+/// A task output with a value for when its condition skipped it (`Dag::default_if_skipped`).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Defaulted {
+    /// The task output.
+    pub value: ValueSrc,
+    /// The parameter string to use when the task did not run.
+    pub default: String,
+    /// Where the default was given.
+    pub location: SourceLocation,
 }
 
 /// The name, inputs and outputs of what a task calls.
@@ -318,6 +331,11 @@ impl Pipeline {
     /// `(task, scope, location)`.
     pub fn after_scopes(&self) -> &[(TaskId, ScopeId, SourceLocation)] {
         &self.after_scopes
+    }
+
+    /// A value made by `default_if_skipped`.
+    pub fn defaulted(&self, index: u32) -> &Defaulted {
+        &self.defaults[index as usize]
     }
 
     /// How many tasks.

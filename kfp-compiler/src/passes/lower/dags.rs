@@ -44,6 +44,13 @@ pub(crate) fn lower_scopes(p: &Pipeline, names: &Names<'_>) -> Result<Lowered, C
     if !l.errors.is_empty() {
         return Err(CompileError::Scope { errors: l.errors });
     }
+    // Conditions export the values read outside them, found while their ancestors were lowered.
+    for (s, t) in &mut templates {
+        let exports = std::mem::take(&mut l.exports[s.index()]);
+        if let Some(t) = t.first_mut() {
+            t.outputs.parameters.extend(exports);
+        }
+    }
     templates.sort_by_key(|(s, _)| s.index());
     Ok(Lowered { templates: templates.into_iter().flat_map(|(_, t)| t).collect(), on_exit: l.on_exit })
 }
@@ -90,6 +97,9 @@ struct Lowering<'a, 'p> {
     errors: Vec<String>,
     /// Per callee: its input names, shared by every call.
     inputs: HashMap<Callee, (std::rc::Rc<[Name]>, usize)>,
+    /// Per condition scope: outputs that carry a task output out of it, with a default for when the
+    /// condition skipped it (`default_if_skipped`).
+    exports: Vec<Vec<Parameter>>,
 }
 
 impl<'a, 'p> Lowering<'a, 'p> {
@@ -120,6 +130,7 @@ impl<'a, 'p> Lowering<'a, 'p> {
             on_exit: None,
             errors: Vec::new(),
             inputs: HashMap::new(),
+            exports: vec![Vec::new(); n],
         };
         l.on_exit = l.find_on_exit();
         l
@@ -410,6 +421,7 @@ impl<'a, 'p> Lowering<'a, 'p> {
                 }
                 Ok(self.input(s, Key::Value(v), "status"))
             }
+            ValueSrc::Defaulted { index, .. } => self.resolve_defaulted(v, index, s, deps),
             ValueSrc::Formatted { index, .. } => {
                 let parts = self.p.formatted(index).to_vec();
                 let mut out = String::new();
@@ -436,11 +448,57 @@ impl<'a, 'p> Lowering<'a, 'p> {
         }
     }
 
+    /// A task output read outside the conditions around its task: each condition on the way out
+    /// declares it as an output with the default, and the reader's scope reads the outermost one.
+    fn resolve_defaulted(&mut self, v: ValueSrc, index: u32, s: ScopeId, deps: &mut Vec<Node>) -> Result<String, String> {
+        let d = self.p.defaulted(index).clone();
+        let ValueSrc::TaskOutput { task, port, .. } = d.value else {
+            return Err("`default_if_skipped` takes a task's output".to_owned());
+        };
+        let ts = self.p.task(task).scope();
+        if self.encloses(ts, s) {
+            return self.resolve(d.value, s, deps);
+        }
+        let Some(home) = self.common_scope(ts, s) else {
+            return Err(self.escape_message(task, port));
+        };
+        if home != s {
+            self.plumbable(s)?;
+            let stem = format!("{}-{}", self.task_name(task), self.output_name(task, port));
+            return Ok(self.input(s, Key::Value(v), &stem));
+        }
+        // Export the value from each condition between the task and `s`, innermost first.
+        let name = Name::from(format!("{}-{}", self.task_name(task), self.output_name(task, port)));
+        let mut expr = expr::task_output_param(self.task_name(task), self.output_name(task, port));
+        let mut c = ts;
+        loop {
+            if !matches!(self.p.scope(c).kind, ScopeKind::Condition(_)) {
+                return Err(self.escape_message(task, port));
+            }
+            if !self.exports[c.index()].iter().any(|p| p.name == name) {
+                self.exports[c.index()].push(Parameter {
+                    name: name.clone(),
+                    value_from: Some(ValueFrom { path: None, parameter: Some(expr.clone()), default: Some(d.default.clone()) }),
+                    ..Parameter::default()
+                });
+            }
+            expr = expr::task_output_param(self.group_name(c), &name);
+            match self.parent(c) {
+                Some(parent) if parent == s => {
+                    deps.push(Node::Group(c));
+                    return Ok(expr);
+                }
+                Some(parent) => c = parent,
+                None => return Err(self.escape_message(task, port)),
+            }
+        }
+    }
+
     fn escape_message(&self, task: TaskId, port: u32) -> String {
         let t = self.p.task(task);
         let what = match self.p.scope(t.scope()).kind {
             ScopeKind::Loop(_) => "a loop; collect it by returning it from the loop body",
-            ScopeKind::Condition(_) => "a condition, whose branch may be skipped; depend on the task with `.after(..)` instead",
+            ScopeKind::Condition(_) => "a condition, whose branch may be skipped; give it a value for that case with `p.default_if_skipped(..)`, or only wait for it with `.after(..)`",
             ScopeKind::Graph(_) => "a graph component's body; return it from the graph component",
             ScopeKind::ExitTasks { .. } => "an exit handler's exit tasks",
             ScopeKind::ExitBody { .. } => "the body of an exit handler (its exit tasks run even when the body fails, so they cannot read its outputs)",
@@ -573,7 +631,7 @@ impl<'a, 'p> Lowering<'a, 'p> {
             match self.resolve(v, s, &mut deps) {
                 Ok(e) => outputs.parameters.push(Parameter {
                     name: Name::from(name),
-                    value_from: Some(ValueFrom { path: None, parameter: Some(e) }),
+                    value_from: Some(ValueFrom { path: None, parameter: Some(e), default: None }),
                     ..Parameter::default()
                 }),
                 Err(msg) => {
@@ -756,7 +814,7 @@ impl<'a, 'p> Lowering<'a, 'p> {
             let parameter = expr::task_output_param(&names.group, &out);
             outputs.parameters.push(Parameter {
                 name: Name::from(out),
-                value_from: Some(ValueFrom { path: None, parameter: Some(parameter) }),
+                value_from: Some(ValueFrom { path: None, parameter: Some(parameter), default: None }),
                 ..Parameter::default()
             });
         }

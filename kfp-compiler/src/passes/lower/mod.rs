@@ -106,7 +106,7 @@ fn container_template(spec: &kfp_dsl::ComponentSpec, name: &str) -> Template {
             IoKind::Artifact { .. } => outputs.artifacts.push(ArtifactRef::at_path(o.name.as_str(), path)),
             _ => outputs.parameters.push(Parameter {
                 name: Name::from(o.name.as_str()),
-                value_from: Some(ValueFrom { path: Some(path), parameter: None }),
+                value_from: Some(ValueFrom { path: Some(path), parameter: None, default: None }),
                 ..Parameter::default()
             }),
         }
