@@ -249,8 +249,9 @@ impl Dag {
     /// skipped the task, readers get `default` instead (Argo's `valueFrom.default` on the condition's
     /// outputs). Without it, reading the output outside its condition is a compile error.
     ///
-    /// Argo fills in such defaults for skipped tasks in recent releases (v3.6 and v4); on older ones
-    /// the reader fails when the branch was skipped.
+    /// Whether Argo applies the default when a whole condition was skipped depends on its version: it
+    /// was made to work in recent v4 releases (argoproj/argo-workflows#16223, #16801); on older ones the
+    /// reader may fail when the branch was skipped. Not checked against a live cluster here.
     #[track_caller]
     pub fn default_if_skipped<T: ParamType>(&self, value: Param<T>, default: impl crate::Literal<T>) -> Param<T> {
         let location = SourceLocation::caller();
