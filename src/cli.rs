@@ -18,6 +18,8 @@ pub enum CliError {
     Compile(CompileError),
     /// A `--param` that is not `NAME=VALUE`.
     BadParam(String),
+    /// A function component that could not run, or failed.
+    Component(String),
     /// The output could not be written.
     Write {
         /// Where.
@@ -34,6 +36,7 @@ impl std::fmt::Display for CliError {
             CliError::Usage(e) => write!(f, "{}", e.to_string().trim_end()),
             CliError::Compile(e) => write!(f, "{e}"),
             CliError::BadParam(p) => write!(f, "`--param {p}` is not `NAME=VALUE`"),
+            CliError::Component(e) => write!(f, "{e}"),
             CliError::Write { path, source } => write!(f, "cannot write `{}`: {source}", path.display()),
         }
     }
@@ -52,6 +55,17 @@ struct Cli {
 enum Command {
     /// Compile the pipeline to an Argo Workflow (YAML on stdout by default).
     Compile(CompileArgs),
+    /// Run one Rust function component (what the compiled workflow runs in the container).
+    Component(ComponentArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct ComponentArgs {
+    /// The component's name.
+    name: String,
+    /// `--param NAME VALUE`, `--input NAME PATH`, `--output NAME PATH`, `--output-param NAME PATH`.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
+    args: Vec<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -91,7 +105,28 @@ where
     let cli = Cli::try_parse_from(args).map_err(CliError::Usage)?;
     match cli.command {
         Command::Compile(c) => compile(pipeline, c, stdout),
+        Command::Component(c) => run_component(pipeline, &c),
     }
+}
+
+/// Runs function component `c.name` of `pipeline` with the values in `c.args`.
+fn run_component(pipeline: PipelineDef, c: &ComponentArgs) -> Result<(), CliError> {
+    let built = pipeline.build().map_err(|e| CliError::Compile(e.into()))?;
+    let Some(run) = built.executor(&c.name) else {
+        let known: Vec<String> = built
+            .components()
+            .filter(|(_, s)| s.executor().is_some())
+            .map(|(_, s)| format!("`{}`", s.name))
+            .collect();
+        return Err(CliError::Component(format!(
+            "pipeline `{}` has no Rust function component `{}`; it has {}",
+            built.name(),
+            c.name,
+            if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+        )));
+    };
+    let inv = kfp_dsl::Invocation::parse(&c.args).map_err(CliError::Component)?;
+    run(&inv).map_err(|e| CliError::Component(format!("component `{}` failed: {e}", c.name)))
 }
 
 fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Result<(), CliError> {

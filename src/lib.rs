@@ -6,7 +6,7 @@ pub use cli::{CliError, main, run};
 pub use kfp_compiler::{CompileError, CompileOptions, argo, to_json, to_yaml, write_yaml};
 pub use kfp_dsl::{
     AnyArtifact, Arg, Artifact, ArtifactKind, Branches, BuildError, BuildErrors, ClassificationMetrics, Component,
-    ComponentSpec, ConcreteKind, Cond, ContainerSpec, Dag, Dataset, FanIn, GraphComponent, GraphInterface,
+    ComponentReturn, ComponentSpec, Executor, Invocation, Single, ConcreteKind, Cond, ContainerSpec, Dag, Dataset, FanIn, GraphComponent, GraphInterface,
     GraphOutput, GraphReturn, Html, Implementation, Input, InputSpec, IntoArg, IntoCond, IntoLoopItems,
     IntoOperand, IoKind, Literal, LoopItem, Markdown, Metrics, Model, NoFields, Orderable, Output, OutputParam,
     OutputSpec, Param, ParamType, Pipeline, PipelineDef, PipelineParamSpec, SourceLocation, Task, TaskId,
@@ -115,7 +115,7 @@ pub use kfp_macros::pipeline;
 /// ```
 pub use kfp_macros::graph_component;
 
-pub use kfp_macros::{ArtifactKind, ParamType};
+pub use kfp_macros::{ArtifactKind, Outputs, ParamType, component};
 
 /// Builds and compiles a pipeline definition.
 ///
@@ -138,8 +138,8 @@ pub fn compile_yaml(pipeline: &PipelineDef, opts: &CompileOptions) -> Result<Str
 pub mod prelude {
     pub use crate::{
         AnyArtifact, Arg, Artifact, ArtifactKind, ClassificationMetrics, ContainerSpec, Dag, Dataset, Html,
-        Input, LoopItem, Markdown, Metrics, Model, Output, OutputParam, Param, ParamType, Task,
-        container_component, fmt_arg, fmt_param, graph_component, pipeline,
+        Input, LoopItem, Markdown, Metrics, Model, Output, OutputParam, Outputs, Param, ParamType, Task,
+        component, container_component, fmt_arg, fmt_param, graph_component, pipeline,
     };
 }
 

@@ -36,6 +36,12 @@ pub enum CompileError {
         /// One line per problem, each with its source location.
         errors: Vec<String>,
     },
+    /// Rust function components with no image to run in.
+    #[error("no image for the Rust function component(s) {}: set `image = \"...\"` on the component or on `#[pipeline]`", list(components))]
+    NoImage {
+        /// The components.
+        components: Vec<String>,
+    },
     /// A pipeline without tasks.
     #[error("pipeline `{name}` has no tasks")]
     Empty {

@@ -16,15 +16,7 @@ pub(crate) fn task_output_artifact(task: &str, name: &str) -> String {
     format!("{{{{tasks.{task}.outputs.artifacts.{name}}}}}")
 }
 
-/// Where an input artifact is placed in the container (kfp v1's convention).
-pub(crate) fn input_path(name: &str) -> String {
-    format!("/tmp/inputs/{name}/data")
-}
-
-/// Where the container writes an output (kfp v1's convention).
-pub(crate) fn output_path(name: &str) -> String {
-    format!("/tmp/outputs/{name}/data")
-}
+pub(crate) use kfp_dsl::paths::{input_path, output_path};
 
 #[cfg(test)]
 mod tests {

@@ -65,3 +65,8 @@ pub fn struct_from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) ->
 pub fn scope_id(i: u32) -> crate::ScopeId {
     crate::pipeline::scope_from_index(i)
 }
+
+/// The binary name `#[pipeline]` records: `CARGO_BIN_NAME` where Cargo sets it (binaries and examples).
+pub fn bin_name(from_cargo: Option<&'static str>) -> &'static str {
+    from_cargo.unwrap_or("pipeline")
+}

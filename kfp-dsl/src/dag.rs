@@ -90,6 +90,8 @@ struct Builder {
     formatted: Vec<Vec<FmtPart>>,
     after_scopes: Vec<(TaskId, ScopeId, SourceLocation)>,
     defaults: Vec<Defaulted>,
+    default_image: Option<String>,
+    binary: Option<String>,
 }
 
 /// Pops the scope pushed by [`Dag::enter`] when dropped, even if the user's closure panics.
@@ -127,6 +129,8 @@ impl Dag {
                 formatted: Vec::new(),
                 after_scopes: Vec::new(),
                 defaults: Vec::new(),
+                default_image: None,
+                binary: None,
             }),
         }
     }
@@ -147,7 +151,28 @@ impl Dag {
             formatted: b.formatted,
             after_scopes: b.after_scopes,
             defaults: b.defaults,
+            default_image: b.default_image,
+            binary: b.binary,
         })
+    }
+
+    /// Sets the image Rust function components run in when they name none (it must hold the pipeline
+    /// binary).
+    pub fn set_default_image(&self, image: impl Into<String>) {
+        self.inner.borrow_mut().default_image = Some(image.into());
+    }
+
+    /// Sets the pipeline binary's name in the image (default: the Cargo binary's name).
+    pub fn set_binary(&self, binary: impl Into<String>) {
+        self.inner.borrow_mut().binary = Some(binary.into());
+    }
+
+    /// Used by `#[pipeline]`: the default image and the binary's name.
+    #[doc(hidden)]
+    pub fn __configure(&self, image: Option<&str>, binary: Option<&str>) {
+        let mut b = self.inner.borrow_mut();
+        b.default_image = image.map(str::to_owned);
+        b.binary = binary.map(str::to_owned);
     }
 
     /// Declares a pipeline parameter with no default (it must be given when the run is submitted).

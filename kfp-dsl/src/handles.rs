@@ -3,6 +3,8 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::path::PathBuf;
+use std::sync::Mutex;
 
 use crate::artifact::ArtifactKind;
 use crate::pipeline::{DagId, ScopeId, TaskId};
@@ -186,11 +188,26 @@ impl<K> fmt::Debug for Artifact<K> {
     }
 }
 
+/// Paths given to `Input::at` / `Output::at`, so the handles stay `Copy`.
+static PATHS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn register_path(path: PathBuf) -> u32 {
+    let mut paths = PATHS.lock().unwrap_or_else(|e| e.into_inner());
+    paths.push(path);
+    (paths.len() - 1) as u32
+}
+
+fn registered_path(index: u32) -> PathBuf {
+    let paths = PATHS.lock().unwrap_or_else(|e| e.into_inner());
+    paths.get(index as usize).cloned().unwrap_or_default()
+}
+
 macro_rules! slot {
-    ($(#[$doc:meta])* $name:ident<$p:ident>) => {
+    ($(#[$doc:meta])* $name:ident<$p:ident>, $convention:path) => {
         $(#[$doc])*
         pub struct $name<$p> {
             name: &'static str,
+            path: Option<u32>,
             _k: PhantomData<fn() -> $p>,
         }
 
@@ -206,18 +223,33 @@ macro_rules! slot {
             /// The slot a component body sees for its argument `name`.
             #[doc(hidden)]
             pub fn __component_slot(name: &'static str) -> Self {
-                $name { name, _k: PhantomData }
+                $name { name, path: None, _k: PhantomData }
             }
 
-            /// The name of the component input or output this slot stands for.
+            /// A slot at a real path: what a Rust function component's body gets when it runs (and
+            /// what a test passes to `component::run`).
+            pub fn at(path: impl Into<PathBuf>) -> Self {
+                $name { name: "", path: Some(register_path(path.into())), _k: PhantomData }
+            }
+
+            /// The name of the component input or output this slot stands for (empty for `at`).
             pub fn name(&self) -> &'static str {
                 self.name
+            }
+
+            /// The file or directory: the real path when the step runs, or the path the container
+            /// sees (`/tmp/inputs/<name>/data`, `/tmp/outputs/<name>/data`) in a container body.
+            pub fn path(&self) -> PathBuf {
+                match self.path {
+                    Some(i) => registered_path(i),
+                    None => PathBuf::from($convention(self.name)),
+                }
             }
         }
 
         impl<$p> fmt::Debug for $name<$p> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}<{}>({})", stringify!($name), std::any::type_name::<$p>(), self.name)
+                write!(f, "{}<{}>({})", stringify!($name), std::any::type_name::<$p>(), self.path().display())
             }
         }
     };
@@ -226,20 +258,22 @@ macro_rules! slot {
 slot! {
     /// An input artifact in a component signature: a file or directory the step reads.
     ///
-    /// In a container component's body it renders as the path where the artifact is placed.
-    Input<K>
+    /// In a container component's body it renders as the path where the artifact is placed; in a Rust
+    /// function component's body, `path()` is where to read it.
+    Input<K>, crate::paths::input_path
 }
 slot! {
     /// An output artifact in a component signature: a file or directory the step writes.
     ///
     /// In a container component's body it renders as the path the step must write; in the pipeline the
-    /// task handle has a field of the same name, an [`Artifact<K>`].
-    Output<K>
+    /// task handle has a field of the same name, an [`Artifact<K>`]. In a Rust function component's
+    /// body, `path()` is where to write it (its directory exists).
+    Output<K>, crate::paths::output_path
 }
 slot! {
     /// An output parameter in a container component signature: a file the step writes its value to.
     ///
     /// In the body it renders as that file's path; in the pipeline the task handle has a field of the
     /// same name, a [`Param<T>`].
-    OutputParam<T>
+    OutputParam<T>, crate::paths::output_path
 }

@@ -14,9 +14,11 @@ mod cond;
 mod container;
 mod dag;
 mod error;
+mod function;
 mod graph;
 mod handles;
 mod loops;
+pub mod paths;
 mod pipeline;
 mod scope;
 mod spec;
@@ -41,6 +43,7 @@ pub use pipeline::{
     PipelineParamSpec, ScopeId, TaskId, TaskNode,
 };
 pub use scope::{LoopOutputSpec, LoopScope, LoopSource, Scope, ScopeKind};
-pub use spec::{ComponentSpec, Implementation, InputSpec, IoKind, OutputSpec};
+pub use function::{ComponentReturn, Executor, Invocation, Single};
+pub use spec::{ComponentSpec, FunctionSpec, Implementation, InputSpec, IoKind, OutputSpec};
 pub use types::ParamType;
 pub use wire::{ArgValue, IntoArg, Literal};

@@ -222,6 +222,8 @@ pub struct Pipeline {
     pub(crate) formatted: Vec<Vec<FmtPart>>,
     pub(crate) after_scopes: Vec<(TaskId, ScopeId, SourceLocation)>,
     pub(crate) defaults: Vec<Defaulted>,
+    pub(crate) default_image: Option<String>,
+    pub(crate) binary: Option<String>,
 }
 
 /// A task output with a value for when its condition skipped it (`Dag::default_if_skipped`).
@@ -331,6 +333,21 @@ impl Pipeline {
     /// `(task, scope, location)`.
     pub fn after_scopes(&self) -> &[(TaskId, ScopeId, SourceLocation)] {
         &self.after_scopes
+    }
+
+    /// The image Rust function components run in when they name none.
+    pub fn default_image(&self) -> Option<&str> {
+        self.default_image.as_deref()
+    }
+
+    /// The pipeline binary's name in the image (the command Rust function components run).
+    pub fn binary(&self) -> Option<&str> {
+        self.binary.as_deref()
+    }
+
+    /// The executor of the function component named `name`.
+    pub fn executor(&self, name: &str) -> Option<crate::function::Executor> {
+        self.components.iter().find(|c| c.name == name).and_then(|c| c.executor())
     }
 
     /// A value made by `default_if_skipped`.

@@ -68,6 +68,33 @@ pub struct OutputSpec {
 pub enum Implementation {
     /// A container.
     Container(ContainerSpec),
+    /// A Rust function, run by the pipeline binary's `component` subcommand in the image.
+    Function(FunctionSpec),
+}
+
+/// A Rust function component's implementation. Two are equal when their images are: the executor's
+/// address says nothing reliable about which function it is.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct FunctionSpec {
+    /// The image holding the pipeline binary (`None`: the pipeline's default image).
+    pub image: Option<String>,
+    /// Runs the body.
+    pub run: crate::function::Executor,
+}
+
+impl PartialEq for FunctionSpec {
+    fn eq(&self, other: &Self) -> bool {
+        self.image == other.image
+    }
+}
+
+impl Eq for FunctionSpec {}
+
+impl std::hash::Hash for FunctionSpec {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.image.hash(state);
+    }
 }
 
 /// A component: name, description, typed inputs and outputs, and its implementation.
@@ -143,10 +170,63 @@ impl ComponentSpec {
         self
     }
 
+    /// Makes this a Rust function component running `run`; `image` is where the pipeline binary is
+    /// (`None`: the pipeline's default image).
+    #[must_use]
+    pub fn function(mut self, image: Option<&str>, run: crate::function::Executor) -> Self {
+        self.implementation = Implementation::Function(FunctionSpec { image: image.map(str::to_owned), run });
+        self
+    }
+
+    /// Adds the output parameters a function returning `R` has.
+    #[must_use]
+    pub fn returns<R: crate::function::ComponentReturn>(mut self) -> Self {
+        let mut ports = Vec::new();
+        R::__ports(&mut ports);
+        for (name, type_name) in ports {
+            self.outputs.push(OutputSpec {
+                name: name.to_owned(),
+                kind: IoKind::Parameter { type_name: type_name.to_owned() },
+                description: None,
+            });
+        }
+        self
+    }
+
     /// The container, for container components.
     pub fn container_spec(&self) -> Option<&ContainerSpec> {
         match &self.implementation {
             Implementation::Container(c) => Some(c),
+            Implementation::Function(_) => None,
+        }
+    }
+
+    /// The container a function component runs in: `binary component NAME` with every input and output
+    /// as a separate argument (`--param NAME VALUE`, `--input NAME PATH`, `--output NAME PATH`,
+    /// `--output-param NAME PATH`), never spliced into a shell string. `None` for other components.
+    pub fn function_container(&self, binary: &str, default_image: Option<&str>) -> Option<ContainerSpec> {
+        let Implementation::Function(f) = &self.implementation else { return None };
+        let mut c = ContainerSpec::new([binary, "component", &self.name]);
+        c.image = f.image.clone().or_else(|| default_image.map(str::to_owned));
+        for i in &self.inputs {
+            let (flag, value) = match i.kind {
+                IoKind::Artifact { .. } => ("--input", Arg::InputPath(i.name.clone())),
+                IoKind::Parameter { .. } => ("--param", Arg::InputValue(i.name.clone())),
+            };
+            c.args.extend([Arg::from(flag), Arg::from(&i.name), value]);
+        }
+        for o in &self.outputs {
+            let flag = if o.kind.is_artifact() { "--output" } else { "--output-param" };
+            c.args.extend([Arg::from(flag), Arg::from(&o.name), Arg::OutputPath(o.name.clone())]);
+        }
+        Some(c)
+    }
+
+    /// The executor, for function components.
+    pub fn executor(&self) -> Option<crate::function::Executor> {
+        match &self.implementation {
+            Implementation::Function(f) => Some(f.run),
+            Implementation::Container(_) => None,
         }
     }
 

@@ -87,7 +87,10 @@ impl ParamType for bool {
         Value::Bool(*self)
     }
     fn __from_json(v: Value) -> Result<Self, String> {
-        v.as_bool().ok_or_else(|| format!("expected `true` or `false`, found `{v}`"))
+        match &v {
+            Value::String(s) => Self::__parse_param(s),
+            _ => v.as_bool().ok_or_else(|| format!("expected `true` or `false`, found `{v}`")),
+        }
     }
     fn __parse_param(s: &str) -> Result<Self, String> {
         match s {
@@ -115,6 +118,8 @@ macro_rules! int_param {
                 let out = match &v {
                     Value::Number(n) => n.as_i64().and_then(|i| <$t>::try_from(i).ok())
                         .or_else(|| n.as_u64().and_then(|u| <$t>::try_from(u).ok())),
+                    // Argo aggregates a loop's outputs as a JSON list of strings.
+                    Value::String(s) => s.trim().parse::<$t>().ok(),
                     _ => None,
                 };
                 out.ok_or_else(|| format!("expected an integer in the range of `{}`, found `{v}`", stringify!($t)))
@@ -144,6 +149,10 @@ macro_rules! float_param {
                 serde_json::Number::from_f64(f64::from(*self)).map_or(Value::Null, Value::Number)
             }
             fn __from_json(v: Value) -> Result<Self, String> {
+                if let Value::String(s) = &v {
+                    // Argo aggregates a loop's outputs as a JSON list of strings.
+                    return s.trim().parse::<$t>().map_err(|e| format!("{e} (expected a number)"));
+                }
                 #[allow(clippy::cast_possible_truncation)]
                 v.as_f64().map(|f| f as $t).ok_or_else(|| format!("expected a number, found `{v}`"))
             }

@@ -7,6 +7,7 @@
 mod common;
 mod component;
 mod derive;
+mod function;
 mod graph;
 mod pipeline;
 
@@ -16,6 +17,18 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn container_component(attr: TokenStream, item: TokenStream) -> TokenStream {
     component::expand(attr.into(), item.into()).into()
+}
+
+/// See `kfp::component`.
+#[proc_macro_attribute]
+pub fn component(attr: TokenStream, item: TokenStream) -> TokenStream {
+    function::expand(attr.into(), item.into()).into()
+}
+
+/// See `kfp::Outputs`.
+#[proc_macro_derive(Outputs)]
+pub fn derive_outputs(input: TokenStream) -> TokenStream {
+    function::derive_outputs(input.into()).into()
 }
 
 /// See `kfp::pipeline`.

@@ -11,10 +11,20 @@ use crate::common::{Errors, Slot, classify, doc_text, lit_str, opt_str, parse_ar
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let mut raw: Vec<(String, Expr)> = Vec::new();
-    parse_args(attr, &["name", "description"], &mut errors, |k, v| raw.push((k.to_owned(), v)));
+    parse_args(attr, &["name", "description", "image", "binary"], &mut errors, |k, v| raw.push((k.to_owned(), v)));
     let mut name = None;
     let mut description = None;
+    let mut image = quote!(::core::option::Option::None);
+    let mut binary = quote!(::core::option::Option::None);
     for (k, v) in &raw {
+        if k == "image" {
+            image = quote!(::core::option::Option::Some(#v));
+            continue;
+        }
+        if k == "binary" {
+            binary = quote!(::core::option::Option::Some(#v));
+            continue;
+        }
         let Some(s) = lit_str(v, &mut errors, k) else { continue };
         if k == "name" {
             if s.chars().any(|c| c.is_ascii_alphanumeric()) {
@@ -138,6 +148,9 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 
             #[allow(unreachable_code)]
             fn build(#dag: &::kfp::Dag) {
+                // The binary Rust function components run: this Cargo binary, unless `binary` says.
+                let binary: ::core::option::Option<&str> = #binary;
+                #dag.__configure(#image, binary.or(::core::option::Option::Some(::kfp::__private::bin_name(::core::option_env!("CARGO_BIN_NAME")))));
                 #(#decls)*
                 body(#dag #(, #idents)*);
             }

@@ -21,15 +21,32 @@ pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> R
     let lowered = dags::lower_scopes(p, names)?;
     let mut templates = Vec::with_capacity(names.variants.len() + lowered.templates.len());
     templates.extend(lowered.templates);
+    let mut missing = Vec::new();
     for (i, var) in names.variants.iter().enumerate() {
         let spec = p.component(var.component);
-        let mut t = container_template(spec, &names.templates[i]);
+        let function;
+        let container = match spec.container_spec() {
+            Some(c) => c,
+            None => {
+                // A Rust function component: the pipeline binary's `component` subcommand.
+                let binary = p.binary().unwrap_or(p.name());
+                function = spec.function_container(binary, p.default_image()).unwrap_or_default();
+                if function.image_ref().is_none() {
+                    missing.push(spec.name.clone());
+                }
+                &function
+            }
+        };
+        let mut t = container_template(spec, container, &names.templates[i]);
         t.metadata.annotations.insert(kfp_meta::COMPONENT_SPEC.to_owned(), kfp_meta::component_spec(spec));
         if let Some(d) = var.display_name {
             t.metadata.annotations.insert(kfp_meta::DISPLAY_NAME.to_owned(), d.to_owned());
         }
         t.metadata.labels.insert(kfp_meta::ENABLE_CACHING.to_owned(), "true".to_owned());
         templates.push(t);
+    }
+    if !missing.is_empty() {
+        return Err(CompileError::NoImage { components: missing });
     }
     // The entrypoint first, then every other template by name.
     templates[1..].sort_by(|a, b| a.name.cmp(&b.name));
@@ -89,7 +106,7 @@ fn workflow_arguments(p: &Pipeline, opts: &CompileOptions) -> Result<Arguments, 
 }
 
 /// A component's container template: inputs, outputs and the container with placeholders rendered.
-fn container_template(spec: &kfp_dsl::ComponentSpec, name: &str) -> Template {
+fn container_template(spec: &kfp_dsl::ComponentSpec, c: &kfp_dsl::ContainerSpec, name: &str) -> Template {
     let mut inputs = Inputs::default();
     for i in &spec.inputs {
         match &i.kind {
@@ -111,7 +128,7 @@ fn container_template(spec: &kfp_dsl::ComponentSpec, name: &str) -> Template {
             }),
         }
     }
-    let container = spec.container_spec().map(|c| Container {
+    let container = Some(Container {
         image: c.image_ref().unwrap_or_default().to_owned(),
         command: c.command().iter().map(render).collect(),
         args: c.arguments().iter().map(render).collect(),

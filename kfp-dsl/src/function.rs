@@ -1,0 +1,198 @@
+//! Rust function components: what the pipeline binary's `component` subcommand hands a component's
+//! body when it runs as a step, and how the body's return value becomes output parameters.
+
+use std::collections::BTreeMap;
+use std::fmt::Display;
+use std::path::{Path, PathBuf};
+
+use crate::dag::OutputFactory;
+use crate::handles::{Input, Output, Param};
+use crate::types::ParamType;
+
+/// Runs a function component's body with the values of one invocation.
+pub type Executor = fn(&Invocation) -> Result<(), String>;
+
+/// One run of a function component: its parameter values, and the paths of its input and output
+/// artifacts and of its output parameters' files. Parsed from the `component` subcommand's arguments:
+/// `--param NAME VALUE`, `--input NAME PATH`, `--output NAME PATH`, `--output-param NAME PATH`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Invocation {
+    params: BTreeMap<String, String>,
+    inputs: BTreeMap<String, PathBuf>,
+    outputs: BTreeMap<String, PathBuf>,
+    output_params: BTreeMap<String, PathBuf>,
+}
+
+impl Invocation {
+    /// Parses the arguments after `component NAME`.
+    ///
+    /// # Errors
+    /// An unknown flag, or a flag without its name and value.
+    pub fn parse(args: &[String]) -> Result<Self, String> {
+        let mut inv = Invocation::default();
+        let mut it = args.iter();
+        while let Some(flag) = it.next() {
+            let (Some(name), Some(value)) = (it.next(), it.next()) else {
+                return Err(format!("`{flag}` needs a name and a value"));
+            };
+            let (name, value) = (name.clone(), value.clone());
+            match flag.as_str() {
+                "--param" => inv.params.insert(name, value).map(|_| ()),
+                "--input" => inv.inputs.insert(name, value.into()).map(|_| ()),
+                "--output" => inv.outputs.insert(name, value.into()).map(|_| ()),
+                "--output-param" => inv.output_params.insert(name, value.into()).map(|_| ()),
+                other => {
+                    return Err(format!(
+                        "unknown argument `{other}`; expected `--param`, `--input`, `--output` or `--output-param`"
+                    ));
+                }
+            };
+        }
+        Ok(inv)
+    }
+
+    /// The value of parameter `name`, parsed as a `T`. Lists collected from a loop arrive as JSON
+    /// lists of strings (Argo's aggregated outputs); their elements are parsed as `T` too.
+    ///
+    /// # Errors
+    /// A missing parameter, or a value that is not a `T`.
+    pub fn param<T: ParamType>(&self, name: &str) -> Result<T, String> {
+        let v = self.params.get(name).ok_or_else(|| format!("missing parameter `{name}`"))?;
+        T::__parse_param(v).map_err(|e| format!("parameter `{name}`: `{v}` is not a valid {}: {e}", T::KFP_TYPE))
+    }
+
+    /// Input artifact `name`.
+    ///
+    /// # Errors
+    /// A missing input.
+    pub fn input<K>(&self, name: &str) -> Result<Input<K>, String> {
+        self.inputs.get(name).map(Input::at).ok_or_else(|| format!("missing input `{name}`"))
+    }
+
+    /// Output artifact `name`; its directory is created.
+    ///
+    /// # Errors
+    /// A missing output, or a directory that cannot be created.
+    pub fn output<K>(&self, name: &str) -> Result<Output<K>, String> {
+        let path = self.outputs.get(name).ok_or_else(|| format!("missing output `{name}`"))?;
+        make_parent(path)?;
+        Ok(Output::at(path))
+    }
+
+    /// Writes output parameter `name`.
+    ///
+    /// # Errors
+    /// A missing output, or a file that cannot be written.
+    pub fn write_param(&self, name: &str, value: &str) -> Result<(), String> {
+        let path = self.output_params.get(name).ok_or_else(|| format!("missing output parameter `{name}`"))?;
+        make_parent(path)?;
+        std::fs::write(path, value).map_err(|e| format!("cannot write output `{name}` to `{}`: {e}", path.display()))
+    }
+}
+
+fn make_parent(path: &Path) -> Result<(), String> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What a function component may return: `()`, a parameter value `T` (the task's `.output`), a struct
+/// with `#[derive(Outputs)]` (one output per field), or any of them inside a `Result` whose error is
+/// shown when the step fails.
+#[diagnostic::on_unimplemented(
+    message = "a component cannot return `{Self}`",
+    note = "return `()`, a parameter type (`f64`, `String`, ...), a struct with `#[derive(Outputs)]`, or one of them inside a `Result`"
+)]
+pub trait ComponentReturn {
+    /// The task handle's output parameters.
+    type Handles: Copy;
+
+    /// The output parameters: `(name, kfp type)`.
+    #[doc(hidden)]
+    fn __ports(out: &mut Vec<(&'static str, &'static str)>);
+
+    /// Writes the value's outputs for the executor, or gives the body's error.
+    #[doc(hidden)]
+    fn __write(self, inv: &Invocation) -> Result<(), String>;
+
+    /// The output handles of a task, the first at port `first`.
+    #[doc(hidden)]
+    fn __handles(f: &OutputFactory, first: u32) -> Self::Handles;
+}
+
+impl ComponentReturn for () {
+    type Handles = ();
+    fn __ports(_: &mut Vec<(&'static str, &'static str)>) {}
+    fn __write(self, _: &Invocation) -> Result<(), String> {
+        Ok(())
+    }
+    fn __handles(_: &OutputFactory, _: u32) {}
+}
+
+/// The output of a component that returns one value: `task.output`.
+#[derive(Debug)]
+pub struct Single<T> {
+    /// The returned value.
+    pub output: Param<T>,
+}
+
+impl<T> Clone for Single<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Single<T> {}
+
+impl<T: ParamType> ComponentReturn for T {
+    type Handles = Single<T>;
+    fn __ports(out: &mut Vec<(&'static str, &'static str)>) {
+        out.push(("output", T::KFP_TYPE));
+    }
+    fn __write(self, inv: &Invocation) -> Result<(), String> {
+        inv.write_param("output", &self.__to_param_string())
+    }
+    fn __handles(f: &OutputFactory, first: u32) -> Single<T> {
+        Single { output: f.param(first) }
+    }
+}
+
+impl<R: ComponentReturn, E: Display> ComponentReturn for Result<R, E> {
+    type Handles = R::Handles;
+    fn __ports(out: &mut Vec<(&'static str, &'static str)>) {
+        R::__ports(out);
+    }
+    fn __write(self, inv: &Invocation) -> Result<(), String> {
+        match self {
+            Ok(r) => r.__write(inv),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+    fn __handles(f: &OutputFactory, first: u32) -> R::Handles {
+        R::__handles(f, first)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn invocations_parse_and_check_types() {
+        let inv = Invocation::parse(&args(&["--param", "n", "3", "--param", "xs", r#"["0.5","1"]"#, "--input", "d", "/x"]))
+            .unwrap();
+        assert_eq!(inv.param::<u32>("n").unwrap(), 3);
+        assert_eq!(inv.param::<Vec<f64>>("xs").unwrap(), vec![0.5, 1.0], "aggregated strings parse");
+        assert!(inv.param::<u32>("missing").unwrap_err().contains("missing parameter `missing`"));
+        assert!(inv.param::<bool>("n").unwrap_err().contains("is not a valid Boolean"));
+        assert_eq!(inv.input::<crate::Dataset>("d").unwrap().path(), PathBuf::from("/x"));
+        assert!(Invocation::parse(&args(&["--nope", "a", "b"])).unwrap_err().contains("unknown argument"));
+        assert!(Invocation::parse(&args(&["--param", "a"])).unwrap_err().contains("needs a name and a value"));
+    }
+}
