@@ -49,6 +49,10 @@ fn lightweight(p: &Dag, #[default(10)] rows: Param<u32>, #[default("numbers")] l
     let made = make_numbers(p, rows, 0.5);
     let stats = summarise(p, made.numbers);
     report(p, stats.count, stats.mean, stats.max, label);
+    // An independent baseline branch: it finishes even when the main branch fails (`--param rows=0`
+    // makes `summarise` fail with "no numbers").
+    let baseline = make_numbers(p, 3, 2.0);
+    summarise(p, baseline.numbers);
 }
 
 fn main() {

@@ -57,6 +57,25 @@ enum Command {
     Compile(CompileArgs),
     /// Run one Rust function component (what the compiled workflow runs in the container).
     Component(ComponentArgs),
+    /// Run the whole pipeline on this machine (no cluster needed); the steps' files stay in the run
+    /// directory.
+    Run(RunArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// Set a pipeline parameter's value (replaces its default); checked against the parameter's type.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+    /// Where the steps' files go [default: kfp-runs/<pipeline>-<time>].
+    #[arg(long, value_name = "DIR")]
+    workdir: Option<PathBuf>,
+    /// At most this many steps at once [default: the number of cores].
+    #[arg(long, value_name = "N")]
+    parallelism: Option<usize>,
+    /// Run container components' commands on this machine instead of in docker or podman.
+    #[arg(long)]
+    host: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -106,6 +125,43 @@ where
     match cli.command {
         Command::Compile(c) => compile(pipeline, c, stdout),
         Command::Component(c) => run_component(pipeline, &c),
+        Command::Run(r) => run_local(pipeline, r, stdout),
+    }
+}
+
+fn run_local(pipeline: PipelineDef, r: RunArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
+    let workdir = r.workdir.unwrap_or_else(|| {
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let name: String =
+            pipeline.name().chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        PathBuf::from("kfp-runs").join(format!("{name}-{secs}"))
+    });
+    let mut opts = crate::runner::RunOptions::new(workdir);
+    opts.host = r.host;
+    if let Some(n) = r.parallelism {
+        if n == 0 {
+            return Err(CliError::Component("`--parallelism` must be at least 1".to_owned()));
+        }
+        opts.parallelism = n;
+    }
+    for p in &r.params {
+        let Some((name, value)) = p.split_once('=') else { return Err(CliError::BadParam(p.clone())) };
+        opts.arguments.push((name.trim().to_owned(), value.to_owned()));
+    }
+    let report = crate::runner::run(&pipeline, &opts).map_err(CliError::Component)?;
+    let write = |e| CliError::Write { path: PathBuf::from("<stdout>"), source: e };
+    stdout.write_all(report.table().as_bytes()).map_err(write)?;
+    writeln!(stdout, "run directory: {}", report.workdir.display()).map_err(write)?;
+    if report.succeeded {
+        Ok(())
+    } else {
+        let failed: Vec<&str> = report
+            .steps
+            .iter()
+            .filter(|s| s.status == crate::runner::Status::Failed)
+            .map(|s| s.path.as_str())
+            .collect();
+        Err(CliError::Component(format!("the run failed: {}", failed.join(", "))))
     }
 }
 

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod cli;
+pub mod runner;
 
 pub use cli::{CliError, main, run};
 pub use kfp_compiler::{CompileError, CompileOptions, argo, to_json, to_yaml, write_yaml};
