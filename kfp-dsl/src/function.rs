@@ -146,6 +146,7 @@ impl<T> Clone for Single<T> {
 }
 impl<T> Copy for Single<T> {}
 
+#[diagnostic::do_not_recommend]
 impl<T: ParamType> ComponentReturn for T {
     type Handles = Single<T>;
     fn __ports(out: &mut Vec<(&'static str, &'static str)>) {
@@ -159,6 +160,7 @@ impl<T: ParamType> ComponentReturn for T {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<R: ComponentReturn, E: Display> ComponentReturn for Result<R, E> {
     type Handles = R::Handles;
     fn __ports(out: &mut Vec<(&'static str, &'static str)>) {

@@ -12,6 +12,8 @@ enum Kind {
     Param,
     Input,
     Output,
+    /// A misused type, already reported: kept only so the body's call keeps its arity.
+    Bad,
 }
 
 struct Arg<'a> {
@@ -74,11 +76,11 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                         quote!(#t).to_string().replace(' ', "")
                     ),
                 );
-                (Kind::Param, t)
+                (Kind::Bad, t)
             }
-            Slot::OutputParam(_) => {
+            Slot::OutputParam(t) => {
                 errors.spanned(&pt.ty, "a Rust function component returns its output parameters: return the value, or a `#[derive(Outputs)]` struct");
-                continue;
+                (Kind::Bad, t)
             }
             Slot::Plain => (Kind::Param, &*pt.ty),
         };
@@ -106,7 +108,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
 
-    let inputs: Vec<&Arg<'_>> = args.iter().filter(|a| !matches!(a.kind, Kind::Output)).collect();
+    let inputs: Vec<&Arg<'_>> = args.iter().filter(|a| matches!(a.kind, Kind::Param | Kind::Input)).collect();
     let outputs: Vec<&Arg<'_>> = args.iter().filter(|a| matches!(a.kind, Kind::Output)).collect();
     let marker_idents = inputs.iter().map(|i| i.ident).collect::<Vec<_>>();
     let (markers_mod, markers) = crate::common::input_markers(vis, ident, &marker_idents);
@@ -147,6 +149,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             Kind::Input => quote!(inv.input::<#inner>(#n)?),
             Kind::Output => quote!(inv.output::<#inner>(#n)?),
             Kind::Param => quote!(inv.param::<#inner>(#n)?),
+            Kind::Bad => quote!(::core::unreachable!()),
         }
     });
     let out_struct = format_ident!("__KfpOutputsOf_{}", ident);

@@ -159,6 +159,11 @@ pub fn run(pipeline: &PipelineDef, opts: &RunOptions) -> Result<RunReport, Strin
     Ok(RunReport { succeeded, workdir: opts.workdir.clone(), steps })
 }
 
+/// Parameter values by name.
+type Params = HashMap<String, String>;
+/// Artifact paths by name.
+type Artifacts = HashMap<String, PathBuf>;
+
 /// What a template produced.
 #[derive(Clone, Debug)]
 struct Outcome {
@@ -427,7 +432,7 @@ impl<'w> Engine<'w> {
         &self,
         args: &kfp_compiler::argo::Arguments,
         scope: &HashMap<String, String>,
-    ) -> Result<(HashMap<String, String>, HashMap<String, PathBuf>), String> {
+    ) -> Result<(Params, Artifacts), String> {
         let mut params = HashMap::new();
         for p in &args.parameters {
             let v = expr::substitute(p.value.as_deref().unwrap_or_default(), &mut |x| scope.get(x).cloned())
