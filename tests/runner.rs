@@ -120,3 +120,27 @@ fn a_parameter_without_a_value_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: unknown parameter `nope`"));
 }
+
+mod plain_rust {
+    use kfp::prelude::*;
+
+    /// Doubles every number of a file.
+    #[component]
+    fn double(numbers: Input<Dataset>, factor: u32, doubled: Output<Dataset>) -> Result<usize, String> {
+        let text = std::fs::read_to_string(numbers.path()).map_err(|e| e.to_string())?;
+        let out: Vec<String> = text.lines().map(|l| (l.parse::<u32>().unwrap_or(0) * factor).to_string()).collect();
+        std::fs::write(doubled.path(), out.join("\n")).map_err(|e| e.to_string())?;
+        Ok(out.len())
+    }
+
+    #[test]
+    fn a_function_component_body_is_callable_as_plain_rust() {
+        let dir = super::temp_dir("plain");
+        std::fs::write(dir.join("in"), "1\n2\n3").unwrap();
+        let n = double::run(Input::at(dir.join("in")), 2, Output::at(dir.join("out"))).unwrap();
+        assert_eq!(n, 3);
+        assert_eq!(std::fs::read_to_string(dir.join("out")).unwrap(), "2\n4\n6");
+        let err = double::run(Input::at(dir.join("missing")), 2, Output::at(dir.join("x"))).unwrap_err();
+        assert!(err.contains("No such file"), "{err}");
+    }
+}
