@@ -21,7 +21,8 @@ fn step(msg: Param<String>, o: OutputParam<String>) -> ContainerSpec {
 }
 
 #[pipeline(name = "Exit handler")]
-fn exit_handler(p: &Dag, #[default("http://hooks.example.com/x")] notify_url: Param<String>) {
+fn exit_handler(p: &Dag, #[default("http://hooks.example.com/x")] notify_url: Param<String>
+) {
     p.exit_handler(
         |p, status| {
             notify(p, fmt_param!(p, "run={} status={}", p.run_id(), status), notify_url);

@@ -30,7 +30,8 @@ struct Stats {
 #[component]
 fn summarise(numbers: Input<Dataset>) -> Result<Stats, String> {
     let text = fs::read_to_string(numbers.path()).map_err(|e| e.to_string())?;
-    let values: Vec<f64> = text.lines().map(|l| l.trim().parse::<f64>().map_err(|e| format!("`{l}`: {e}"))).collect::<Result<_, _>>()?;
+    let values: Vec<f64> =
+        text.lines().map(|l| l.trim().parse::<f64>().map_err(|e| format!("`{l}`: {e}"))).collect::<Result<_, _>>()?;
     if values.is_empty() {
         return Err("no numbers".to_owned());
     }

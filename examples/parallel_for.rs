@@ -18,7 +18,14 @@ struct Config {
 /// Trains one configuration (here: says so).
 #[container_component(image = "alpine:3.18")]
 fn train(model: Param<String>, lr: Param<f64>, dataset: Param<String>) -> ContainerSpec {
-    ContainerSpec::new(["echo"]).args([Arg::from("model"), model.into(), "lr".into(), lr.into(), "on".into(), dataset.into()])
+    ContainerSpec::new(["echo"]).args([
+        Arg::from("model"),
+        model.into(),
+        "lr".into(),
+        lr.into(),
+        "on".into(),
+        dataset.into(),
+    ])
 }
 
 /// Runs with one seed.

@@ -87,7 +87,8 @@ fn train(data: Input<Dataset>, epochs: u32, lr: f64, model: Output<Model>) -> Re
 #[component]
 fn deploy(model: Input<Model>, r2: f64, endpoint: Output<Markdown>) -> Result<String, String> {
     let text = fs::read_to_string(model.path()).map_err(|e| e.to_string())?;
-    fs::write(endpoint.path(), format!("# Deployed\n\nmodel `{}` (r2 = {r2:.3})\n", text.trim())).map_err(|e| e.to_string())?;
+    fs::write(endpoint.path(), format!("# Deployed\n\nmodel `{}` (r2 = {r2:.3})\n", text.trim()))
+        .map_err(|e| e.to_string())?;
     Ok(format!("deployed with r2 {r2:.3}"))
 }
 

@@ -29,7 +29,6 @@ pub enum CliError {
     },
 }
 
-
 impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -132,8 +131,11 @@ where
 fn run_local(pipeline: PipelineDef, r: RunArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
     let workdir = r.workdir.unwrap_or_else(|| {
         let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let name: String =
-            pipeline.name().chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        let name: String = pipeline
+            .name()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .collect();
         PathBuf::from("kfp-runs").join(format!("{name}-{secs}"))
     });
     let mut opts = crate::runner::RunOptions::new(workdir);
@@ -169,11 +171,8 @@ fn run_local(pipeline: PipelineDef, r: RunArgs, stdout: &mut dyn Write) -> Resul
 fn run_component(pipeline: PipelineDef, c: &ComponentArgs) -> Result<(), CliError> {
     let built = pipeline.build().map_err(|e| CliError::Compile(e.into()))?;
     let Some(run) = built.executor(&c.name) else {
-        let known: Vec<String> = built
-            .components()
-            .filter(|(_, s)| s.executor().is_some())
-            .map(|(_, s)| format!("`{}`", s.name))
-            .collect();
+        let known: Vec<String> =
+            built.components().filter(|(_, s)| s.executor().is_some()).map(|(_, s)| format!("`{}`", s.name)).collect();
         return Err(CliError::Component(format!(
             "pipeline `{}` has no Rust function component `{}`; it has {}",
             built.name(),
@@ -186,8 +185,7 @@ fn run_component(pipeline: PipelineDef, c: &ComponentArgs) -> Result<(), CliErro
 }
 
 fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
-    let mut opts = CompileOptions::default()
-        .service_account((!c.no_service_account).then_some(c.service_account));
+    let mut opts = CompileOptions::default().service_account((!c.no_service_account).then_some(c.service_account));
     for p in &c.params {
         let Some((name, value)) = p.split_once('=') else { return Err(CliError::BadParam(p.clone())) };
         opts = opts.argument(name.trim(), value);
@@ -214,9 +212,9 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
     };
-    let file_name = path.file_name().ok_or_else(|| {
-        err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))
-    })?;
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name")))?;
     let mut tmp_name = OsString::from(".");
     tmp_name.push(file_name);
     tmp_name.push(format!(".{}.tmp", std::process::id()));

@@ -7,11 +7,11 @@ pub use cli::{CliError, main, run};
 pub use kfp_compiler::{CompileError, CompileOptions, argo, to_json, to_yaml, write_yaml};
 pub use kfp_dsl::{
     AnyArtifact, Arg, Artifact, ArtifactKind, Branches, BuildError, BuildErrors, ClassificationMetrics, Component,
-    ComponentReturn, ComponentSpec, Executor, Invocation, Single, ConcreteKind, Cond, ContainerSpec, Dag, Dataset, FanIn, GraphComponent, GraphInterface,
-    GraphOutput, GraphReturn, Html, Implementation, Input, InputSpec, IntoArg, IntoCond, IntoLoopItems,
-    IntoOperand, IoKind, Literal, LoopItem, Markdown, Metrics, Model, NoFields, Orderable, Output, OutputParam,
-    OutputSpec, Param, ParamType, Pipeline, PipelineDef, PipelineParamSpec, SourceLocation, Task, TaskId,
-    Upstream, ValueSrc, LoopDone, fmt_arg, fmt_param,
+    ComponentReturn, ComponentSpec, ConcreteKind, Cond, ContainerSpec, Dag, Dataset, Executor, FanIn, GraphComponent,
+    GraphInterface, GraphOutput, GraphReturn, Html, Implementation, Input, InputSpec, IntoArg, IntoCond, IntoLoopItems,
+    IntoOperand, Invocation, IoKind, Literal, LoopDone, LoopItem, Markdown, Metrics, Model, NoFields, Orderable,
+    Output, OutputParam, OutputSpec, Param, ParamType, Pipeline, PipelineDef, PipelineParamSpec, Single,
+    SourceLocation, Task, TaskId, Upstream, ValueSrc, fmt_arg, fmt_param,
 };
 
 /// Turns a function whose body returns a [`ContainerSpec`] into a typed container component.
@@ -138,9 +138,9 @@ pub fn compile_yaml(pipeline: &PipelineDef, opts: &CompileOptions) -> Result<Str
 /// What a pipeline file needs: `use kfp::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AnyArtifact, Arg, Artifact, ArtifactKind, ClassificationMetrics, ContainerSpec, Dag, Dataset, Html,
-        Input, LoopItem, Markdown, Metrics, Model, Output, OutputParam, Outputs, Param, ParamType, Task,
-        component, container_component, fmt_arg, fmt_param, graph_component, pipeline,
+        AnyArtifact, Arg, Artifact, ArtifactKind, ClassificationMetrics, ContainerSpec, Dag, Dataset, Html, Input,
+        LoopItem, Markdown, Metrics, Model, Output, OutputParam, Outputs, Param, ParamType, Task, component,
+        container_component, fmt_arg, fmt_param, graph_component, pipeline,
     };
 }
 

@@ -47,7 +47,10 @@ fn bad_input_gives_one_clear_line_and_a_failure_status() {
             &["compile", "--param", "min_len=abc"],
             "error: parameter `min_len` is Integer: `abc` is not valid: invalid digit found in string (expected `u32`)\n",
         ),
-        (&["compile", "--param", "min_len=-1"], "error: parameter `min_len` is Integer: `-1` is not valid: invalid digit found in string (expected `u32`)\n"),
+        (
+            &["compile", "--param", "min_len=-1"],
+            "error: parameter `min_len` is Integer: `-1` is not valid: invalid digit found in string (expected `u32`)\n",
+        ),
         (&["compile", "--param", "min_len"], "error: `--param min_len` is not `NAME=VALUE`\n"),
     ];
     for (args, expected) in cases {

@@ -57,7 +57,12 @@ fn task<'w>(wf: &'w Workflow, tmpl: &str, name: &str) -> &'w DagTask {
 }
 
 fn arg<'w>(t: &'w DagTask, name: &str) -> &'w str {
-    t.arguments.parameters.iter().find(|p| &*p.name == name).and_then(|p| p.value.as_deref()).unwrap_or_else(|| panic!("no argument {name}"))
+    t.arguments
+        .parameters
+        .iter()
+        .find(|p| &*p.name == name)
+        .and_then(|p| p.value.as_deref())
+        .unwrap_or_else(|| panic!("no argument {name}"))
 }
 
 #[test]
@@ -178,7 +183,9 @@ fn conditions_quote_strings_not_numbers_and_combine() {
     let first = task(&wf, "cf", "condition-1");
     assert_eq!(
         first.when.as_deref().unwrap(),
-        format!("({n} > 3) && ((\"{{{{inputs.parameters.mode}}}}\" == \"fast\") || (!(\"{{{{inputs.parameters.on}}}}\" == \"true\")))")
+        format!(
+            "({n} > 3) && ((\"{{{{inputs.parameters.mode}}}}\" == \"fast\") || (!(\"{{{{inputs.parameters.on}}}}\" == \"true\")))"
+        )
     );
     let second = task(&wf, "cf", "condition-2");
     assert!(second.when.as_deref().unwrap().starts_with("(!("), "{:?}", second.when);
@@ -277,7 +284,10 @@ fn a_recursive_graph_component_references_its_own_template() {
     .unwrap();
     let graph = template(&wf, "graph-countdown");
     assert_eq!(graph.inputs.parameters.iter().map(|p| &*p.name).collect::<Vec<_>>(), ["n"]);
-    assert_eq!(graph.outputs.parameters[0].value_from.as_ref().unwrap().parameter.as_deref(), Some("{{tasks.count.outputs.parameters.n}}"));
+    assert_eq!(
+        graph.outputs.parameters[0].value_from.as_ref().unwrap().parameter.as_deref(),
+        Some("{{tasks.count.outputs.parameters.n}}")
+    );
     let cond = task(&wf, "graph-countdown", "condition-1");
     let inner = tasks(&wf, &cond.template)[0].clone();
     assert_eq!(&*inner.template, "graph-countdown", "the recursion calls the template, it is not inlined");
@@ -300,10 +310,12 @@ fn message(e: CompileError) -> String {
 #[test]
 fn recursion_outside_a_condition_is_an_error_not_an_endless_build() {
     let line = FOREVER_CALL;
-    let err = message(compile(|p| {
-        forever(p, 1u32);
-    })
-    .unwrap_err());
+    let err = message(
+        compile(|p| {
+            forever(p, 1u32);
+        })
+        .unwrap_err(),
+    );
     assert!(err.starts_with(&format!("tests/control_flow.rs:{line}:")), "{err}");
     assert!(err.contains("`forever` calls itself outside a condition"), "{err}");
 }
@@ -320,7 +332,10 @@ fn outputs_cannot_leave_a_loop_or_a_condition_except_as_designed() {
         })
         .unwrap_err(),
     );
-    assert!(err.contains("output `score` of `train`") && err.contains("is used outside a loop; collect it by returning it"), "{err}");
+    assert!(
+        err.contains("output `score` of `train`") && err.contains("is used outside a loop; collect it by returning it"),
+        "{err}"
+    );
 
     let err = message(
         compile(|p| {

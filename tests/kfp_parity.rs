@@ -1,9 +1,9 @@
 //! Our examples against the Argo YAML kfp 1.8 compiled the same pipelines to
 //! (`../shared/reference/kfp-v1/`): the same steps, the same data flow, the same pipeline parameters.
 
-mod support;
 #[path = "support/canon.rs"]
 mod canon;
+mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 

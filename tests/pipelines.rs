@@ -53,8 +53,14 @@ fn calls_of_one_component_share_one_template() {
     let tasks: Vec<&str> = wf.spec.templates[0].dag.as_ref().unwrap().tasks.iter().map(|t| &*t.name).collect();
     assert_eq!(tasks, ["make-data", "make-data-2", "make-data-3"]);
     // The calls differ only by their arguments.
-    let rows: Vec<_> = wf.spec.templates[0].dag.as_ref().unwrap().tasks.iter()
-        .map(|t| t.arguments.parameters[0].value.clone().unwrap()).collect();
+    let rows: Vec<_> = wf.spec.templates[0]
+        .dag
+        .as_ref()
+        .unwrap()
+        .tasks
+        .iter()
+        .map(|t| t.arguments.parameters[0].value.clone().unwrap())
+        .collect();
     assert_eq!(rows, ["0", "1", "2"]);
 }
 
@@ -92,13 +98,18 @@ fn artifacts_pass_with_from_and_parameters_with_task_outputs() {
     assert_eq!(again.arguments.parameters[0].value.as_deref(), Some("{{tasks.make-data.outputs.parameters.n}}"));
     // The component named "Inspect Anything" gets a sanitised template and task name.
     assert!(wf.spec.templates.iter().any(|t| t.name == "inspect-anything"));
-    assert_eq!(task(&wf, "inspect-anything-2").arguments.artifacts[0].from.as_deref(),
-        Some("{{tasks.make-data.outputs.artifacts.data}}"));
+    assert_eq!(
+        task(&wf, "inspect-anything-2").arguments.artifacts[0].from.as_deref(),
+        Some("{{tasks.make-data.outputs.artifacts.data}}")
+    );
     // Container templates declare the artifact paths.
     let tmpl = wf.spec.templates.iter().find(|t| t.name == "train").unwrap();
     assert_eq!(tmpl.inputs.artifacts[0].path.as_deref(), Some("/tmp/inputs/data/data"));
     assert_eq!(tmpl.outputs.artifacts[0].path.as_deref(), Some("/tmp/outputs/model/data"));
-    assert_eq!(tmpl.container.as_ref().unwrap().args, ["/tmp/inputs/data/data", "{{inputs.parameters.lr}}", "/tmp/outputs/model/data"]);
+    assert_eq!(
+        tmpl.container.as_ref().unwrap().args,
+        ["/tmp/inputs/data/data", "{{inputs.parameters.lr}}", "/tmp/outputs/model/data"]
+    );
 }
 
 #[test]
@@ -155,7 +166,14 @@ fn explicit_names_win_and_generated_names_avoid_them() {
         make_data(p, 2u32).task_name("make-data");
     });
     let wf = compile(&p).unwrap();
-    let tasks: Vec<_> = wf.spec.templates[0].dag.as_ref().unwrap().tasks.iter().map(|t| (&*t.name, t.arguments.parameters[0].value.clone().unwrap())).collect();
+    let tasks: Vec<_> = wf.spec.templates[0]
+        .dag
+        .as_ref()
+        .unwrap()
+        .tasks
+        .iter()
+        .map(|t| (&*t.name, t.arguments.parameters[0].value.clone().unwrap()))
+        .collect();
     assert!(tasks.contains(&("make-data", "2".to_owned())), "{tasks:?}");
     assert!(tasks.contains(&("make-data-2", "1".to_owned())), "{tasks:?}");
 }
@@ -195,7 +213,11 @@ fn parameter_mistakes_are_all_reported() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
     assert!(lines[0].ends_with("pipeline parameter `rows` is declared twice"), "{text}");
-    assert!(lines[1].ends_with("invalid pipeline parameter `bad name`: ` ` is not allowed (use letters, digits, `-` and `_`)"), "{text}");
+    assert!(
+        lines[1]
+            .ends_with("invalid pipeline parameter `bad name`: ` ` is not allowed (use letters, digits, `-` and `_`)"),
+        "{text}"
+    );
     assert!(lines[2].ends_with("component `imageless`: no image: set `image = \"...\"` on the component"), "{text}");
     assert!(lines.iter().all(|l| l.starts_with("tests/pipelines.rs:")), "{text}");
 }
@@ -208,7 +230,10 @@ fn an_empty_pipeline_or_a_nameless_one_does_not_compile() {
         make_data(p, 1u32);
     })
     .unwrap();
-    assert_eq!(compile(&p).unwrap_err().to_string(), "pipeline name `日本` has no letter or digit to make a workflow name from");
+    assert_eq!(
+        compile(&p).unwrap_err().to_string(),
+        "pipeline name `日本` has no letter or digit to make a workflow name from"
+    );
 }
 
 #[test]
@@ -222,7 +247,10 @@ fn values_given_at_compile_time_are_checked() {
     let none = compile(&p).unwrap();
     assert_eq!(none.spec.arguments.parameters[0].value, None, "no default: given at submit time");
     let err = kfp::compile_pipeline(&p, &CompileOptions::default().argument("rows", "many")).unwrap_err();
-    assert_eq!(err.to_string(), "parameter `rows` is Integer: `many` is not valid: invalid digit found in string (expected `u32`)");
+    assert_eq!(
+        err.to_string(),
+        "parameter `rows` is Integer: `many` is not valid: invalid digit found in string (expected `u32`)"
+    );
 }
 
 #[test]
@@ -274,7 +302,8 @@ fn struct_and_list_parameters_travel_as_json() {
     assert_eq!(wf.spec.arguments.parameters[0].value.as_deref(), Some(r#"{"depth":3,"name":"yes"}"#));
     assert_eq!(task(&wf, "configure").arguments.parameters[1].value.as_deref(), Some(r#"["a"]"#));
     assert_eq!(task(&wf, "configure-2").arguments.parameters[0].value.as_deref(), Some(r#"{"depth":1,"name":"x"}"#));
-    let spec: serde_json::Value = serde_json::from_str(&wf.metadata.annotations["pipelines.kubeflow.org/pipeline_spec"]).unwrap();
+    let spec: serde_json::Value =
+        serde_json::from_str(&wf.metadata.annotations["pipelines.kubeflow.org/pipeline_spec"]).unwrap();
     assert_eq!(spec["inputs"][0]["type"], "JsonObject");
     assert_eq!(spec["inputs"][1]["type"], "JsonArray");
 }

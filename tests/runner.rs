@@ -23,10 +23,18 @@ fn function_component_templates_run_the_binary_with_separate_arguments() {
     assert_eq!(
         c["args"],
         serde_json::json!([
-            "--param", "rows", "{{inputs.parameters.rows}}",
-            "--param", "scale", "{{inputs.parameters.scale}}",
-            "--output", "numbers", "/tmp/outputs/numbers/data",
-            "--output-param", "output", "/tmp/outputs/output/data"
+            "--param",
+            "rows",
+            "{{inputs.parameters.rows}}",
+            "--param",
+            "scale",
+            "{{inputs.parameters.scale}}",
+            "--output",
+            "numbers",
+            "/tmp/outputs/numbers/data",
+            "--output-param",
+            "output",
+            "/tmp/outputs/output/data"
         ])
     );
     assert!(!yaml.contains("sh -c"), "no shell: parameter values never go through one");
@@ -49,7 +57,8 @@ fn train_eval_runs_here_and_leaves_its_outputs() {
     assert!(!dir.join("condition-2").exists());
     assert!(stdout.contains("condition-2") && stdout.contains("Skipped"), "{stdout}");
     // pick_best got the sweep's collected scores and chose the best.
-    let sweep: Vec<f64> = (0..3).map(|i| read(&dir, &format!("for-loop-3-{i}/train-2/outputs/r2/data")).parse().unwrap()).collect();
+    let sweep: Vec<f64> =
+        (0..3).map(|i| read(&dir, &format!("for-loop-3-{i}/train-2/outputs/r2/data")).parse().unwrap()).collect();
     let best: f64 = read(&dir, "pick-best/outputs/output/data").parse().unwrap();
     assert_eq!(best, sweep.iter().copied().fold(f64::MIN, f64::max));
     assert_eq!(stdout.lines().filter(|l| l.contains("Succeeded")).count(), 7, "{stdout}");
@@ -97,7 +106,22 @@ fn the_component_subcommand_runs_one_step_and_reports_failures() {
     let count = dir.join("count");
     let out = run_example(
         "lightweight",
-        &["component", "make_numbers", "--param", "rows", "4", "--param", "scale", "2", "--output", "numbers", data.to_str().unwrap(), "--output-param", "output", count.to_str().unwrap()],
+        &[
+            "component",
+            "make_numbers",
+            "--param",
+            "rows",
+            "4",
+            "--param",
+            "scale",
+            "2",
+            "--output",
+            "numbers",
+            data.to_str().unwrap(),
+            "--output-param",
+            "output",
+            count.to_str().unwrap(),
+        ],
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(std::fs::read_to_string(&data).unwrap(), "2\n4\n6\n8\n");
@@ -111,7 +135,10 @@ fn the_component_subcommand_runs_one_step_and_reports_failures() {
     );
     let out = run_example("lightweight", &["component", "nope"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("has no Rust function component `nope`; it has `make_numbers`, `summarise`, `report`"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("has no Rust function component `nope`; it has `make_numbers`, `summarise`, `report`")
+    );
 }
 
 #[test]

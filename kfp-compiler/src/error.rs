@@ -37,7 +37,10 @@ pub enum CompileError {
         errors: Vec<String>,
     },
     /// Rust function components with no image to run in.
-    #[error("no image for the Rust function component(s) {}: set `image = \"...\"` on the component or on `#[pipeline]`", list(components))]
+    #[error(
+        "no image for the Rust function component(s) {}: set `image = \"...\"` on the component or on `#[pipeline]`",
+        list(components)
+    )]
     NoImage {
         /// The components.
         components: Vec<String>,

@@ -76,8 +76,7 @@ pub(crate) fn component_spec(c: &ComponentSpec) -> String {
         container.insert("image".into(), Value::String(cs.image_ref().unwrap_or_default().to_owned()));
         m.insert("implementation".into(), json!({ "container": container }));
     }
-    let inputs: Vec<Value> =
-        c.inputs.iter().map(|i| io(&i.name, i.kind.type_name(), i.description.as_ref())).collect();
+    let inputs: Vec<Value> = c.inputs.iter().map(|i| io(&i.name, i.kind.type_name(), i.description.as_ref())).collect();
     if !inputs.is_empty() {
         m.insert("inputs".into(), Value::Array(inputs));
     }

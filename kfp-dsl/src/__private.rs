@@ -2,9 +2,9 @@
 
 pub use crate::container::{count_holes, fill_holes};
 pub use crate::dag::{Component, OutputFactory};
+pub use crate::error::SourceLocation;
 pub use crate::graph::{GraphComponent, GraphInputs, GraphReturn};
 pub use crate::loops::LoopItem;
-pub use crate::error::SourceLocation;
 pub use crate::wire::{ArgValue, IntoArg, Literal};
 pub use serde_json;
 

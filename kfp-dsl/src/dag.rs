@@ -20,8 +20,8 @@ use crate::graph::{GraphComponent, GraphInputs};
 use crate::handles::{Artifact, ArtifactSrc, GlobalValue, Param, ValueSrc};
 use crate::loops::{FanIn, IntoLoopItems, LoopDone, LoopItem};
 use crate::pipeline::{
-    Callee, ComponentId, DagId, Defaulted, Dep, DepKind, FmtPart, GraphId, GraphSpec, Pipeline, PipelineParamSpec, ScopeId,
-    TaskId, TaskNode,
+    Callee, ComponentId, DagId, Defaulted, Dep, DepKind, FmtPart, GraphId, GraphSpec, Pipeline, PipelineParamSpec,
+    ScopeId, TaskId, TaskNode,
 };
 use crate::scope::{LoopOutputSpec, LoopScope, Scope, ScopeKind};
 use crate::spec::ComponentSpec;
@@ -362,7 +362,10 @@ impl Dag {
             self.check_foreign(src, location, "parallel_for", "items");
         }
         if parallelism == Some(0) {
-            self.push_error(BuildError::InvalidLoop { location, reason: "`parallelism` must be at least 1".to_owned() });
+            self.push_error(BuildError::InvalidLoop {
+                location,
+                reason: "`parallelism` must be at least 1".to_owned(),
+            });
         }
         let kind = ScopeKind::Loop(LoopScope { source, parallelism, outputs: Vec::new() });
         let Some((scope, guard)) = self.enter(kind, location) else {
@@ -378,9 +381,7 @@ impl Dag {
             let mut outputs = Vec::with_capacity(values.len());
             for (value, type_name) in values {
                 let produced_here = match value {
-                    ValueSrc::TaskOutput { dag, task, .. } if dag == self.id => {
-                        b.graph[task.node()].scope == scope
-                    }
+                    ValueSrc::TaskOutput { dag, task, .. } if dag == self.id => b.graph[task.node()].scope == scope,
                     _ => false,
                 };
                 if !produced_here {
@@ -480,7 +481,11 @@ impl Dag {
 
     /// Adds a task calling graph component `G`, building its body the first time.
     #[doc(hidden)]
-    pub fn __call_graph<G: GraphComponent>(&self, location: SourceLocation, args: Vec<ArgValue>) -> Task<'_, G::Outputs> {
+    pub fn __call_graph<G: GraphComponent>(
+        &self,
+        location: SourceLocation,
+        args: Vec<ArgValue>,
+    ) -> Task<'_, G::Outputs> {
         let (graph, new) = self.graph_id::<G>(location);
         // The call comes before the body's tasks, so it gets the plain name (`flip-until-tails`).
         let task = self.add_call(Callee::Graph(graph), location, args);

@@ -63,9 +63,7 @@ pub enum BuildError {
         location: SourceLocation,
     },
     /// A component-body placeholder was used as a task argument.
-    #[error(
-        "{location}: input `{input}` of `{component}` gets a placeholder that only exists inside a component body"
-    )]
+    #[error("{location}: input `{input}` of `{component}` gets a placeholder that only exists inside a component body")]
     PlaceholderArgument {
         /// The call.
         location: SourceLocation,
@@ -115,7 +113,9 @@ pub enum BuildError {
         reason: String,
     },
     /// A graph component that calls itself outside any condition: it would never end.
-    #[error("{location}: `{graph}` calls itself outside a condition, so the recursion would never end; call it inside `p.condition(..)`")]
+    #[error(
+        "{location}: `{graph}` calls itself outside a condition, so the recursion would never end; call it inside `p.condition(..)`"
+    )]
     UnguardedRecursion {
         /// The recursive call.
         location: SourceLocation,
@@ -123,7 +123,9 @@ pub enum BuildError {
         graph: String,
     },
     /// Scopes nested too deeply (a Rust helper that recurses without end?).
-    #[error("{location}: scopes nest more than {depth} deep; is a helper function recursing without end? (graph components recurse with `#[graph_component]`)")]
+    #[error(
+        "{location}: scopes nest more than {depth} deep; is a helper function recursing without end? (graph components recurse with `#[graph_component]`)"
+    )]
     TooDeep {
         /// The scope that went too deep.
         location: SourceLocation,

@@ -187,8 +187,9 @@ mod tests {
 
     #[test]
     fn invocations_parse_and_check_types() {
-        let inv = Invocation::parse(&args(&["--param", "n", "3", "--param", "xs", r#"["0.5","1"]"#, "--input", "d", "/x"]))
-            .unwrap();
+        let inv =
+            Invocation::parse(&args(&["--param", "n", "3", "--param", "xs", r#"["0.5","1"]"#, "--input", "d", "/x"]))
+                .unwrap();
         assert_eq!(inv.param::<u32>("n").unwrap(), 3);
         assert_eq!(inv.param::<Vec<f64>>("xs").unwrap(), vec![0.5, 1.0], "aggregated strings parse");
         assert!(inv.param::<u32>("missing").unwrap_err().contains("missing parameter `missing`"));

@@ -36,7 +36,12 @@ impl GraphInterface {
                 description: None,
             })
             .collect();
-        GraphInterface { name: name.to_owned(), description: description.map(str::to_owned), inputs: Vec::new(), outputs }
+        GraphInterface {
+            name: name.to_owned(),
+            description: description.map(str::to_owned),
+            inputs: Vec::new(),
+            outputs,
+        }
     }
 
     /// Adds a parameter input of type `T`.

@@ -31,10 +31,11 @@ pub mod __private;
 pub use artifact::{
     AnyArtifact, ArtifactKind, ClassificationMetrics, ConcreteKind, Dataset, Html, Markdown, Metrics, Model,
 };
-pub use container::{Arg, ContainerSpec};
 pub use cond::{CmpOp, Cond, IntoCond, IntoOperand, Operand, Orderable};
+pub use container::{Arg, ContainerSpec};
 pub use dag::{Branches, Component, Dag, Task, Upstream, UpstreamRef};
 pub use error::{BuildError, BuildErrors, SourceLocation};
+pub use function::{ComponentReturn, Executor, Invocation, Single};
 pub use graph::{GraphComponent, GraphInterface, GraphOutput, GraphReturn};
 pub use handles::{Artifact, ArtifactSrc, GlobalValue, Input, Output, OutputParam, Param, ValueSrc};
 pub use loops::{FanIn, IntoLoopItems, LoopDone, LoopItem, NoFields};
@@ -43,7 +44,6 @@ pub use pipeline::{
     PipelineParamSpec, ScopeId, TaskId, TaskNode,
 };
 pub use scope::{LoopOutputSpec, LoopScope, LoopSource, Scope, ScopeKind};
-pub use function::{ComponentReturn, Executor, Invocation, Single};
 pub use spec::{ComponentSpec, FunctionSpec, Implementation, InputSpec, IoKind, OutputSpec};
 pub use types::ParamType;
 pub use wire::{ArgValue, IntoArg, Literal};

@@ -273,10 +273,8 @@ impl ComponentSpec {
                         problems.push(format!("`{n}` is not an output of the component"));
                     }
                 }
-                Arg::Foreign => problems.push(
-                    "a parameter that is not one of the component's inputs is used in its container"
-                        .to_owned(),
-                ),
+                Arg::Foreign => problems
+                    .push("a parameter that is not one of the component's inputs is used in its container".to_owned()),
                 Arg::Lit(_) | Arg::Concat(_) => {}
             });
         }

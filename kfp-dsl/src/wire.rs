@@ -111,10 +111,7 @@ impl<K: ConcreteKind, N> IntoArg<Input<AnyArtifact>, N> for Artifact<K> {
 
 /// A literal usable as a value of type `T` (pipeline parameter defaults): `T` itself, or `&str` for
 /// `String`.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a literal of type `{T}`",
-    label = "expected a `{T}` literal"
-)]
+#[diagnostic::on_unimplemented(message = "`{Self}` is not a literal of type `{T}`", label = "expected a `{T}` literal")]
 pub trait Literal<T>: crate::__private::LiteralSealed<T> {
     /// The value.
     #[doc(hidden)]

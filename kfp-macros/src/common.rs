@@ -89,12 +89,7 @@ pub(crate) fn classify(ty: &Type) -> Slot<'_> {
 
 /// Parses `key = value, ...` macro arguments, calling `on` for each key; unknown keys are errors
 /// that list the known ones.
-pub(crate) fn parse_args(
-    attr: TokenStream,
-    known: &[&str],
-    errors: &mut Errors,
-    mut on: impl FnMut(&str, Expr),
-) {
+pub(crate) fn parse_args(attr: TokenStream, known: &[&str], errors: &mut Errors, mut on: impl FnMut(&str, Expr)) {
     let parser = syn::meta::parser(|meta| {
         let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
         if !known.contains(&key.as_str()) {
@@ -125,7 +120,11 @@ pub(crate) fn lit_str(e: &Expr, errors: &mut Errors, what: &str) -> Option<Strin
 /// The module of input-name marker types for component or graph `ident`: one unit struct per input,
 /// named after it, so a wiring error names the input ("into input `lr`", or `fit_inputs::lr` when `lr`
 /// is not unique).
-pub(crate) fn input_markers(vis: &syn::Visibility, ident: &syn::Ident, inputs: &[&syn::Ident]) -> (syn::Ident, TokenStream) {
+pub(crate) fn input_markers(
+    vis: &syn::Visibility,
+    ident: &syn::Ident,
+    inputs: &[&syn::Ident],
+) -> (syn::Ident, TokenStream) {
     let module = quote::format_ident!("{}_inputs", ident);
     let doc = format!("Names of the inputs of `{ident}`, for error messages.");
     let tokens = quote::quote! {
@@ -140,4 +139,77 @@ pub(crate) fn input_markers(vis: &syn::Visibility, ident: &syn::Ident, inputs: &
         }
     };
     (module, tokens)
+}
+
+/// One input of a generated pipeline form: its name and the slot type it is checked against.
+pub(crate) struct FormInput<'a> {
+    pub(crate) ident: &'a syn::Ident,
+    pub(crate) slot: TokenStream,
+    pub(crate) span: proc_macro2::Span,
+}
+
+/// What every component-like macro generates around the user's function: the pipeline form
+/// `name(p, inputs..)` that adds a task through `dag.#add::<name>(..)`, the module of input-name
+/// markers, and the same-named twin struct whose `run` is the body as written.
+pub(crate) struct Form<'a> {
+    pub(crate) vis: &'a syn::Visibility,
+    pub(crate) ident: &'a syn::Ident,
+    pub(crate) docs: &'a [&'a syn::Attribute],
+    pub(crate) inputs: Vec<FormInput<'a>>,
+    /// `::kfp::Component` or `::kfp::GraphComponent`.
+    pub(crate) trait_path: TokenStream,
+    /// `__add_task` or `__call_graph`.
+    pub(crate) add: &'a str,
+    /// What the twin struct is, for its docs.
+    pub(crate) what: &'a str,
+    /// The `run` function: signature and body.
+    pub(crate) run: TokenStream,
+}
+
+impl Form<'_> {
+    pub(crate) fn tokens(&self) -> TokenStream {
+        use quote::{quote, quote_spanned};
+        let Form { vis, ident, docs, trait_path, what, run, .. } = self;
+        let add = syn::Ident::new(self.add, proc_macro2::Span::call_site());
+        let dag = syn::Ident::new("dag", proc_macro2::Span::mixed_site());
+        let lt = syn::Lifetime::new("'kfp", proc_macro2::Span::mixed_site());
+        let idents: Vec<&syn::Ident> = self.inputs.iter().map(|i| i.ident).collect();
+        let (markers_mod, markers) = input_markers(vis, ident, &idents);
+        let params = self.inputs.iter().map(|i| {
+            let (id, slot) = (i.ident, &i.slot);
+            quote_spanned!(i.span=> #id: impl ::kfp::IntoArg<#slot, #markers_mod::#id>)
+        });
+        let converts = self.inputs.iter().map(|i| {
+            let (id, slot) = (i.ident, &i.slot);
+            quote_spanned!(i.span=> <_ as ::kfp::IntoArg<#slot, #markers_mod::#id>>::__into_arg(#id))
+        });
+        let twin_doc = format!("This is the {what}'s type: [`run`](Self::run) is its body as written.");
+        quote! {
+            #(#docs)*
+            #[track_caller]
+            #[allow(clippy::too_many_arguments)]
+            #vis fn #ident<#lt>(#dag: &#lt ::kfp::Dag #(, #params)*)
+                -> ::kfp::Task<#lt, <#ident as #trait_path>::Outputs>
+            {
+                #dag.#add::<#ident>(
+                    ::kfp::__private::SourceLocation::caller(),
+                    ::std::vec![#(#converts),*],
+                )
+            }
+
+            #markers
+
+            #(#docs)*
+            ///
+            #[doc = #twin_doc]
+            #[allow(non_camel_case_types)]
+            #vis struct #ident {
+                _private: (),
+            }
+
+            impl #ident {
+                #run
+            }
+        }
+    }
 }

@@ -1,11 +1,11 @@
 //! `#[container_component]`: a function whose body returns a `ContainerSpec` becomes a typed component.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
 use syn::spanned::Spanned;
 use syn::{Expr, FnArg, Ident, ItemFn, Pat, Type};
 
-use crate::common::{Errors, Slot, classify, doc_text, lit_str, opt_str, parse_args};
+use crate::common::{Errors, Form, FormInput, Slot, classify, doc_text, lit_str, opt_str, parse_args};
 
 struct InputArg<'a> {
     ident: &'a Ident,
@@ -135,86 +135,56 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
 
-    let dag = Ident::new("dag", Span::mixed_site());
-    let lt = syn::Lifetime::new("'kfp", Span::mixed_site());
-    let marker_idents = inputs.iter().map(|i| i.ident).collect::<Vec<_>>();
-    let (markers_mod, markers) = crate::common::input_markers(vis, ident, &marker_idents);
-    let params = inputs.iter().map(|i| {
-        let (id, ty) = (i.ident, i.ty);
-        quote_spanned!(ty.span()=> #id: impl ::kfp::IntoArg<#ty, #markers_mod::#id>)
-    });
-    let converts = inputs.iter().map(|i| {
-        let (id, ty) = (i.ident, i.ty);
-        quote_spanned!(ty.span()=> <_ as ::kfp::IntoArg<#ty, #markers_mod::#id>>::__into_arg(#id))
-    });
     let spec_inputs = inputs.iter().filter(|i| !i.plain).map(|i| {
         let (n, d, inner) = (i.ident.to_string(), opt_str(i.doc.as_deref()), i.inner);
-        if i.artifact {
-            quote!(.input_artifact::<#inner>(#n, #d))
-        } else {
-            quote!(.input_param::<#inner>(#n, #d))
-        }
+        if i.artifact { quote!(.input_artifact::<#inner>(#n, #d)) } else { quote!(.input_param::<#inner>(#n, #d)) }
     });
     let spec_outputs = outputs.iter().map(|o| {
         let (n, d, inner) = (o.ident.to_string(), opt_str(o.doc.as_deref()), o.inner);
-        if o.artifact {
-            quote!(.output_artifact::<#inner>(#n, #d))
-        } else {
-            quote!(.output_param::<#inner>(#n, #d))
-        }
+        if o.artifact { quote!(.output_artifact::<#inner>(#n, #d)) } else { quote!(.output_param::<#inner>(#n, #d)) }
     });
     let out_struct = format_ident!("__KfpOutputsOf_{}", ident);
     let out_fields = outputs.iter().map(|o| {
         let (id, inner) = (o.ident, o.inner);
-        if o.artifact {
-            quote!(pub #id: ::kfp::Artifact<#inner>)
-        } else {
-            quote!(pub #id: ::kfp::Param<#inner>)
-        }
+        if o.artifact { quote!(pub #id: ::kfp::Artifact<#inner>) } else { quote!(pub #id: ::kfp::Param<#inner>) }
     });
     let out_inits = outputs.iter().enumerate().map(|(port, o)| {
         let (id, port) = (o.ident, port as u32);
-        if o.artifact {
-            quote!(#id: f.artifact(#port))
-        } else {
-            quote!(#id: f.param(#port))
-        }
+        if o.artifact { quote!(#id: f.artifact(#port)) } else { quote!(#id: f.param(#port)) }
     });
     let errors = errors.into_tokens();
+    let form = Form {
+        vis,
+        ident,
+        docs: &docs,
+        inputs: inputs
+            .iter()
+            .map(|i| FormInput {
+                ident: i.ident,
+                slot: {
+                    let t = i.ty;
+                    quote!(#t)
+                },
+                span: i.ty.span(),
+            })
+            .collect(),
+        trait_path: quote!(::kfp::Component),
+        add: "__add_task",
+        what: "component",
+        run: quote! {
+            /// The component's body, as written: returns the container with every input and output as a
+            /// placeholder.
+            #(#fn_attrs)*
+            #[allow(dead_code, clippy::too_many_arguments)]
+            #vis fn run(#run_inputs) #run_output #block
+        },
+    }
+    .tokens();
 
     quote! {
         #errors
 
-        #(#docs)*
-        #(#fn_attrs)*
-        #[track_caller]
-        #[allow(clippy::too_many_arguments)]
-        #vis fn #ident<#lt>(#dag: &#lt ::kfp::Dag #(, #params)*)
-            -> ::kfp::Task<#lt, <#ident as ::kfp::Component>::Outputs>
-        {
-            #dag.__add_task::<#ident>(
-                ::kfp::__private::SourceLocation::caller(),
-                ::std::vec![#(#converts),*],
-            )
-        }
-
-        #markers
-
-        #(#docs)*
-        ///
-        /// This is the component's type: [`run`](Self::run) is its body as written, and
-        /// `Component::spec()` its specification.
-        #[allow(non_camel_case_types)]
-        #vis struct #ident {
-            _private: (),
-        }
-
-        impl #ident {
-            /// The component's body, as written: returns the container with every input and output as a
-            /// placeholder.
-            #[allow(dead_code, clippy::too_many_arguments)]
-            #vis fn run(#run_inputs) #run_output #block
-        }
+        #form
 
         const _: () = {
             #[allow(non_camel_case_types, missing_docs, unreachable_pub)]

@@ -76,7 +76,14 @@ pub(crate) fn param_type(input: TokenStream) -> TokenStream {
                 quote!(#fields_struct { #(#names: ::kfp::LoopItem::__field(item, #keys),)* }),
             )
         }
-        None => (quote!(::kfp::NoFields), quote!(), quote!({ let _ = item; ::kfp::NoFields })),
+        None => (
+            quote!(::kfp::NoFields),
+            quote!(),
+            quote!({
+                let _ = item;
+                ::kfp::NoFields
+            }),
+        ),
     };
     if let Some(e) = errors.into_tokens() {
         return e;
@@ -208,11 +215,9 @@ fn apply_case(name: &str, case: Option<&str>) -> String {
         c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
     };
     match case {
-        Some("camelCase") => words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| if i == 0 { (*w).to_owned() } else { cap(w) })
-            .collect(),
+        Some("camelCase") => {
+            words.iter().enumerate().map(|(i, w)| if i == 0 { (*w).to_owned() } else { cap(w) }).collect()
+        }
         Some("PascalCase") => words.iter().map(|w| cap(w)).collect(),
         Some("kebab-case") => words.join("-"),
         Some("SCREAMING_SNAKE_CASE") => name.to_uppercase(),

@@ -1,12 +1,12 @@
 //! `#[component]`: a Rust function whose body runs as the step, executed by the pipeline binary's
 //! `component` subcommand in the container (and by the local runner).
 
-use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
 use syn::spanned::Spanned;
 use syn::{Expr, FnArg, Ident, ItemFn, Pat, ReturnType, Type};
 
-use crate::common::{Errors, Slot, classify, doc_text, lit_str, opt_str, parse_args};
+use crate::common::{Errors, Form, FormInput, Slot, classify, doc_text, lit_str, opt_str, parse_args};
 
 enum Kind {
     Param,
@@ -110,28 +110,6 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 
     let inputs: Vec<&Arg<'_>> = args.iter().filter(|a| matches!(a.kind, Kind::Param | Kind::Input)).collect();
     let outputs: Vec<&Arg<'_>> = args.iter().filter(|a| matches!(a.kind, Kind::Output)).collect();
-    let marker_idents = inputs.iter().map(|i| i.ident).collect::<Vec<_>>();
-    let (markers_mod, markers) = crate::common::input_markers(vis, ident, &marker_idents);
-    let dag = Ident::new("dag", Span::mixed_site());
-    let lt = syn::Lifetime::new("'kfp", Span::mixed_site());
-    let slot_ty = |a: &Arg<'_>| -> TokenStream {
-        let inner = a.inner;
-        match a.kind {
-            Kind::Input => {
-                let ty = a.ty;
-                quote!(#ty)
-            }
-            _ => quote!(#inner),
-        }
-    };
-    let params = inputs.iter().map(|i| {
-        let (id, slot) = (i.ident, slot_ty(i));
-        quote_spanned!(i.ty.span()=> #id: impl ::kfp::IntoArg<#slot, #markers_mod::#id>)
-    });
-    let converts = inputs.iter().map(|i| {
-        let (id, slot) = (i.ident, slot_ty(i));
-        quote_spanned!(i.ty.span()=> <_ as ::kfp::IntoArg<#slot, #markers_mod::#id>>::__into_arg(#id))
-    });
     let spec_inputs = inputs.iter().map(|i| {
         let (n, d, inner) = (i.ident.to_string(), opt_str(i.doc.as_deref()), i.inner);
         match i.kind {
@@ -164,39 +142,43 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let first_ret_port = outputs.len() as u32;
     let run_inputs = &run_sig.inputs;
     let errors = errors.into_tokens();
+    let form = Form {
+        vis,
+        ident,
+        docs: &docs,
+        inputs: inputs
+            .iter()
+            .map(|i| {
+                // An artifact input is checked against `Input<K>`, a parameter against its plain type.
+                let slot = match i.kind {
+                    Kind::Input => {
+                        let t = i.ty;
+                        quote!(#t)
+                    }
+                    _ => {
+                        let t = i.inner;
+                        quote!(#t)
+                    }
+                };
+                FormInput { ident: i.ident, slot, span: i.ty.span() }
+            })
+            .collect(),
+        trait_path: quote!(::kfp::Component),
+        add: "__add_task",
+        what: "component",
+        run: quote! {
+            /// The component's body, as written (callable as plain Rust, for tests).
+            #(#other_attrs)*
+            #[allow(dead_code, clippy::too_many_arguments)]
+            #vis fn run(#run_inputs) -> #ret #block
+        },
+    }
+    .tokens();
 
     quote! {
         #errors
 
-        #(#docs)*
-        #[track_caller]
-        #[allow(clippy::too_many_arguments)]
-        #vis fn #ident<#lt>(#dag: &#lt ::kfp::Dag #(, #params)*)
-            -> ::kfp::Task<#lt, <#ident as ::kfp::Component>::Outputs>
-        {
-            #dag.__add_task::<#ident>(
-                ::kfp::__private::SourceLocation::caller(),
-                ::std::vec![#(#converts),*],
-            )
-        }
-
-        #markers
-
-        #(#docs)*
-        ///
-        /// This is the component's type: [`run`](Self::run) is its body as written, callable as plain
-        /// Rust (for tests).
-        #[allow(non_camel_case_types)]
-        #vis struct #ident {
-            _private: (),
-        }
-
-        impl #ident {
-            /// The component's body, as written.
-            #(#other_attrs)*
-            #[allow(dead_code, clippy::too_many_arguments)]
-            #vis fn run(#run_inputs) -> #ret #block
-        }
+        #form
 
         const _: () = {
             #[allow(non_camel_case_types, missing_docs, unreachable_pub)]
@@ -257,12 +239,19 @@ pub(crate) fn derive_outputs(input: TokenStream) -> TokenStream {
     let fields = match &input.data {
         syn::Data::Struct(s) => match &s.fields {
             syn::Fields::Named(f) => f,
-            _ => return syn::Error::new_spanned(ident, "`Outputs` is derived on a struct with named fields").to_compile_error(),
+            _ => {
+                return syn::Error::new_spanned(ident, "`Outputs` is derived on a struct with named fields")
+                    .to_compile_error();
+            }
         },
-        _ => return syn::Error::new_spanned(ident, "`Outputs` is derived on a struct with named fields").to_compile_error(),
+        _ => {
+            return syn::Error::new_spanned(ident, "`Outputs` is derived on a struct with named fields")
+                .to_compile_error();
+        }
     };
     if !input.generics.params.is_empty() {
-        return syn::Error::new_spanned(&input.generics, "`Outputs` cannot be derived for a generic type").to_compile_error();
+        return syn::Error::new_spanned(&input.generics, "`Outputs` cannot be derived for a generic type")
+            .to_compile_error();
     }
     let names = fields.named.iter().map(|f| f.ident.as_ref()).collect::<Vec<_>>();
     let keys = names.iter().map(|n| n.map(|i| i.to_string()).unwrap_or_default()).collect::<Vec<_>>();

@@ -1,12 +1,12 @@
 //! `#[graph_component]`: a function that adds tasks to `&Dag` becomes a reusable sub-DAG with typed
 //! inputs and outputs; it may call itself inside a condition.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use proc_macro2::TokenStream;
+use quote::quote;
 use syn::spanned::Spanned;
 use syn::{FnArg, Ident, ItemFn, Pat, ReturnType, Type};
 
-use crate::common::{Errors, Slot, classify, doc_text, lit_str, opt_str, parse_args};
+use crate::common::{Errors, Form, FormInput, Slot, classify, doc_text, lit_str, opt_str, parse_args};
 
 /// Expands `#[graph_component(name = "...")]`.
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
@@ -97,55 +97,42 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     let graph_name = name.unwrap_or_else(|| ident.to_string());
     let description = opt_str(doc_text(attrs).as_deref());
-    let marker_idents = inputs.iter().map(|i| i.ident).collect::<Vec<_>>();
-    let (markers_mod, markers) = crate::common::input_markers(vis, ident, &marker_idents);
-    let dag = Ident::new("dag", Span::mixed_site());
-    let lt = syn::Lifetime::new("'kfp", Span::mixed_site());
-    let params = inputs.iter().map(|i| {
-        let (id, ty) = (i.ident, i.ty);
-        quote_spanned!(ty.span()=> #id: impl ::kfp::IntoArg<#ty, #markers_mod::#id>)
-    });
-    let converts = inputs.iter().map(|i| {
-        let (id, ty) = (i.ident, i.ty);
-        quote_spanned!(ty.span()=> <_ as ::kfp::IntoArg<#ty, #markers_mod::#id>>::__into_arg(#id))
-    });
     let interface_inputs = inputs.iter().filter(|i| !i.plain).map(|i| {
         let (n, d, inner) = (i.ident.to_string(), opt_str(i.doc.as_deref()), i.inner);
         quote!(.input_param::<#inner>(#n, #d))
     });
     let run_inputs = &run_sig.inputs;
     let errors = errors.into_tokens();
-    quote! {
-        #errors
-
-        #(#docs)*
-        #[track_caller]
-        #[allow(clippy::too_many_arguments)]
-        #vis fn #ident<#lt>(#dag: &#lt ::kfp::Dag #(, #params)*)
-            -> ::kfp::Task<#lt, <#ident as ::kfp::GraphComponent>::Outputs>
-        {
-            #dag.__call_graph::<#ident>(
-                ::kfp::__private::SourceLocation::caller(),
-                ::std::vec![#(#converts),*],
-            )
-        }
-
-        #markers
-
-        #(#docs)*
-        ///
-        /// This is the graph component's type: [`run`](Self::run) is its body as written.
-        #[allow(non_camel_case_types)]
-        #vis struct #ident {
-            _private: (),
-        }
-
-        impl #ident {
+    let form = Form {
+        vis,
+        ident,
+        docs: &docs,
+        inputs: inputs
+            .iter()
+            .map(|i| FormInput {
+                ident: i.ident,
+                slot: {
+                    let t = i.ty;
+                    quote!(#t)
+                },
+                span: i.ty.span(),
+            })
+            .collect(),
+        trait_path: quote!(::kfp::GraphComponent),
+        add: "__call_graph",
+        what: "graph component",
+        run: quote! {
             /// The graph component's body, as written.
             #(#other_attrs)*
             #[allow(dead_code, clippy::too_many_arguments)]
             #vis fn run(#run_inputs) -> #ret #block
-        }
+        },
+    }
+    .tokens();
+    quote! {
+        #errors
+
+        #form
 
         const _: () = {
             impl ::kfp::GraphComponent for #ident {

@@ -93,7 +93,10 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                     Err(e) => errors.push(e),
                 }
             } else {
-                errors.spanned(a, "unknown attribute on a pipeline parameter; expected `#[default(..)]` or a doc comment");
+                errors.spanned(
+                    a,
+                    "unknown attribute on a pipeline parameter; expected `#[default(..)]` or a doc comment",
+                );
             }
         }
         let Slot::Param(inner) = classify(&pt.ty) else {

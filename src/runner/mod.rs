@@ -104,7 +104,11 @@ impl RunReport {
                 .outputs
                 .iter()
                 .map(|(k, v)| {
-                    let v = if v.chars().count() > 40 { format!("{}...", v.chars().take(37).collect::<String>()) } else { v.clone() };
+                    let v = if v.chars().count() > 40 {
+                        format!("{}...", v.chars().take(37).collect::<String>())
+                    } else {
+                        v.clone()
+                    };
                     format!("{k}={v}")
                 })
                 .collect();
@@ -290,8 +294,17 @@ impl<'w> Engine<'w> {
                     }
                     started[i] = true;
                     let child = join(path, &task.name);
-                    if deps.iter().any(|&d| matches!(done[d].as_ref().map(|o| o.status), Some(Status::Failed | Status::Omitted))) {
-                        self.record(StepReport { path: child, status: Status::Omitted, duration: Duration::ZERO, outputs: BTreeMap::new(), error: None });
+                    if deps
+                        .iter()
+                        .any(|&d| matches!(done[d].as_ref().map(|o| o.status), Some(Status::Failed | Status::Omitted)))
+                    {
+                        self.record(StepReport {
+                            path: child,
+                            status: Status::Omitted,
+                            duration: Duration::ZERO,
+                            outputs: BTreeMap::new(),
+                            error: None,
+                        });
                         done[i] = Some(Outcome::of(Status::Omitted));
                         continue;
                     }
@@ -357,7 +370,13 @@ impl<'w> Engine<'w> {
             match holds {
                 Ok(true) => {}
                 Ok(false) => {
-                    self.record(StepReport { path: path.to_owned(), status: Status::Skipped, duration: Duration::ZERO, outputs: BTreeMap::new(), error: None });
+                    self.record(StepReport {
+                        path: path.to_owned(),
+                        status: Status::Skipped,
+                        duration: Duration::ZERO,
+                        outputs: BTreeMap::new(),
+                        error: None,
+                    });
                     return Outcome::of(Status::Skipped);
                 }
                 Err(e) => {
@@ -442,7 +461,8 @@ impl<'w> Engine<'w> {
         let mut artifacts = HashMap::new();
         for a in &args.artifacts {
             let from = a.from.as_deref().unwrap_or_default();
-            let v = expr::substitute(from, &mut |x| scope.get(x).cloned()).map_err(|e| format!("artifact `{}`: {e}", a.name))?;
+            let v = expr::substitute(from, &mut |x| scope.get(x).cloned())
+                .map_err(|e| format!("artifact `{}`: {e}", a.name))?;
             artifacts.insert(a.name.to_string(), PathBuf::from(v));
         }
         Ok((params, artifacts))
@@ -459,11 +479,15 @@ impl<'w> Engine<'w> {
     ) -> Outcome {
         let Some(c) = &t.container else { return Outcome::of(Status::Failed) };
         // Directory names without the `(i)` of loop iterations, which shell commands would choke on.
-        let rel: String = path.chars().map(|c| match c {
-            '(' => '-',
-            ')' => ' ',
-            c => c,
-        }).filter(|c| *c != ' ').collect();
+        let rel: String = path
+            .chars()
+            .map(|c| match c {
+                '(' => '-',
+                ')' => ' ',
+                c => c,
+            })
+            .filter(|c| *c != ' ')
+            .collect();
         let dir = self.opts.workdir.join(if rel.is_empty() { "step".to_owned() } else { rel });
         let started = Instant::now();
         let result = self.run_container(t, c, params, artifacts, &dir, path);
@@ -471,11 +495,23 @@ impl<'w> Engine<'w> {
         match result {
             Ok(outcome) => {
                 let outputs = outcome.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-                self.record(StepReport { path: path.to_owned(), status: Status::Succeeded, duration, outputs, error: None });
+                self.record(StepReport {
+                    path: path.to_owned(),
+                    status: Status::Succeeded,
+                    duration,
+                    outputs,
+                    error: None,
+                });
                 outcome
             }
             Err(e) => {
-                self.record(StepReport { path: path.to_owned(), status: Status::Failed, duration, outputs: BTreeMap::new(), error: Some(e) });
+                self.record(StepReport {
+                    path: path.to_owned(),
+                    status: Status::Failed,
+                    duration,
+                    outputs: BTreeMap::new(),
+                    error: Some(e),
+                });
                 Outcome::of(Status::Failed)
             }
         }
@@ -495,7 +531,8 @@ impl<'w> Engine<'w> {
         let subst = |s: &str| {
             expr::substitute(s, &mut |x| x.strip_prefix("inputs.parameters.").and_then(|n| params.get(n).cloned()))
         };
-        let function = c.command.first() == Some(&self.binary) && c.command.get(1).map(String::as_str) == Some("component");
+        let function =
+            c.command.first() == Some(&self.binary) && c.command.get(1).map(String::as_str) == Some("component");
         let containerised = !function && !self.opts.host;
         // Paths inside the container -> paths here (not needed when docker mounts the directories).
         let mut paths: Vec<(String, PathBuf)> = Vec::new();
@@ -530,7 +567,8 @@ impl<'w> Engine<'w> {
                 paths.push((declared.clone(), local.clone()));
             }
         }
-        let rewrite = |s: String| paths.iter().fold(s, |acc, (from, to)| acc.replace(from.as_str(), &to.display().to_string()));
+        let rewrite =
+            |s: String| paths.iter().fold(s, |acc, (from, to)| acc.replace(from.as_str(), &to.display().to_string()));
         let mut argv: Vec<String> = Vec::with_capacity(c.command.len() + c.args.len());
         for s in c.command.iter().chain(&c.args) {
             argv.push(rewrite(subst(s)?));
@@ -544,7 +582,9 @@ impl<'w> Engine<'w> {
             cmd.args(&argv[1..]);
             cmd
         } else if self.opts.host {
-            let Some((program, rest)) = argv.split_first() else { return Err("the container has no command".to_owned()) };
+            let Some((program, rest)) = argv.split_first() else {
+                return Err("the container has no command".to_owned());
+            };
             let mut cmd = Command::new(program);
             cmd.args(rest);
             cmd
@@ -555,7 +595,9 @@ impl<'w> Engine<'w> {
                     c.image
                 ));
             };
-            let Some((program, rest)) = argv.split_first() else { return Err("the container has no command".to_owned()) };
+            let Some((program, rest)) = argv.split_first() else {
+                return Err("the container has no command".to_owned());
+            };
             let mut cmd = Command::new(runtime);
             cmd.args(["run", "--rm", "-v"]).arg(format!("{}:/tmp/inputs", dir.join("inputs").display()));
             cmd.arg("-v").arg(format!("{}:/tmp/outputs", dir.join("outputs").display()));
@@ -614,7 +656,13 @@ impl Drop for Permit<'_> {
 }
 
 fn failed(path: &str, error: String) -> StepReport {
-    StepReport { path: path.to_owned(), status: Status::Failed, duration: Duration::ZERO, outputs: BTreeMap::new(), error: Some(error) }
+    StepReport {
+        path: path.to_owned(),
+        status: Status::Failed,
+        duration: Duration::ZERO,
+        outputs: BTreeMap::new(),
+        error: Some(error),
+    }
 }
 
 fn join(path: &str, name: &str) -> String {

@@ -61,10 +61,12 @@ impl<'a> Walker<'a> {
         let t: &'a Value = self.templates[name];
         if let Some(c) = t.get("container") {
             let mut sources = BTreeSet::new();
-            for part in c["command"].as_array().into_iter().flatten().chain(c["args"].as_array().into_iter().flatten()) {
+            for part in c["command"].as_array().into_iter().flatten().chain(c["args"].as_array().into_iter().flatten())
+            {
                 let text = normalize(part.as_str().unwrap_or_default(), env, loops);
                 for token in text.split('⟨').skip(1) {
-                    sources.insert(format!("⟨{}", &token[..token.find('⟩').map_or(token.len(), |i| i + '⟩'.len_utf8())]));
+                    sources
+                        .insert(format!("⟨{}", &token[..token.find('⟩').map_or(token.len(), |i| i + '⟩'.len_utf8())]));
                 }
             }
             out.push(Step { name: step_name.to_owned(), path: path.to_vec(), sources, after: BTreeSet::new() });
@@ -84,7 +86,11 @@ impl<'a> Walker<'a> {
                 construct.push(format!("loop({}{})", canonical_json(items), self.parallelism(task, template)));
             } else if let Some(p) = looped.get("withParam").and_then(Value::as_str) {
                 inner_loops += 1;
-                construct.push(format!("loop({}{})", normalize(p, &self.args(task, env, loops), loops), self.parallelism(task, template)));
+                construct.push(format!(
+                    "loop({}{})",
+                    normalize(p, &self.args(task, env, loops), loops),
+                    self.parallelism(task, template)
+                ));
             }
             if let Some(w) = task.get("when").and_then(Value::as_str) {
                 construct.push(format!("when({})", normalize(w, env, loops)));
@@ -105,7 +111,12 @@ impl<'a> Walker<'a> {
             let mut sub_path = path.to_vec();
             sub_path.extend(construct);
             let got = if is_dag && stack.iter().any(|s| s == template) {
-                out.push(Step { name: "recurse".to_owned(), path: sub_path, sources: BTreeSet::new(), after: BTreeSet::new() });
+                out.push(Step {
+                    name: "recurse".to_owned(),
+                    path: sub_path,
+                    sources: BTreeSet::new(),
+                    after: BTreeSet::new(),
+                });
                 ["recurse".to_owned()].into()
             } else {
                 stack.push(template.to_owned());
@@ -161,7 +172,14 @@ impl<'a> Walker<'a> {
             .flatten()
             .map(|p| {
                 let v = p["value"].as_str().unwrap_or_default();
-                (p["name"].as_str().unwrap().to_owned(), normalize(v, env, loops + usize::from(task.get("withItems").is_some() || task.get("withParam").is_some())))
+                (
+                    p["name"].as_str().unwrap().to_owned(),
+                    normalize(
+                        v,
+                        env,
+                        loops + usize::from(task.get("withItems").is_some() || task.get("withParam").is_some()),
+                    ),
+                )
             })
             .collect()
     }

@@ -6,8 +6,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 /// The examples that compile a pipeline with `compile` (every example but the benchmark).
-pub const EXAMPLES: &[&str] =
-    &["hello", "linear", "parallel_for", "parallel_for_outputs", "condition", "recursion", "exit_handler", "lightweight", "train_eval"];
+pub const EXAMPLES: &[&str] = &[
+    "hello",
+    "linear",
+    "parallel_for",
+    "parallel_for_outputs",
+    "condition",
+    "recursion",
+    "exit_handler",
+    "lightweight",
+    "train_eval",
+];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.
 pub fn required() -> bool {

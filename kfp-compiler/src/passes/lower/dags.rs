@@ -10,13 +10,12 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use kfp_dsl::{
-    ArgValue, ArtifactSrc, Callee, CmpOp, Cond, DepKind, FmtPart, GlobalValue, LoopSource, Operand, Pipeline,
-    ScopeId, ScopeKind, SourceLocation, TaskId, ValueSrc,
+    ArgValue, ArtifactSrc, Callee, CmpOp, Cond, DepKind, FmtPart, GlobalValue, LoopSource, Operand, Pipeline, ScopeId,
+    ScopeKind, SourceLocation, TaskId, ValueSrc,
 };
 
 use crate::argo::{
-    Arguments, ArtifactRef, DagTask, DagTemplate, Inputs, LifecycleHook, Name, Outputs, Parameter, Template,
-    ValueFrom,
+    Arguments, ArtifactRef, DagTask, DagTemplate, Inputs, LifecycleHook, Name, Outputs, Parameter, Template, ValueFrom,
 };
 use crate::error::CompileError;
 use crate::expr;
@@ -254,7 +253,9 @@ impl<'a, 'p> Lowering<'a, 'p> {
                 continue;
             };
             if self.encloses(scope, sv) {
-                self.errors.push(format!("{location}: a task inside a loop or condition cannot run after that loop or condition"));
+                self.errors.push(format!(
+                    "{location}: a task inside a loop or condition cannot run after that loop or condition"
+                ));
                 continue;
             }
             // The node standing for `scope` in `a`'s DAG: the scope itself, or its ancestor under `a`.
@@ -302,8 +303,10 @@ impl<'a, 'p> Lowering<'a, 'p> {
         let name = match frame.index.get(&key) {
             Some(&i) => frame.inputs[i].1.clone(),
             None => {
-                let base: String =
-                    stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+                let base: String = stem
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+                    .collect();
                 let mut name = base.clone();
                 let mut n = 2;
                 while frame.used.contains(name.as_str()) {
@@ -344,7 +347,9 @@ impl<'a, 'p> Lowering<'a, 'p> {
                     return Ok(format!("{{{{workflow.parameters.{name}}}}}"));
                 }
                 if !self.encloses(ScopeId::ROOT, s) {
-                    return Err(format!("pipeline parameter `{name}` is used in a graph component's body; pass it as an input"));
+                    return Err(format!(
+                        "pipeline parameter `{name}` is used in a graph component's body; pass it as an input"
+                    ));
                 }
                 self.plumbable(s)?;
                 let name = name.clone();
@@ -365,7 +370,10 @@ impl<'a, 'p> Lowering<'a, 'p> {
             }
             ValueSrc::LoopItem { scope: l, field, nested, .. } => {
                 if nested {
-                    return Err("Argo addresses one level of an item's fields (`{{item.field}}`), not a field of a field".to_owned());
+                    return Err(
+                        "Argo addresses one level of an item's fields (`{{item.field}}`), not a field of a field"
+                            .to_owned(),
+                    );
                 }
                 if !self.encloses(l, s) {
                     return Err("a loop item is used outside its loop".to_owned());
@@ -450,7 +458,13 @@ impl<'a, 'p> Lowering<'a, 'p> {
 
     /// A task output read outside the conditions around its task: each condition on the way out
     /// declares it as an output with the default, and the reader's scope reads the outermost one.
-    fn resolve_defaulted(&mut self, v: ValueSrc, index: u32, s: ScopeId, deps: &mut Vec<Node>) -> Result<String, String> {
+    fn resolve_defaulted(
+        &mut self,
+        v: ValueSrc,
+        index: u32,
+        s: ScopeId,
+        deps: &mut Vec<Node>,
+    ) -> Result<String, String> {
         let d = self.p.defaulted(index).clone();
         let ValueSrc::TaskOutput { task, port, .. } = d.value else {
             return Err("`default_if_skipped` takes a task's output".to_owned());
@@ -478,7 +492,11 @@ impl<'a, 'p> Lowering<'a, 'p> {
             if !self.exports[c.index()].iter().any(|p| p.name == name) {
                 self.exports[c.index()].push(Parameter {
                     name: name.clone(),
-                    value_from: Some(ValueFrom { path: None, parameter: Some(expr.clone()), default: Some(d.default.clone()) }),
+                    value_from: Some(ValueFrom {
+                        path: None,
+                        parameter: Some(expr.clone()),
+                        default: Some(d.default.clone()),
+                    }),
                     ..Parameter::default()
                 });
             }
@@ -498,10 +516,14 @@ impl<'a, 'p> Lowering<'a, 'p> {
         let t = self.p.task(task);
         let what = match self.p.scope(t.scope()).kind {
             ScopeKind::Loop(_) => "a loop; collect it by returning it from the loop body",
-            ScopeKind::Condition(_) => "a condition, whose branch may be skipped; give it a value for that case with `p.default_if_skipped(..)`, or only wait for it with `.after(..)`",
+            ScopeKind::Condition(_) => {
+                "a condition, whose branch may be skipped; give it a value for that case with `p.default_if_skipped(..)`, or only wait for it with `.after(..)`"
+            }
             ScopeKind::Graph(_) => "a graph component's body; return it from the graph component",
             ScopeKind::ExitTasks { .. } => "an exit handler's exit tasks",
-            ScopeKind::ExitBody { .. } => "the body of an exit handler (its exit tasks run even when the body fails, so they cannot read its outputs)",
+            ScopeKind::ExitBody { .. } => {
+                "the body of an exit handler (its exit tasks run even when the body fails, so they cannot read its outputs)"
+            }
             _ => "a nested scope",
         };
         format!(
@@ -586,25 +608,17 @@ impl<'a, 'p> Lowering<'a, 'p> {
                 inputs.parameters = self.p.params().iter().map(|p| Parameter::named(p.name.as_str())).collect();
             }
             ScopeKind::Graph(g) => {
-                inputs.parameters = self
-                    .p
-                    .graph_spec(g)
-                    .interface
-                    .inputs
-                    .iter()
-                    .map(|i| Parameter::named(i.name.as_str()))
-                    .collect();
+                inputs.parameters =
+                    self.p.graph_spec(g).interface.inputs.iter().map(|i| Parameter::named(i.name.as_str())).collect();
             }
             _ => {
                 let mut declared: Vec<&(Key, Name)> = self.frames[s.index()].inputs.iter().collect();
                 declared.sort_by(|a, b| a.1.cmp(&b.1));
                 for (key, name) in declared {
                     match key {
-                        Key::Artifact(_) => inputs.artifacts.push(ArtifactRef {
-                            name: name.clone(),
-                            path: None,
-                            from: None,
-                        }),
+                        Key::Artifact(_) => {
+                            inputs.artifacts.push(ArtifactRef { name: name.clone(), path: None, from: None })
+                        }
                         Key::Value(_) => inputs.parameters.push(Parameter::named(name.clone())),
                     }
                 }
@@ -617,9 +631,9 @@ impl<'a, 'p> Lowering<'a, 'p> {
     fn scope_outputs(&mut self, s: ScopeId) -> Outputs {
         let mut outputs = Outputs::default();
         let values: Vec<(String, ValueSrc)> = match &self.p.scope(s).kind {
-            ScopeKind::Loop(l) => {
-                (0..l.outputs.len() as u32).map(|i| (self.loop_output_name(s, i), l.outputs[i as usize].value)).collect()
-            }
+            ScopeKind::Loop(l) => (0..l.outputs.len() as u32)
+                .map(|i| (self.loop_output_name(s, i), l.outputs[i as usize].value))
+                .collect(),
             ScopeKind::Graph(g) => {
                 let spec = self.p.graph_spec(*g);
                 spec.interface.outputs.iter().zip(&spec.returns).map(|(o, v)| (o.name.clone(), *v)).collect()
@@ -848,7 +862,9 @@ impl<'a, 'p> Lowering<'a, 'p> {
             Operand::Value(v) => self.resolve(*v, s, deps)?,
             Operand::Literal(l) => {
                 if quoted && l.contains('"') {
-                    return Err(format!("the literal `{l}` contains `\"`, which Argo's condition expressions cannot quote"));
+                    return Err(format!(
+                        "the literal `{l}` contains `\"`, which Argo's condition expressions cannot quote"
+                    ));
                 }
                 l.clone()
             }
