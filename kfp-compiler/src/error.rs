@@ -45,6 +45,16 @@ pub enum CompileError {
         /// The components.
         components: Vec<String>,
     },
+    /// A call whose `if` / `isPresent` cannot be resolved.
+    #[error("{location}: `{component}`: {reason}")]
+    Call {
+        /// The call.
+        location: SourceLocation,
+        /// The component.
+        component: String,
+        /// Why.
+        reason: String,
+    },
     /// A pipeline without tasks.
     #[error("pipeline `{name}` has no tasks")]
     Empty {

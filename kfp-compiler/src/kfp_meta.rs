@@ -1,7 +1,7 @@
 //! The Kubeflow Pipelines annotations and labels: the pipeline spec and component specs as the kfp v1
 //! backend and UI read them.
 
-use kfp_dsl::{Arg, ComponentSpec, Pipeline};
+use kfp_dsl::{ComponentSpec, Pipeline};
 use serde_json::{Map, Value, json};
 
 /// Annotation on the workflow: name, description and typed inputs of the pipeline.
@@ -89,15 +89,4 @@ pub(crate) fn component_spec(c: &ComponentSpec) -> String {
     Value::Object(m).to_string()
 }
 
-/// kfp's placeholder syntax: `"text"`, `{"inputValue": x}`, `{"inputPath": x}`, `{"outputPath": x}`,
-/// `{"concat": [...]}`.
-fn placeholder(a: &Arg) -> Value {
-    match a {
-        Arg::Lit(s) => Value::String(s.clone()),
-        Arg::InputValue(n) => json!({ "inputValue": n }),
-        Arg::InputPath(n) => json!({ "inputPath": n }),
-        Arg::OutputPath(n) => json!({ "outputPath": n }),
-        Arg::Concat(parts) => json!({ "concat": parts.iter().map(placeholder).collect::<Vec<_>>() }),
-        _ => Value::Null,
-    }
-}
+use crate::component_file::placeholder;

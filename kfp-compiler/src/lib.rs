@@ -6,7 +6,8 @@
 //! ```
 
 pub mod argo;
-mod emit;
+mod component_file;
+mod yaml;
 mod error;
 mod expr;
 mod kfp_meta;
@@ -14,7 +15,8 @@ mod passes;
 
 use kfp_dsl::Pipeline;
 
-pub use emit::{to_json, to_yaml, write_yaml};
+pub use yaml::{to_json, to_yaml, write_yaml};
+pub use component_file::{ComponentFileError, component_to_yaml, is_parameter_type, parse_component};
 pub use error::CompileError;
 
 /// Settings for one compilation.

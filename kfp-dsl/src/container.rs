@@ -16,6 +16,19 @@ pub enum Arg {
     OutputPath(String),
     /// The parts, joined into one argument (`{concat: [...]}`).
     Concat(Vec<Arg>),
+    /// `then` or `otherwise`, depending on `cond` (`{if: {cond: .., then: [..], else: [..]}}`), resolved
+    /// for each call when the pipeline is compiled: `cond` is `IsPresent`, a literal `true`/`false`, or
+    /// the value of an input given a literal in that call.
+    If {
+        /// The condition.
+        cond: Box<Arg>,
+        /// The arguments when it holds.
+        then: Vec<Arg>,
+        /// The arguments when it does not.
+        otherwise: Vec<Arg>,
+    },
+    /// Whether the call passes input `0` (`{isPresent: x}`), as `true` or `false`.
+    IsPresent(String),
     /// A parameter handle that is not one of this component's inputs (a mistake reported when the
     /// component is registered).
     #[doc(hidden)]
@@ -83,13 +96,95 @@ impl Arg {
     /// Calls `f` on this argument and every part inside it.
     pub fn visit(&self, f: &mut impl FnMut(&Arg)) {
         f(self);
-        if let Arg::Concat(parts) = self {
-            for p in parts {
-                p.visit(f);
+        match self {
+            Arg::Concat(parts) => {
+                for p in parts {
+                    p.visit(f);
+                }
             }
+            Arg::If { cond, then, otherwise } => {
+                cond.visit(f);
+                for p in then.iter().chain(otherwise) {
+                    p.visit(f);
+                }
+            }
+            _ => {}
         }
     }
+
+    /// Whether resolving depends on the call (`if` / `isPresent` inside).
+    pub fn is_conditional(&self) -> bool {
+        let mut found = false;
+        self.visit(&mut |a| found |= matches!(a, Arg::If { .. } | Arg::IsPresent(_)));
+        found
+    }
 }
+
+/// What a call of a component says about its inputs, for resolving `if` and `isPresent`.
+pub trait CallFacts {
+    /// Whether the call passes input `name` (or it has a default).
+    fn is_present(&self, name: &str) -> bool;
+    /// The literal the call passes for input `name`, if it passes one.
+    fn literal(&self, name: &str) -> Option<String>;
+}
+
+/// Resolves `if` and `isPresent` in `args` for one call: the arguments that call runs with.
+///
+/// # Errors
+/// A condition that is not known when the pipeline is built.
+pub fn resolve_args(args: &[Arg], call: &dyn CallFacts) -> Result<Vec<Arg>, String> {
+    let mut out = Vec::with_capacity(args.len());
+    for a in args {
+        resolve_into(a, call, &mut out)?;
+    }
+    Ok(out)
+}
+
+fn resolve_into(a: &Arg, call: &dyn CallFacts, out: &mut Vec<Arg>) -> Result<(), String> {
+    match a {
+        Arg::If { cond, then, otherwise } => {
+            let branch = if holds(cond, call)? { then } else { otherwise };
+            for b in branch {
+                resolve_into(b, call, out)?;
+            }
+        }
+        Arg::IsPresent(n) => out.push(Arg::Lit(call.is_present(n).to_string())),
+        Arg::Concat(parts) => {
+            let mut inner = Vec::with_capacity(parts.len());
+            for p in parts {
+                resolve_into(p, call, &mut inner)?;
+            }
+            out.push(Arg::concat(inner));
+        }
+        other => out.push(other.clone()),
+    }
+    Ok(())
+}
+
+fn holds(cond: &Arg, call: &dyn CallFacts) -> Result<bool, String> {
+    let text = match cond {
+        Arg::IsPresent(n) => return Ok(call.is_present(n)),
+        Arg::Lit(s) => s.clone(),
+        Arg::InputValue(n) => call.literal(n).ok_or_else(|| {
+            format!("the `if` on input `{n}` needs a literal argument: its value is only known at run time")
+        })?,
+        Arg::Concat(_) | Arg::If { .. } => {
+            let mut parts = Vec::new();
+            resolve_into(cond, call, &mut parts)?;
+            match parts.as_slice() {
+                [Arg::Lit(s)] => s.clone(),
+                _ => return Err("an `if` condition must be known when the pipeline is built".to_owned()),
+            }
+        }
+        _ => return Err("an `if` condition must be `isPresent`, an input's value, or `true`/`false`".to_owned()),
+    };
+    match text.trim() {
+        "true" | "True" => Ok(true),
+        "false" | "False" => Ok(false),
+        other => Err(format!("an `if` condition is `{other}`, not `true` or `false`")),
+    }
+}
+
 
 /// What a container component runs: image, command, arguments and environment.
 ///

@@ -536,7 +536,7 @@ impl Dag {
         let mut producers: Vec<TaskId> = Vec::new();
         for (i, arg) in args.iter().enumerate() {
             let src = match arg {
-                ArgValue::Const(_) => continue,
+                ArgValue::Const(_) | ArgValue::Absent => continue,
                 ArgValue::Param(src) => *src,
                 ArgValue::Artifact(a) => {
                     if a.dag == self.id {

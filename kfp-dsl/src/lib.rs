@@ -32,7 +32,7 @@ pub use artifact::{
     AnyArtifact, ArtifactKind, ClassificationMetrics, ConcreteKind, Dataset, Html, Markdown, Metrics, Model,
 };
 pub use cond::{CmpOp, Cond, IntoCond, IntoOperand, Operand, Orderable};
-pub use container::{Arg, ContainerSpec};
+pub use container::{Arg, CallFacts, ContainerSpec, resolve_args};
 pub use dag::{Branches, Component, Dag, Task, Upstream, UpstreamRef};
 pub use error::{BuildError, BuildErrors, SourceLocation};
 pub use function::{ComponentReturn, Executor, Invocation, Single};

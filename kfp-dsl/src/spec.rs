@@ -111,6 +111,10 @@ pub struct ComponentSpec {
     pub outputs: Vec<OutputSpec>,
     /// How it runs.
     pub implementation: Implementation,
+    /// `metadata.annotations` of a component.yaml.
+    pub annotations: std::collections::BTreeMap<String, String>,
+    /// `metadata.labels` of a component.yaml.
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 impl ComponentSpec {
@@ -122,7 +126,31 @@ impl ComponentSpec {
             inputs: Vec::new(),
             outputs: Vec::new(),
             implementation: Implementation::Container(ContainerSpec::default()),
+            annotations: std::collections::BTreeMap::new(),
+            labels: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Whether the container depends on the call (`if` / `isPresent`), so calls may need different
+    /// templates.
+    pub fn is_conditional(&self) -> bool {
+        self.container_spec().is_some_and(|c| c.all_args().any(Arg::is_conditional))
+    }
+
+    /// The container one call runs: `if` and `isPresent` resolved.
+    ///
+    /// # Errors
+    /// A condition that is not known when the pipeline is built.
+    pub fn container_for(&self, call: &dyn crate::CallFacts) -> Result<Option<ContainerSpec>, String> {
+        let Some(c) = self.container_spec() else { return Ok(None) };
+        let mut out = c.clone();
+        out.command = crate::resolve_args(&c.command, call)?;
+        out.args = crate::resolve_args(&c.args, call)?;
+        out.env = Vec::with_capacity(c.env.len());
+        for (k, v) in &c.env {
+            out.env.push((k.clone(), Arg::concat(crate::resolve_args(std::slice::from_ref(v), call)?)));
+        }
+        Ok(Some(out))
     }
 
     /// Adds a parameter input of type `T`.
@@ -275,7 +303,12 @@ impl ComponentSpec {
                 }
                 Arg::Foreign => problems
                     .push("a parameter that is not one of the component's inputs is used in its container".to_owned()),
-                Arg::Lit(_) | Arg::Concat(_) => {}
+                Arg::IsPresent(n) => {
+                    if self.input(n).is_none() {
+                        problems.push(format!("`isPresent: {n}` names no input of the component"));
+                    }
+                }
+                Arg::Lit(_) | Arg::Concat(_) | Arg::If { .. } => {}
             });
         }
         problems

@@ -16,6 +16,8 @@ pub enum ArgValue {
     Param(ValueSrc),
     /// An artifact handle.
     Artifact(ArtifactSrc),
+    /// An optional input the call leaves out (it has no default).
+    Absent,
 }
 
 /// A value that may feed a component input of type `T`.

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use kfp_dsl::{Callee, ComponentId, ScopeKind, SourceLocation};
+use kfp_dsl::{ArgValue, CallFacts, Callee, ComponentId, ContainerSpec, ScopeKind, SourceLocation};
 
 use crate::argo::Name;
 use crate::error::CompileError;
@@ -18,6 +18,36 @@ pub(crate) const MAX_NAME: usize = 128;
 pub(crate) struct Variant<'p> {
     pub(crate) component: ComponentId,
     pub(crate) display_name: Option<&'p str>,
+    /// For calls that leave optional inputs out or resolve `if` / `isPresent`: what they run.
+    pub(crate) call: Option<std::rc::Rc<CallShape>>,
+}
+
+/// The container one call runs, and the inputs it leaves out.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct CallShape {
+    pub(crate) container: Option<ContainerSpec>,
+    pub(crate) absent: Vec<usize>,
+}
+
+/// What a task's arguments say, for resolving `if` and `isPresent`.
+struct TaskFacts<'a> {
+    spec: &'a kfp_dsl::ComponentSpec,
+    args: &'a [ArgValue],
+}
+
+impl CallFacts for TaskFacts<'_> {
+    fn is_present(&self, name: &str) -> bool {
+        let i = self.spec.inputs.iter().position(|i| i.name == name);
+        i.and_then(|i| self.args.get(i)).is_some_and(|a| !matches!(a, ArgValue::Absent))
+    }
+
+    fn literal(&self, name: &str) -> Option<String> {
+        let i = self.spec.inputs.iter().position(|i| i.name == name)?;
+        match self.args.get(i)? {
+            ArgValue::Const(v) => Some(v.clone()),
+            _ => None,
+        }
+    }
 }
 
 /// The names of everything in the workflow.
@@ -67,7 +97,22 @@ pub(crate) fn name<'p>(v: &Validated<'p>) -> Result<Names<'p>, CompileError> {
             task_variant.push(None);
             continue;
         };
-        let key = Variant { component, display_name: t.display_name() };
+        let spec = p.component(component);
+        let has_absent = t.args().iter().any(|a| matches!(a, ArgValue::Absent));
+        let call = if spec.is_conditional() || has_absent {
+            let facts = TaskFacts { spec, args: t.args() };
+            let container = spec.container_for(&facts).map_err(|reason| CompileError::Call {
+                location: t.location(),
+                component: spec.name.clone(),
+                reason,
+            })?;
+            let absent =
+                t.args().iter().enumerate().filter(|(_, a)| matches!(a, ArgValue::Absent)).map(|(i, _)| i).collect();
+            Some(std::rc::Rc::new(CallShape { container, absent }))
+        } else {
+            None
+        };
+        let key = Variant { component, display_name: t.display_name(), call };
         let next = variants.len();
         let idx = *variant_ids.entry(key.clone()).or_insert_with(|| {
             variants.push(key);

@@ -674,6 +674,8 @@ impl<'a, 'p> Lowering<'a, 'p> {
         for (name, arg) in inputs.iter().cloned().zip(node.args()) {
             match arg {
                 ArgValue::Const(v) => task.arguments.parameters.push(Parameter::with_value(name, v.as_str())),
+                // An optional input left out: its template does not declare it either.
+                ArgValue::Absent => {}
                 ArgValue::Param(v) => match self.resolve(*v, s, deps) {
                     Ok(e) => task.arguments.parameters.push(Parameter::with_value(name, e)),
                     Err(msg) => self.error(node.location(), format!("input `{name}`: {msg}")),

@@ -25,7 +25,9 @@ pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> R
     for (i, var) in names.variants.iter().enumerate() {
         let spec = p.component(var.component);
         let function;
-        let container = match spec.container_spec() {
+        let resolved = var.call.as_ref().and_then(|c| c.container.as_ref());
+        let absent: &[usize] = var.call.as_ref().map_or(&[], |c| &c.absent);
+        let container = match resolved.or(spec.container_spec()) {
             Some(c) => c,
             None => {
                 // A Rust function component: the pipeline binary's `component` subcommand.
@@ -37,7 +39,7 @@ pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> R
                 &function
             }
         };
-        let mut t = container_template(spec, container, &names.templates[i]);
+        let mut t = container_template(spec, container, absent, &names.templates[i]);
         t.metadata.annotations.insert(kfp_meta::COMPONENT_SPEC.to_owned(), kfp_meta::component_spec(spec));
         if let Some(d) = var.display_name {
             t.metadata.annotations.insert(kfp_meta::DISPLAY_NAME.to_owned(), d.to_owned());
@@ -106,9 +108,12 @@ fn workflow_arguments(p: &Pipeline, opts: &CompileOptions) -> Result<Arguments, 
 }
 
 /// A component's container template: inputs, outputs and the container with placeholders rendered.
-fn container_template(spec: &kfp_dsl::ComponentSpec, c: &kfp_dsl::ContainerSpec, name: &str) -> Template {
+fn container_template(spec: &kfp_dsl::ComponentSpec, c: &kfp_dsl::ContainerSpec, absent: &[usize], name: &str) -> Template {
     let mut inputs = Inputs::default();
-    for i in &spec.inputs {
+    for (index, i) in spec.inputs.iter().enumerate() {
+        if absent.contains(&index) {
+            continue;
+        }
         match &i.kind {
             IoKind::Artifact { .. } => {
                 inputs.artifacts.push(ArtifactRef::at_path(i.name.as_str(), expr::input_path(&i.name)))
