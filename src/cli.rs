@@ -59,6 +59,18 @@ enum Command {
     /// Run the whole pipeline on this machine (no cluster needed); the steps' files stay in the run
     /// directory.
     Run(RunArgs),
+    /// Write a component's kfp v1 component.yaml (stdout by default).
+    ComponentSpec(SpecArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct SpecArgs {
+    /// The component's name (as in the workflow's `component_spec`; the function's name for Rust
+    /// components). Without it, the names are listed.
+    name: Option<String>,
+    /// Write the spec to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -125,6 +137,32 @@ where
         Command::Compile(c) => compile(pipeline, c, stdout),
         Command::Component(c) => run_component(pipeline, &c),
         Command::Run(r) => run_local(pipeline, r, stdout),
+        Command::ComponentSpec(a) => component_spec(pipeline, &a, stdout),
+    }
+}
+
+fn component_spec(pipeline: PipelineDef, a: &SpecArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
+    let built = pipeline.build().map_err(|e| CliError::Compile(e.into()))?;
+    let names: Vec<String> = built.components().map(|(_, c)| format!("`{}`", c.name)).collect();
+    let write = |e| CliError::Write { path: PathBuf::from("<stdout>"), source: e };
+    let Some(name) = &a.name else {
+        for (_, c) in built.components() {
+            writeln!(stdout, "{}", c.name).map_err(write)?;
+        }
+        return Ok(());
+    };
+    let Some((_, spec)) = built.components().find(|(_, c)| c.name == *name) else {
+        return Err(CliError::Component(format!(
+            "pipeline `{}` has no component `{name}`; it has {}",
+            built.name(),
+            names.join(", ")
+        )));
+    };
+    let binary = built.binary().unwrap_or(built.name());
+    let text = kfp_compiler::component_to_yaml(spec, binary, built.default_image()).map_err(CliError::Component)?;
+    match &a.output {
+        Some(path) => write_atomically(path, text.as_bytes()),
+        None => stdout.write_all(text.as_bytes()).map_err(write),
     }
 }
 

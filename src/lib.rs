@@ -4,14 +4,17 @@ mod cli;
 pub mod runner;
 
 pub use cli::{CliError, main, run};
-pub use kfp_compiler::{CompileError, CompileOptions, argo, to_json, to_yaml, write_yaml};
+pub use kfp_compiler::{
+    CompileError, CompileOptions, ComponentFileError, argo, component_to_yaml, parse_component, to_json, to_yaml,
+    write_yaml,
+};
 pub use kfp_dsl::{
-    AnyArtifact, Arg, Artifact, ArtifactKind, Branches, BuildError, BuildErrors, ClassificationMetrics, Component,
-    ComponentReturn, ComponentSpec, ConcreteKind, Cond, ContainerSpec, Dag, Dataset, Executor, FanIn, GraphComponent,
-    GraphInterface, GraphOutput, GraphReturn, Html, Implementation, Input, InputSpec, IntoArg, IntoCond, IntoLoopItems,
-    IntoOperand, Invocation, IoKind, Literal, LoopDone, LoopItem, Markdown, Metrics, Model, NoFields, Orderable,
-    Output, OutputParam, OutputSpec, Param, ParamType, Pipeline, PipelineDef, PipelineParamSpec, Single,
-    SourceLocation, Task, TaskId, Upstream, ValueSrc, fmt_arg, fmt_param,
+    Absent, AnyArtifact, Arg, Artifact, ArtifactKind, Branches, BuildError, BuildErrors, ClassificationMetrics,
+    Component, ComponentReturn, ComponentSpec, ConcreteKind, Cond, ContainerSpec, Dag, Dataset, DynArg, DynOutputs,
+    Executor, FanIn, GraphComponent, GraphInterface, GraphOutput, GraphReturn, Html, Implementation, Input, InputSpec,
+    IntoArg, IntoCond, IntoLoopItems, IntoOperand, Invocation, IoKind, Literal, LoopDone, LoopItem, Markdown, Metrics,
+    Model, NoFields, Optional, Orderable, Output, OutputParam, OutputSpec, Param, ParamType, Pipeline, PipelineDef,
+    PipelineParamSpec, Single, SourceLocation, Task, TaskId, Upstream, ValueSrc, absent, fmt_arg, fmt_param,
 };
 
 /// Turns a function whose body returns a [`ContainerSpec`] into a typed container component.
@@ -118,6 +121,16 @@ pub use kfp_macros::graph_component;
 
 pub use kfp_macros::{ArtifactKind, Outputs, ParamType, component};
 
+/// Loads a kfp v1 `component.yaml` when the crate is compiled and makes it a typed component, as
+/// `#[container_component]` would: `load_component!("components/train.yaml")` defines `train` (the
+/// spec's name in snake case; `load_component!(pub fit = "...")` names it). Parameter types map to
+/// Rust types (`String`, `Integer` -> `i64`, `Float` -> `f64`, `Bool` -> `bool`, `JsonArray`,
+/// `JsonObject`), artifact types to kinds (`Dataset`, `Model`, ..., unknown ones to `AnyArtifact`);
+/// optional inputs take `Some(value)` or `kfp::absent()` (then their default applies). A broken file is
+/// a compile error at the macro naming the file, line and reason; the crate is recompiled when the file
+/// changes. The path is relative to the file that calls the macro, as with `include_str!`.
+pub use kfp_macros::load_component;
+
 /// Builds and compiles a pipeline definition.
 ///
 /// # Errors
@@ -139,8 +152,8 @@ pub fn compile_yaml(pipeline: &PipelineDef, opts: &CompileOptions) -> Result<Str
 pub mod prelude {
     pub use crate::{
         AnyArtifact, Arg, Artifact, ArtifactKind, ClassificationMetrics, ContainerSpec, Dag, Dataset, Html, Input,
-        LoopItem, Markdown, Metrics, Model, Output, OutputParam, Outputs, Param, ParamType, Task, component,
-        container_component, fmt_arg, fmt_param, graph_component, pipeline,
+        LoopItem, Markdown, Metrics, Model, Output, OutputParam, Outputs, Param, ParamType, Task, absent, component,
+        container_component, fmt_arg, fmt_param, graph_component, load_component, pipeline,
     };
 }
 
@@ -153,4 +166,25 @@ pub use kfp_dsl::__private;
 /// As [`compile`].
 pub fn compile_pipeline(pipeline: &Pipeline, opts: &CompileOptions) -> Result<argo::Workflow, CompileError> {
     kfp_compiler::compile(pipeline, opts)
+}
+
+/// Loads a kfp v1 component.yaml at run time, for [`Dag::call_component`].
+///
+/// # Errors
+/// The file cannot be read, or the spec is broken: `path:line:column: reason`.
+pub fn load_component_file(path: impl AsRef<std::path::Path>) -> Result<ComponentSpec, String> {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    kfp_compiler::parse_component(&text).map_err(|e| match e.line {
+        Some((l, c)) => format!("{}:{l}:{c}: {}", path.display(), e.message),
+        None => format!("{}: {}", path.display(), e.message),
+    })
+}
+
+/// The spec of a component embedded by `load_component!` (used by generated code). It was checked when
+/// the crate was compiled, so this does not fail; if it did, the component would be reported invalid
+/// when the pipeline is built.
+#[doc(hidden)]
+pub fn __spec_from_yaml(yaml: &str, name: &str) -> ComponentSpec {
+    kfp_compiler::parse_component(yaml).unwrap_or_else(|e| ComponentSpec::new(name, Some(&e.to_string())))
 }

@@ -59,7 +59,9 @@ pub fn parse_component(text: &str) -> Result<ComponentSpec, ComponentFileError> 
             let target = match k.as_str() {
                 "annotations" => &mut spec.annotations,
                 "labels" => &mut spec.labels,
-                other => return err(at, format!("unknown `metadata` field `{other}`; expected `annotations` or `labels`")),
+                other => {
+                    return err(at, format!("unknown `metadata` field `{other}`; expected `annotations` or `labels`"));
+                }
             };
             let Value::Object(entries) = v else { return err(at, format!("`metadata.{k}` must be a mapping")) };
             for (ek, ev) in entries {
@@ -76,7 +78,10 @@ pub fn parse_component(text: &str) -> Result<ComponentSpec, ComponentFileError> 
     let container = match (imp_map.get("container"), imp_map.keys().next()) {
         (Some(c), _) if imp_map.len() == 1 => c,
         (_, Some(kind)) => {
-            return err(imp_at, format!("implementation `{kind}` is not supported; a component.yaml here is a `container`"));
+            return err(
+                imp_at,
+                format!("implementation `{kind}` is not supported; a component.yaml here is a `container`"),
+            );
         }
         (_, None) => return err(imp_at, "`implementation` is empty; expected `container`"),
     };
@@ -131,7 +136,10 @@ impl Io {
         } else {
             IoKind::Parameter { type_name: self.type_name }
         };
-        let mut i = kfp_dsl::ComponentSpec::new("", None).input_param::<String>(&self.name, self.description.as_deref()).inputs.remove(0);
+        let mut i = kfp_dsl::ComponentSpec::new("", None)
+            .input_param::<String>(&self.name, self.description.as_deref())
+            .inputs
+            .remove(0);
         i.kind = kind;
         i.optional = self.optional || self.default.is_some();
         i.default = self.default;
@@ -140,7 +148,10 @@ impl Io {
 
     fn into_output(self) -> OutputSpec {
         let artifact = !is_parameter_type(&self.type_name);
-        let mut o = kfp_dsl::ComponentSpec::new("", None).output_param::<String>(&self.name, self.description.as_deref()).outputs.remove(0);
+        let mut o = kfp_dsl::ComponentSpec::new("", None)
+            .output_param::<String>(&self.name, self.description.as_deref())
+            .outputs
+            .remove(0);
         o.kind = if artifact {
             IoKind::Artifact { type_name: self.type_name }
         } else {
@@ -188,7 +199,13 @@ fn io_list(list: Option<&At<Vec<At<Value>>>>, what: &str, inputs: bool) -> Resul
             Some(Value::String(s)) if inputs => Some(s.clone()),
             Some(Value::String(_)) => return err(at, format!("output `{name}` cannot have a default")),
             Some(other) => {
-                return err(at, format!("`{name}`: `default` must be a string (component.yaml stores values as strings): write `default: '{}'`", other.to_string().trim_matches('"')));
+                return err(
+                    at,
+                    format!(
+                        "`{name}`: `default` must be a string (component.yaml stores values as strings): write `default: '{}'`",
+                        other.to_string().trim_matches('"')
+                    ),
+                );
             }
         };
         let optional = match m.get("optional") {
@@ -201,7 +218,12 @@ fn io_list(list: Option<&At<Vec<At<Value>>>>, what: &str, inputs: bool) -> Resul
     Ok(out)
 }
 
-fn parse_container(v: &Value, at: Option<(u64, u64)>, inputs: &[Io], outputs: &[Io]) -> Result<ContainerSpec, ComponentFileError> {
+fn parse_container(
+    v: &Value,
+    at: Option<(u64, u64)>,
+    inputs: &[Io],
+    outputs: &[Io],
+) -> Result<ContainerSpec, ComponentFileError> {
     let Value::Object(m) = v else { return err(at, "`container` must be a mapping") };
     for k in m.keys() {
         if !matches!(k.as_str(), "image" | "command" | "args" | "env" | "fileOutputs") {
@@ -267,9 +289,15 @@ impl Ctx<'_> {
                         if self.outputs.iter().any(|o| &o.name == n) {
                             Ok(Arg::OutputPath(n.clone()))
                         } else if self.inputs.iter().any(|i| &i.name == n) {
-                            err(self.at, format!("`outputPath: {n}` names an input; use `inputPath` or `inputValue` for inputs"))
+                            err(
+                                self.at,
+                                format!("`outputPath: {n}` names an input; use `inputPath` or `inputValue` for inputs"),
+                            )
                         } else {
-                            err(self.at, format!("`outputPath: {n}` names no output (outputs: {})", names(self.outputs)))
+                            err(
+                                self.at,
+                                format!("`outputPath: {n}` names no output (outputs: {})", names(self.outputs)),
+                            )
                         }
                     }
                     "concat" => {
@@ -280,7 +308,10 @@ impl Ctx<'_> {
                         let Value::Object(f) = v else { return err(self.at, "`if` takes `cond`, `then` and `else`") };
                         for key in f.keys() {
                             if !matches!(key.as_str(), "cond" | "then" | "else") {
-                                return err(self.at, format!("unknown field `{key}` in `if`; expected `cond`, `then`, `else`"));
+                                return err(
+                                    self.at,
+                                    format!("unknown field `{key}` in `if`; expected `cond`, `then`, `else`"),
+                                );
                             }
                         }
                         let Some(cond) = f.get("cond") else { return err(self.at, "`if` without `cond`") };
@@ -291,11 +322,17 @@ impl Ctx<'_> {
                                 Some(single) => Ok(vec![self.placeholder(single)?]),
                             }
                         };
-                        Ok(Arg::If { cond: Box::new(self.placeholder(cond)?), then: branch("then")?, otherwise: branch("else")? })
+                        Ok(Arg::If {
+                            cond: Box::new(self.placeholder(cond)?),
+                            then: branch("then")?,
+                            otherwise: branch("else")?,
+                        })
                     }
                     other => err(
                         self.at,
-                        format!("unknown placeholder `{other}`; expected inputValue, inputPath, outputPath, concat, if or isPresent"),
+                        format!(
+                            "unknown placeholder `{other}`; expected inputValue, inputPath, outputPath, concat, if or isPresent"
+                        ),
                     ),
                 }
             }

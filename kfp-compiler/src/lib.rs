@@ -7,17 +7,17 @@
 
 pub mod argo;
 mod component_file;
-mod yaml;
 mod error;
 mod expr;
 mod kfp_meta;
 mod passes;
+mod yaml;
 
 use kfp_dsl::Pipeline;
 
-pub use yaml::{to_json, to_yaml, write_yaml};
 pub use component_file::{ComponentFileError, component_to_yaml, is_parameter_type, parse_component};
 pub use error::CompileError;
+pub use yaml::{to_json, to_yaml, write_yaml};
 
 /// Settings for one compilation.
 #[derive(Clone, Debug)]

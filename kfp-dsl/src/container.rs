@@ -185,7 +185,6 @@ fn holds(cond: &Arg, call: &dyn CallFacts) -> Result<bool, String> {
     }
 }
 
-
 /// What a container component runs: image, command, arguments and environment.
 ///
 /// Built in the component's body, which runs when the pipeline is built: every typed input is a

@@ -438,7 +438,7 @@ impl Dag {
         drop(guard);
     }
 
-    fn push_error(&self, e: BuildError) {
+    pub(crate) fn push_error(&self, e: BuildError) {
         self.inner.borrow_mut().errors.push(e);
     }
 
@@ -529,9 +529,48 @@ impl Dag {
         self.inner.borrow_mut().expanding.retain(|g| *g != id);
     }
 
-    fn add_call(&self, callee: Callee, location: SourceLocation, args: Vec<ArgValue>) -> TaskId {
+    /// Registers a component known only at run time (once per distinct spec).
+    pub(crate) fn dynamic_component(&self, spec: &ComponentSpec, location: SourceLocation) -> ComponentId {
+        let mut b = self.inner.borrow_mut();
+        if let Some(i) = b.components.iter().position(|c| **c == *spec) {
+            return ComponentId(i as u32);
+        }
+        let problems = spec.check();
+        if !problems.is_empty() {
+            b.errors.push(BuildError::InvalidComponent { location, component: spec.name.clone(), problems });
+        }
+        b.components.push(Arc::new(spec.clone()));
+        ComponentId(b.components.len() as u32 - 1)
+    }
+
+    pub(crate) fn add_component_call(&self, c: ComponentId, location: SourceLocation, args: Vec<ArgValue>) -> TaskId {
+        self.add_call(Callee::Component(c), location, args)
+    }
+
+    pub(crate) fn task_handle<O>(&self, id: TaskId, outputs: O) -> Task<'_, O> {
+        Task { dag: self, id, outputs }
+    }
+
+    pub(crate) fn with_component<R>(&self, c: ComponentId, f: impl FnOnce(&ComponentSpec) -> R) -> R {
+        let b = self.inner.borrow();
+        f(&b.components[c.index()])
+    }
+
+    pub(crate) fn id(&self) -> DagId {
+        self.id
+    }
+
+    fn add_call(&self, callee: Callee, location: SourceLocation, mut args: Vec<ArgValue>) -> TaskId {
         let mut b = self.inner.borrow_mut();
         let b = &mut *b;
+        // An optional input left out takes its default, if it has one.
+        if let Callee::Component(c) = callee {
+            for (arg, input) in args.iter_mut().zip(&b.components[c.index()].inputs) {
+                if let (ArgValue::Absent, Some(d)) = (&*arg, &input.default) {
+                    *arg = ArgValue::Const(d.clone());
+                }
+            }
+        }
         let task = TaskId(b.graph.node_count() as u32);
         let mut producers: Vec<TaskId> = Vec::new();
         for (i, arg) in args.iter().enumerate() {
@@ -758,6 +797,20 @@ impl<O: Copy> Clone for Task<'_, O> {
     }
 }
 impl<O: Copy> Copy for Task<'_, O> {}
+
+impl<'a, O> Task<'a, O> {
+    pub(crate) fn dag_id(&self) -> DagId {
+        self.dag.id()
+    }
+
+    pub(crate) fn dag_ref(&self) -> &'a Dag {
+        self.dag
+    }
+
+    pub(crate) fn outputs_ref(&self) -> &O {
+        &self.outputs
+    }
+}
 
 impl<O: Copy> Task<'_, O> {
     /// The task's id in the pipeline graph.

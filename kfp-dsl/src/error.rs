@@ -104,6 +104,16 @@ pub enum BuildError {
         /// The call.
         location: SourceLocation,
     },
+    /// A call of a component loaded at run time that does not fit its spec.
+    #[error("{location}: `{component}`: {}", problems.join("; "))]
+    InvalidCall {
+        /// The call.
+        location: SourceLocation,
+        /// The component.
+        component: String,
+        /// Every problem.
+        problems: Vec<String>,
+    },
     /// A loop that cannot be compiled.
     #[error("{location}: parallel_for: {reason}")]
     InvalidLoop {

@@ -13,6 +13,7 @@ mod artifact;
 mod cond;
 mod container;
 mod dag;
+mod dynamic;
 mod error;
 mod function;
 mod graph;
@@ -34,6 +35,7 @@ pub use artifact::{
 pub use cond::{CmpOp, Cond, IntoCond, IntoOperand, Operand, Orderable};
 pub use container::{Arg, CallFacts, ContainerSpec, resolve_args};
 pub use dag::{Branches, Component, Dag, Task, Upstream, UpstreamRef};
+pub use dynamic::{DynArg, DynOutputs};
 pub use error::{BuildError, BuildErrors, SourceLocation};
 pub use function::{ComponentReturn, Executor, Invocation, Single};
 pub use graph::{GraphComponent, GraphInterface, GraphOutput, GraphReturn};
@@ -46,4 +48,4 @@ pub use pipeline::{
 pub use scope::{LoopOutputSpec, LoopScope, LoopSource, Scope, ScopeKind};
 pub use spec::{ComponentSpec, FunctionSpec, Implementation, InputSpec, IoKind, OutputSpec};
 pub use types::ParamType;
-pub use wire::{ArgValue, IntoArg, Literal};
+pub use wire::{Absent, ArgValue, IntoArg, Literal, Optional, absent};

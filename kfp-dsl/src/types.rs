@@ -226,6 +226,23 @@ impl<T: ParamType> ParamType for Option<T> {
     }
 }
 
+impl crate::__private::ParamSealed for Value {}
+/// Any JSON value (for `JsonArray` / `JsonObject` inputs of component.yaml files).
+#[diagnostic::do_not_recommend]
+impl ParamType for Value {
+    const KFP_TYPE: &'static str = "JSON";
+    type Fields<'s> = crate::NoFields;
+    fn __fields<'s>(_: crate::ValueSrc) -> Self::Fields<'s> {
+        crate::NoFields
+    }
+    fn __to_json(&self) -> Value {
+        self.clone()
+    }
+    fn __from_json(v: Value) -> Result<Self, String> {
+        Ok(v)
+    }
+}
+
 /// Renders a value as the string Argo carries.
 pub(crate) fn render<T: ParamType>(v: &T) -> String {
     v.__to_param_string()

@@ -135,3 +135,35 @@ impl Literal<String> for &str {
         self.to_owned()
     }
 }
+
+/// The slot of an optional input: it takes `Some(value)` (any value the input's type takes) or
+/// [`absent()`](crate::absent) (the input's default, if it has one, or nothing).
+pub struct Optional<S>(std::marker::PhantomData<fn() -> S>);
+
+/// An optional input left out: see [`absent`](crate::absent).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Absent;
+
+/// Leaves an optional input out (its default applies, if it has one).
+pub fn absent() -> Absent {
+    Absent
+}
+
+impl<S> WireSealed<Optional<S>> for Absent {}
+#[diagnostic::do_not_recommend]
+impl<S, N> IntoArg<Optional<S>, N> for Absent {
+    fn __into_arg(self) -> ArgValue {
+        ArgValue::Absent
+    }
+}
+
+impl<S, A: IntoArg<S>> WireSealed<Optional<S>> for Option<A> {}
+#[diagnostic::do_not_recommend]
+impl<S, N, A: IntoArg<S>> IntoArg<Optional<S>, N> for Option<A> {
+    fn __into_arg(self) -> ArgValue {
+        match self {
+            Some(a) => a.__into_arg(),
+            None => ArgValue::Absent,
+        }
+    }
+}

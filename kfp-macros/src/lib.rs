@@ -9,6 +9,7 @@ mod component;
 mod derive;
 mod function;
 mod graph;
+mod load;
 mod pipeline;
 
 use proc_macro::TokenStream;
@@ -41,6 +42,12 @@ pub fn pipeline(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn graph_component(attr: TokenStream, item: TokenStream) -> TokenStream {
     graph::expand(attr.into(), item.into()).into()
+}
+
+/// See `kfp::load_component`.
+#[proc_macro]
+pub fn load_component(input: TokenStream) -> TokenStream {
+    load::expand(input.into()).into()
 }
 
 /// See `kfp::ParamType`.

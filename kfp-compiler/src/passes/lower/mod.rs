@@ -108,7 +108,12 @@ fn workflow_arguments(p: &Pipeline, opts: &CompileOptions) -> Result<Arguments, 
 }
 
 /// A component's container template: inputs, outputs and the container with placeholders rendered.
-fn container_template(spec: &kfp_dsl::ComponentSpec, c: &kfp_dsl::ContainerSpec, absent: &[usize], name: &str) -> Template {
+fn container_template(
+    spec: &kfp_dsl::ComponentSpec,
+    c: &kfp_dsl::ContainerSpec,
+    absent: &[usize],
+    name: &str,
+) -> Template {
     let mut inputs = Inputs::default();
     for (index, i) in spec.inputs.iter().enumerate() {
         if absent.contains(&index) {
