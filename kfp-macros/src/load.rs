@@ -94,7 +94,9 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         .local_file()
         .and_then(|f| f.parent().map(std::path::Path::to_path_buf))
         .unwrap_or_else(|| std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default()));
-    let path = dir.join(&rel);
+    // `local_file` may be relative to rustc's working directory: make the path absolute for
+    // `include_str!`, which would otherwise resolve it against the calling file's directory.
+    let path = std::env::current_dir().map(|cwd| cwd.join(&dir)).unwrap_or(dir.clone()).join(&rel);
     let dir = dir.display();
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,

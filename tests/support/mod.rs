@@ -16,6 +16,7 @@ pub const EXAMPLES: &[&str] = &[
     "exit_handler",
     "lightweight",
     "train_eval",
+    "component_yaml",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.
