@@ -4,8 +4,8 @@
 
 mod support;
 
-use kfp::prelude::*;
 use kfp::CompileOptions;
+use kfp::prelude::*;
 use support::*;
 
 fn spec(file: &str) -> kfp::ComponentSpec {

@@ -1,0 +1,263 @@
+//! Values across scope boundaries: what expression reads a value in a given scope's template, and
+//! the template inputs and outputs that carry it there.
+
+use kfp_dsl::{ArtifactSrc, FmtPart, GlobalValue, ScopeId, ScopeKind, TaskId, ValueSrc};
+
+use super::{Key, Lowering, Node};
+use crate::argo::{Name, Parameter, ValueFrom};
+use crate::expr;
+
+impl Lowering<'_, '_> {
+    /// Registers `key` as an input of scope `s` and returns the expression that reads it there.
+    pub(super) fn input(&mut self, s: ScopeId, key: Key, stem: &str) -> String {
+        let artifact = matches!(key, Key::Artifact(_));
+        let frame = &mut self.frames[s.index()];
+        let name = match frame.index.get(&key) {
+            Some(&i) => frame.inputs[i].1.clone(),
+            None => {
+                let base: String = stem
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+                    .collect();
+                let mut name = base.clone();
+                let mut n = 2;
+                while frame.used.contains(name.as_str()) {
+                    name = format!("{base}-{n}");
+                    n += 1;
+                }
+                let name = Name::from(name);
+                frame.used.insert(name.clone());
+                frame.index.insert(key, frame.inputs.len());
+                frame.inputs.push((key, name.clone()));
+                name
+            }
+        };
+        if artifact { format!("{{{{inputs.artifacts.{name}}}}}") } else { expr::input_param(&name) }
+    }
+
+    /// Whether values from outside may flow into scope `s` as inputs.
+    pub(super) fn plumbable(&self, s: ScopeId) -> Result<(), String> {
+        match self.p.scope(s).kind {
+            ScopeKind::Graph(_) => Err("a graph component's body can only use its own inputs".to_owned()),
+            ScopeKind::ExitTasks { .. } if self.on_exit == Some(s) => Err(
+                "the exit handler of the whole pipeline runs as the workflow's `onExit`, where only pipeline parameters, the exit status and workflow values are available".to_owned(),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// The expression reading value `v` in the template of scope `s`; `deps` gets the nodes of `s`'s
+    /// DAG it reads from.
+    pub(super) fn resolve(&mut self, v: ValueSrc, s: ScopeId, deps: &mut Vec<Node>) -> Result<String, String> {
+        match v {
+            ValueSrc::PipelineParam { index, .. } => {
+                let name = &self.p.params()[index as usize].name;
+                if s == ScopeId::ROOT {
+                    return Ok(expr::input_param(name));
+                }
+                if self.on_exit.is_some_and(|e| self.encloses(e, s)) {
+                    return Ok(format!("{{{{workflow.parameters.{name}}}}}"));
+                }
+                if !self.encloses(ScopeId::ROOT, s) {
+                    return Err(format!(
+                        "pipeline parameter `{name}` is used in a graph component's body; pass it as an input"
+                    ));
+                }
+                self.plumbable(s)?;
+                let name = name.clone();
+                Ok(self.input(s, Key::Value(v), &name))
+            }
+            ValueSrc::TaskOutput { task, port, .. } => {
+                let ts = self.p.task(task).scope();
+                if ts == s {
+                    deps.push(Node::Task(task));
+                    return Ok(expr::task_output_param(self.task_name(task), self.output_name(task, port)));
+                }
+                if self.encloses(ts, s) {
+                    self.plumbable(s)?;
+                    let stem = format!("{}-{}", self.task_name(task), self.output_name(task, port));
+                    return Ok(self.input(s, Key::Value(v), &stem));
+                }
+                Err(self.escape_message(task, port))
+            }
+            ValueSrc::LoopItem { scope: l, field, nested, .. } => {
+                if nested {
+                    return Err(
+                        "Argo addresses one level of an item's fields (`{{item.field}}`), not a field of a field"
+                            .to_owned(),
+                    );
+                }
+                if !self.encloses(l, s) {
+                    return Err("a loop item is used outside its loop".to_owned());
+                }
+                let stem = match field {
+                    Some(f) => format!("{}-item-{f}", self.group_name(l)),
+                    None => format!("{}-item", self.group_name(l)),
+                };
+                Ok(self.input(s, Key::Value(v), &stem))
+            }
+            ValueSrc::LoopOutput { scope: l, index, .. } => {
+                let Some(home) = self.parent(l) else { return Err("a loop without a parent".to_owned()) };
+                if self.encloses(l, s) {
+                    return Err("a loop's collected outputs are used inside the loop itself".to_owned());
+                }
+                let out = self.loop_output_name(l, index);
+                if home == s {
+                    deps.push(Node::Group(l));
+                    return Ok(expr::task_output_param(self.group_name(l), &out));
+                }
+                if self.encloses(home, s) {
+                    self.plumbable(s)?;
+                    let stem = format!("{}-{out}", self.group_name(l));
+                    return Ok(self.input(s, Key::Value(v), &stem));
+                }
+                Err("a loop's collected outputs are used outside the scope that holds the loop".to_owned())
+            }
+            ValueSrc::GraphInput { scope: g, index, .. } => {
+                let ScopeKind::Graph(graph) = self.p.scope(g).kind else { return Err("not a graph".to_owned()) };
+                let name = self.p.graph_spec(graph).interface.inputs[index as usize].name.clone();
+                if g == s {
+                    return Ok(expr::input_param(&name));
+                }
+                if self.encloses(g, s) {
+                    self.plumbable(s)?;
+                    return Ok(self.input(s, Key::Value(v), &name));
+                }
+                Err(format!("input `{name}` of a graph component is used outside its body"))
+            }
+            ValueSrc::ExitStatus { scope: body, .. } => {
+                let ScopeKind::ExitBody { exit } = self.p.scope(body).kind else {
+                    return Err("not an exit handler".to_owned());
+                };
+                if Some(s) == self.parent(body) {
+                    deps.push(Node::Group(body));
+                    return Ok(format!("{{{{tasks.{}.status}}}}", self.group_name(body)));
+                }
+                if !self.encloses(exit, s) {
+                    return Err("an exit handler's status is used outside its exit tasks".to_owned());
+                }
+                if self.on_exit == Some(exit) {
+                    return Ok("{{workflow.status}}".to_owned());
+                }
+                Ok(self.input(s, Key::Value(v), "status"))
+            }
+            ValueSrc::Defaulted { index, .. } => self.resolve_defaulted(v, index, s, deps),
+            ValueSrc::Formatted { index, .. } => {
+                let parts = self.p.formatted(index).to_vec();
+                let mut out = String::new();
+                for part in parts {
+                    match part {
+                        FmtPart::Lit(t) => out.push_str(&t),
+                        FmtPart::Value(v) => out.push_str(&self.resolve(v, s, deps)?),
+                        _ => {}
+                    }
+                }
+                Ok(out)
+            }
+            ValueSrc::Global(g) => Ok(match g {
+                GlobalValue::RunId => "{{workflow.uid}}",
+                GlobalValue::WorkflowName => "{{workflow.name}}",
+                GlobalValue::Namespace => "{{workflow.namespace}}",
+                _ => "{{workflow.uid}}",
+            }
+            .to_owned()),
+            ValueSrc::ComponentInput(name) => {
+                Err(format!("`{name}` is a component-body placeholder, not a pipeline value"))
+            }
+            _ => Err("unsupported value".to_owned()),
+        }
+    }
+
+    /// A task output read outside the conditions around its task: each condition on the way out
+    /// declares it as an output with the default, and the reader's scope reads the outermost one.
+    pub(super) fn resolve_defaulted(
+        &mut self,
+        v: ValueSrc,
+        index: u32,
+        s: ScopeId,
+        deps: &mut Vec<Node>,
+    ) -> Result<String, String> {
+        let d = self.p.defaulted(index).clone();
+        let ValueSrc::TaskOutput { task, port, .. } = d.value else {
+            return Err("`default_if_skipped` takes a task's output".to_owned());
+        };
+        let ts = self.p.task(task).scope();
+        if self.encloses(ts, s) {
+            return self.resolve(d.value, s, deps);
+        }
+        let Some(home) = self.common_scope(ts, s) else {
+            return Err(self.escape_message(task, port));
+        };
+        if home != s {
+            self.plumbable(s)?;
+            let stem = format!("{}-{}", self.task_name(task), self.output_name(task, port));
+            return Ok(self.input(s, Key::Value(v), &stem));
+        }
+        // Export the value from each condition between the task and `s`, innermost first.
+        let name = Name::from(format!("{}-{}", self.task_name(task), self.output_name(task, port)));
+        let mut expr = expr::task_output_param(self.task_name(task), self.output_name(task, port));
+        let mut c = ts;
+        loop {
+            if !matches!(self.p.scope(c).kind, ScopeKind::Condition(_)) {
+                return Err(self.escape_message(task, port));
+            }
+            if !self.exports[c.index()].iter().any(|p| p.name == name) {
+                self.exports[c.index()].push(Parameter {
+                    name: name.clone(),
+                    value_from: Some(ValueFrom {
+                        path: None,
+                        parameter: Some(expr.clone()),
+                        default: Some(d.default.clone()),
+                    }),
+                    ..Parameter::default()
+                });
+            }
+            expr = expr::task_output_param(self.group_name(c), &name);
+            match self.parent(c) {
+                Some(parent) if parent == s => {
+                    deps.push(Node::Group(c));
+                    return Ok(expr);
+                }
+                Some(parent) => c = parent,
+                None => return Err(self.escape_message(task, port)),
+            }
+        }
+    }
+
+    pub(super) fn escape_message(&self, task: TaskId, port: u32) -> String {
+        let t = self.p.task(task);
+        let what = match self.p.scope(t.scope()).kind {
+            ScopeKind::Loop(_) => "a loop; collect it by returning it from the loop body",
+            ScopeKind::Condition(_) => {
+                "a condition, whose branch may be skipped; give it a value for that case with `p.default_if_skipped(..)`, or only wait for it with `.after(..)`"
+            }
+            ScopeKind::Graph(_) => "a graph component's body; return it from the graph component",
+            ScopeKind::ExitTasks { .. } => "an exit handler's exit tasks",
+            ScopeKind::ExitBody { .. } => {
+                "the body of an exit handler (its exit tasks run even when the body fails, so they cannot read its outputs)"
+            }
+            _ => "a nested scope",
+        };
+        format!(
+            "output `{}` of `{}` (called at {}) is used outside {what}",
+            self.output_name(task, port),
+            self.p.interface(t.callee()).name,
+            t.location()
+        )
+    }
+
+    pub(super) fn artifact(&mut self, a: ArtifactSrc, s: ScopeId, deps: &mut Vec<Node>) -> Result<String, String> {
+        let ts = self.p.task(a.task).scope();
+        let out = self.output_name(a.task, a.port).to_owned();
+        if ts == s {
+            deps.push(Node::Task(a.task));
+            return Ok(expr::task_output_artifact(self.task_name(a.task), &out));
+        }
+        if self.encloses(ts, s) {
+            self.plumbable(s)?;
+            let stem = format!("{}-{out}", self.task_name(a.task));
+            return Ok(self.input(s, Key::Artifact(a), &stem));
+        }
+        Err(self.escape_message(a.task, a.port))
+    }
+}
