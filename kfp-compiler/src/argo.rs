@@ -91,6 +91,33 @@ pub struct Template {
     /// For DAG templates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dag: Option<DagTemplate>,
+    /// Node labels the pod must run on.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub node_selector: BTreeMap<String, String>,
+    /// Taints the pod tolerates (Kubernetes `Toleration`s).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tolerations: Vec<serde_json::Value>,
+    /// A Kubernetes `Affinity`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affinity: Option<serde_json::Value>,
+    /// Argo's `RetryStrategy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_strategy: Option<serde_json::Value>,
+    /// The step fails after this many seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_deadline_seconds: Option<String>,
+    /// Containers run before the main one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub init_containers: Vec<serde_json::Value>,
+    /// Containers run beside the main one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sidecars: Vec<serde_json::Value>,
+    /// Kubernetes `Volume`s of the pod.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub volumes: Vec<serde_json::Value>,
+    /// A JSON patch of the pod spec, applied when the step starts (settings from parameters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_spec_patch: Option<String>,
 }
 
 impl ObjectMeta {
@@ -115,16 +142,36 @@ pub struct Container {
     /// Environment variables.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<EnvVar>,
+    /// Secrets and config maps whose keys become environment variables.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub env_from: Vec<serde_json::Value>,
+    /// Kubernetes `ResourceRequirements`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<serde_json::Value>,
+    /// Where volumes appear.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub volume_mounts: Vec<serde_json::Value>,
+    /// `Always`, `IfNotPresent` or `Never`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_pull_policy: Option<String>,
+    /// A Kubernetes `SecurityContext`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_context: Option<serde_json::Value>,
 }
 
 /// An environment variable.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EnvVar {
     /// The name.
     pub name: String,
     /// The value.
-    pub value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Where the value comes from (a secret key, a config map key, a field of the pod).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_from: Option<serde_json::Value>,
 }
 
 /// A template's inputs.

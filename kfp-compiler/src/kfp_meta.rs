@@ -10,6 +10,8 @@ pub(crate) const PIPELINE_SPEC: &str = "pipelines.kubeflow.org/pipeline_spec";
 pub(crate) const COMPONENT_SPEC: &str = "pipelines.kubeflow.org/component_spec";
 /// Annotation on a template: the task's display name in the UI.
 pub(crate) const DISPLAY_NAME: &str = "pipelines.kubeflow.org/task_display_name";
+/// Annotation on a template: how old a cached result may be.
+pub(crate) const MAX_CACHE_STALENESS: &str = "pipelines.kubeflow.org/max_cache_staleness";
 /// Label on each template: whether the kfp cache may reuse results.
 pub(crate) const ENABLE_CACHING: &str = "pipelines.kubeflow.org/enable_caching";
 

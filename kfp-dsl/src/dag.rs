@@ -29,6 +29,7 @@ mod control;
 
 pub use control::{Branches, Upstream, UpstreamRef};
 
+
 /// How deeply scopes may nest: a backstop for a recursive Rust helper that opens scopes forever.
 const MAX_SCOPE_DEPTH: usize = 256;
 
@@ -382,6 +383,10 @@ impl Dag {
         self.id
     }
 
+    pub(crate) fn param_name(&self, index: u32) -> String {
+        self.inner.borrow().params[index as usize].name.clone()
+    }
+
     fn add_call(&self, callee: Callee, location: SourceLocation, mut args: Vec<ArgValue>) -> TaskId {
         let mut b = self.inner.borrow_mut();
         let b = &mut *b;
@@ -549,6 +554,27 @@ impl<'a, O> Task<'a, O> {
 
     pub(crate) fn outputs_ref(&self) -> &O {
         &self.outputs
+    }
+}
+
+impl<O> Task<'_, O> {
+    /// Changes the task's settings; returns `f`'s complaint, if any.
+    pub(crate) fn with_settings(&self, f: impl FnOnce(&mut crate::settings::TaskSettings) -> Result<(), String>) -> Option<String> {
+        let mut problem = None;
+        self.dag.with_task(self.id, |t, _| problem = f(t.settings_mut()).err());
+        problem
+    }
+
+    pub(crate) fn push_setting_error(&self, location: SourceLocation, reason: String) {
+        self.dag.push_error(BuildError::InvalidSetting { location, reason });
+    }
+
+    /// The name of the pipeline parameter `src` is, if it is one of this pipeline's.
+    pub(crate) fn pipeline_param_name(&self, src: ValueSrc) -> Option<String> {
+        match src {
+            ValueSrc::PipelineParam { dag, index } if dag == self.dag.id() => Some(self.dag.param_name(index)),
+            _ => None,
+        }
     }
 }
 

@@ -114,6 +114,14 @@ pub enum BuildError {
         /// Every problem.
         problems: Vec<String>,
     },
+    /// A task setting with a bad value.
+    #[error("{location}: {reason}")]
+    InvalidSetting {
+        /// The setting call.
+        location: SourceLocation,
+        /// Why.
+        reason: String,
+    },
     /// A loop that cannot be compiled.
     #[error("{location}: parallel_for: {reason}")]
     InvalidLoop {

@@ -22,6 +22,7 @@ mod loops;
 pub mod paths;
 mod pipeline;
 mod scope;
+mod settings;
 mod spec;
 mod types;
 mod wire;
@@ -46,6 +47,10 @@ pub use pipeline::{
     PipelineParamSpec, ScopeId, TaskId, TaskNode,
 };
 pub use scope::{LoopOutputSpec, LoopScope, LoopSource, Scope, ScopeKind};
+pub use settings::{
+    EnvSource, ExtraContainer, IntoSetting, Mount, NodeAffinity, Retry, SecurityContext, SettingValue, TaskSettings,
+    Toleration, VolumeSource, check_duration, check_label_key, check_quantity,
+};
 pub use spec::{ComponentSpec, FunctionSpec, Implementation, InputSpec, IoKind, OutputSpec};
 pub use types::ParamType;
 pub use wire::{Absent, ArgValue, IntoArg, Literal, Optional, absent};

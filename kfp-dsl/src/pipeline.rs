@@ -10,6 +10,7 @@ use crate::error::{BuildErrors, SourceLocation};
 use crate::graph::GraphInterface;
 use crate::handles::ValueSrc;
 use crate::scope::Scope;
+use crate::settings::TaskSettings;
 use crate::spec::{ComponentSpec, InputSpec, OutputSpec};
 use crate::wire::ArgValue;
 
@@ -165,12 +166,7 @@ pub struct TaskNode {
     pub(crate) settings: Option<Box<TaskSettings>>,
 }
 
-/// The settings a task may carry beyond its arguments.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct TaskSettings {
-    pub(crate) explicit_name: Option<(String, SourceLocation)>,
-    pub(crate) display_name: Option<String>,
-}
+
 
 impl TaskNode {
     pub(crate) fn settings_mut(&mut self) -> &mut TaskSettings {
@@ -200,6 +196,11 @@ impl TaskNode {
     /// The name set with `.task_name(..)`, and where.
     pub fn explicit_name(&self) -> Option<(&str, SourceLocation)> {
         self.settings.as_ref()?.explicit_name.as_ref().map(|(n, l)| (n.as_str(), *l))
+    }
+
+    /// The task's settings, if it has any.
+    pub fn settings(&self) -> Option<&TaskSettings> {
+        self.settings.as_deref()
     }
 
     /// The name set with `.display_name(..)`.

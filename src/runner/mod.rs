@@ -529,7 +529,11 @@ impl<'w> Engine<'w> {
         let mkdir = |d: &Path| std::fs::create_dir_all(d).map_err(|e| format!("cannot create `{}`: {e}", d.display()));
         mkdir(dir)?;
         let subst = |s: &str| {
-            expr::substitute(s, &mut |x| x.strip_prefix("inputs.parameters.").and_then(|n| params.get(n).cloned()))
+            expr::substitute(s, &mut |x| {
+                x.strip_prefix("inputs.parameters.")
+                    .and_then(|n| params.get(n).cloned())
+                    .or_else(|| self.workflow.get(x).cloned())
+            })
         };
         let function =
             c.command.first() == Some(&self.binary) && c.command.get(1).map(String::as_str) == Some("component");
@@ -575,7 +579,9 @@ impl<'w> Engine<'w> {
         }
         let mut env: Vec<(String, String)> = Vec::new();
         for e in &c.env {
-            env.push((e.name.clone(), rewrite(subst(&e.value)?)));
+            // Values from secrets, config maps and pod fields exist only on a cluster.
+            let Some(v) = &e.value else { continue };
+            env.push((e.name.clone(), rewrite(subst(v)?)));
         }
         let mut cmd = if function {
             let mut cmd = Command::new(&self.exe);

@@ -17,7 +17,9 @@ pub(crate) const MAX_NAME: usize = 128;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Variant<'p> {
     pub(crate) component: ComponentId,
-    pub(crate) display_name: Option<&'p str>,
+    /// The task's settings (names aside), when it has any: calls with equal settings share a template.
+    pub(crate) settings: Option<std::rc::Rc<kfp_dsl::TaskSettings>>,
+    pub(crate) _calls: std::marker::PhantomData<&'p ()>,
     /// For calls that leave optional inputs out or resolve `if` / `isPresent`: what they run.
     pub(crate) call: Option<std::rc::Rc<CallShape>>,
 }
@@ -112,7 +114,13 @@ pub(crate) fn name<'p>(v: &Validated<'p>) -> Result<Names<'p>, CompileError> {
         } else {
             None
         };
-        let key = Variant { component, display_name: t.display_name(), call };
+        let settings = t.settings().map(|s| {
+            let mut s = s.clone();
+            s.clear_name();
+            s
+        });
+        let settings = settings.filter(|s| *s != kfp_dsl::TaskSettings::default()).map(std::rc::Rc::new);
+        let key = Variant { component, settings, call, _calls: std::marker::PhantomData };
         let next = variants.len();
         let idx = *variant_ids.entry(key.clone()).or_insert_with(|| {
             variants.push(key);

@@ -2,6 +2,7 @@
 //! conditions, exit handlers, graph components), one container template per component variant.
 
 mod dags;
+mod pod;
 
 use std::collections::BTreeMap;
 
@@ -41,10 +42,10 @@ pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> R
         };
         let mut t = container_template(spec, container, absent, &names.templates[i]);
         t.metadata.annotations.insert(kfp_meta::COMPONENT_SPEC.to_owned(), kfp_meta::component_spec(spec));
-        if let Some(d) = var.display_name {
-            t.metadata.annotations.insert(kfp_meta::DISPLAY_NAME.to_owned(), d.to_owned());
-        }
         t.metadata.labels.insert(kfp_meta::ENABLE_CACHING.to_owned(), "true".to_owned());
+        if let Some(settings) = &var.settings {
+            pod::apply(&mut t, settings);
+        }
         templates.push(t);
     }
     if !missing.is_empty() {
@@ -142,7 +143,8 @@ fn container_template(
         image: c.image_ref().unwrap_or_default().to_owned(),
         command: c.command().iter().map(render).collect(),
         args: c.arguments().iter().map(render).collect(),
-        env: c.environment().iter().map(|(n, v)| EnvVar { name: n.clone(), value: render(v) }).collect(),
+        env: c.environment().iter().map(|(n, v)| EnvVar { name: n.clone(), value: Some(render(v)), value_from: None }).collect(),
+        ..Container::default()
     });
     Template { name: name.to_owned(), inputs, outputs, container, ..Template::default() }
 }

@@ -1,0 +1,190 @@
+//! A task's settings on its container template: resources, scheduling, environment, volumes, extra
+//! containers, retries, timeout, caching and pod metadata.
+
+use std::collections::BTreeMap;
+
+use kfp_dsl::{EnvSource, ExtraContainer, SettingValue, TaskSettings, VolumeSource};
+use serde_json::{Map, Value, json};
+
+use crate::argo::{EnvVar, Template};
+use crate::kfp_meta;
+
+fn value(v: &SettingValue) -> String {
+    match v {
+        SettingValue::Literal(s) => s.clone(),
+        SettingValue::PipelineParam(name) => format!("{{{{workflow.parameters.{name}}}}}"),
+        _ => String::new(),
+    }
+}
+
+fn is_param(v: &SettingValue) -> bool {
+    matches!(v, SettingValue::PipelineParam(_))
+}
+
+fn extra(c: &ExtraContainer) -> Value {
+    let mut m = Map::new();
+    m.insert("name".into(), json!(c.name));
+    m.insert("image".into(), json!(c.image));
+    if !c.command.is_empty() {
+        m.insert("command".into(), json!(c.command));
+    }
+    if !c.args.is_empty() {
+        m.insert("args".into(), json!(c.args));
+    }
+    if c.mirror_volume_mounts {
+        m.insert("mirrorVolumeMounts".into(), json!(true));
+    }
+    Value::Object(m)
+}
+
+/// Applies `s` to container template `t`.
+pub(crate) fn apply(t: &mut Template, s: &TaskSettings) {
+    if let Some(d) = &s.display_name {
+        t.metadata.annotations.insert(kfp_meta::DISPLAY_NAME.to_owned(), d.clone());
+    }
+    if let Some(st) = &s.max_cache_staleness {
+        t.metadata.annotations.insert(kfp_meta::MAX_CACHE_STALENESS.to_owned(), st.clone());
+    }
+    if let Some(c) = s.caching {
+        t.metadata.labels.insert(kfp_meta::ENABLE_CACHING.to_owned(), c.to_string());
+    }
+    t.metadata.labels.extend(s.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+    t.metadata.annotations.extend(s.annotations.iter().map(|(k, v)| (k.clone(), v.clone())));
+
+    // Resources: literals on the container; parameters through podSpecPatch (Argo resolves it when the
+    // pod is made), as kfp v1 did, without leaving an empty `resources` behind.
+    let split = |m: &BTreeMap<String, SettingValue>, params: bool| -> Map<String, Value> {
+        m.iter().filter(|(_, v)| is_param(v) == params).map(|(k, v)| (k.clone(), Value::String(value(v)))).collect()
+    };
+    let mut resources = Map::new();
+    let mut patch = Map::new();
+    for (key, map) in [("requests", &s.requests), ("limits", &s.limits)] {
+        let literal = split(map, false);
+        if !literal.is_empty() {
+            resources.insert(key.into(), Value::Object(literal));
+        }
+        let params = split(map, true);
+        if !params.is_empty() {
+            patch.insert(key.into(), Value::Object(params));
+        }
+    }
+    if let Some(c) = t.container.as_mut() {
+        if !resources.is_empty() {
+            c.resources = Some(Value::Object(resources));
+        }
+        for (name, source) in &s.env {
+            let (v, from) = match source {
+                EnvSource::Value(v) => (Some(value(v)), None),
+                EnvSource::SecretKey { name, key } => (None, Some(json!({"secretKeyRef": {"name": name, "key": key}}))),
+                EnvSource::ConfigMapKey { name, key } => {
+                    (None, Some(json!({"configMapKeyRef": {"name": name, "key": key}})))
+                }
+                EnvSource::FieldPath(f) => (None, Some(json!({"fieldRef": {"fieldPath": f}}))),
+                _ => (None, None),
+            };
+            c.env.push(EnvVar { name: name.clone(), value: v, value_from: from });
+        }
+        for (secret, name) in &s.env_from {
+            let key = if *secret { "secretRef" } else { "configMapRef" };
+            c.env_from.push(json!({ key: { "name": name } }));
+        }
+        for m in &s.mounts {
+            let mut v = json!({"name": m.volume, "mountPath": m.path});
+            if m.read_only {
+                v["readOnly"] = json!(true);
+            }
+            c.volume_mounts.push(v);
+        }
+        c.image_pull_policy = s.image_pull_policy.clone();
+        if let Some(sc) = &s.security_context {
+            let mut m = Map::new();
+            let mut put = |k: &str, v: Option<Value>| {
+                if let Some(v) = v {
+                    m.insert(k.to_owned(), v);
+                }
+            };
+            put("runAsUser", sc.run_as_user.map(|v| json!(v)));
+            put("runAsGroup", sc.run_as_group.map(|v| json!(v)));
+            put("runAsNonRoot", sc.run_as_non_root.map(|v| json!(v)));
+            put("privileged", sc.privileged.map(|v| json!(v)));
+            put("readOnlyRootFilesystem", sc.read_only_root_filesystem.map(|v| json!(v)));
+            put("allowPrivilegeEscalation", sc.allow_privilege_escalation.map(|v| json!(v)));
+            c.security_context = Some(Value::Object(m));
+        }
+    }
+    if !patch.is_empty() {
+        let p = json!({"containers": [{"name": "main", "resources": Value::Object(patch)}]});
+        t.pod_spec_patch = Some(p.to_string());
+    }
+    t.node_selector = s.node_selector.clone();
+    for tol in &s.tolerations {
+        let mut v = json!({"key": tol.key, "operator": tol.operator});
+        if let Some(val) = &tol.value {
+            v["value"] = json!(val);
+        }
+        if !tol.effect.is_empty() {
+            v["effect"] = json!(tol.effect);
+        }
+        t.tolerations.push(v);
+    }
+    if !s.affinity.is_empty() {
+        let expr = |a: &kfp_dsl::NodeAffinity| {
+            let mut e = json!({"key": a.key, "operator": a.operator});
+            if !a.values.is_empty() {
+                e["values"] = json!(a.values);
+            }
+            e
+        };
+        let required: Vec<Value> = s.affinity.iter().filter(|a| a.required).map(expr).collect();
+        let preferred: Vec<Value> = s
+            .affinity
+            .iter()
+            .filter(|a| !a.required)
+            .map(|a| json!({"weight": 1, "preference": {"matchExpressions": [expr(a)]}}))
+            .collect();
+        let mut node = Map::new();
+        if !required.is_empty() {
+            node.insert(
+                "requiredDuringSchedulingIgnoredDuringExecution".into(),
+                json!({"nodeSelectorTerms": [{"matchExpressions": required}]}),
+            );
+        }
+        if !preferred.is_empty() {
+            node.insert("preferredDuringSchedulingIgnoredDuringExecution".into(), Value::Array(preferred));
+        }
+        t.affinity = Some(json!({ "nodeAffinity": Value::Object(node) }));
+    }
+    if let Some(r) = &s.retry {
+        let mut v = json!({"limit": r.limit.to_string()});
+        if let Some(p) = &r.policy {
+            v["retryPolicy"] = json!(p);
+        }
+        if let Some(b) = &r.backoff {
+            let mut backoff = json!({"duration": b});
+            if let Some(f) = r.factor {
+                backoff["factor"] = json!(f.to_string());
+            }
+            if let Some(m) = &r.max_backoff {
+                backoff["maxDuration"] = json!(m);
+            }
+            v["backoff"] = backoff;
+        }
+        t.retry_strategy = Some(v);
+    }
+    t.active_deadline_seconds = s.timeout_seconds.map(|s| s.to_string());
+    t.sidecars = s.sidecars.iter().map(extra).collect();
+    t.init_containers = s.init_containers.iter().map(extra).collect();
+    for (name, source) in &s.volumes {
+        let v = match source {
+            VolumeSource::Secret(n) => json!({"name": name, "secret": {"secretName": n}}),
+            VolumeSource::ConfigMap(n) => json!({"name": name, "configMap": {"name": n}}),
+            VolumeSource::Pvc(n) => json!({"name": name, "persistentVolumeClaim": {"claimName": n}}),
+            VolumeSource::EmptyDir(medium) => match medium {
+                Some(m) => json!({"name": name, "emptyDir": {"medium": m}}),
+                None => json!({"name": name, "emptyDir": {}}),
+            },
+            _ => continue,
+        };
+        t.volumes.push(v);
+    }
+}

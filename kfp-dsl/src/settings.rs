@@ -1,0 +1,703 @@
+//! Per-task settings: resources, scheduling, environment, volumes, extra containers, retries,
+//! timeouts, caching, pod metadata. Set with methods on a task handle; each is checked when set
+//! (a bad quantity, label key or toleration operator is an error naming the line).
+
+use std::collections::BTreeMap;
+
+use crate::dag::Task;
+use crate::error::SourceLocation;
+use crate::handles::{Param, ValueSrc};
+use crate::types::ParamType;
+
+/// A setting's value: a literal, or a pipeline parameter (resolved by Argo when the step starts).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SettingValue {
+    /// A literal.
+    Literal(String),
+    /// The pipeline parameter of this name.
+    PipelineParam(String),
+}
+
+/// A value a setting accepts: a literal (`"4Gi"`, `2`) or a pipeline parameter.
+pub trait IntoSetting {
+    /// The value, or why it cannot be one.
+    #[doc(hidden)]
+    fn __setting(self) -> Result<Setting, String>;
+}
+
+/// A setting's value before the pipeline resolves parameter names.
+#[doc(hidden)]
+#[derive(Clone, Debug)]
+pub enum Setting {
+    /// A literal.
+    Literal(String),
+    /// A parameter handle.
+    Value(ValueSrc),
+}
+
+impl IntoSetting for &str {
+    fn __setting(self) -> Result<Setting, String> {
+        Ok(Setting::Literal(self.to_owned()))
+    }
+}
+
+impl IntoSetting for String {
+    fn __setting(self) -> Result<Setting, String> {
+        Ok(Setting::Literal(self))
+    }
+}
+
+macro_rules! number_setting {
+    ($($t:ty),*) => {$(
+        impl IntoSetting for $t {
+            fn __setting(self) -> Result<Setting, String> {
+                Ok(Setting::Literal(self.to_string()))
+            }
+        }
+    )*};
+}
+number_setting!(u8, u16, u32, u64, usize, i32, i64, f64);
+
+impl<T: ParamType> IntoSetting for Param<T> {
+    fn __setting(self) -> Result<Setting, String> {
+        Ok(Setting::Value(self.src))
+    }
+}
+
+/// Where an environment variable's value comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EnvSource {
+    /// A literal or a pipeline parameter.
+    Value(SettingValue),
+    /// A key of a secret.
+    SecretKey {
+        /// The secret.
+        name: String,
+        /// The key.
+        key: String,
+    },
+    /// A key of a config map.
+    ConfigMapKey {
+        /// The config map.
+        name: String,
+        /// The key.
+        key: String,
+    },
+    /// A field of the pod (`metadata.name`, `status.podIP`, ...).
+    FieldPath(String),
+}
+
+/// A volume of the pod.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VolumeSource {
+    /// A secret's keys as files.
+    Secret(String),
+    /// A config map's keys as files.
+    ConfigMap(String),
+    /// An existing persistent volume claim.
+    Pvc(String),
+    /// A scratch directory; `Some("Memory")` for tmpfs.
+    EmptyDir(Option<String>),
+}
+
+/// A volume mount of the main container.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Mount {
+    /// The volume.
+    pub volume: String,
+    /// Where it appears.
+    pub path: String,
+    /// Read-only.
+    pub read_only: bool,
+}
+
+/// An extra container: a sidecar (runs beside the step) or an init container (runs before it).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct ExtraContainer {
+    /// Its name.
+    pub name: String,
+    /// Its image.
+    pub image: String,
+    /// Its command.
+    pub command: Vec<String>,
+    /// Its arguments.
+    pub args: Vec<String>,
+    /// Whether it sees the main container's volume mounts.
+    pub mirror_volume_mounts: bool,
+}
+
+impl ExtraContainer {
+    /// A container `name` running `image`.
+    pub fn new(name: impl Into<String>, image: impl Into<String>) -> Self {
+        ExtraContainer { name: name.into(), image: image.into(), command: Vec::new(), args: Vec::new(), mirror_volume_mounts: false }
+    }
+
+    /// Its command.
+    #[must_use]
+    pub fn command<S: Into<String>>(mut self, command: impl IntoIterator<Item = S>) -> Self {
+        self.command = command.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Its arguments.
+    #[must_use]
+    pub fn args<S: Into<String>>(mut self, args: impl IntoIterator<Item = S>) -> Self {
+        self.args = args.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Gives it the main container's volume mounts.
+    #[must_use]
+    pub fn mirror_volume_mounts(mut self) -> Self {
+        self.mirror_volume_mounts = true;
+        self
+    }
+}
+
+/// How a failed step is retried.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Retry {
+    /// At most this many retries.
+    pub limit: u32,
+    /// `Always`, `OnFailure`, `OnError` or `OnTransientError`.
+    pub policy: Option<String>,
+    /// The first wait (`"30s"`).
+    pub backoff: Option<String>,
+    /// Each wait is this many times the last.
+    pub factor: Option<u32>,
+    /// The longest wait (`"5m"`).
+    pub max_backoff: Option<String>,
+}
+
+/// A node affinity term: `key` `operator` `values`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct NodeAffinity {
+    /// Required (`true`) or preferred with weight 1.
+    pub required: bool,
+    /// The node label.
+    pub key: String,
+    /// `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt`, `Lt`.
+    pub operator: String,
+    /// The values.
+    pub values: Vec<String>,
+}
+
+/// A toleration of a node taint.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Toleration {
+    /// The taint key.
+    pub key: String,
+    /// `Exists` or `Equal`.
+    pub operator: String,
+    /// The taint value (with `Equal`).
+    pub value: Option<String>,
+    /// `NoSchedule`, `PreferNoSchedule`, `NoExecute`, or empty for all.
+    pub effect: String,
+}
+
+/// The main container's security context.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct SecurityContext {
+    /// Run as this user id.
+    pub run_as_user: Option<i64>,
+    /// Run as this group id.
+    pub run_as_group: Option<i64>,
+    /// Refuse to run as root.
+    pub run_as_non_root: Option<bool>,
+    /// Privileged.
+    pub privileged: Option<bool>,
+    /// A read-only root filesystem.
+    pub read_only_root_filesystem: Option<bool>,
+    /// Whether a process may gain more privileges than its parent.
+    pub allow_privilege_escalation: Option<bool>,
+}
+
+/// Everything a task may carry beyond its arguments.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct TaskSettings {
+    pub(crate) explicit_name: Option<(String, SourceLocation)>,
+    /// The name shown in the Kubeflow UI.
+    pub display_name: Option<String>,
+    /// Resource requests (`cpu`, `memory`, `ephemeral-storage`).
+    pub requests: BTreeMap<String, SettingValue>,
+    /// Resource limits (also `nvidia.com/gpu`, `amd.com/gpu`).
+    pub limits: BTreeMap<String, SettingValue>,
+    /// Node labels the pod must run on.
+    pub node_selector: BTreeMap<String, String>,
+    /// Taints the pod tolerates.
+    pub tolerations: Vec<Toleration>,
+    /// Node affinity terms.
+    pub affinity: Vec<NodeAffinity>,
+    /// Environment variables of the main container.
+    pub env: Vec<(String, EnvSource)>,
+    /// Secrets and config maps whose keys all become environment variables: `(is_secret, name)`.
+    pub env_from: Vec<(bool, String)>,
+    /// Volumes: `(name, source)`.
+    pub volumes: Vec<(String, VolumeSource)>,
+    /// Mounts of the main container.
+    pub mounts: Vec<Mount>,
+    /// Sidecars.
+    pub sidecars: Vec<ExtraContainer>,
+    /// Init containers.
+    pub init_containers: Vec<ExtraContainer>,
+    /// `Always`, `IfNotPresent` or `Never`.
+    pub image_pull_policy: Option<String>,
+    /// The main container's security context.
+    pub security_context: Option<SecurityContext>,
+    /// Retries.
+    pub retry: Option<Retry>,
+    /// The step fails after this many seconds.
+    pub timeout_seconds: Option<u64>,
+    /// Whether Kubeflow's cache may reuse the step's results (default: yes).
+    pub caching: Option<bool>,
+    /// How old a cached result may be (ISO 8601 duration, `P7D`).
+    pub max_cache_staleness: Option<String>,
+    /// Pod labels.
+    pub labels: BTreeMap<String, String>,
+    /// Pod annotations.
+    pub annotations: BTreeMap<String, String>,
+}
+
+impl TaskSettings {
+    /// Forgets the task's own name (which does not shape its template).
+    pub fn clear_name(&mut self) {
+        self.explicit_name = None;
+    }
+}
+
+/// A Kubernetes quantity: `500m`, `2`, `1.5`, `4Gi`, `8G`, `1e3`.
+pub fn check_quantity(q: &str) -> Result<(), String> {
+    let q = q.trim();
+    let digits_end = q.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-')).unwrap_or(q.len());
+    let (number, suffix) = q.split_at(digits_end);
+    let number_ok = !number.is_empty() && number.trim_start_matches(['+', '-']).parse::<f64>().is_ok();
+    let suffix_ok = matches!(suffix, "" | "m" | "k" | "M" | "G" | "T" | "P" | "E" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" | "n" | "u")
+        || (suffix.len() > 1 && suffix.starts_with(['e', 'E']) && suffix[1..].trim_start_matches(['+', '-']).parse::<u32>().is_ok());
+    if number_ok && suffix_ok {
+        Ok(())
+    } else {
+        Err(format!("`{q}` is not a Kubernetes quantity (like `500m`, `2`, `4Gi`, `8G`)"))
+    }
+}
+
+/// A label or annotation key: an optional DNS-subdomain prefix and `/`, then a name of at most 63
+/// characters (`[A-Za-z0-9]`, with `-`, `_`, `.` inside).
+pub fn check_label_key(key: &str) -> Result<(), String> {
+    let (prefix, name) = match key.rsplit_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, key),
+    };
+    let name_ok = !name.is_empty()
+        && name.len() <= 63
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+    let prefix_ok = prefix.is_none_or(|p| {
+        !p.is_empty()
+            && p.len() <= 253
+            && p.split('.').all(|part| {
+                !part.is_empty()
+                    && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && !part.starts_with('-')
+                    && !part.ends_with('-')
+            })
+    });
+    if name_ok && prefix_ok {
+        Ok(())
+    } else {
+        Err(format!("`{key}` is not a valid label key (an optional DNS prefix and `/`, then up to 63 letters, digits, `-`, `_`, `.`)"))
+    }
+}
+
+fn one_of(what: &str, value: &str, allowed: &[&str]) -> Result<(), String> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(format!("`{value}` is not a {what}; expected one of {}", allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")))
+    }
+}
+
+impl<O: Copy> Task<'_, O> {
+    fn set(self, location: SourceLocation, f: impl FnOnce(&mut TaskSettings) -> Result<(), String>) -> Self {
+        let problem = self.with_settings(f);
+        if let Some(reason) = problem {
+            self.push_setting_error(location, reason);
+        }
+        self
+    }
+
+    fn value(self, v: impl IntoSetting) -> Result<SettingValue, String> {
+        match v.__setting()? {
+            Setting::Literal(s) => Ok(SettingValue::Literal(s)),
+            Setting::Value(src) => self.pipeline_param_name(src).map(SettingValue::PipelineParam).ok_or_else(|| {
+                "a setting takes a literal or a pipeline parameter (not a task output or loop item)".to_owned()
+            }),
+        }
+    }
+
+    fn resource(self, limit: bool, name: &str, v: impl IntoSetting, location: SourceLocation) -> Self {
+        let value = self.value(v);
+        self.set(location, |s| {
+            let value = value?;
+            if let SettingValue::Literal(q) = &value {
+                check_quantity(q)?;
+            }
+            let map = if limit { &mut s.limits } else { &mut s.requests };
+            map.insert(name.to_owned(), value);
+            Ok(())
+        })
+    }
+
+    /// Requests this much CPU (`"500m"`, `2`, or a pipeline parameter).
+    #[track_caller]
+    pub fn cpu_request(self, cpu: impl IntoSetting) -> Self {
+        self.resource(false, "cpu", cpu, SourceLocation::caller())
+    }
+
+    /// Limits CPU.
+    #[track_caller]
+    pub fn cpu_limit(self, cpu: impl IntoSetting) -> Self {
+        self.resource(true, "cpu", cpu, SourceLocation::caller())
+    }
+
+    /// Requests memory (`"4Gi"`).
+    #[track_caller]
+    pub fn memory_request(self, memory: impl IntoSetting) -> Self {
+        self.resource(false, "memory", memory, SourceLocation::caller())
+    }
+
+    /// Limits memory (`"16Gi"`, or a pipeline parameter: then the limit is set through
+    /// `podSpecPatch` when the step starts).
+    #[track_caller]
+    pub fn memory_limit(self, memory: impl IntoSetting) -> Self {
+        self.resource(true, "memory", memory, SourceLocation::caller())
+    }
+
+    /// Requests local scratch space.
+    #[track_caller]
+    pub fn ephemeral_storage_request(self, size: impl IntoSetting) -> Self {
+        self.resource(false, "ephemeral-storage", size, SourceLocation::caller())
+    }
+
+    /// Limits local scratch space.
+    #[track_caller]
+    pub fn ephemeral_storage_limit(self, size: impl IntoSetting) -> Self {
+        self.resource(true, "ephemeral-storage", size, SourceLocation::caller())
+    }
+
+    /// Limits (and so reserves) `count` NVIDIA GPUs.
+    #[track_caller]
+    pub fn gpu_limit(self, count: impl IntoSetting) -> Self {
+        self.resource(true, "nvidia.com/gpu", count, SourceLocation::caller())
+    }
+
+    /// Limits GPUs of a vendor (`"nvidia.com/gpu"`, `"amd.com/gpu"`).
+    #[track_caller]
+    pub fn gpu_limit_of(self, vendor: &str, count: impl IntoSetting) -> Self {
+        self.resource(true, vendor, count, SourceLocation::caller())
+    }
+
+    /// Runs only on nodes with this label.
+    #[track_caller]
+    pub fn node_selector(self, key: &str, value: &str) -> Self {
+        let (key, value) = (key.to_owned(), value.to_owned());
+        self.set(SourceLocation::caller(), |s| {
+            check_label_key(&key)?;
+            s.node_selector.insert(key, value);
+            Ok(())
+        })
+    }
+
+    /// Tolerates a node taint: `operator` is `Exists` or `Equal`; `effect` is `NoSchedule`,
+    /// `PreferNoSchedule`, `NoExecute`, or `""` for every effect.
+    #[track_caller]
+    pub fn toleration(self, key: &str, operator: &str, value: Option<&str>, effect: &str) -> Self {
+        let t = Toleration { key: key.to_owned(), operator: operator.to_owned(), value: value.map(str::to_owned), effect: effect.to_owned() };
+        self.set(SourceLocation::caller(), |s| {
+            one_of("toleration operator", &t.operator, &["Exists", "Equal"])?;
+            one_of("taint effect", &t.effect, &["NoSchedule", "PreferNoSchedule", "NoExecute", ""])?;
+            if t.operator == "Exists" && t.value.is_some() {
+                return Err("a toleration with `Exists` takes no value".to_owned());
+            }
+            s.tolerations.push(t);
+            Ok(())
+        })
+    }
+
+    /// Requires (or, with `required = false`, prefers) nodes whose label `key` relates to `values` by
+    /// `operator` (`In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt`, `Lt`).
+    #[track_caller]
+    pub fn node_affinity(self, required: bool, key: &str, operator: &str, values: &[&str]) -> Self {
+        let a = NodeAffinity {
+            required,
+            key: key.to_owned(),
+            operator: operator.to_owned(),
+            values: values.iter().map(|v| (*v).to_owned()).collect(),
+        };
+        self.set(SourceLocation::caller(), |s| {
+            one_of("node selector operator", &a.operator, &["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"])?;
+            check_label_key(&a.key)?;
+            s.affinity.push(a);
+            Ok(())
+        })
+    }
+
+    fn add_env(self, name: &str, source: Result<EnvSource, String>, location: SourceLocation) -> Self {
+        let name = name.to_owned();
+        self.set(location, |s| {
+            let source = source?;
+            if name.is_empty() || name.contains(['=', ' ']) {
+                return Err(format!("`{name}` is not an environment variable name"));
+            }
+            s.env.push((name, source));
+            Ok(())
+        })
+    }
+
+    /// Sets an environment variable to a literal or a pipeline parameter.
+    #[track_caller]
+    pub fn env(self, name: &str, value: impl IntoSetting) -> Self {
+        let source = self.value(value).map(EnvSource::Value);
+        self.add_env(name, source, SourceLocation::caller())
+    }
+
+    /// Sets an environment variable from a key of a secret.
+    #[track_caller]
+    pub fn env_from_secret(self, name: &str, secret: &str, key: &str) -> Self {
+        let source = Ok(EnvSource::SecretKey { name: secret.to_owned(), key: key.to_owned() });
+        self.add_env(name, source, SourceLocation::caller())
+    }
+
+    /// Sets an environment variable from a key of a config map.
+    #[track_caller]
+    pub fn env_from_config_map(self, name: &str, config_map: &str, key: &str) -> Self {
+        let source = Ok(EnvSource::ConfigMapKey { name: config_map.to_owned(), key: key.to_owned() });
+        self.add_env(name, source, SourceLocation::caller())
+    }
+
+    /// Sets an environment variable from a field of the pod (`metadata.name`, `status.podIP`).
+    #[track_caller]
+    pub fn env_from_field(self, name: &str, field_path: &str) -> Self {
+        self.add_env(name, Ok(EnvSource::FieldPath(field_path.to_owned())), SourceLocation::caller())
+    }
+
+    /// Makes every key of a secret an environment variable.
+    pub fn env_from_all_of_secret(self, secret: &str) -> Self {
+        let secret = secret.to_owned();
+        self.set(SourceLocation::caller(), |s| {
+            s.env_from.push((true, secret));
+            Ok(())
+        })
+    }
+
+    /// Makes every key of a config map an environment variable.
+    pub fn env_from_all_of_config_map(self, config_map: &str) -> Self {
+        let name = config_map.to_owned();
+        self.set(SourceLocation::caller(), |s| {
+            s.env_from.push((false, name));
+            Ok(())
+        })
+    }
+
+    /// Adds a volume to the pod and mounts it in the main container at `path`.
+    #[track_caller]
+    pub fn volume(self, name: &str, source: VolumeSource, path: &str) -> Self {
+        let (name, path) = (name.to_owned(), path.to_owned());
+        self.set(SourceLocation::caller(), |s| {
+            if !path.starts_with('/') {
+                return Err(format!("mount path `{path}` is not absolute"));
+            }
+            if s.volumes.iter().any(|(n, _)| *n == name) {
+                return Err(format!("volume `{name}` is added twice"));
+            }
+            s.mounts.push(Mount { volume: name.clone(), path, read_only: false });
+            s.volumes.push((name, source));
+            Ok(())
+        })
+    }
+
+    fn extra(self, sidecar: bool, c: ExtraContainer, location: SourceLocation) -> Self {
+        self.set(location, |s| {
+            if c.image.trim().is_empty() {
+                return Err(format!("container `{}` has an empty image", c.name));
+            }
+            if c.name.is_empty() || !c.name.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-') {
+                return Err(format!("`{}` is not a container name (lower-case letters, digits, `-`)", c.name));
+            }
+            if sidecar { s.sidecars.push(c) } else { s.init_containers.push(c) }
+            Ok(())
+        })
+    }
+
+    /// Runs a sidecar beside the step.
+    #[track_caller]
+    pub fn sidecar(self, c: ExtraContainer) -> Self {
+        self.extra(true, c, SourceLocation::caller())
+    }
+
+    /// Runs an init container before the step.
+    #[track_caller]
+    pub fn init_container(self, c: ExtraContainer) -> Self {
+        self.extra(false, c, SourceLocation::caller())
+    }
+
+    /// `Always`, `IfNotPresent` or `Never`.
+    #[track_caller]
+    pub fn image_pull_policy(self, policy: &str) -> Self {
+        let policy = policy.to_owned();
+        self.set(SourceLocation::caller(), |s| {
+            one_of("image pull policy", &policy, &["Always", "IfNotPresent", "Never"])?;
+            s.image_pull_policy = Some(policy);
+            Ok(())
+        })
+    }
+
+    /// The main container's security context.
+    pub fn security_context(self, context: SecurityContext) -> Self {
+        self.set(SourceLocation::caller(), |s| {
+            s.security_context = Some(context);
+            Ok(())
+        })
+    }
+
+    /// Retries a failed step up to `limit` times.
+    #[track_caller]
+    pub fn retry(self, limit: u32) -> Self {
+        self.set(SourceLocation::caller(), |s| {
+            s.retry = Some(Retry { limit, policy: None, backoff: None, factor: None, max_backoff: None });
+            Ok(())
+        })
+    }
+
+    /// Retries with a policy (`Always`, `OnFailure`, `OnError`, `OnTransientError`) and a backoff
+    /// (`"30s"`, doubled by `factor` each time, at most `max`).
+    #[track_caller]
+    pub fn retry_with(self, limit: u32, policy: &str, backoff: &str, factor: u32, max: &str) -> Self {
+        let r = Retry {
+            limit,
+            policy: Some(policy.to_owned()),
+            backoff: Some(backoff.to_owned()),
+            factor: Some(factor),
+            max_backoff: Some(max.to_owned()),
+        };
+        self.set(SourceLocation::caller(), |s| {
+            one_of("retry policy", policy, &["Always", "OnFailure", "OnError", "OnTransientError"])?;
+            for d in [backoff, max] {
+                check_duration(d)?;
+            }
+            s.retry = Some(r);
+            Ok(())
+        })
+    }
+
+    /// Fails the step after `seconds`.
+    pub fn timeout(self, seconds: u64) -> Self {
+        self.set(SourceLocation::caller(), |s| {
+            s.timeout_seconds = Some(seconds);
+            Ok(())
+        })
+    }
+
+    /// Whether Kubeflow's cache may reuse the step's results.
+    pub fn caching(self, enabled: bool) -> Self {
+        self.set(SourceLocation::caller(), |s| {
+            s.caching = Some(enabled);
+            Ok(())
+        })
+    }
+
+    /// How old a reused result may be (ISO 8601: `P7D`, `PT12H`).
+    #[track_caller]
+    pub fn max_cache_staleness(self, staleness: &str) -> Self {
+        let st = staleness.to_owned();
+        self.set(SourceLocation::caller(), |s| {
+            if !st.starts_with('P') || st.len() < 3 {
+                return Err(format!("`{st}` is not an ISO 8601 duration (like `P7D`, `PT12H`)"));
+            }
+            s.max_cache_staleness = Some(st);
+            Ok(())
+        })
+    }
+
+    /// Adds a pod label.
+    #[track_caller]
+    pub fn label(self, key: &str, value: &str) -> Self {
+        let (key, value) = (key.to_owned(), value.to_owned());
+        self.set(SourceLocation::caller(), |s| {
+            check_label_key(&key)?;
+            if value.len() > 63 {
+                return Err(format!("label value `{value}` is longer than 63 characters"));
+            }
+            s.labels.insert(key, value);
+            Ok(())
+        })
+    }
+
+    /// Adds a pod annotation (`sidecar.istio.io/inject: "false"` keeps istio out of a step).
+    #[track_caller]
+    pub fn annotation(self, key: &str, value: &str) -> Self {
+        let (key, value) = (key.to_owned(), value.to_owned());
+        self.set(SourceLocation::caller(), |s| {
+            check_label_key(&key)?;
+            s.annotations.insert(key, value);
+            Ok(())
+        })
+    }
+}
+
+/// A Go duration: `30s`, `5m`, `1h30m`.
+pub fn check_duration(d: &str) -> Result<(), String> {
+    let bad = || Err(format!("`{d}` is not a duration (like `30s`, `5m`, `1h`)"));
+    let mut rest = d;
+    if rest.is_empty() {
+        return bad();
+    }
+    while !rest.is_empty() {
+        let n = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let (number, tail) = rest.split_at(n);
+        let u = tail.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(tail.len());
+        let (unit, tail) = tail.split_at(u);
+        if number.parse::<f64>().is_err() || !matches!(unit, "ns" | "us" | "ms" | "s" | "m" | "h") {
+            return bad();
+        }
+        rest = tail;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_label_keys_and_durations_are_checked() {
+        for q in ["500m", "2", "1.5", "4Gi", "8G", "1e3", "100Mi"] {
+            assert!(check_quantity(q).is_ok(), "{q}");
+        }
+        for q in ["4 gigs", "", "G", "4GB", "-"] {
+            assert!(check_quantity(q).is_err(), "{q}");
+        }
+        for k in ["team", "example.com/cost-center", "sidecar.istio.io/inject", "a_b.c"] {
+            assert!(check_label_key(k).is_ok(), "{k}");
+        }
+        for k in ["", "-team", "Example.com/x", "a/b/", &"x".repeat(64), "bad key"] {
+            assert!(check_label_key(k).is_err(), "{k}");
+        }
+        for d in ["30s", "5m", "1h30m", "250ms"] {
+            assert!(check_duration(d).is_ok(), "{d}");
+        }
+        for d in ["", "5 minutes", "m"] {
+            assert!(check_duration(d).is_err(), "{d}");
+        }
+    }
+}
