@@ -11,10 +11,12 @@ pub use kfp_compiler::{
 pub use kfp_dsl::{
     Absent, AnyArtifact, Arg, Artifact, ArtifactKind, Branches, BuildError, BuildErrors, ClassificationMetrics,
     Component, ComponentReturn, ComponentSpec, ConcreteKind, Cond, ContainerSpec, Dag, Dataset, DynArg, DynOutputs,
-    Executor, FanIn, GraphComponent, GraphInterface, GraphOutput, GraphReturn, Html, Implementation, Input, InputSpec,
-    IntoArg, IntoCond, IntoLoopItems, IntoOperand, Invocation, IoKind, Literal, LoopDone, LoopItem, Markdown, Metrics,
-    Model, NoFields, Optional, Orderable, Output, OutputParam, OutputSpec, Param, ParamType, Pipeline, PipelineDef,
-    PipelineParamSpec, Single, SourceLocation, Task, TaskId, Upstream, ValueSrc, absent, fmt_arg, fmt_param,
+    EnvSource, Executor, ExtraContainer, FanIn, GraphComponent, GraphInterface, GraphOutput, GraphReturn, Html,
+    Implementation, Input, InputSpec, IntoArg, IntoCond, IntoLoopItems, IntoOperand, IntoSetting, Invocation, IoKind,
+    Literal, LoopDone, LoopItem, Markdown, Metrics, Model, NoFields, NodeAffinity, Optional, Orderable, Output,
+    OutputParam, OutputSpec, Param, ParamType, Pipeline, PipelineDef, PipelineParamSpec, Retry, SecurityContext,
+    SettingValue, Single, SourceLocation, Task, TaskId, TaskSettings, Toleration, Upstream, ValueSrc, VolumeSource,
+    absent, fmt_arg, fmt_param,
 };
 
 /// Turns a function whose body returns a [`ContainerSpec`] into a typed container component.

@@ -128,3 +128,68 @@ fn control_flow_examples_keep_their_pipeline_parameters() {
         assert_eq!(ours["spec"]["arguments"], kfp["spec"]["arguments"], "{example}");
     }
 }
+
+/// Scalars as strings, and parameter references as `param:NAME` (kfp v1 plumbs pipeline parameters
+/// into template inputs; kfp-rs reads them as workflow parameters).
+fn normalize(v: &Value) -> Value {
+    match v {
+        Value::Number(n) => Value::String(n.to_string()),
+        Value::Bool(b) => Value::String(b.to_string()),
+        Value::String(s) => {
+            let mut out = s.clone();
+            for prefix in ["{{inputs.parameters.", "{{workflow.parameters."] {
+                while let Some(i) = out.find(prefix) {
+                    let end = out[i..].find("}}").map_or(out.len(), |e| i + e + 2);
+                    let name = out[i + prefix.len()..end - 2].to_owned();
+                    out.replace_range(i..end, &format!("param:{name}"));
+                }
+            }
+            Value::String(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(normalize).collect()),
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), normalize(v))).collect()),
+        Value::Null => Value::Null,
+    }
+}
+
+#[test]
+fn pod_settings_has_every_setting_of_k_pod_settings() {
+    let Some(kfp) = reference("k_pod_settings.yaml") else { return };
+    let ours = read_yaml11(&compile_example("pod_settings", &[]));
+    let template = |doc: &Value, name: &str| -> Value {
+        doc["spec"]["templates"].as_array().unwrap().iter().find(|t| t["name"] == name).cloned().unwrap()
+    };
+    let (o, k) = (template(&ours, "train"), template(&kfp, "train"));
+    for field in [
+        "nodeSelector",
+        "tolerations",
+        "affinity",
+        "retryStrategy",
+        "activeDeadlineSeconds",
+        "initContainers",
+        "sidecars",
+        "volumes",
+    ] {
+        assert_eq!(normalize(&o[field]), normalize(&k[field]), "train.{field}");
+    }
+    for field in ["env", "resources", "imagePullPolicy", "volumeMounts", "image", "command"] {
+        assert_eq!(normalize(&o["container"][field]), normalize(&k["container"][field]), "train.container.{field}");
+    }
+    for (key, value) in k["metadata"]["annotations"].as_object().unwrap() {
+        assert_eq!(&o["metadata"]["annotations"][key], value, "annotation {key}");
+    }
+    for (key, value) in k["metadata"]["labels"].as_object().unwrap() {
+        if !key.contains("sdk") {
+            assert_eq!(&o["metadata"]["labels"][key], value, "label {key}");
+        }
+    }
+    let (o, k) = (template(&ours, "serve"), template(&kfp, "serve"));
+    let caching = "pipelines.kubeflow.org/enable_caching";
+    assert_eq!(o["metadata"]["labels"][caching], "false");
+    assert_eq!(o["metadata"]["labels"][caching], k["metadata"]["labels"][caching]);
+    let patch = |t: &Value| normalize(&serde_json::from_str::<Value>(t["podSpecPatch"].as_str().unwrap()).unwrap());
+    assert_eq!(patch(&o), patch(&k));
+    // kfp v1 left an empty `resources: {}` behind and wrote the GPU count as an integer (not schema-valid).
+    assert!(o["container"].get("resources").is_none());
+    assert_eq!(template(&ours, "train")["container"]["resources"]["limits"]["nvidia.com/gpu"], "1");
+}

@@ -29,7 +29,6 @@ mod control;
 
 pub use control::{Branches, Upstream, UpstreamRef};
 
-
 /// How deeply scopes may nest: a backstop for a recursive Rust helper that opens scopes forever.
 const MAX_SCOPE_DEPTH: usize = 256;
 
@@ -559,7 +558,10 @@ impl<'a, O> Task<'a, O> {
 
 impl<O> Task<'_, O> {
     /// Changes the task's settings; returns `f`'s complaint, if any.
-    pub(crate) fn with_settings(&self, f: impl FnOnce(&mut crate::settings::TaskSettings) -> Result<(), String>) -> Option<String> {
+    pub(crate) fn with_settings(
+        &self,
+        f: impl FnOnce(&mut crate::settings::TaskSettings) -> Result<(), String>,
+    ) -> Option<String> {
         let mut problem = None;
         self.dag.with_task(self.id, |t, _| problem = f(t.settings_mut()).err());
         problem

@@ -166,8 +166,6 @@ pub struct TaskNode {
     pub(crate) settings: Option<Box<TaskSettings>>,
 }
 
-
-
 impl TaskNode {
     pub(crate) fn settings_mut(&mut self) -> &mut TaskSettings {
         self.settings.get_or_insert_with(Box::default)

@@ -134,7 +134,13 @@ pub struct ExtraContainer {
 impl ExtraContainer {
     /// A container `name` running `image`.
     pub fn new(name: impl Into<String>, image: impl Into<String>) -> Self {
-        ExtraContainer { name: name.into(), image: image.into(), command: Vec::new(), args: Vec::new(), mirror_volume_mounts: false }
+        ExtraContainer {
+            name: name.into(),
+            image: image.into(),
+            command: Vec::new(),
+            args: Vec::new(),
+            mirror_volume_mounts: false,
+        }
     }
 
     /// Its command.
@@ -281,8 +287,12 @@ pub fn check_quantity(q: &str) -> Result<(), String> {
     let digits_end = q.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-')).unwrap_or(q.len());
     let (number, suffix) = q.split_at(digits_end);
     let number_ok = !number.is_empty() && number.trim_start_matches(['+', '-']).parse::<f64>().is_ok();
-    let suffix_ok = matches!(suffix, "" | "m" | "k" | "M" | "G" | "T" | "P" | "E" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" | "n" | "u")
-        || (suffix.len() > 1 && suffix.starts_with(['e', 'E']) && suffix[1..].trim_start_matches(['+', '-']).parse::<u32>().is_ok());
+    let suffix_ok = matches!(
+        suffix,
+        "" | "m" | "k" | "M" | "G" | "T" | "P" | "E" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" | "n" | "u"
+    ) || (suffix.len() > 1
+        && suffix.starts_with(['e', 'E'])
+        && suffix[1..].trim_start_matches(['+', '-']).parse::<u32>().is_ok());
     if number_ok && suffix_ok {
         Ok(())
     } else {
@@ -315,7 +325,9 @@ pub fn check_label_key(key: &str) -> Result<(), String> {
     if name_ok && prefix_ok {
         Ok(())
     } else {
-        Err(format!("`{key}` is not a valid label key (an optional DNS prefix and `/`, then up to 63 letters, digits, `-`, `_`, `.`)"))
+        Err(format!(
+            "`{key}` is not a valid label key (an optional DNS prefix and `/`, then up to 63 letters, digits, `-`, `_`, `.`)"
+        ))
     }
 }
 
@@ -323,7 +335,10 @@ fn one_of(what: &str, value: &str, allowed: &[&str]) -> Result<(), String> {
     if allowed.contains(&value) {
         Ok(())
     } else {
-        Err(format!("`{value}` is not a {what}; expected one of {}", allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")))
+        Err(format!(
+            "`{value}` is not a {what}; expected one of {}",
+            allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+        ))
     }
 }
 
@@ -422,7 +437,12 @@ impl<O: Copy> Task<'_, O> {
     /// `PreferNoSchedule`, `NoExecute`, or `""` for every effect.
     #[track_caller]
     pub fn toleration(self, key: &str, operator: &str, value: Option<&str>, effect: &str) -> Self {
-        let t = Toleration { key: key.to_owned(), operator: operator.to_owned(), value: value.map(str::to_owned), effect: effect.to_owned() };
+        let t = Toleration {
+            key: key.to_owned(),
+            operator: operator.to_owned(),
+            value: value.map(str::to_owned),
+            effect: effect.to_owned(),
+        };
         self.set(SourceLocation::caller(), |s| {
             one_of("toleration operator", &t.operator, &["Exists", "Equal"])?;
             one_of("taint effect", &t.effect, &["NoSchedule", "PreferNoSchedule", "NoExecute", ""])?;
@@ -531,10 +551,16 @@ impl<O: Copy> Task<'_, O> {
             if c.image.trim().is_empty() {
                 return Err(format!("container `{}` has an empty image", c.name));
             }
-            if c.name.is_empty() || !c.name.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-') {
+            if c.name.is_empty()
+                || !c.name.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
+            {
                 return Err(format!("`{}` is not a container name (lower-case letters, digits, `-`)", c.name));
             }
-            if sidecar { s.sidecars.push(c) } else { s.init_containers.push(c) }
+            if sidecar {
+                s.sidecars.push(c)
+            } else {
+                s.init_containers.push(c)
+            }
             Ok(())
         })
     }

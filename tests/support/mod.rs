@@ -17,6 +17,7 @@ pub const EXAMPLES: &[&str] = &[
     "lightweight",
     "train_eval",
     "component_yaml",
+    "pod_settings",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.

@@ -143,7 +143,11 @@ fn container_template(
         image: c.image_ref().unwrap_or_default().to_owned(),
         command: c.command().iter().map(render).collect(),
         args: c.arguments().iter().map(render).collect(),
-        env: c.environment().iter().map(|(n, v)| EnvVar { name: n.clone(), value: Some(render(v)), value_from: None }).collect(),
+        env: c
+            .environment()
+            .iter()
+            .map(|(n, v)| EnvVar { name: n.clone(), value: Some(render(v)), value_from: None })
+            .collect(),
         ..Container::default()
     });
     Template { name: name.to_owned(), inputs, outputs, container, ..Template::default() }
