@@ -1,0 +1,85 @@
+//! Task settings: invalid values are errors naming the line; valid ones shape the template, and tasks
+//! with equal settings share it.
+
+use kfp::prelude::*;
+use kfp::{CompileOptions, ExtraContainer};
+
+/// Echoes.
+#[container_component(image = "alpine:3.20")]
+fn echo(msg: Param<String>) -> ContainerSpec {
+    ContainerSpec::new(["echo"]).arg(msg)
+}
+
+/// Has an empty image.
+#[container_component(image = "")]
+fn blank(msg: Param<String>) -> ContainerSpec {
+    ContainerSpec::new(["echo"]).arg(msg)
+}
+
+#[test]
+fn invalid_settings_are_clear_errors_with_their_line() {
+    let line = line!() + 3;
+    let err = kfp::Pipeline::build("s", None, |p| {
+        echo(p, "a")
+            .memory_limit("4 gigs")
+            .label("Bad Key", "x")
+            .toleration("gpu", "Maybe", None, "NoSchedule")
+            .sidecar(ExtraContainer::new("agent", " "))
+            .image_pull_policy("Sometimes")
+            .retry_with(2, "OnFailure", "soon", 2, "5m")
+            .volume("v", kfp::VolumeSource::EmptyDir(None), "relative/path");
+        blank(p, "b");
+        let out = echo(p, "c");
+        let _ = out;
+    })
+    .unwrap_err()
+    .to_string();
+    let expected = [
+        (line, "`4 gigs` is not a Kubernetes quantity (like `500m`, `2`, `4Gi`, `8G`)"),
+        (line + 1, "`Bad Key` is not a valid label key"),
+        (line + 2, "`Maybe` is not a toleration operator; expected one of `Exists`, `Equal`"),
+        (line + 3, "container `agent` has an empty image"),
+        (line + 4, "`Sometimes` is not a image pull policy; expected one of `Always`, `IfNotPresent`, `Never`"),
+        (line + 5, "`soon` is not a duration (like `30s`, `5m`, `1h`)"),
+        (line + 6, "mount path `relative/path` is not absolute"),
+        (line + 7, "component `blank`: the image is empty"),
+    ];
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), expected.len(), "{err}");
+    for (got, (l, message)) in lines.iter().zip(expected) {
+        assert!(got.starts_with(&format!("tests/settings.rs:{l}:")), "{got}");
+        assert!(got.contains(message), "{got} lacks {message}");
+    }
+}
+
+#[test]
+fn settings_from_task_outputs_are_rejected() {
+    let err = kfp::Pipeline::build("s", None, |p| {
+        let a = echo(p, "a");
+        let n = p.param::<String>("n");
+        let _ = a;
+        echo(p, "b").memory_limit(n).cpu_limit(fmt_param!(p, "{}", n));
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("a setting takes a literal or a pipeline parameter"), "{err}");
+    assert_eq!(err.lines().count(), 1, "the pipeline parameter is fine: {err}");
+}
+
+#[test]
+fn equal_settings_share_a_template_and_different_ones_do_not() {
+    let p = kfp::Pipeline::build("s", None, |p| {
+        echo(p, "a").cpu_limit("1").task_name("one");
+        echo(p, "b").cpu_limit("1").task_name("two");
+        echo(p, "c").cpu_limit("2");
+        echo(p, "d");
+    })
+    .unwrap();
+    let wf = kfp::compile_pipeline(&p, &CompileOptions::default()).unwrap();
+    let names: Vec<&str> = wf.spec.templates.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["s", "echo", "echo-2", "echo-3"]);
+    let tasks = &wf.spec.templates[0].dag.as_ref().unwrap().tasks;
+    let template_of = |task: &str| tasks.iter().find(|t| &*t.name == task).unwrap().template.to_string();
+    assert_eq!(template_of("one"), template_of("two"));
+    assert_ne!(template_of("one"), template_of("echo"));
+}
