@@ -109,9 +109,9 @@ struct CompileArgs {
     /// Set a pipeline parameter's value (replaces its default); checked against the parameter's type.
     #[arg(long = "param", value_name = "NAME=VALUE")]
     params: Vec<String>,
-    /// The service account the pods run as.
-    #[arg(long, value_name = "NAME", default_value = "pipeline-runner")]
-    service_account: String,
+    /// The service account the pods run as [default: the pipeline's, or pipeline-runner].
+    #[arg(long, value_name = "NAME")]
+    service_account: Option<String>,
     /// Write no service account (use the namespace's default).
     #[arg(long, conflicts_with = "service_account")]
     no_service_account: bool,
@@ -223,7 +223,12 @@ fn run_component(pipeline: PipelineDef, c: &ComponentArgs) -> Result<(), CliErro
 }
 
 fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
-    let mut opts = CompileOptions::default().service_account((!c.no_service_account).then_some(c.service_account));
+    let mut opts = CompileOptions::default();
+    if c.no_service_account {
+        opts = opts.service_account(None);
+    } else if let Some(name) = c.service_account.clone() {
+        opts = opts.service_account(Some(name));
+    }
     for p in &c.params {
         let Some((name, value)) = p.split_once('=') else { return Err(CliError::BadParam(p.clone())) };
         opts = opts.argument(name.trim(), value);

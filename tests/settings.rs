@@ -83,3 +83,47 @@ fn equal_settings_share_a_template_and_different_ones_do_not() {
     assert_eq!(template_of("one"), template_of("two"));
     assert_ne!(template_of("one"), template_of("echo"));
 }
+
+#[test]
+fn pipeline_settings_reach_the_workflow_and_bad_ones_are_errors() {
+    let p = kfp::Pipeline::build("s", None, |p| {
+        p.service_account("robot");
+        p.workflow_timeout(60);
+        p.pod_disruption_budget("50%");
+        p.default_image_pull_policy("Never");
+        p.for_every_task(|s| {
+            s.labels.insert("every".into(), "task".into());
+        });
+        echo(p, "a");
+    })
+    .unwrap();
+    let wf = kfp::compile_pipeline(&p, &CompileOptions::default()).unwrap();
+    assert_eq!(wf.spec.service_account_name.as_deref(), Some("robot"));
+    assert_eq!(wf.spec.active_deadline_seconds, Some(60));
+    assert_eq!(wf.spec.pod_disruption_budget.as_ref().unwrap()["minAvailable"], "50%");
+    let t = &wf.spec.templates[1];
+    assert_eq!(t.container.as_ref().unwrap().image_pull_policy.as_deref(), Some("Never"));
+    assert_eq!(t.metadata.labels["every"], "task");
+    // The command line's service account wins over the pipeline's.
+    let named = kfp::compile_pipeline(&p, &CompileOptions::default().service_account(Some("cli".into()))).unwrap();
+    assert_eq!(named.spec.service_account_name.as_deref(), Some("cli"));
+
+    let line = line!() + 2;
+    let err = kfp::Pipeline::build("s", None, |p| {
+        p.pod_gc("Sometimes");
+        p.max_parallelism(0);
+        p.pod_disruption_budget("half");
+        p.default_node_selector("bad key", "x");
+        p.default_image_pull_policy("Maybe");
+        echo(p, "a");
+    })
+    .unwrap_err()
+    .to_string();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 5, "{err}");
+    for (i, l) in lines.iter().enumerate() {
+        assert!(l.starts_with(&format!("tests/settings.rs:{}:", line + i as u32)), "{l}");
+    }
+    assert!(lines[0].contains("`Sometimes` is not a pod GC strategy"), "{err}");
+    assert!(lines[2].contains("`half` is not a count or a percentage"), "{err}");
+}

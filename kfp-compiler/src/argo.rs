@@ -62,6 +62,36 @@ pub struct WorkflowSpec {
     /// The template that runs when the workflow ends, however it ends.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_exit: Option<String>,
+    /// Secrets for pulling private images (`LocalObjectReference`s).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub image_pull_secrets: Vec<serde_json::Value>,
+    /// When to delete the finished workflow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttl_strategy: Option<serde_json::Value>,
+    /// At most this many pods at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parallelism: Option<u32>,
+    /// When to delete pods.
+    #[serde(rename = "podGC", skip_serializing_if = "Option::is_none")]
+    pub pod_gc: Option<serde_json::Value>,
+    /// Fail the workflow after this many seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_deadline_seconds: Option<u64>,
+    /// Node labels every pod must run on.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub node_selector: BTreeMap<String, String>,
+    /// A pod disruption budget for the workflow's pods.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_disruption_budget: Option<serde_json::Value>,
+    /// DNS settings of every pod.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dns_config: Option<serde_json::Value>,
+    /// Where artifacts go.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artifact_repository_ref: Option<serde_json::Value>,
+    /// Labels and annotations of every pod.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_metadata: Option<serde_json::Value>,
     /// Every template.
     pub templates: Vec<Template>,
 }

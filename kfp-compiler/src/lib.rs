@@ -23,9 +23,10 @@ pub use yaml::{to_json, to_yaml, write_yaml};
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CompileOptions {
-    /// The service account the pods run as (`pipeline-runner`, as Kubeflow Pipelines installs it, by
-    /// default; `None` leaves it to the namespace's default).
-    pub service_account: Option<String>,
+    /// The service account the pods run as: `None` (the default) takes the pipeline's setting, or
+    /// `pipeline-runner` as Kubeflow Pipelines installs it; `Some(None)` writes none (the namespace's
+    /// default); `Some(Some(name))` names one.
+    pub service_account: Option<Option<String>>,
     /// Values for pipeline parameters, replacing their defaults in `spec.arguments`: `(name, value)`,
     /// each value checked against the parameter's type.
     pub arguments: Vec<(String, String)>,
@@ -33,7 +34,7 @@ pub struct CompileOptions {
 
 impl Default for CompileOptions {
     fn default() -> Self {
-        CompileOptions { service_account: Some("pipeline-runner".to_owned()), arguments: Vec::new() }
+        CompileOptions { service_account: None, arguments: Vec::new() }
     }
 }
 
@@ -48,7 +49,7 @@ impl CompileOptions {
     /// Sets the service account.
     #[must_use]
     pub fn service_account(mut self, account: Option<String>) -> Self {
-        self.service_account = account;
+        self.service_account = Some(account);
         self
     }
 }

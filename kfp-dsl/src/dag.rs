@@ -93,6 +93,8 @@ struct Builder {
     defaults: Vec<Defaulted>,
     default_image: Option<String>,
     binary: Option<String>,
+    settings: crate::pipeline_settings::PipelineSettings,
+    transformers: Vec<fn(&mut crate::settings::TaskSettings)>,
 }
 
 /// Pops the scope pushed by [`Dag::enter`] when dropped, even if the user's closure panics.
@@ -132,12 +134,24 @@ impl Dag {
                 defaults: Vec::new(),
                 default_image: None,
                 binary: None,
+                settings: Default::default(),
+                transformers: Vec::new(),
             }),
         }
     }
 
     pub(crate) fn finish(self) -> Result<Pipeline, BuildErrors> {
-        let b = self.inner.into_inner();
+        let mut b = self.inner.into_inner();
+        if !b.transformers.is_empty() {
+            for i in 0..b.graph.node_count() {
+                let node = &mut b.graph[petgraph::stable_graph::NodeIndex::new(i)];
+                if matches!(node.callee, Callee::Component(_)) {
+                    for f in &b.transformers {
+                        f(node.settings_mut());
+                    }
+                }
+            }
+        }
         if !b.errors.is_empty() {
             return Err(BuildErrors(b.errors));
         }
@@ -154,6 +168,7 @@ impl Dag {
             defaults: b.defaults,
             default_image: b.default_image,
             binary: b.binary,
+            settings: b.settings,
         })
     }
 
@@ -380,6 +395,17 @@ impl Dag {
 
     pub(crate) fn id(&self) -> DagId {
         self.id
+    }
+
+    pub(crate) fn with_pipeline_settings(
+        &self,
+        f: impl FnOnce(&mut crate::pipeline_settings::PipelineSettings) -> Result<(), String>,
+    ) -> Result<(), String> {
+        f(&mut self.inner.borrow_mut().settings)
+    }
+
+    pub(crate) fn add_transformer(&self, f: fn(&mut crate::settings::TaskSettings)) {
+        self.inner.borrow_mut().transformers.push(f);
     }
 
     pub(crate) fn param_name(&self, index: u32) -> String {

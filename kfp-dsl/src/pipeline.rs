@@ -223,6 +223,7 @@ pub struct Pipeline {
     pub(crate) defaults: Vec<Defaulted>,
     pub(crate) default_image: Option<String>,
     pub(crate) binary: Option<String>,
+    pub(crate) settings: crate::pipeline_settings::PipelineSettings,
 }
 
 /// A task output with a value for when its condition skipped it (`Dag::default_if_skipped`).
@@ -332,6 +333,11 @@ impl Pipeline {
     /// `(task, scope, location)`.
     pub fn after_scopes(&self) -> &[(TaskId, ScopeId, SourceLocation)] {
         &self.after_scopes
+    }
+
+    /// The pipeline-wide settings.
+    pub fn settings(&self) -> &crate::pipeline_settings::PipelineSettings {
+        &self.settings
     }
 
     /// The image Rust function components run in when they name none.

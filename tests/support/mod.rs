@@ -18,6 +18,7 @@ pub const EXAMPLES: &[&str] = &[
     "train_eval",
     "component_yaml",
     "pod_settings",
+    "pipeline_conf",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.

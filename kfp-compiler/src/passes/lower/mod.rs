@@ -60,18 +60,63 @@ pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> R
         ..ObjectMeta::default()
     };
     metadata.annotations.insert(kfp_meta::PIPELINE_SPEC.to_owned(), kfp_meta::pipeline_spec(p));
-    Ok(Workflow {
-        api_version: "argoproj.io/v1alpha1".to_owned(),
-        kind: "Workflow".to_owned(),
-        metadata,
-        spec: WorkflowSpec {
-            entrypoint: names.root.clone(),
-            arguments,
-            service_account_name: opts.service_account.clone(),
-            on_exit: lowered.on_exit.map(|s: ScopeId| names.scopes[s.index()].template.to_string()),
-            templates,
-        },
-    })
+    let settings = p.settings();
+    if let Some(policy) = &settings.image_pull_policy {
+        for c in templates.iter_mut().filter_map(|t| t.container.as_mut()) {
+            c.image_pull_policy.get_or_insert_with(|| policy.clone());
+        }
+    }
+    let service_account = match &opts.service_account {
+        Some(explicit) => explicit.clone(),
+        None => Some(settings.service_account.clone().unwrap_or_else(|| "pipeline-runner".to_owned())),
+    };
+    let mut spec = WorkflowSpec {
+        entrypoint: names.root.clone(),
+        arguments,
+        service_account_name: service_account,
+        on_exit: lowered.on_exit.map(|s: ScopeId| names.scopes[s.index()].template.to_string()),
+        templates,
+        ..WorkflowSpec::default()
+    };
+    workflow_settings(&mut spec, settings);
+    Ok(Workflow { api_version: "argoproj.io/v1alpha1".to_owned(), kind: "Workflow".to_owned(), metadata, spec })
+}
+
+/// The pipeline-wide settings on the workflow spec.
+fn workflow_settings(spec: &mut WorkflowSpec, s: &kfp_dsl::PipelineSettings) {
+    use serde_json::json;
+    spec.image_pull_secrets = s.image_pull_secrets.iter().map(|n| json!({ "name": n })).collect();
+    spec.ttl_strategy = s.ttl_seconds_after_finished.map(|t| json!({ "secondsAfterCompletion": t }));
+    spec.parallelism = s.parallelism;
+    spec.pod_gc = s.pod_gc.as_ref().map(|g| json!({ "strategy": g }));
+    spec.active_deadline_seconds = s.timeout_seconds;
+    spec.node_selector = s.node_selector.clone();
+    // Kubernetes reads a string `minAvailable` as a percentage, so a count is written as a number.
+    spec.pod_disruption_budget = s.pod_disruption_budget_min_available.as_ref().map(|m| match m.parse::<u32>() {
+        Ok(n) => json!({ "minAvailable": n }),
+        Err(_) => json!({ "minAvailable": m }),
+    });
+    spec.dns_config = s.dns.as_ref().map(|(ns, search, options)| {
+        let options: Vec<serde_json::Value> = options
+            .iter()
+            .map(|(k, v)| match v {
+                Some(v) => json!({ "name": k, "value": v }),
+                None => json!({ "name": k }),
+            })
+            .collect();
+        json!({ "nameservers": ns, "searches": search, "options": options })
+    });
+    spec.artifact_repository_ref = s.artifact_repository.as_ref().map(|(c, k)| json!({ "configMap": c, "key": k }));
+    if !s.pod_labels.is_empty() || !s.pod_annotations.is_empty() {
+        let mut m = serde_json::Map::new();
+        if !s.pod_labels.is_empty() {
+            m.insert("labels".into(), json!(s.pod_labels));
+        }
+        if !s.pod_annotations.is_empty() {
+            m.insert("annotations".into(), json!(s.pod_annotations));
+        }
+        spec.pod_metadata = Some(serde_json::Value::Object(m));
+    }
 }
 
 fn truncate_label(s: &str, max: usize) -> &str {
