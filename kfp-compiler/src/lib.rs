@@ -20,7 +20,7 @@ pub use error::CompileError;
 pub use yaml::{to_json, to_yaml, write_yaml};
 
 /// Settings for one compilation.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CompileOptions {
     /// The service account the pods run as: `None` (the default) takes the pipeline's setting, or
@@ -30,12 +30,6 @@ pub struct CompileOptions {
     /// Values for pipeline parameters, replacing their defaults in `spec.arguments`: `(name, value)`,
     /// each value checked against the parameter's type.
     pub arguments: Vec<(String, String)>,
-}
-
-impl Default for CompileOptions {
-    fn default() -> Self {
-        CompileOptions { service_account: None, arguments: Vec::new() }
-    }
 }
 
 impl CompileOptions {

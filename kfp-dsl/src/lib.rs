@@ -47,7 +47,7 @@ pub use pipeline::{
     Callee, ComponentId, DagId, Defaulted, Dep, DepKind, FmtPart, GraphId, GraphSpec, Interface, Pipeline, PipelineDef,
     PipelineParamSpec, ScopeId, TaskId, TaskNode,
 };
-pub use pipeline_settings::PipelineSettings;
+pub use pipeline_settings::{DnsConfig, PipelineSettings};
 pub use scope::{LoopOutputSpec, LoopScope, LoopSource, Scope, ScopeKind};
 pub use settings::{
     EnvSource, ExtraContainer, IntoSetting, Mount, NodeAffinity, Retry, SecurityContext, SettingValue, TaskSettings,

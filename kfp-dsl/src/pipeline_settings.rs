@@ -6,6 +6,18 @@ use crate::dag::Dag;
 use crate::error::{BuildError, SourceLocation};
 use crate::settings::{TaskSettings, check_label_key};
 
+/// DNS settings of every pod.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DnsConfig {
+    /// Name servers.
+    pub nameservers: Vec<String>,
+    /// Search domains.
+    pub searches: Vec<String>,
+    /// Resolver options: `(name, value)`.
+    pub options: Vec<(String, Option<String>)>,
+}
+
 /// Settings of the whole workflow.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -29,8 +41,8 @@ pub struct PipelineSettings {
     pub image_pull_policy: Option<String>,
     /// Keep at least this many of the workflow's pods running during voluntary disruptions.
     pub pod_disruption_budget_min_available: Option<String>,
-    /// DNS: `(nameservers, searches, options as (name, value))`.
-    pub dns: Option<(Vec<String>, Vec<String>, Vec<(String, Option<String>)>)>,
+    /// DNS settings of every pod.
+    pub dns: Option<DnsConfig>,
     /// Where artifacts go: `(config map, key)`.
     pub artifact_repository: Option<(String, String)>,
     /// Labels of every pod.
@@ -159,11 +171,11 @@ impl Dag {
     /// DNS settings of every pod: nameservers, search domains, options (`("ndots", Some("2"))`).
     #[track_caller]
     pub fn dns_config(&self, nameservers: &[&str], searches: &[&str], options: &[(&str, Option<&str>)]) {
-        let dns = (
-            nameservers.iter().map(|s| (*s).to_owned()).collect(),
-            searches.iter().map(|s| (*s).to_owned()).collect(),
-            options.iter().map(|(k, v)| ((*k).to_owned(), v.map(str::to_owned))).collect(),
-        );
+        let dns = DnsConfig {
+            nameservers: nameservers.iter().map(|s| (*s).to_owned()).collect(),
+            searches: searches.iter().map(|s| (*s).to_owned()).collect(),
+            options: options.iter().map(|(k, v)| ((*k).to_owned(), v.map(str::to_owned))).collect(),
+        };
         self.pipeline_setting(SourceLocation::caller(), |s| {
             s.dns = Some(dns);
             Ok(())

@@ -96,8 +96,10 @@ fn workflow_settings(spec: &mut WorkflowSpec, s: &kfp_dsl::PipelineSettings) {
         Ok(n) => json!({ "minAvailable": n }),
         Err(_) => json!({ "minAvailable": m }),
     });
-    spec.dns_config = s.dns.as_ref().map(|(ns, search, options)| {
-        let options: Vec<serde_json::Value> = options
+    spec.dns_config = s.dns.as_ref().map(|d| {
+        let (ns, search) = (&d.nameservers, &d.searches);
+        let options: Vec<serde_json::Value> = d
+            .options
             .iter()
             .map(|(k, v)| match v {
                 Some(v) => json!({ "name": k, "value": v }),
