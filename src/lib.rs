@@ -18,6 +18,7 @@ pub use kfp_dsl::{
     SettingValue, Single, SourceLocation, Task, TaskId, TaskSettings, Toleration, Upstream, ValueSrc, VolumeSource,
     absent, fmt_arg, fmt_param,
 };
+pub use kfp_dsl::{DnsConfig, KfpMetrics, KfpUiMetadata, PipelineSettings, metrics};
 
 /// Turns a function whose body returns a [`ContainerSpec`] into a typed container component.
 ///

@@ -171,3 +171,25 @@ mod plain_rust {
         assert!(err.contains("No such file"), "{err}");
     }
 }
+
+#[test]
+fn metrics_and_visualizations_reach_the_files_the_kubeflow_ui_reads() {
+    let dir = temp_dir("metrics");
+    let out = run_example("metrics", &["run", "--host", "--workdir", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let metrics: serde_json::Value =
+        serde_json::from_str(&read(&dir, "evaluate/outputs/mlpipeline-metrics/data")).unwrap();
+    assert_eq!(metrics["metrics"][0]["name"], "accuracy");
+    assert_eq!(metrics["metrics"][1]["format"], "PERCENTAGE");
+    let ui: serde_json::Value =
+        serde_json::from_str(&read(&dir, "evaluate/outputs/mlpipeline-ui-metadata/data")).unwrap();
+    let kinds: Vec<&str> = ui["outputs"].as_array().unwrap().iter().map(|o| o["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["markdown", "table", "confusion_matrix", "roc", "tensorboard", "web-app"]);
+    let shell: serde_json::Value =
+        serde_json::from_str(&read(&dir, "score-in-shell/outputs/mlpipeline-metrics/data")).unwrap();
+    assert_eq!(shell["metrics"][0]["name"], "loss");
+    // In the workflow, the outputs carry the names the UI looks for.
+    let yaml = compile_example("metrics", &[]);
+    assert!(yaml.contains("- name: mlpipeline-metrics\n        path: /tmp/outputs/mlpipeline-metrics/data"), "{yaml}");
+    assert!(yaml.contains("- name: mlpipeline-ui-metadata\n        path: /tmp/outputs/mlpipeline-ui-metadata/data"));
+}

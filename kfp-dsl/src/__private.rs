@@ -1,6 +1,6 @@
 //! Support for generated code. Not a public API: names here may change in any release.
 
-pub use crate::container::{count_holes, fill_holes};
+pub use crate::container::{count_holes, fill_holes, split_format};
 pub use crate::dag::{Component, OutputFactory};
 pub use crate::error::SourceLocation;
 pub use crate::graph::{GraphComponent, GraphInputs, GraphReturn};

@@ -9,6 +9,10 @@
 pub trait ArtifactKind: crate::__private::KindSealed + 'static {
     /// The kfp type name written in component specs (`Dataset`, `Model`, ...).
     const KFP_TYPE: &'static str;
+
+    /// The output's name in the workflow when the Kubeflow UI needs a fixed one
+    /// (`mlpipeline-metrics`, `mlpipeline-ui-metadata`), whatever the Rust argument is called.
+    const FIXED_NAME: Option<&'static str> = None;
 }
 
 /// Every kind except [`AnyArtifact`]: the kinds an `Input<AnyArtifact>` accepts.
@@ -50,3 +54,26 @@ impl crate::__private::KindSealed for AnyArtifact {}
 impl ArtifactKind for AnyArtifact {
     const KFP_TYPE: &'static str = "Artifact";
 }
+
+/// The numbers the Kubeflow Pipelines UI shows in its run list and comparisons: an output of this kind
+/// is written as the `mlpipeline-metrics` artifact. Write it with [`crate::metrics::Metrics`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KfpMetrics;
+impl crate::__private::KindSealed for KfpMetrics {}
+impl ArtifactKind for KfpMetrics {
+    const KFP_TYPE: &'static str = "Metrics";
+    const FIXED_NAME: Option<&'static str> = Some("mlpipeline-metrics");
+}
+impl ConcreteKind for KfpMetrics {}
+
+/// The visualizations the Kubeflow Pipelines UI shows for a step (markdown, tables, confusion
+/// matrices, ROC curves, TensorBoard, web apps): an output of this kind is written as the
+/// `mlpipeline-ui-metadata` artifact. Write it with [`crate::metrics::UiMetadata`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KfpUiMetadata;
+impl crate::__private::KindSealed for KfpUiMetadata {}
+impl ArtifactKind for KfpUiMetadata {
+    const KFP_TYPE: &'static str = "UI_metadata";
+    const FIXED_NAME: Option<&'static str> = Some("mlpipeline-ui-metadata");
+}
+impl ConcreteKind for KfpUiMetadata {}

@@ -263,13 +263,16 @@ impl ContainerSpec {
     }
 }
 
-/// Counts the `{}` holes in a format string (used by [`fmt_arg!`](crate::fmt_arg) at compile time).
+/// Counts the `{}` holes in a format string (used by [`fmt_arg!`](crate::fmt_arg) at compile time);
+/// `{{` and `}}` are escaped braces, as in `format!`.
 #[doc(hidden)]
 pub const fn count_holes(fmt: &str) -> usize {
     let b = fmt.as_bytes();
     let (mut i, mut n) = (0, 0);
-    while i + 1 < b.len() {
-        if b[i] == b'{' && b[i + 1] == b'}' {
+    while i < b.len() {
+        if i + 1 < b.len() && ((b[i] == b'{' && b[i + 1] == b'{') || (b[i] == b'}' && b[i + 1] == b'}')) {
+            i += 2;
+        } else if i + 1 < b.len() && b[i] == b'{' && b[i + 1] == b'}' {
             n += 1;
             i += 2;
         } else {
@@ -279,24 +282,48 @@ pub const fn count_holes(fmt: &str) -> usize {
     n
 }
 
-/// Splits `fmt` at its `{}` holes and fills them with `args`, in order.
+/// Splits a format string into text and holes: `{}` is a hole, `{{` and `}}` are braces.
+#[doc(hidden)]
+pub fn split_format(fmt: &str) -> Vec<Option<String>> {
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('{', Some('{')) | ('}', Some('}')) => {
+                chars.next();
+                text.push(c);
+            }
+            ('{', Some('}')) => {
+                chars.next();
+                parts.push(Some(std::mem::take(&mut text)));
+                parts.push(None);
+            }
+            _ => text.push(c),
+        }
+    }
+    parts.push(Some(text));
+    parts
+}
+
+/// Fills the `{}` holes of `fmt` with `args`, in order.
 #[doc(hidden)]
 pub fn fill_holes(fmt: &str, args: Vec<Arg>) -> Arg {
-    let mut parts = Vec::with_capacity(args.len() * 2 + 1);
     let mut args = args.into_iter();
-    let mut rest = fmt;
-    while let Some(i) = rest.find("{}") {
-        parts.push(Arg::Lit(rest[..i].to_owned()));
-        parts.push(args.next().unwrap_or(Arg::Lit(String::new())));
-        rest = &rest[i + 2..];
-    }
-    parts.push(Arg::Lit(rest.to_owned()));
+    let parts = split_format(fmt)
+        .into_iter()
+        .map(|p| match p {
+            Some(text) => Arg::Lit(text),
+            None => args.next().unwrap_or(Arg::Lit(String::new())),
+        })
+        .collect::<Vec<_>>();
     Arg::concat(parts)
 }
 
 /// Builds one container argument from a format string whose `{}` holes take inputs or literals:
-/// `fmt_arg!("echo {} | wc -w > {}", text, count)` becomes kfp's `{concat: [...]}`. The number of holes
-/// must match the number of values; a mismatch is a compile error. Other braces are literal text.
+/// `fmt_arg!("echo {} | wc -w > {}", text, count)` becomes kfp's `{concat: [...]}`. As in `format!`,
+/// `{{` and `}}` are literal braces. The number of holes must match the number of values; a mismatch
+/// is a compile error.
 #[macro_export]
 macro_rules! fmt_arg {
     ($fmt:literal $(, $arg:expr)* $(,)?) => {{
@@ -347,7 +374,12 @@ mod tests {
             ])
         );
         assert_eq!(crate::fmt_arg!("no holes {x}"), Arg::Lit("no holes {x}".into()));
+        assert_eq!(
+            crate::fmt_arg!("json {{\"a\": {}}}", text),
+            Arg::Concat(vec![Arg::Lit("json {\"a\": ".into()), Arg::InputValue("text".into()), Arg::Lit("}".into())])
+        );
         assert_eq!(count_holes("{}{}{"), 2);
+        assert_eq!(count_holes("{{}}{}"), 1);
     }
 
     #[test]

@@ -254,21 +254,15 @@ impl Dag {
     /// A string made of text and values (used by `fmt_param!`).
     #[doc(hidden)]
     pub fn __format(&self, fmt: &str, values: Vec<ValueSrc>, location: SourceLocation) -> Param<String> {
-        let mut parts = Vec::with_capacity(values.len() * 2 + 1);
         let mut values = values.into_iter();
-        let mut rest = fmt;
-        while let Some(i) = rest.find("{}") {
-            if i > 0 {
-                parts.push(FmtPart::Lit(rest[..i].to_owned()));
-            }
-            if let Some(v) = values.next() {
-                parts.push(FmtPart::Value(v));
-            }
-            rest = &rest[i + 2..];
-        }
-        if !rest.is_empty() {
-            parts.push(FmtPart::Lit(rest.to_owned()));
-        }
+        let parts: Vec<FmtPart> = crate::container::split_format(fmt)
+            .into_iter()
+            .filter_map(|p| match p {
+                Some(text) if text.is_empty() => None,
+                Some(text) => Some(FmtPart::Lit(text)),
+                None => values.next().map(FmtPart::Value),
+            })
+            .collect();
         let mut b = self.inner.borrow_mut();
         for part in &parts {
             if let FmtPart::Value(v) = part

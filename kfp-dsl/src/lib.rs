@@ -19,6 +19,7 @@ mod function;
 mod graph;
 mod handles;
 mod loops;
+pub mod metrics;
 pub mod paths;
 mod pipeline;
 mod pipeline_settings;
@@ -32,7 +33,8 @@ mod wire;
 pub mod __private;
 
 pub use artifact::{
-    AnyArtifact, ArtifactKind, ClassificationMetrics, ConcreteKind, Dataset, Html, Markdown, Metrics, Model,
+    AnyArtifact, ArtifactKind, ClassificationMetrics, ConcreteKind, Dataset, Html, KfpMetrics, KfpUiMetadata, Markdown,
+    Metrics, Model,
 };
 pub use cond::{CmpOp, Cond, IntoCond, IntoOperand, Operand, Orderable};
 pub use container::{Arg, CallFacts, ContainerSpec, resolve_args};

@@ -174,6 +174,7 @@ impl ComponentSpec {
     /// Adds an artifact output of kind `K`.
     #[must_use]
     pub fn output_artifact<K: ArtifactKind>(self, name: &str, description: Option<&str>) -> Self {
+        let name = K::FIXED_NAME.unwrap_or(name);
         self.with_output(name, IoKind::Artifact { type_name: K::KFP_TYPE.to_owned() }, description)
     }
 

@@ -91,7 +91,9 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             }
             Slot::Output(inner) => {
                 outputs.push(OutputArg { ident, inner, artifact: true, doc });
-                quote!(::kfp::Output::<#inner>::__component_slot(#name))
+                quote!(::kfp::Output::<#inner>::__component_slot(
+                    <#inner as ::kfp::ArtifactKind>::FIXED_NAME.unwrap_or(#name)
+                ))
             }
             Slot::OutputParam(inner) => {
                 outputs.push(OutputArg { ident, inner, artifact: false, doc });

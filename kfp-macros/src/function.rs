@@ -125,7 +125,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         let (n, inner) = (a.ident.to_string(), a.inner);
         match a.kind {
             Kind::Input => quote!(inv.input::<#inner>(#n)?),
-            Kind::Output => quote!(inv.output::<#inner>(#n)?),
+            Kind::Output => quote!(inv.output::<#inner>(<#inner as ::kfp::ArtifactKind>::FIXED_NAME.unwrap_or(#n))?),
             Kind::Param => quote!(inv.param::<#inner>(#n)?),
             Kind::Bad => quote!(::core::unreachable!()),
         }

@@ -19,6 +19,7 @@ pub const EXAMPLES: &[&str] = &[
     "component_yaml",
     "pod_settings",
     "pipeline_conf",
+    "metrics",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.
