@@ -37,9 +37,9 @@ fn invalid_settings_are_clear_errors_with_their_line() {
     let expected = [
         (line, "`4 gigs` is not a Kubernetes quantity (like `500m`, `2`, `4Gi`, `8G`)"),
         (line + 1, "`Bad Key` is not a valid label key"),
-        (line + 2, "`Maybe` is not a toleration operator; expected one of `Exists`, `Equal`"),
+        (line + 2, "`Maybe` is not a valid toleration operator; expected one of `Exists`, `Equal`"),
         (line + 3, "container `agent` has an empty image"),
-        (line + 4, "`Sometimes` is not a image pull policy; expected one of `Always`, `IfNotPresent`, `Never`"),
+        (line + 4, "`Sometimes` is not a valid image pull policy; expected one of `Always`, `IfNotPresent`, `Never`"),
         (line + 5, "`soon` is not a duration (like `30s`, `5m`, `1h`)"),
         (line + 6, "mount path `relative/path` is not absolute"),
         (line + 7, "component `blank`: the image is empty"),

@@ -336,7 +336,7 @@ fn one_of(what: &str, value: &str, allowed: &[&str]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "`{value}` is not a {what}; expected one of {}",
+            "`{value}` is not a valid {what}; expected one of {}",
             allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
         ))
     }
