@@ -18,7 +18,10 @@ pub use kfp_dsl::{
     SettingValue, Single, SourceLocation, Task, TaskId, TaskSettings, Toleration, Upstream, ValueSrc, VolumeSource,
     absent, fmt_arg, fmt_param,
 };
-pub use kfp_dsl::{DnsConfig, KfpMetrics, KfpUiMetadata, PipelineSettings, metrics};
+pub use kfp_dsl::{
+    ComponentBody, DnsConfig, KfpMetrics, KfpUiMetadata, PipelineSettings, ResourceSpec, Snapshot, Volume, VolumeClaim,
+    metrics,
+};
 
 /// Turns a function whose body returns a [`ContainerSpec`] into a typed container component.
 ///
@@ -122,6 +125,46 @@ pub use kfp_macros::pipeline;
 /// ```
 pub use kfp_macros::graph_component;
 
+/// Turns a function whose body returns a [`ResourceSpec`] into a typed resource step: Argo creates,
+/// applies, patches, replaces, deletes or reads a Kubernetes object, waits for its success or failure
+/// condition, and reads the output parameters from the object by JSONPath. The same attribute as
+/// [`container_component`] (`name = "..."` is accepted; an image is not needed).
+///
+/// ```
+/// use kfp::prelude::*;
+/// use kfp::json;
+///
+/// /// Runs a batch Job and waits for it.
+/// #[resource_component]
+/// fn run_job(image: Param<String>, retries: Param<u32>, uid: OutputParam<String>) -> ResourceSpec {
+///     ResourceSpec::create(json!({
+///         "apiVersion": "batch/v1",
+///         "kind": "Job",
+///         "metadata": { "generateName": "side-job-" },
+///         "spec": {
+///             "backoffLimit": retries,          // a number: written bare
+///             "template": { "spec": {
+///                 "restartPolicy": "Never",
+///                 "containers": [{ "name": "main", "image": image, "command": ["echo", "hi"] }],
+///             }},
+///         },
+///     }))
+///     .success_condition("status.succeeded > 0")
+///     .failure_condition("status.failed > 0")
+///     .output(uid, "{.metadata.uid}")
+/// }
+///
+/// #[pipeline(name = "job")]
+/// fn job(p: &Dag) {
+///     let j = run_job(p, "alpine:3.20", 2);
+///     let _: Param<String> = j.uid;
+/// }
+///
+/// let yaml = kfp::to_yaml(&kfp::compile(&job, &Default::default()).unwrap()).unwrap();
+/// assert!(yaml.contains("backoffLimit: {{inputs.parameters.retries}}"));
+/// ```
+pub use kfp_macros::resource_component;
+
 pub use kfp_macros::{ArtifactKind, Outputs, ParamType, component};
 
 /// Loads a kfp v1 `component.yaml` when the crate is compiled and makes it a typed component, as
@@ -155,13 +198,17 @@ pub fn compile_yaml(pipeline: &PipelineDef, opts: &CompileOptions) -> Result<Str
 pub mod prelude {
     pub use crate::{
         AnyArtifact, Arg, Artifact, ArtifactKind, ClassificationMetrics, ContainerSpec, Dag, Dataset, Html, Input,
-        LoopItem, Markdown, Metrics, Model, Output, OutputParam, Outputs, Param, ParamType, Task, absent, component,
-        container_component, fmt_arg, fmt_param, graph_component, load_component, pipeline,
+        LoopItem, Markdown, Metrics, Model, Output, OutputParam, Outputs, Param, ParamType, ResourceSpec, Task,
+        VolumeClaim, absent, component, container_component, fmt_arg, fmt_param, graph_component, load_component,
+        pipeline, resource_component,
     };
 }
 
 #[doc(hidden)]
 pub use kfp_dsl::__private;
+
+/// `serde_json::json!`, for resource manifests.
+pub use serde_json::json;
 
 /// Compiles an already built [`Pipeline`] (from [`Pipeline::build`] or [`PipelineDef::build`]).
 ///

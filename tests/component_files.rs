@@ -109,6 +109,10 @@ fn every_component_exports_a_spec_that_imports_with_the_same_interface() {
         let wf: serde_json::Value = serde_json::from_str(&compile_example(example, &["--format", "json"])).unwrap();
         for name in names.lines() {
             let out = run_example(example, &["component-spec", name]);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if stderr.contains("is a resource step: kfp's component.yaml has no way to write one") {
+                continue;
+            }
             assert!(out.status.success(), "{example} {name}: {}", String::from_utf8_lossy(&out.stderr));
             let text = String::from_utf8(out.stdout).unwrap();
             let imported = kfp::parse_component(&text).unwrap_or_else(|e| panic!("{example} {name}: {e}\n{text}"));

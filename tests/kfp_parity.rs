@@ -193,3 +193,80 @@ fn pod_settings_has_every_setting_of_k_pod_settings() {
     assert!(o["container"].get("resources").is_none());
     assert_eq!(template(&ours, "train")["container"]["resources"]["limits"]["nvidia.com/gpu"], "1");
 }
+
+#[test]
+fn k8s_resources_has_every_step_of_i_resource_volume() {
+    let Some(kfp) = reference("i_resource_volume.yaml") else { return };
+    let ours = read_yaml11(&compile_example("k8s_resources", &[]));
+    // kfp v1 names its two delete steps generically; ours say what they delete.
+    let rename = |n: &str| match n {
+        "kubernetes-resource-delete" => "delete-job".to_owned(),
+        "kubernetes-resource-delete-2" => "delete-work-pvc".to_owned(),
+        other => other.to_owned(),
+    };
+    let (flow_o, flow_k) = (data_flow(&ours), data_flow(&kfp));
+    assert_eq!(flow_o.len(), flow_k.len(), "{:?}", flow_o.keys().collect::<Vec<_>>());
+    for (name, (deps, _)) in &flow_k {
+        let ours_name = rename(name);
+        let (our_deps, _) = flow_o.get(&ours_name).unwrap_or_else(|| panic!("no task `{ours_name}`"));
+        let theirs: BTreeSet<String> = deps.iter().map(|d| rename(d)).collect();
+        assert_eq!(our_deps, &theirs, "dependencies of {ours_name}");
+    }
+    let task_template = |doc: &Value, task: &str| -> Value {
+        let entry = doc["spec"]["entrypoint"].as_str().unwrap();
+        let templates = doc["spec"]["templates"].as_array().unwrap();
+        let root = templates.iter().find(|t| t["name"] == entry).unwrap();
+        let t = root["dag"]["tasks"].as_array().unwrap().iter().find(|t| t["name"] == task).unwrap();
+        templates.iter().find(|x| x["name"] == t["template"]).cloned().unwrap()
+    };
+    // Input names differ (kfp prefixes them with the producing op), so placeholders are compared
+    // as `{{input}}`.
+    fn manifest(t: &Value) -> Value {
+        let text = t["resource"]["manifest"].as_str().unwrap();
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find("{{inputs.parameters.") {
+            out.push_str(&rest[..i]);
+            out.push_str("{{input}}");
+            rest = &rest[i + rest[i..].find("}}").unwrap() + 2..];
+        }
+        out.push_str(rest);
+        read_yaml11(&out)
+    }
+    let json_paths = |t: &Value| -> BTreeSet<String> {
+        t["outputs"]["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| p["valueFrom"]["jsonPath"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for step in ["create-pvc", "restore-pvc", "run-job"] {
+        let (o, k) = (task_template(&ours, step), task_template(&kfp, step));
+        assert_eq!(manifest(&o), manifest(&k), "{step} manifest");
+        for field in ["action", "successCondition", "failureCondition"] {
+            assert_eq!(o["resource"][field], k["resource"][field], "{step} {field}");
+        }
+    }
+    // kfp v1 reads `{}` (the whole manifest) and the size of every claim; ours reads what is used.
+    assert!(json_paths(&task_template(&kfp, "run-job")).is_superset(&json_paths(&task_template(&ours, "run-job"))));
+    assert!(json_paths(&task_template(&ours, "run-job")).contains("{.metadata.uid}"));
+    // The snapshot: the same condition and outputs, but the GA API (kfp v1 wrote v1alpha1).
+    let (o, k) = (task_template(&ours, "snapshot"), task_template(&kfp, "snapshot"));
+    assert_eq!(o["resource"]["successCondition"], k["resource"]["successCondition"]);
+    assert_eq!(manifest(&o)["apiVersion"], "snapshot.storage.k8s.io/v1");
+    assert_eq!(manifest(&o)["spec"]["source"]["persistentVolumeClaimName"], "{{input}}");
+    let snap_paths = json_paths(&o);
+    assert!(snap_paths.contains("{.status.restoreSize}") && snap_paths.contains("{.metadata.name}"));
+    for (step, path) in [("write", "/data"), ("read", "/restored")] {
+        let (o, k) = (task_template(&ours, step), task_template(&kfp, step));
+        assert_eq!(o["container"]["volumeMounts"][0]["mountPath"], path);
+        assert_eq!(o["container"]["volumeMounts"][0]["mountPath"], k["container"]["volumeMounts"][0]["mountPath"]);
+        assert!(
+            o["volumes"][0]["persistentVolumeClaim"]["claimName"].as_str().unwrap().starts_with("{{workflow.name}}-")
+        );
+    }
+    for step in ["delete-job", "delete-work-pvc"] {
+        assert_eq!(task_template(&ours, step)["resource"]["action"], "delete");
+    }
+}

@@ -121,6 +121,9 @@ pub struct Template {
     /// For DAG templates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dag: Option<DagTemplate>,
+    /// For resource templates: a Kubernetes object Argo creates, changes, deletes or reads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<ResourceTemplate>,
     /// Node labels the pod must run on.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub node_selector: BTreeMap<String, String>,
@@ -154,6 +157,33 @@ impl ObjectMeta {
     fn is_empty(&self) -> bool {
         self.name.is_none() && self.generate_name.is_none() && self.annotations.is_empty() && self.labels.is_empty()
     }
+}
+
+/// Argo's `ResourceTemplate`: `kubectl <action>` on a manifest.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ResourceTemplate {
+    /// `create`, `apply`, `patch`, `replace`, `delete` or `get`.
+    pub action: String,
+    /// The object, as YAML text with `{{inputs.parameters.X}}` placeholders.
+    #[serde(serialize_with = "crate::yaml::literal_block")]
+    pub manifest: String,
+    /// When the step has succeeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success_condition: Option<String>,
+    /// When the step has failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_condition: Option<String>,
+    /// `strategic`, `merge` or `json` (for `patch`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merge_strategy: Option<String>,
+    /// Extra kubectl flags.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+    /// Whether the workflow owns the object.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub set_owner_reference: bool,
 }
 
 /// A container.
@@ -308,6 +338,9 @@ pub struct ValueFrom {
     /// The value when the source has none (a skipped task).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    /// For resource templates: a JSONPath into the object.
+    #[serde(rename = "jsonPath", skip_serializing_if = "Option::is_none")]
+    pub json_path: Option<String>,
 }
 
 /// An artifact declaration or argument.

@@ -357,6 +357,9 @@ fn names(list: &[Io]) -> String {
 pub fn component_to_yaml(spec: &ComponentSpec, binary: &str, default_image: Option<&str>) -> Result<String, String> {
     let container = match &spec.implementation {
         Implementation::Container(c) => Some(c.clone()),
+        Implementation::Resource(_) => {
+            return Err(format!("`{}` is a resource step: kfp's component.yaml has no way to write one", spec.name));
+        }
         _ => spec.function_container(binary, default_image),
     }
     .unwrap_or_default();

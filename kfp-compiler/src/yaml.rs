@@ -43,6 +43,17 @@ pub fn write_yaml<W: io::Write>(w: &Workflow, out: W) -> Result<(), CompileError
         .map_err(|e| CompileError::Emit(e.to_string()))
 }
 
+/// A Kubernetes manifest as YAML text, for a resource template.
+pub(crate) fn manifest_text(v: &serde_json::Value) -> Result<String, CompileError> {
+    serde_saphyr::to_string_with_options(v, yaml_options()).map_err(|e| CompileError::Emit(e.to_string()))
+}
+
+/// Writes a multi-line string as a YAML literal block (`|`), as kubectl users read manifests; JSON
+/// gets a plain string.
+pub(crate) fn literal_block<S: serde::Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&serde_saphyr::LitStr(text), s)
+}
+
 fn yaml_options() -> SerializerOptions {
     let mut options = SerializerOptions::default();
     options.prefer_block_scalars = false;

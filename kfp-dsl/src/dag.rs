@@ -319,6 +319,20 @@ impl Dag {
         Some((id, ScopeGuard { dag: self, previous }))
     }
 
+    /// Whether tasks added now are inside a loop (at any depth).
+    pub(crate) fn in_loop(&self) -> bool {
+        let b = self.inner.borrow();
+        let mut scope = Some(b.current);
+        while let Some(s) = scope {
+            let s = &b.scopes[s.index()];
+            if matches!(s.kind, ScopeKind::Loop(_)) {
+                return true;
+            }
+            scope = s.parent;
+        }
+        false
+    }
+
     pub(crate) fn push_error(&self, e: BuildError) {
         self.inner.borrow_mut().errors.push(e);
     }

@@ -22,6 +22,16 @@ pub struct DynArg {
     artifact: bool,
 }
 
+impl DynArg {
+    /// The text of a literal argument.
+    pub(crate) fn literal_text(&self) -> Option<&str> {
+        match &self.value {
+            ArgValue::Const(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
 impl<T: ParamType> From<Param<T>> for DynArg {
     fn from(p: Param<T>) -> Self {
         DynArg { value: ArgValue::Param(p.src), type_name: Some(T::KFP_TYPE), artifact: false }
@@ -95,7 +105,15 @@ impl Dag {
         spec: &ComponentSpec,
         args: impl IntoIterator<Item = (&'n str, DynArg)>,
     ) -> Task<'a, DynOutputs> {
-        let location = SourceLocation::caller();
+        self.call_component_at(spec, args, SourceLocation::caller())
+    }
+
+    pub(crate) fn call_component_at<'a, 'n>(
+        &'a self,
+        spec: &ComponentSpec,
+        args: impl IntoIterator<Item = (&'n str, DynArg)>,
+        location: SourceLocation,
+    ) -> Task<'a, DynOutputs> {
         let mut given: Vec<(&str, DynArg)> = args.into_iter().collect();
         let mut problems = Vec::new();
         let mut values = Vec::with_capacity(spec.inputs.len());
@@ -146,7 +164,11 @@ impl<'a> Task<'a, DynOutputs> {
     /// naming this line.
     #[track_caller]
     pub fn output<T: ParamType>(&self, name: &str) -> Param<T> {
-        let port = self.dyn_port(name, false, T::KFP_TYPE, SourceLocation::caller());
+        self.output_at(name, SourceLocation::caller())
+    }
+
+    pub(crate) fn output_at<T: ParamType>(&self, name: &str, location: SourceLocation) -> Param<T> {
+        let port = self.dyn_port(name, false, T::KFP_TYPE, location);
         Param::from_src(ValueSrc::TaskOutput { dag: self.dag_id(), task: self.id(), port })
     }
 

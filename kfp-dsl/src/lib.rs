@@ -23,10 +23,12 @@ pub mod metrics;
 pub mod paths;
 mod pipeline;
 mod pipeline_settings;
+mod resource;
 mod scope;
 mod settings;
 mod spec;
 mod types;
+mod volume;
 mod wire;
 
 #[doc(hidden)]
@@ -50,11 +52,13 @@ pub use pipeline::{
     PipelineParamSpec, ScopeId, TaskId, TaskNode,
 };
 pub use pipeline_settings::{DnsConfig, PipelineSettings};
+pub use resource::ResourceSpec;
 pub use scope::{LoopOutputSpec, LoopScope, LoopSource, Scope, ScopeKind};
 pub use settings::{
     EnvSource, ExtraContainer, IntoSetting, Mount, NodeAffinity, Retry, SecurityContext, SettingValue, TaskSettings,
     Toleration, VolumeSource, check_duration, check_label_key, check_quantity,
 };
-pub use spec::{ComponentSpec, FunctionSpec, Implementation, InputSpec, IoKind, OutputSpec};
+pub use spec::{ComponentBody, ComponentSpec, FunctionSpec, Implementation, InputSpec, IoKind, OutputSpec};
 pub use types::ParamType;
+pub use volume::{Snapshot, Volume, VolumeClaim};
 pub use wire::{Absent, ArgValue, IntoArg, Literal, Optional, absent};

@@ -70,6 +70,31 @@ pub enum Implementation {
     Container(ContainerSpec),
     /// A Rust function, run by the pipeline binary's `component` subcommand in the image.
     Function(FunctionSpec),
+    /// A Kubernetes object created, changed, deleted or read by Argo (no container of ours).
+    Resource(crate::resource::ResourceSpec),
+}
+
+/// What a `#[container_component]` body returns: a [`ContainerSpec`], or a
+/// [`ResourceSpec`](crate::ResourceSpec) for a resource step.
+pub trait ComponentBody {
+    /// Makes `spec` run this body; `default_image` is the component's `image = ...`.
+    #[doc(hidden)]
+    fn __into_spec(self, spec: ComponentSpec, default_image: Option<&str>) -> ComponentSpec;
+}
+
+impl ComponentBody for ContainerSpec {
+    fn __into_spec(self, spec: ComponentSpec, default_image: Option<&str>) -> ComponentSpec {
+        spec.container(self, default_image)
+    }
+}
+
+impl ComponentBody for crate::resource::ResourceSpec {
+    fn __into_spec(mut self, mut spec: ComponentSpec, _default_image: Option<&str>) -> ComponentSpec {
+        // Outputs follow the signature's order, whatever order `.output(..)` was called in.
+        self.outputs.sort_by_key(|(n, _)| spec.outputs.iter().position(|o| &o.name == n));
+        spec.implementation = Implementation::Resource(self);
+        spec
+    }
 }
 
 /// A Rust function component's implementation. Two are equal when their images are: the executor's
@@ -189,6 +214,20 @@ impl ComponentSpec {
         self
     }
 
+    /// Sets what the component runs: a container or a resource step.
+    #[must_use]
+    pub fn body(self, body: impl ComponentBody, default_image: Option<&str>) -> Self {
+        body.__into_spec(self, default_image)
+    }
+
+    /// The resource step, for resource components.
+    pub fn resource_spec(&self) -> Option<&crate::resource::ResourceSpec> {
+        match &self.implementation {
+            Implementation::Resource(r) => Some(r),
+            _ => None,
+        }
+    }
+
     /// Sets the container; `default_image` applies when the container sets none.
     #[must_use]
     pub fn container(mut self, mut c: ContainerSpec, default_image: Option<&str>) -> Self {
@@ -226,7 +265,7 @@ impl ComponentSpec {
     pub fn container_spec(&self) -> Option<&ContainerSpec> {
         match &self.implementation {
             Implementation::Container(c) => Some(c),
-            Implementation::Function(_) => None,
+            _ => None,
         }
     }
 
@@ -255,7 +294,7 @@ impl ComponentSpec {
     pub fn executor(&self) -> Option<crate::function::Executor> {
         match &self.implementation {
             Implementation::Function(f) => Some(f.run),
-            Implementation::Container(_) => None,
+            _ => None,
         }
     }
 
@@ -278,6 +317,12 @@ impl ComponentSpec {
             if !seen.insert(name.as_str()) {
                 problems.push(format!("`{name}` is declared twice"));
             }
+        }
+        if let Some(r) = self.resource_spec() {
+            let io = |kind: &IoKind, name: &String| (name.clone(), kind.is_artifact());
+            let outputs: Vec<_> = self.outputs.iter().map(|o| io(&o.kind, &o.name)).collect();
+            let inputs: Vec<_> = self.inputs.iter().map(|i| io(&i.kind, &i.name)).collect();
+            problems.extend(r.problems(&outputs, &inputs));
         }
         let Some(c) = self.container_spec() else { return problems };
         match c.image_ref() {

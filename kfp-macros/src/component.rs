@@ -209,7 +209,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                     ::kfp::ComponentSpec::new(#comp_name, #description)
                         #(#spec_inputs)*
                         #(#spec_outputs)*
-                        .container(#ident::run(#(#run_args),*), #image)
+                        .body(#ident::run(#(#run_args),*), #image)
                 }
 
                 fn __outputs(f: &::kfp::__private::OutputFactory) -> #out_struct {

@@ -20,6 +20,12 @@ pub fn container_component(attr: TokenStream, item: TokenStream) -> TokenStream 
     component::expand(attr.into(), item.into()).into()
 }
 
+/// See `kfp::resource_component`.
+#[proc_macro_attribute]
+pub fn resource_component(attr: TokenStream, item: TokenStream) -> TokenStream {
+    component::expand(attr.into(), item.into()).into()
+}
+
 /// See `kfp::component`.
 #[proc_macro_attribute]
 pub fn component(attr: TokenStream, item: TokenStream) -> TokenStream {

@@ -254,6 +254,14 @@ impl<'w> Engine<'w> {
         if t.container.is_some() {
             return self.container(t, params, artifacts, path);
         }
+        if let Some(r) = &t.resource {
+            let why = format!(
+                "a resource step (`kubectl {}`) needs a Kubernetes cluster; the local runner has none",
+                r.action
+            );
+            self.record(failed(path, why));
+            return Outcome::of(Status::Failed);
+        }
         let Some(dag) = &t.dag else { return Outcome::of(Status::Failed) };
         self.dag(t, &dag.tasks, params, artifacts, path, extra)
     }

@@ -20,6 +20,7 @@ pub const EXAMPLES: &[&str] = &[
     "pod_settings",
     "pipeline_conf",
     "metrics",
+    "k8s_resources",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.

@@ -394,7 +394,7 @@ impl<'a, 'p> Lowering<'a, 'p> {
             match self.resolve(v, s, &mut deps) {
                 Ok(e) => outputs.parameters.push(Parameter {
                     name: Name::from(name),
-                    value_from: Some(ValueFrom { path: None, parameter: Some(e), default: None }),
+                    value_from: Some(ValueFrom { path: None, parameter: Some(e), default: None, json_path: None }),
                     ..Parameter::default()
                 }),
                 Err(msg) => {
@@ -579,7 +579,7 @@ impl<'a, 'p> Lowering<'a, 'p> {
             let parameter = expr::task_output_param(&names.group, &out);
             outputs.parameters.push(Parameter {
                 name: Name::from(out),
-                value_from: Some(ValueFrom { path: None, parameter: Some(parameter), default: None }),
+                value_from: Some(ValueFrom { path: None, parameter: Some(parameter), default: None, json_path: None }),
                 ..Parameter::default()
             });
         }

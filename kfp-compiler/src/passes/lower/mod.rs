@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use kfp_dsl::{Arg, IoKind, Pipeline, ScopeId};
 
 use crate::argo::{
-    Arguments, ArtifactRef, Container, EnvVar, Inputs, Name, ObjectMeta, Outputs, Parameter, Template, ValueFrom,
-    Workflow, WorkflowSpec,
+    Arguments, ArtifactRef, Container, EnvVar, Inputs, Name, ObjectMeta, Outputs, Parameter, ResourceTemplate,
+    Template, ValueFrom, Workflow, WorkflowSpec,
 };
 use crate::error::CompileError;
 use crate::passes::naming::Names;
@@ -25,6 +25,16 @@ pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> R
     let mut missing = Vec::new();
     for (i, var) in names.variants.iter().enumerate() {
         let spec = p.component(var.component);
+        if let Some(r) = spec.resource_spec() {
+            let mut t = resource_template(spec, r, &names.templates[i])?;
+            t.metadata.annotations.insert(kfp_meta::COMPONENT_SPEC.to_owned(), kfp_meta::component_spec(spec));
+            t.metadata.labels.insert(kfp_meta::ENABLE_CACHING.to_owned(), "true".to_owned());
+            if let Some(settings) = &var.settings {
+                pod::apply(&mut t, settings);
+            }
+            templates.push(t);
+            continue;
+        }
         let function;
         let resolved = var.call.as_ref().and_then(|c| c.container.as_ref());
         let absent: &[usize] = var.call.as_ref().map_or(&[], |c| &c.absent);
@@ -181,7 +191,7 @@ fn container_template(
             IoKind::Artifact { .. } => outputs.artifacts.push(ArtifactRef::at_path(o.name.as_str(), path)),
             _ => outputs.parameters.push(Parameter {
                 name: Name::from(o.name.as_str()),
-                value_from: Some(ValueFrom { path: Some(path), parameter: None, default: None }),
+                value_from: Some(ValueFrom { path: Some(path), parameter: None, default: None, json_path: None }),
                 ..Parameter::default()
             }),
         }
@@ -198,6 +208,41 @@ fn container_template(
         ..Container::default()
     });
     Template { name: name.to_owned(), inputs, outputs, container, ..Template::default() }
+}
+
+/// A resource step's template: the manifest as YAML text, outputs read by JSONPath.
+fn resource_template(
+    spec: &kfp_dsl::ComponentSpec,
+    r: &kfp_dsl::ResourceSpec,
+    name: &str,
+) -> Result<Template, CompileError> {
+    let inputs = Inputs {
+        parameters: spec.inputs.iter().map(|i| Parameter::named(i.name.as_str())).collect(),
+        ..Inputs::default()
+    };
+    let outputs = Outputs {
+        parameters: r
+            .json_path_outputs()
+            .iter()
+            .map(|(n, path)| Parameter {
+                name: Name::from(n.as_str()),
+                value_from: Some(ValueFrom { json_path: Some(path.clone()), ..ValueFrom::default() }),
+                ..Parameter::default()
+            })
+            .collect(),
+        ..Outputs::default()
+    };
+    let manifest = r.manifest().map(crate::yaml::manifest_text).transpose()?.unwrap_or_default();
+    let resource = ResourceTemplate {
+        action: r.action().to_owned(),
+        manifest: kfp_dsl::ResourceSpec::raw_placeholders(&manifest),
+        success_condition: r.success().map(str::to_owned),
+        failure_condition: r.failure().map(str::to_owned),
+        merge_strategy: r.patch_strategy().map(str::to_owned),
+        flags: r.kubectl_flags().to_vec(),
+        set_owner_reference: r.owner_reference(),
+    };
+    Ok(Template { name: name.to_owned(), inputs, outputs, resource: Some(resource), ..Template::default() })
 }
 
 /// A container argument with its placeholders replaced by Argo expressions and paths.

@@ -208,6 +208,7 @@ impl Lowering<'_, '_> {
                         path: None,
                         parameter: Some(expr.clone()),
                         default: Some(d.default.clone()),
+                        json_path: None,
                     }),
                     ..Parameter::default()
                 });
