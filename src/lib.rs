@@ -20,7 +20,7 @@ pub use kfp_dsl::{
 };
 pub use kfp_dsl::{
     ComponentBody, DnsConfig, KfpMetrics, KfpUiMetadata, PipelineSettings, ResourceSpec, Snapshot, Volume, VolumeClaim,
-    metrics,
+    kubeflow, metrics,
 };
 
 /// Turns a function whose body returns a [`ContainerSpec`] into a typed container component.

@@ -124,7 +124,7 @@ fn volume_mistakes_name_their_line() {
     for expected in [
         "`4 gigs` is not a Kubernetes quantity",
         "`ReadWriteSometimes` is not an access mode",
-        "`Bad_Name` is not a volume name",
+        "`Bad_Name` is not a valid object name",
         "a volume made inside a loop would have the same name in every iteration",
     ] {
         assert!(err.contains(expected), "{err} lacks {expected}");

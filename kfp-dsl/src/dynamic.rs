@@ -23,6 +23,11 @@ pub struct DynArg {
 }
 
 impl DynArg {
+    /// The kfp type of the value, if known.
+    pub(crate) fn kfp_type(&self) -> Option<&'static str> {
+        self.type_name
+    }
+
     /// The text of a literal argument.
     pub(crate) fn literal_text(&self) -> Option<&str> {
         match &self.value {

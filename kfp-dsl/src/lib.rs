@@ -18,6 +18,7 @@ mod error;
 mod function;
 mod graph;
 mod handles;
+pub mod kubeflow;
 mod loops;
 pub mod metrics;
 pub mod paths;

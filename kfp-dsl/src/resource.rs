@@ -102,6 +102,11 @@ impl ResourceSpec {
         self
     }
 
+    pub(crate) fn output_named(mut self, name: &str, json_path: &str) -> Self {
+        self.outputs.push((name.to_owned(), json_path.to_owned()));
+        self
+    }
+
     /// Extra `kubectl` flags (`--ignore-not-found`, ...).
     #[must_use]
     pub fn flags<S: Into<String>>(mut self, flags: impl IntoIterator<Item = S>) -> Self {

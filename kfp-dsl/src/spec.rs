@@ -203,7 +203,7 @@ impl ComponentSpec {
         self.with_output(name, IoKind::Artifact { type_name: K::KFP_TYPE.to_owned() }, description)
     }
 
-    fn with_input(mut self, name: &str, kind: IoKind, description: Option<&str>) -> Self {
+    pub(crate) fn with_input(mut self, name: &str, kind: IoKind, description: Option<&str>) -> Self {
         let description = description.map(str::to_owned);
         self.inputs.push(InputSpec { name: name.to_owned(), kind, description, default: None, optional: false });
         self

@@ -117,16 +117,22 @@ pub struct Snapshot<'a> {
     pub size: Param<String>,
 }
 
-fn check_name(name: &str) -> Option<String> {
+pub(crate) fn check_name(name: &str) -> Option<String> {
     let ok = !name.is_empty()
         && name.len() <= 40
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !name.starts_with('-')
         && !name.ends_with('-');
-    (!ok).then(|| format!("`{name}` is not a volume name (lower-case letters, digits and `-`, at most 40)"))
+    (!ok).then(|| format!("`{name}` is not a valid object name (lower-case letters, digits and `-`, at most 40)"))
 }
 
-fn spec(name: &str, description: &str, inputs: &[&str], outputs: &[&str], body: ResourceSpec) -> ComponentSpec {
+pub(crate) fn spec(
+    name: &str,
+    description: &str,
+    inputs: &[&str],
+    outputs: &[&str],
+    body: ResourceSpec,
+) -> ComponentSpec {
     let mut s = ComponentSpec::new(name, Some(description));
     for i in inputs {
         s = s.input_param::<String>(i, None);
@@ -137,7 +143,7 @@ fn spec(name: &str, description: &str, inputs: &[&str], outputs: &[&str], body: 
     s.body(body, None)
 }
 
-fn slot(name: &'static str) -> OutputParam<String> {
+pub(crate) fn slot(name: &'static str) -> OutputParam<String> {
     OutputParam::__component_slot(name)
 }
 

@@ -21,6 +21,7 @@ pub const EXAMPLES: &[&str] = &[
     "pipeline_conf",
     "metrics",
     "k8s_resources",
+    "kubeflow",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.
