@@ -145,3 +145,16 @@ fn the_local_runner_refuses_resource_steps_clearly() {
     assert!(text.contains("needs a Kubernetes cluster"), "{text}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn container_settings_on_a_resource_step_are_refused() {
+    let line = line!() + 2;
+    let err = kfp::Pipeline::build("r", None, |p| {
+        scale(p, "web", 2).timeout(600).retry(2).memory_limit("1Gi").label("team", "ml");
+    })
+    .unwrap_err()
+    .to_string();
+    assert_eq!(err.lines().count(), 1, "timeout, retry and labels apply: {err}");
+    assert!(err.starts_with(&format!("tests/resources.rs:{line}:")), "{err}");
+    assert!(err.contains("this is a resource step"), "{err}");
+}

@@ -597,7 +597,23 @@ impl<O> Task<'_, O> {
         f: impl FnOnce(&mut crate::settings::TaskSettings) -> Result<(), String>,
     ) -> Option<String> {
         let mut problem = None;
-        self.dag.with_task(self.id, |t, _| problem = f(t.settings_mut()).err());
+        let mut callee = None;
+        self.dag.with_task(self.id, |t, _| {
+            let before = t.settings.as_deref().map_or(0, crate::settings::container_settings);
+            problem = f(t.settings_mut()).err();
+            if problem.is_none() && crate::settings::container_settings(t.settings_mut()) > before {
+                callee = Some(t.callee);
+            }
+        });
+        if let Some(Callee::Component(c)) = callee
+            && self.dag.with_component(c, |spec| spec.resource_spec().is_some())
+        {
+            problem = Some(
+                "this is a resource step: Argo runs no container of yours, so container settings \
+                 (resources, env, volumes, extra containers, pull policy, security context) do not apply"
+                    .to_owned(),
+            );
+        }
         problem
     }
 

@@ -281,6 +281,20 @@ impl TaskSettings {
     }
 }
 
+/// How many settings of the main container (or the pod's containers) `s` holds.
+pub(crate) fn container_settings(s: &TaskSettings) -> usize {
+    s.requests.len()
+        + s.limits.len()
+        + s.env.len()
+        + s.env_from.len()
+        + s.volumes.len()
+        + s.mounts.len()
+        + s.sidecars.len()
+        + s.init_containers.len()
+        + usize::from(s.image_pull_policy.is_some())
+        + usize::from(s.security_context.is_some())
+}
+
 /// A Kubernetes quantity: `500m`, `2`, `1.5`, `4Gi`, `8G`, `1e3`.
 pub fn check_quantity(q: &str) -> Result<(), String> {
     let q = q.trim();
