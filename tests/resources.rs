@@ -158,3 +158,24 @@ fn container_settings_on_a_resource_step_are_refused() {
     assert!(err.starts_with(&format!("tests/resources.rs:{line}:")), "{err}");
     assert!(err.contains("this is a resource step"), "{err}");
 }
+
+#[test]
+fn a_transformer_adds_no_container_settings_to_resource_steps() {
+    let pipeline = kfp::Pipeline::build("r", None, |p| {
+        p.for_every_task(|s| {
+            s.annotations.insert("sidecar.istio.io/inject".into(), "false".into());
+            s.env.push(("MODE".into(), kfp::EnvSource::Value(kfp::SettingValue::Literal("prod".into()))));
+            s.sidecars.push(kfp::ExtraContainer::new("agent", "agent:1"));
+        });
+        scale(p, "web", 2);
+        use_data(p);
+    })
+    .unwrap();
+    let wf = kfp::compile_pipeline(&pipeline, &CompileOptions::default()).unwrap();
+    let scale_t = wf.spec.templates.iter().find(|t| t.name == "scale").unwrap();
+    assert_eq!(scale_t.metadata.annotations["sidecar.istio.io/inject"], "false");
+    assert!(scale_t.container.is_none() && scale_t.sidecars.is_empty());
+    let use_t = wf.spec.templates.iter().find(|t| t.name == "use-data").unwrap();
+    assert_eq!(use_t.container.as_ref().unwrap().env[0].name, "MODE");
+    assert_eq!(use_t.sidecars.len(), 1);
+}

@@ -275,6 +275,25 @@ pub struct TaskSettings {
 }
 
 impl TaskSettings {
+    /// Drops the settings of containers (resources, env, volumes, extra containers, pull policy,
+    /// security context): what a resource step, which runs no container of the user's, keeps is
+    /// scheduling, retries, timeout, caching and metadata.
+    pub fn without_container_settings(&self) -> TaskSettings {
+        TaskSettings {
+            requests: BTreeMap::new(),
+            limits: BTreeMap::new(),
+            env: Vec::new(),
+            env_from: Vec::new(),
+            volumes: Vec::new(),
+            mounts: Vec::new(),
+            sidecars: Vec::new(),
+            init_containers: Vec::new(),
+            image_pull_policy: None,
+            security_context: None,
+            ..self.clone()
+        }
+    }
+
     /// Forgets the task's own name (which does not shape its template).
     pub fn clear_name(&mut self) {
         self.explicit_name = None;

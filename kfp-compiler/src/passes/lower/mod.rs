@@ -30,7 +30,9 @@ pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> R
             t.metadata.annotations.insert(kfp_meta::COMPONENT_SPEC.to_owned(), kfp_meta::component_spec(spec));
             t.metadata.labels.insert(kfp_meta::ENABLE_CACHING.to_owned(), "true".to_owned());
             if let Some(settings) = &var.settings {
-                pod::apply(&mut t, settings);
+                // Container settings were refused per call; a `for_every_task` transformer's are
+                // left out here.
+                pod::apply(&mut t, &settings.without_container_settings());
             }
             templates.push(t);
             continue;
