@@ -48,6 +48,8 @@ fn a_resource_step_is_an_argo_resource_template() {
         t.outputs.parameters[0].value_from.as_ref().unwrap().json_path.as_deref(),
         Some("{.status.readyReplicas}")
     );
+    // Not cached unless asked: a cache hit would skip the change to the cluster.
+    assert_eq!(t.metadata.labels["pipelines.kubeflow.org/enable_caching"], "false");
     let yaml = kfp::to_yaml(&wf).unwrap();
     assert!(yaml.contains("setOwnerReference: true") && yaml.contains("mergeStrategy: merge"), "{yaml}");
     // No component.yaml can describe it.
@@ -178,4 +180,15 @@ fn a_transformer_adds_no_container_settings_to_resource_steps() {
     let use_t = wf.spec.templates.iter().find(|t| t.name == "use-data").unwrap();
     assert_eq!(use_t.container.as_ref().unwrap().env[0].name, "MODE");
     assert_eq!(use_t.sidecars.len(), 1);
+}
+
+#[test]
+fn a_resource_step_is_cached_only_when_asked() {
+    let pipeline = kfp::Pipeline::build("r", None, |p| {
+        scale(p, "web", 2).caching(true);
+    })
+    .unwrap();
+    let wf = kfp::compile_pipeline(&pipeline, &CompileOptions::default()).unwrap();
+    let t = wf.spec.templates.iter().find(|t| t.name == "scale").unwrap();
+    assert_eq!(t.metadata.labels["pipelines.kubeflow.org/enable_caching"], "true");
 }

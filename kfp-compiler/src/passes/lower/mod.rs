@@ -28,7 +28,9 @@ pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> R
         if let Some(r) = spec.resource_spec() {
             let mut t = resource_template(spec, r, &names.templates[i])?;
             t.metadata.annotations.insert(kfp_meta::COMPONENT_SPEC.to_owned(), kfp_meta::component_spec(spec));
-            t.metadata.labels.insert(kfp_meta::ENABLE_CACHING.to_owned(), "true".to_owned());
+            // A resource step acts on the cluster: a cache hit would skip creating the Job or the claim
+            // a later step expects. `.caching(true)` opts in.
+            t.metadata.labels.insert(kfp_meta::ENABLE_CACHING.to_owned(), "false".to_owned());
             if let Some(settings) = &var.settings {
                 // Container settings were refused per call; a `for_every_task` transformer's are
                 // left out here.
