@@ -195,8 +195,8 @@ impl ResourceSpec {
         out
     }
 
-    /// What is wrong with this resource step, given the component's output names.
-    pub(crate) fn problems(&self, outputs: &[(String, bool)], inputs: &[(String, bool)]) -> Vec<String> {
+    /// What is wrong with this resource step of component `spec`.
+    pub(crate) fn problems(&self, spec: &crate::spec::ComponentSpec) -> Vec<String> {
         let mut p = Vec::new();
         if !ACTIONS.contains(&self.action.as_str()) {
             p.push(format!(
@@ -247,8 +247,9 @@ impl ResourceSpec {
                 p.push(format!("output `{name}`: `{path}` is not a JSONPath (like `{{.metadata.name}}`)"));
             }
         }
-        for (name, artifact) in outputs {
-            if *artifact {
+        for o in &spec.outputs {
+            let name = &o.name;
+            if o.kind.is_artifact() {
                 p.push(format!("output `{name}` is an artifact; a resource step has only output parameters"));
             } else if !self.outputs.iter().any(|(n, _)| n == name) {
                 p.push(format!("output `{name}` is not read from the object: add `.output({name}, \"{{.path}}\")`"));
@@ -260,10 +261,8 @@ impl ResourceSpec {
                 p.push(format!("output `{name}` is read twice"));
             }
         }
-        for (name, artifact) in inputs {
-            if *artifact {
-                p.push(format!("input `{name}` is an artifact; a resource step takes only parameters"));
-            }
+        for i in spec.inputs.iter().filter(|i| i.kind.is_artifact()) {
+            p.push(format!("input `{}` is an artifact; a resource step takes only parameters", i.name));
         }
         p
     }
@@ -306,7 +305,10 @@ mod tests {
         let r = ResourceSpec::new("launch", serde_json::json!({ "kind": "Job", "metadata": { "generateName": "j-" } }))
             .merge_strategy("merge")
             .output(OutputParam::<String>::__component_slot("uid"), ".metadata.uid");
-        let p = r.problems(&[("uid".into(), false), ("name".into(), false)], &[]);
+        let spec = crate::spec::ComponentSpec::new("r", None)
+            .output_param::<String>("uid", None)
+            .output_param::<String>("name", None);
+        let p = r.problems(&spec);
         let all = p.join("\n");
         for expected in [
             "`launch` is not a resource action",

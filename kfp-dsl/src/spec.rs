@@ -319,10 +319,7 @@ impl ComponentSpec {
             }
         }
         if let Some(r) = self.resource_spec() {
-            let io = |kind: &IoKind, name: &String| (name.clone(), kind.is_artifact());
-            let outputs: Vec<_> = self.outputs.iter().map(|o| io(&o.kind, &o.name)).collect();
-            let inputs: Vec<_> = self.inputs.iter().map(|i| io(&i.kind, &i.name)).collect();
-            problems.extend(r.problems(&outputs, &inputs));
+            problems.extend(r.problems(self));
         }
         let Some(c) = self.container_spec() else { return problems };
         match c.image_ref() {

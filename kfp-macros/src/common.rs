@@ -4,6 +4,56 @@ use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::{Attribute, Expr, GenericArgument, Lit, Meta, PathArguments, Type};
 
+/// A function's doc attributes and its other attributes.
+pub(crate) fn split_docs(attrs: &[Attribute]) -> (Vec<&Attribute>, Vec<&Attribute>) {
+    attrs.iter().partition(|a| a.path().is_ident("doc"))
+}
+
+/// The signature of the generated `run`: the user's, with the argument attributes (doc comments,
+/// `#[default]`) removed.
+pub(crate) fn run_signature(sig: &syn::Signature) -> syn::Signature {
+    let mut run = sig.clone();
+    for arg in &mut run.inputs {
+        if let syn::FnArg::Typed(pt) = arg {
+            pt.attrs.clear();
+        }
+    }
+    run
+}
+
+/// A function's return type (`()` when it declares none).
+pub(crate) fn return_type(sig: &syn::Signature) -> Type {
+    match &sig.output {
+        syn::ReturnType::Default => syn::parse_quote!(()),
+        syn::ReturnType::Type(_, t) => (**t).clone(),
+    }
+}
+
+/// An optional expression as `Option` tokens.
+pub(crate) fn option_tokens(e: Option<&Expr>) -> TokenStream {
+    match e {
+        Some(e) => quote::quote!(::core::option::Option::Some(#e)),
+        None => quote::quote!(::core::option::Option::None),
+    }
+}
+
+/// The `Copy` struct of output handles a task of a component returns.
+pub(crate) fn handle_struct(vis: &TokenStream, name: &syn::Ident, fields: &[TokenStream]) -> TokenStream {
+    quote::quote! {
+        #[allow(non_camel_case_types, missing_docs, unreachable_pub)]
+        #[derive(Debug)]
+        #vis struct #name {
+            #(#fields,)*
+        }
+        impl ::core::clone::Clone for #name {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+        impl ::core::marker::Copy for #name {}
+    }
+}
+
 /// Collects every error so that one mistake does not hide the others.
 #[derive(Default)]
 pub(crate) struct Errors(Option<syn::Error>);
@@ -146,6 +196,14 @@ pub(crate) struct FormInput<'a> {
     pub(crate) ident: &'a syn::Ident,
     pub(crate) slot: TokenStream,
     pub(crate) span: proc_macro2::Span,
+}
+
+impl<'a> FormInput<'a> {
+    /// An input checked against the type written in the signature.
+    pub(crate) fn as_written(ident: &'a syn::Ident, ty: &Type) -> Self {
+        use syn::spanned::Spanned;
+        FormInput { ident, slot: ty.to_token_stream(), span: ty.span() }
+    }
 }
 
 /// What every component-like macro generates around the user's function: the pipeline form

@@ -2,10 +2,9 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::spanned::Spanned;
 use syn::{Expr, FnArg, Ident, ItemFn, Pat, Type};
 
-use crate::common::{Errors, Form, FormInput, Slot, classify, doc_text, lit_str, opt_str, parse_args};
+use crate::common::*;
 
 struct InputArg<'a> {
     ident: &'a Ident,
@@ -117,25 +116,16 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
 
     // The body stays callable as `name::run`, with the argument attributes (doc comments) removed.
-    let mut run_sig = func.sig.clone();
-    for arg in &mut run_sig.inputs {
-        if let FnArg::Typed(pt) = arg {
-            pt.attrs.clear();
-        }
-    }
+    let run_sig = run_signature(&func.sig);
     let ItemFn { attrs, vis, sig, block, .. } = &func;
     let ident = &sig.ident;
-    let fn_attrs = attrs.iter().filter(|a| !a.path().is_ident("doc")).collect::<Vec<_>>();
-    let docs = attrs.iter().filter(|a| a.path().is_ident("doc")).collect::<Vec<_>>();
+    let (docs, fn_attrs) = split_docs(attrs);
     let run_inputs = &run_sig.inputs;
     let run_output = &run_sig.output;
 
     let comp_name = name.unwrap_or_else(|| ident.to_string());
     let description = opt_str(doc_text(attrs).as_deref());
-    let image = match &image {
-        Some(e) => quote!(::core::option::Option::Some(#e)),
-        None => quote!(::core::option::Option::None),
-    };
+    let image = option_tokens(image.as_ref());
 
     let spec_inputs = inputs.iter().filter(|i| !i.plain).map(|i| {
         let (n, d, inner) = (i.ident.to_string(), opt_str(i.doc.as_deref()), i.inner);
@@ -155,21 +145,13 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         if o.artifact { quote!(#id: f.artifact(#port)) } else { quote!(#id: f.param(#port)) }
     });
     let errors = errors.into_tokens();
+    let out_fields: Vec<TokenStream> = out_fields.collect();
+    let handles = handle_struct(&quote!(pub), &out_struct, &out_fields);
     let form = Form {
         vis,
         ident,
         docs: &docs,
-        inputs: inputs
-            .iter()
-            .map(|i| FormInput {
-                ident: i.ident,
-                slot: {
-                    let t = i.ty;
-                    quote!(#t)
-                },
-                span: i.ty.span(),
-            })
-            .collect(),
+        inputs: inputs.iter().map(|i| FormInput::as_written(i.ident, i.ty)).collect(),
         trait_path: quote!(::kfp::Component),
         add: "__add_task",
         what: "component",
@@ -189,17 +171,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         #form
 
         const _: () = {
-            #[allow(non_camel_case_types, missing_docs, unreachable_pub)]
-            #[derive(Debug)]
-            pub struct #out_struct {
-                #(#out_fields,)*
-            }
-            impl ::core::clone::Clone for #out_struct {
-                fn clone(&self) -> Self {
-                    *self
-                }
-            }
-            impl ::core::marker::Copy for #out_struct {}
+            #handles
 
             impl ::kfp::Component for #ident {
                 type Outputs = #out_struct;

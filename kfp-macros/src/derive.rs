@@ -40,7 +40,7 @@ pub(crate) fn param_type(input: TokenStream) -> TokenStream {
             errors.push(e);
         }
     }
-    let rename_all = serde_rename_all(&input.attrs, &mut errors);
+    let rename_all = serde_value(&input.attrs, "rename_all", &mut errors);
     // Typed field access on loop items: one `LoopItem` per named field (Argo `{{item.field}}`).
     let named = match &input.data {
         Data::Struct(s) if !opaque => match &s.fields {
@@ -60,7 +60,8 @@ pub(crate) fn param_type(input: TokenStream) -> TokenStream {
                 .map(|f| {
                     let rust = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
                     let rust = rust.strip_prefix("r#").unwrap_or(&rust).to_owned();
-                    serde_rename(&f.attrs, &mut errors).unwrap_or_else(|| apply_case(&rust, rename_all.as_deref()))
+                    serde_value(&f.attrs, "rename", &mut errors)
+                        .unwrap_or_else(|| apply_case(&rust, rename_all.as_deref()))
                 })
                 .collect::<Vec<_>>();
             (
@@ -159,38 +160,15 @@ pub(crate) fn artifact_kind(input: TokenStream) -> TokenStream {
     }
 }
 
-/// `#[serde(rename_all = "...")]` on the type, if any.
-fn serde_rename_all(attrs: &[syn::Attribute], errors: &mut Errors) -> Option<String> {
+/// The string of `#[serde(key = "...")]` (`rename_all` on the type, `rename` on a field), if any;
+/// other serde options, with or without values or nested lists, are skipped.
+fn serde_value(attrs: &[syn::Attribute], key: &str, errors: &mut Errors) -> Option<String> {
     let mut out = None;
     for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = a.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename_all") {
+            if meta.path.is_ident(key) && meta.input.peek(syn::Token![=]) {
                 let e: syn::Expr = meta.value()?.parse()?;
-                out = lit_str(&e, errors, "rename_all");
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                let _ = meta.parse_nested_meta(|inner| {
-                    if inner.input.peek(syn::Token![=]) {
-                        let _: syn::Expr = inner.value()?.parse()?;
-                    }
-                    Ok(())
-                });
-            }
-            Ok(())
-        });
-    }
-    out
-}
-
-/// `#[serde(rename = "...")]` on a field, if any.
-fn serde_rename(attrs: &[syn::Attribute], errors: &mut Errors) -> Option<String> {
-    let mut out = None;
-    for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = a.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") && meta.input.peek(syn::Token![=]) {
-                let e: syn::Expr = meta.value()?.parse()?;
-                out = lit_str(&e, errors, "rename");
+                out = lit_str(&e, errors, key);
             } else if meta.input.peek(syn::Token![=]) {
                 let _: syn::Expr = meta.value()?.parse()?;
             } else if meta.input.peek(syn::token::Paren) {

@@ -4,9 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::spanned::Spanned;
-use syn::{Expr, FnArg, Ident, ItemFn, Pat, ReturnType, Type};
+use syn::{Expr, FnArg, Ident, ItemFn, Pat, Type};
 
-use crate::common::{Errors, Form, FormInput, Slot, classify, doc_text, lit_str, opt_str, parse_args};
+use crate::common::*;
 
 enum Kind {
     Param,
@@ -87,26 +87,14 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         args.push(Arg { ident: &pi.ident, ty: &pt.ty, inner, kind, doc });
     }
 
-    let mut run_sig = func.sig.clone();
-    for arg in &mut run_sig.inputs {
-        if let FnArg::Typed(pt) = arg {
-            pt.attrs.clear();
-        }
-    }
+    let run_sig = run_signature(&func.sig);
     let ItemFn { attrs, vis, sig, block, .. } = &func;
     let ident = &sig.ident;
-    let docs = attrs.iter().filter(|a| a.path().is_ident("doc")).collect::<Vec<_>>();
-    let other_attrs = attrs.iter().filter(|a| !a.path().is_ident("doc")).collect::<Vec<_>>();
-    let ret: Type = match &sig.output {
-        ReturnType::Default => syn::parse_quote!(()),
-        ReturnType::Type(_, t) => (**t).clone(),
-    };
+    let (docs, other_attrs) = split_docs(attrs);
+    let ret = return_type(sig);
     let comp_name = name.unwrap_or_else(|| ident.to_string());
     let description = opt_str(doc_text(attrs).as_deref());
-    let image = match &image {
-        Some(e) => quote!(::core::option::Option::Some(#e)),
-        None => quote!(::core::option::Option::None),
-    };
+    let image = option_tokens(image.as_ref());
 
     let inputs: Vec<&Arg<'_>> = args.iter().filter(|a| matches!(a.kind, Kind::Param | Kind::Input)).collect();
     let outputs: Vec<&Arg<'_>> = args.iter().filter(|a| matches!(a.kind, Kind::Output)).collect();
@@ -151,16 +139,10 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             .map(|i| {
                 // An artifact input is checked against `Input<K>`, a parameter against its plain type.
                 let slot = match i.kind {
-                    Kind::Input => {
-                        let t = i.ty;
-                        quote!(#t)
-                    }
-                    _ => {
-                        let t = i.inner;
-                        quote!(#t)
-                    }
+                    Kind::Input => i.ty,
+                    _ => i.inner,
                 };
-                FormInput { ident: i.ident, slot, span: i.ty.span() }
+                FormInput { span: i.ty.span(), ..FormInput::as_written(i.ident, slot) }
             })
             .collect(),
         trait_path: quote!(::kfp::Component),

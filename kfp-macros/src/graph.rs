@@ -3,10 +3,9 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::spanned::Spanned;
-use syn::{FnArg, Ident, ItemFn, Pat, ReturnType, Type};
+use syn::{FnArg, Ident, ItemFn, Pat, Type};
 
-use crate::common::{Errors, Form, FormInput, Slot, classify, doc_text, lit_str, opt_str, parse_args};
+use crate::common::*;
 
 /// Expands `#[graph_component(name = "...")]`.
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
@@ -81,20 +80,11 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     }
 
-    let mut run_sig = func.sig.clone();
-    for arg in &mut run_sig.inputs {
-        if let FnArg::Typed(pt) = arg {
-            pt.attrs.clear();
-        }
-    }
+    let run_sig = run_signature(&func.sig);
     let ItemFn { attrs, vis, sig, block, .. } = &func;
     let ident = &sig.ident;
-    let docs = attrs.iter().filter(|a| a.path().is_ident("doc")).collect::<Vec<_>>();
-    let other_attrs = attrs.iter().filter(|a| !a.path().is_ident("doc")).collect::<Vec<_>>();
-    let ret: Type = match &sig.output {
-        ReturnType::Default => syn::parse_quote!(()),
-        ReturnType::Type(_, t) => (**t).clone(),
-    };
+    let (docs, other_attrs) = split_docs(attrs);
+    let ret = return_type(sig);
     let graph_name = name.unwrap_or_else(|| ident.to_string());
     let description = opt_str(doc_text(attrs).as_deref());
     let interface_inputs = inputs.iter().filter(|i| !i.plain).map(|i| {
@@ -107,17 +97,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         vis,
         ident,
         docs: &docs,
-        inputs: inputs
-            .iter()
-            .map(|i| FormInput {
-                ident: i.ident,
-                slot: {
-                    let t = i.ty;
-                    quote!(#t)
-                },
-                span: i.ty.span(),
-            })
-            .collect(),
+        inputs: inputs.iter().map(|i| FormInput::as_written(i.ident, i.ty)).collect(),
         trait_path: quote!(::kfp::GraphComponent),
         add: "__call_graph",
         what: "graph component",

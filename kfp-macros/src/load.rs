@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, LitStr, Token};
 
-use crate::common::{Form, FormInput};
+use crate::common::*;
 
 /// `"path"` or `name = "path"`, optionally preceded by a visibility.
 struct Args {
@@ -175,6 +175,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         }
     }
     let name = &spec.name;
+    let handles = handle_struct(&quote!(#vis), &out_struct, &out_fields);
     quote! {
         #form
 
@@ -182,17 +183,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
             // Recompiled when the file changes.
             const YAML: &str = ::core::include_str!(#abs);
 
-            #[allow(non_camel_case_types, missing_docs, unreachable_pub)]
-            #[derive(Debug)]
-            #vis struct #out_struct {
-                #(#out_fields,)*
-            }
-            impl ::core::clone::Clone for #out_struct {
-                fn clone(&self) -> Self {
-                    *self
-                }
-            }
-            impl ::core::marker::Copy for #out_struct {}
+            #handles
 
             impl ::kfp::Component for #ident {
                 type Outputs = #out_struct;

@@ -5,7 +5,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Expr, FnArg, Ident, ItemFn, Pat};
 
-use crate::common::{Errors, Slot, classify, doc_text, lit_str, opt_str, parse_args};
+use crate::common::*;
 
 /// Expands `#[pipeline(name = "...", description = "...")]`.
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
@@ -131,8 +131,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 
     let ItemFn { attrs, vis, sig, block, .. } = &func;
     let ident = &sig.ident;
-    let docs = attrs.iter().filter(|a| a.path().is_ident("doc")).collect::<Vec<_>>();
-    let other_attrs = attrs.iter().filter(|a| !a.path().is_ident("doc")).collect::<Vec<_>>();
+    let (docs, other_attrs) = split_docs(attrs);
     let inputs = &sig.inputs;
     let output = &sig.output;
     let name = name.unwrap_or_else(|| ident.to_string());
