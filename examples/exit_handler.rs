@@ -17,7 +17,11 @@ fn notify(message: Param<String>, url: Param<String>) -> ContainerSpec {
 /// Echoes its input and keeps it as output.
 #[container_component(image = "alpine:3.18")]
 fn step(msg: Param<String>, o: OutputParam<String>) -> ContainerSpec {
-    ContainerSpec::new(["sh", "-c"]).arg(fmt_arg!("mkdir -p $(dirname {}) && echo {} | tee {}", o, msg, o))
+    // Values reach the script as positional arguments ("$0", "$1"), never inside its text.
+    ContainerSpec::new(["sh", "-c"])
+        .arg("mkdir -p \"$(dirname \"$1\")\" && printf '%s\\n' \"$0\" | tee \"$1\"")
+        .arg(msg)
+        .arg(o)
 }
 
 #[pipeline(name = "Exit handler")]

@@ -30,13 +30,14 @@ fn count_words(
     /// How many words.
     count: OutputParam<u32>,
 ) -> ContainerSpec {
-    ContainerSpec::new(["sh", "-c"]).arg(fmt_arg!(
-        "mkdir -p \"$(dirname {})\" && echo \"{}\" | tr \" \" \"\\n\" | awk \"length >= {}\" | wc -l > {}",
-        count,
-        text,
-        min_len,
-        count
-    ))
+    // Values reach the script as positional arguments ("$0", "$1", ...), never inside its text: a page
+    // holding `$(...)` stays text.
+    ContainerSpec::new(["sh", "-c"])
+        .arg(
+            "mkdir -p \"$(dirname \"$2\")\" && printf '%s\\n' \"$0\" | tr ' ' '\\n' \
+             | awk -v min=\"$1\" 'length >= min + 0' | wc -l > \"$2\"",
+        )
+        .args([Arg::from(text), min_len.into(), count.into()])
 }
 
 /// Prints the count with a label.

@@ -28,24 +28,24 @@ fn plan(sweeps: OutputParam<Vec<Sweep>>) -> ContainerSpec {
 /// Trains one model at one learning rate and reports its score.
 #[container_component(image = "python:3.12-alpine")]
 fn train(model: Param<String>, lr: Param<f64>, score: OutputParam<f64>) -> ContainerSpec {
-    ContainerSpec::new(["sh", "-c"]).arg(fmt_arg!(
-        "mkdir -p $(dirname {}) && python -c 'import random; print(round(random.random() * {}, 3))' > {} # {}",
-        score,
-        lr,
-        score,
-        model
-    ))
+    ContainerSpec::new(["sh", "-c"])
+        .arg(
+            "mkdir -p \"$(dirname \"$1\")\" && echo \"training $2\" >&2 && \
+             python -c 'import random, sys; print(round(random.random() * float(sys.argv[1]), 3))' \"$0\" > \"$1\"",
+        )
+        .args([Arg::from(lr), score.into(), model.into()])
 }
 
 /// Picks the best of the collected scores.
 #[container_component(image = "python:3.12-alpine")]
 fn pick_best(scores: Param<Vec<f64>>, best: OutputParam<f64>) -> ContainerSpec {
-    ContainerSpec::new(["sh", "-c"]).arg(fmt_arg!(
-        "mkdir -p $(dirname {}) && python -c 'import json, sys; print(max(float(s) for s in json.loads(sys.argv[1])))' '{}' > {}",
-        best,
-        scores,
-        best
-    ))
+    ContainerSpec::new(["sh", "-c"])
+        .arg(
+            "mkdir -p \"$(dirname \"$1\")\" && \
+             python -c 'import json, sys; print(max(float(s) for s in json.loads(sys.argv[1])))' \"$0\" > \"$1\"",
+        )
+        .arg(scores)
+        .arg(best)
 }
 
 /// Says the sweep is over.

@@ -17,7 +17,7 @@ macro_rules! steps {
         /// One synthetic step: reads a value, writes a value.
         #[container_component(image = "alpine:3.20")]
         fn $name(x: Param<String>, y: OutputParam<String>) -> ContainerSpec {
-            ContainerSpec::new(["sh", "-c"]).arg(fmt_arg!("echo {} > {}", x, y))
+            ContainerSpec::new(["sh", "-c"]).arg("printf '%s' \"$0\" > \"$1\"").arg(x).arg(y)
         }
     )*};
 }

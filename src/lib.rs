@@ -5,7 +5,7 @@ pub mod runner;
 
 pub use cli::{CliError, main, run};
 pub use kfp_compiler::{
-    CompileError, CompileOptions, ComponentFileError, argo, component_to_yaml, parse_component, to_json, to_yaml,
+    CompileError, CompileOptions, ComponentFileError, argo, argo_template, component_to_yaml, parse_component, to_json, to_yaml,
     write_yaml,
 };
 pub use kfp_dsl::{
@@ -37,9 +37,12 @@ pub use kfp_dsl::{
 ///     count: OutputParam<u32>,
 /// ) -> ContainerSpec {
 ///     // Runs when the pipeline is built: `text` renders as `{{inputs.parameters.text}}`,
-///     // `count` as the path of the file the step writes.
+///     // `count` as the path of the file the step writes. Values reach the script as positional
+///     // arguments ("$0", "$1"), never inside its text.
 ///     ContainerSpec::new(["sh", "-c"])
-///         .arg(fmt_arg!("mkdir -p $(dirname {}) && echo '{}' | wc -w > {}", count, text, count))
+///         .arg("mkdir -p \"$(dirname \"$1\")\" && printf '%s' \"$0\" | wc -w > \"$1\"")
+///         .arg(text)
+///         .arg(count)
 /// }
 ///
 /// #[pipeline(name = "words")]
@@ -142,7 +145,7 @@ pub use kfp_macros::graph_component;
 ///         "kind": "Job",
 ///         "metadata": { "generateName": "side-job-" },
 ///         "spec": {
-///             "backoffLimit": retries,          // a number: written bare
+///             "backoffLimit": retries,          // a number: written as one
 ///             "template": { "spec": {
 ///                 "restartPolicy": "Never",
 ///                 "containers": [{ "name": "main", "image": image, "command": ["echo", "hi"] }],
@@ -161,7 +164,8 @@ pub use kfp_macros::graph_component;
 /// }
 ///
 /// let yaml = kfp::to_yaml(&kfp::compile(&job, &Default::default()).unwrap()).unwrap();
-/// assert!(yaml.contains("backoffLimit: {{inputs.parameters.retries}}"));
+/// // Each value is written into the manifest as one JSON literal of its type, by Argo at run time.
+/// assert!(yaml.contains("backoffLimit: {{=toJson(asInt(inputs.parameters.retries))}}"));
 /// ```
 pub use kfp_macros::resource_component;
 

@@ -187,7 +187,14 @@ fn pod_settings_has_every_setting_of_k_pod_settings() {
     let caching = "pipelines.kubeflow.org/enable_caching";
     assert_eq!(o["metadata"]["labels"][caching], "false");
     assert_eq!(o["metadata"]["labels"][caching], k["metadata"]["labels"][caching]);
-    let patch = |t: &Value| normalize(&serde_json::from_str::<Value>(t["podSpecPatch"].as_str().unwrap()).unwrap());
+    // kfp v1 splices `{{inputs.parameters.x}}` into the JSON; ours writes each value with an expression
+    // tag as a JSON string. Both are filled in as Argo would, with the parameter's name as its value.
+    let patch = |t: &Value| {
+        let text = t["podSpecPatch"].as_str().unwrap();
+        let filled = kfp::argo_template::substitute(text, &mut |v| v.rsplit('.').next().map(|n| format!("<{n}>")))
+            .unwrap();
+        normalize(&serde_json::from_str::<Value>(&filled).unwrap())
+    };
     assert_eq!(patch(&o), patch(&k));
     // kfp v1 left an empty `resources: {}` behind and wrote the GPU count as an integer (not schema-valid).
     assert!(o["container"].get("resources").is_none());
@@ -221,17 +228,14 @@ fn k8s_resources_has_every_step_of_i_resource_volume() {
     };
     // Input names differ (kfp prefixes them with the producing op), so placeholders are compared
     // as `{{input}}`.
+    // kfp v1 splices `{{inputs.parameters.x}}` into the YAML; ours writes each value with an
+    // expression tag as a JSON literal. Both are filled in as Argo would, every input as `{{input}}`.
     fn manifest(t: &Value) -> Value {
         let text = t["resource"]["manifest"].as_str().unwrap();
-        let mut out = String::new();
-        let mut rest = text;
-        while let Some(i) = rest.find("{{inputs.parameters.") {
-            out.push_str(&rest[..i]);
-            out.push_str("{{input}}");
-            rest = &rest[i + rest[i..].find("}}").unwrap() + 2..];
-        }
-        out.push_str(rest);
-        read_yaml11(&out)
+        let input = |v: &str| {
+            Some(if v.starts_with("inputs.parameters.") { "{{input}}".to_owned() } else { format!("{{{{{v}}}}}") })
+        };
+        read_yaml11(&kfp::argo_template::substitute(text, &mut { input }).unwrap())
     }
     let json_paths = |t: &Value| -> BTreeSet<String> {
         t["outputs"]["parameters"]

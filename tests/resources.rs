@@ -41,9 +41,14 @@ fn a_resource_step_is_an_argo_resource_template() {
     assert_eq!(r.merge_strategy.as_deref(), Some("merge"));
     assert!(r.set_owner_reference);
     assert_eq!(r.success_condition.as_deref(), Some("status.readyReplicas > 0"));
-    // The string input quoted, the number bare (Argo substitutes the text, then kubectl parses it).
-    assert!(r.manifest.contains("name: \"{{inputs.parameters.name}}\""), "{}", r.manifest);
-    assert!(r.manifest.contains("replicas: {{inputs.parameters.replicas}}"), "{}", r.manifest);
+    // Each input becomes one JSON literal of its type when Argo fills it in (tests/injection.rs has
+    // the hostile values): a string as a JSON string, a number as a number.
+    assert!(
+        r.manifest.contains("name: {{=sprig.replace('{', '\\\\u007b', toJson(inputs.parameters.name))}}"),
+        "{}",
+        r.manifest
+    );
+    assert!(r.manifest.contains("replicas: {{=toJson(asInt(inputs.parameters.replicas))}}"), "{}", r.manifest);
     assert_eq!(
         t.outputs.parameters[0].value_from.as_ref().unwrap().json_path.as_deref(),
         Some("{.status.readyReplicas}")

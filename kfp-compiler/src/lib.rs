@@ -6,6 +6,7 @@
 //! ```
 
 pub mod argo;
+pub mod argo_template;
 mod component_file;
 mod error;
 mod expr;

@@ -261,6 +261,56 @@ impl ContainerSpec {
     pub(crate) fn all_args(&self) -> impl Iterator<Item = &Arg> {
         self.command.iter().chain(&self.args).chain(self.env.iter().map(|(_, v)| v))
     }
+
+    /// The inputs whose values land inside the code of a shell or interpreter (`sh -c SCRIPT`,
+    /// `bash -ec SCRIPT`, `python3 -c CODE`, `node -e CODE`), with that program's flag. A value there
+    /// becomes code (a `$(...)` in it runs); values belong in positional arguments after the script
+    /// (`"$0"`, `"$1"` in a shell, `sys.argv` in Python) or in environment variables.
+    pub fn values_in_code(&self) -> Vec<(String, String)> {
+        let argv: Vec<&Arg> = self.command.iter().chain(&self.args).collect();
+        let mut found = Vec::new();
+        let Some(Arg::Lit(program)) = argv.first() else { return found };
+        let name = program.rsplit('/').next().unwrap_or(program);
+        let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+        let flag = match base {
+            "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh" | "mksh" | "busybox" => 'c',
+            "python" => 'c',
+            "node" | "perl" | "ruby" => 'e',
+            _ => return found,
+        };
+        // The code is the argument after the first short-flag cluster that holds the flag (`-c`,
+        // `-ec`, `-euxc`); options before it are allowed (`python3 -u -c`).
+        let mut skip_value = false;
+        for (i, a) in argv.iter().enumerate().skip(1) {
+            let Arg::Lit(text) = a else { break };
+            if std::mem::take(&mut skip_value) {
+                continue;
+            }
+            // Options that take a value (`sh -o pipefail`, `python -W ignore`); the first other
+            // non-option is a script file, after which `-c` is the script's own argument.
+            if matches!(text.as_str(), "-o" | "+o" | "-O" | "+O" | "-W" | "-X" | "-r") {
+                skip_value = true;
+                continue;
+            }
+            if !(text.starts_with('-') || text.starts_with('+')) && !(base == "busybox" && i == 1) {
+                break;
+            }
+            let cluster = text.len() > 1 && text.starts_with('-') && !text.starts_with("--");
+            if cluster && text[1..].chars().all(|c| c.is_ascii_alphabetic()) && text[1..].contains(flag) {
+                if let Some(code) = argv.get(i + 1) {
+                    code.visit(&mut |part| {
+                        if let Arg::InputValue(n) = part {
+                            if !found.iter().any(|(seen, _): &(String, String)| seen == n) {
+                                found.push((n.clone(), format!("{name} {text}")));
+                            }
+                        }
+                    });
+                }
+                break;
+            }
+        }
+        found
+    }
 }
 
 /// Counts the `{}` holes in a format string (used by [`fmt_arg!`](crate::fmt_arg) at compile time);

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::handles::{OutputParam, Param, ValueSrc};
 use crate::types::ParamType;
 
-/// Marks where a non-string input goes in a manifest, so the compiler can write it unquoted.
+/// Marks where an input goes in a manifest (`TYPE:NAME` between the two), for the compiler to replace.
 const RAW_OPEN: &str = "__kfp_raw_input__";
 const RAW_CLOSE: &str = "__kfp_end__";
 
@@ -168,9 +168,10 @@ impl ResourceSpec {
         self.owner_reference
     }
 
-    /// Replaces every marker of a non-string input in `text` (a rendered manifest) by
-    /// `{{inputs.parameters.NAME}}`, without the quotes a serializer put around it.
-    pub fn raw_placeholders(text: &str) -> String {
+    /// Replaces every marker of an input in `text` (a rendered manifest), and the quotes a serializer
+    /// put around it, by `render(name, kfp_type)`: the compiler writes an expression tag that turns the
+    /// value into a JSON literal of its type, so no value can add to the manifest's structure.
+    pub fn raw_placeholders(text: &str, render: impl Fn(&str, &str) -> String) -> String {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(start) = rest.find(RAW_OPEN) {
@@ -186,9 +187,8 @@ impl ResourceSpec {
                 }
             }
             out.push_str(before);
-            out.push_str("{{inputs.parameters.");
-            out.push_str(name);
-            out.push_str("}}");
+            let (kfp_type, name) = name.split_once(':').unwrap_or(("String", name));
+            out.push_str(&render(name, kfp_type));
             rest = tail;
         }
         out.push_str(rest);
@@ -272,10 +272,15 @@ impl ResourceSpec {
 impl<T: ParamType> Serialize for Param<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.src {
-            ValueSrc::ComponentInput(name) if T::KFP_TYPE == "String" => {
-                s.serialize_str(&format!("{{{{inputs.parameters.{name}}}}}"))
+            ValueSrc::ComponentInput(name) if matches!(T::KFP_TYPE, "JsonArray" | "JsonObject" | "JSON") => {
+                Err(serde::ser::Error::custom(format!(
+                    "input `{name}` is a list, map or struct: a manifest takes strings, numbers and booleans \
+                     (a JSON value would be spliced into the manifest's text); pass its fields as inputs"
+                )))
             }
-            ValueSrc::ComponentInput(name) => s.serialize_str(&format!("{RAW_OPEN}{name}{RAW_CLOSE}")),
+            ValueSrc::ComponentInput(name) => {
+                s.serialize_str(&format!("{RAW_OPEN}{}:{name}{RAW_CLOSE}", T::KFP_TYPE))
+            }
             _ => Err(serde::ser::Error::custom(
                 "only the component's own inputs can go in a manifest; pass the value as an input",
             )),
@@ -288,16 +293,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn inputs_render_as_placeholders_strings_quoted_numbers_bare() {
+    fn inputs_render_as_markers_of_their_type() {
         let image = Param::<String>::__component_input("image");
         let n = Param::<u32>::__component_input("n");
         let r = ResourceSpec::create(serde_json::json!({ "image": image, "backoffLimit": n }));
         let m = r.manifest().unwrap();
-        assert_eq!(m["image"], "{{inputs.parameters.image}}");
         let text = serde_json::to_string(m).unwrap();
-        let raw = ResourceSpec::raw_placeholders(&text);
-        assert!(raw.contains(r#""backoffLimit":{{inputs.parameters.n}}"#), "{raw}");
-        assert_eq!(ResourceSpec::raw_placeholders("a: '__kfp_raw_input__x__kfp_end__'"), "a: {{inputs.parameters.x}}");
+        let raw = ResourceSpec::raw_placeholders(&text, |n, t| format!("<{t} {n}>"));
+        assert!(raw.contains(r#""backoffLimit":<Integer n>"#), "{raw}");
+        assert!(raw.contains(r#""image":<String image>"#), "{raw}");
+        let yaml = "a: '__kfp_raw_input__Float:x__kfp_end__'";
+        assert_eq!(ResourceSpec::raw_placeholders(yaml, |n, t| format!("<{t} {n}>")), "a: <Float x>");
     }
 
     #[test]

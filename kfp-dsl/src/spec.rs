@@ -354,6 +354,14 @@ impl ComponentSpec {
                 Arg::Lit(_) | Arg::Concat(_) | Arg::If { .. } => {}
             });
         }
+        for (input, program) in c.values_in_code() {
+            problems.push(format!(
+                "the value of input `{input}` is spliced into the code that `{program}` runs, where it would run \
+                 as code (a `$(...)` in it would execute); pass it as an argument after the code instead: \
+                 `ContainerSpec::new([\"sh\", \"-c\"]).arg(\"echo \\\"$0\\\"\").arg({input})` (`sys.argv[1]` in \
+                 Python), or in an environment variable: `.env(\"VALUE\", {input})` and `\"$VALUE\"`"
+            ));
+        }
         problems
     }
 }

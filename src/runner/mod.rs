@@ -374,7 +374,7 @@ impl<'w> Engine<'w> {
     fn task(&self, task: &DagTask, scope: &HashMap<String, String>, path: &str) -> Outcome {
         let lookup = |x: &str| scope.get(x).cloned();
         if let Some(when) = &task.when {
-            let holds = expr::substitute(when, &mut |x| lookup(x)).and_then(|w| expr::eval_when(&w));
+            let holds = expr::eval_when(when, &mut |x| lookup(x));
             match holds {
                 Ok(true) => {}
                 Ok(false) => {

@@ -93,7 +93,12 @@ impl<'a> Walker<'a> {
                 ));
             }
             if let Some(w) = task.get("when").and_then(Value::as_str) {
-                construct.push(format!("when({})", normalize(w, env, loops)));
+                // Ours is one expression tag; compare it in the classic form kfp v1 writes.
+                let classic = match w.strip_prefix("{{=").and_then(|e| e.strip_suffix("}}")) {
+                    Some(e) => kfp::argo_template::describe(e).unwrap(),
+                    None => w.to_owned(),
+                };
+                construct.push(format!("when({})", normalize(&classic, env, loops)));
             }
             let mut task_env = self.args(task, env, loops);
             if looped != task {

@@ -593,35 +593,62 @@ impl<'a, 'p> Lowering<'a, 'p> {
         }
     }
 
-    /// A condition as Argo's `when` expression: strings and booleans quoted, numbers not.
+    /// A condition as Argo's `when`: one expression tag that reads every value as a variable, so no
+    /// value can change the condition. Strings (and booleans) compare as strings; numbers compare as
+    /// numbers when both sides are numbers, and a value that is not one compares like NaN (false,
+    /// except `!=`) instead of failing the step.
     fn render_cond(&mut self, c: &Cond, s: ScopeId, deps: &mut Vec<Node>) -> Result<String, String> {
+        Ok(expr::tag(&self.cond_expr(c, s, deps)?))
+    }
+
+    fn cond_expr(&mut self, c: &Cond, s: ScopeId, deps: &mut Vec<Node>) -> Result<String, String> {
         Ok(match c {
-            Cond::Cmp { lhs, op, rhs, quoted } => {
-                let l = self.operand(lhs, *quoted, s, deps)?;
-                let r = self.operand(rhs, *quoted, s, deps)?;
+            Cond::Cmp { lhs, op, rhs, quoted: true } => {
+                let l = self.operand(lhs, true, s, deps)?;
+                let r = self.operand(rhs, true, s, deps)?;
                 format!("{l} {} {r}", symbol(*op))
             }
-            Cond::And(a, b) => format!("({}) && ({})", self.render_cond(a, s, deps)?, self.render_cond(b, s, deps)?),
-            Cond::Or(a, b) => format!("({}) || ({})", self.render_cond(a, s, deps)?, self.render_cond(b, s, deps)?),
-            Cond::Not(a) => format!("!({})", self.render_cond(a, s, deps)?),
+            Cond::Cmp { lhs, op, rhs, quoted: false } => {
+                let l = self.operand(lhs, false, s, deps)?;
+                let r = self.operand(rhs, false, s, deps)?;
+                let mut guards = Vec::new();
+                let mut number = |side: &Operand, text: String| match side {
+                    Operand::Value(_) => {
+                        guards.push(expr::is_number(&text));
+                        format!("asFloat({text})")
+                    }
+                    _ => text,
+                };
+                let (l, r) = (number(lhs, l), number(rhs, r));
+                guards.push(match op {
+                    CmpOp::Ne => format!("{l} == {r}"),
+                    _ => format!("{l} {} {r}", symbol(*op)),
+                });
+                let all = guards.join(" && ");
+                if *op == CmpOp::Ne { format!("!({all})") } else { format!("({all})") }
+            }
+            Cond::And(a, b) => format!("({}) && ({})", self.cond_expr(a, s, deps)?, self.cond_expr(b, s, deps)?),
+            Cond::Or(a, b) => format!("({}) || ({})", self.cond_expr(a, s, deps)?, self.cond_expr(b, s, deps)?),
+            Cond::Not(a) => format!("!({})", self.cond_expr(a, s, deps)?),
             _ => return Err("unsupported condition".to_owned()),
         })
     }
 
+    /// One side of a comparison as an expression: a value as a variable (or a sum of text and
+    /// variables), a string literal quoted, a number literal as a number.
     fn operand(&mut self, o: &Operand, quoted: bool, s: ScopeId, deps: &mut Vec<Node>) -> Result<String, String> {
-        let text = match o {
-            Operand::Value(v) => self.resolve(*v, s, deps)?,
-            Operand::Literal(l) => {
-                if quoted && l.contains('"') {
-                    return Err(format!(
-                        "the literal `{l}` contains `\"`, which Argo's condition expressions cannot quote"
-                    ));
-                }
-                l.clone()
+        match o {
+            Operand::Value(v) => {
+                let text = self.resolve(*v, s, deps)?;
+                expr::text_expr(&text)
             }
-            _ => return Err("unsupported operand".to_owned()),
-        };
-        Ok(if quoted { format!("\"{text}\"") } else { text })
+            Operand::Literal(l) if quoted => Ok(expr::str_lit(l)),
+            Operand::Literal(l) => match l.trim().parse::<f64>() {
+                Ok(x) if x.is_finite() => Ok(format!("{x:?}")),
+                _ => Err(format!("`{l}` is not a finite number: a condition compares numbers with numbers")),
+            },
+            _ => Err("unsupported operand".to_owned()),
+        }
     }
 
     /// The DAG's tasks in topological order, ties broken by name, with their dependencies.

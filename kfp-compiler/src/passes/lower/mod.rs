@@ -239,7 +239,9 @@ fn resource_template(
     let manifest = r.manifest().map(crate::yaml::manifest_text).transpose()?.unwrap_or_default();
     let resource = ResourceTemplate {
         action: r.action().to_owned(),
-        manifest: kfp_dsl::ResourceSpec::raw_placeholders(&manifest),
+        manifest: kfp_dsl::ResourceSpec::raw_placeholders(&manifest, |name, kfp_type| {
+            expr::tag(&expr::json_value(&expr::var(&format!("inputs.parameters.{name}")), kfp_type))
+        }),
         success_condition: r.success().map(str::to_owned),
         failure_condition: r.failure().map(str::to_owned),
         merge_strategy: r.patch_strategy().map(str::to_owned),

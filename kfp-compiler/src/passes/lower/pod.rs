@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use kfp_dsl::{EnvSource, ExtraContainer, SettingValue, TaskSettings, VolumeSource};
 use serde_json::{Map, Value, json};
 
+use crate::expr;
 use crate::argo::{EnvVar, Template};
 use crate::kfp_meta;
 
@@ -15,6 +16,25 @@ fn value(v: &SettingValue) -> String {
         SettingValue::PipelineParam(name) => format!("{{{{workflow.parameters.{name}}}}}"),
         _ => String::new(),
     }
+}
+
+/// `{"containers":[{"name":"main","resources":{...}}]}` whose values are pipeline parameters, each
+/// written by an expression tag as a JSON string (`toJson`), so a value can only ever be one string
+/// of the patch, never more of its structure.
+fn resource_patch(patch: &Map<String, Value>) -> String {
+    let mut groups = Vec::new();
+    for (group, values) in patch {
+        let Value::Object(values) = values else { continue };
+        let fields: Vec<String> = values
+            .iter()
+            .map(|(k, v)| {
+                let path = v.as_str().unwrap_or_default().trim_start_matches("{{").trim_end_matches("}}");
+                format!("{}:{}", Value::String(k.clone()), expr::tag(&expr::json_value(&expr::var(path), "String")))
+            })
+            .collect();
+        groups.push(format!("{}:{{{}}}", Value::String(group.clone()), fields.join(",")));
+    }
+    format!(r#"{{"containers":[{{"name":"main","resources":{{{}}}}}]}}"#, groups.join(","))
 }
 
 fn is_param(v: &SettingValue) -> bool {
@@ -113,8 +133,7 @@ pub(crate) fn apply(t: &mut Template, s: &TaskSettings) {
         }
     }
     if !patch.is_empty() {
-        let p = json!({"containers": [{"name": "main", "resources": Value::Object(patch)}]});
-        t.pod_spec_patch = Some(p.to_string());
+        t.pod_spec_patch = Some(resource_patch(&patch));
     }
     t.node_selector = s.node_selector.clone();
     for tol in &s.tolerations {
