@@ -272,3 +272,38 @@ fn a_value_spliced_into_a_shell_script_is_a_build_error_naming_the_line() {
     assert!(kfp::compile_pipeline(&p, &CompileOptions::default()).is_ok());
     assert!(positional::spec().check().is_empty());
 }
+
+#[test]
+fn a_component_file_with_a_name_argo_refuses_is_an_error_at_its_line() {
+    for (name, shown) in [
+        ("'../../../../tmp/x'", "`../../../../tmp/x` is not a valid input or output name"),
+        ("'a b{{x}}'", "`a b{{x}}` is not a valid input or output name"),
+        ("\"a\\nb\"", "`a\\nb` is not a valid input or output name"),
+        ("données", "`données` is not a valid input or output name"),
+    ] {
+        let text = format!(
+            "name: c\noutputs:\n- {{name: ok}}\n- name: {name}\nimplementation:\n  container:\n    image: alpine\n    \
+             command: [sh, -c, 'echo > \"$0\"', {{outputPath: ok}}]\n"
+        );
+        let err = kfp::parse_component(&text).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains(shown), "{message}");
+        assert!(message.contains("letters, digits, `-` and `_`"), "{message}");
+        assert_eq!(err.line.map(|(l, _)| l), Some(4), "{message}");
+    }
+}
+
+#[test]
+fn a_spec_built_in_code_with_a_bad_name_is_a_build_error_at_the_call() {
+    let spec = kfp::ComponentSpec::new("c", None)
+        .output_param::<String>("../escape", None)
+        .container(ContainerSpec::new(["true"]), Some("alpine"));
+    let line = line!() + 2;
+    let err = kfp::Pipeline::build("names", None, |p| {
+        p.call_component(&spec, []);
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("`../escape` is not a valid input or output name"), "{err}");
+    assert!(err.contains(&format!("tests/injection.rs:{line}:")), "{err}");
+}

@@ -179,6 +179,9 @@ fn io_list(list: Option<&At<Vec<At<Value>>>>, what: &str, inputs: bool) -> Resul
             }
             _ => return err(at, format!("each of `{what}` needs a `name` (a string)")),
         };
+        if let Err(e) = kfp_dsl::check_io_name(&name) {
+            return err(at, format!("in `{what}`: {e}"));
+        }
         if out.iter().any(|o| o.name == name) {
             return err(at, format!("`{name}` is declared twice in `{what}`"));
         }

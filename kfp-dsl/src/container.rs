@@ -439,4 +439,26 @@ mod tests {
         assert_eq!(spec.arguments(), &[Arg::InputPath("data".into())]);
         assert_eq!(spec.environment()[0].0, "X");
     }
+
+    #[test]
+    fn values_in_code_are_found_in_shells_and_interpreters() {
+        let v = |n: &str| Arg::InputValue(n.into());
+        let code = |cmd: &[&str], script: Arg| {
+            let mut c = ContainerSpec::new(cmd.iter().copied()).arg(script).arg(v("after"));
+            c.args.push(v("tail"));
+            c.values_in_code()
+        };
+        let spliced = Arg::concat([Arg::from("echo "), v("x")]);
+        let found = |r: Vec<(String, String)>| r.into_iter().map(|(n, p)| format!("{n}@{p}")).collect::<Vec<_>>();
+        assert_eq!(found(code(&["sh", "-c"], spliced.clone())), ["x@sh -c"]);
+        assert_eq!(found(code(&["/bin/bash", "-o", "pipefail", "-euxc"], spliced.clone())), ["x@bash -euxc"]);
+        assert_eq!(found(code(&["python3.12", "-u", "-c"], spliced.clone())), ["x@python3.12 -c"]);
+        assert_eq!(found(code(&["busybox", "sh", "-c"], v("x"))), ["x@busybox -c"]);
+        assert_eq!(found(code(&["node", "-e"], spliced.clone())), ["x@node -e"]);
+        // Values after the code, output paths inside it, scripts run from files, other programs: fine.
+        assert!(code(&["sh", "-c"], Arg::from("echo \"$0\"")).is_empty());
+        assert!(code(&["sh", "-c"], Arg::concat([Arg::from("ls > "), Arg::OutputPath("o".into())])).is_empty());
+        assert!(code(&["bash", "script.sh", "-c"], spliced.clone()).is_empty());
+        assert!(code(&["echo", "-c"], spliced).is_empty());
+    }
 }

@@ -59,7 +59,9 @@ pub use settings::{
     EnvSource, ExtraContainer, IntoSetting, Mount, NodeAffinity, Retry, SecurityContext, SettingValue, TaskSettings,
     Toleration, VolumeSource, check_duration, check_label_key, check_quantity,
 };
-pub use spec::{ComponentBody, ComponentSpec, FunctionSpec, Implementation, InputSpec, IoKind, OutputSpec};
+pub use spec::{
+    ComponentBody, ComponentSpec, FunctionSpec, Implementation, InputSpec, IoKind, OutputSpec, check_io_name,
+};
 pub use types::ParamType;
 pub use volume::{Snapshot, Volume, VolumeClaim};
 pub use wire::{Absent, ArgValue, IntoArg, Literal, Optional, absent};

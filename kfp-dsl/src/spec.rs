@@ -308,14 +308,17 @@ impl ComponentSpec {
         self.outputs.iter().find(|o| o.name == name)
     }
 
-    /// Checks that the spec is coherent: a container with an image, placeholders that name inputs and
-    /// outputs of the right kind. Returns every problem found.
+    /// Checks that the spec is coherent: input and output names Argo accepts, a container with an
+    /// image, placeholders that name inputs and outputs of the right kind. Returns every problem found.
     pub fn check(&self) -> Vec<String> {
         let mut problems = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for name in self.inputs.iter().map(|i| &i.name).chain(self.outputs.iter().map(|o| &o.name)) {
             if !seen.insert(name.as_str()) {
                 problems.push(format!("`{name}` is declared twice"));
+            }
+            if let Err(e) = check_io_name(name) {
+                problems.push(e);
             }
         }
         if let Some(r) = self.resource_spec() {
@@ -364,4 +367,38 @@ impl ComponentSpec {
         }
         problems
     }
+}
+
+/// Checks an input or output name against Argo's rule for parameter and artifact names: letters,
+/// digits, `-` and `_`, at most 128 characters. The name also becomes a directory of the step
+/// (`/tmp/outputs/NAME/data`) and a variable in expressions, so nothing else may pass.
+///
+/// # Errors
+/// What is wrong with the name and how to fix it, in one line.
+pub fn check_io_name(name: &str) -> Result<(), String> {
+    let bad: Vec<char> = name.chars().filter(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')).collect();
+    if name.is_empty() {
+        return Err("an input or output has an empty name".to_owned());
+    }
+    if !bad.is_empty() {
+        let mut shown: Vec<String> = Vec::new();
+        for c in bad {
+            let c = format!("{c:?}");
+            if !shown.contains(&c) {
+                shown.push(c);
+            }
+        }
+        let fixed: String =
+            name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+        return Err(format!(
+            "`{}` is not a valid input or output name: it contains {}; Argo takes letters, digits, `-` and `_` \
+             (rename it, e.g. `{fixed}`)",
+            name.escape_debug(),
+            shown.join(", ")
+        ));
+    }
+    if name.len() > 128 {
+        return Err(format!("the name `{name}` is {} characters long; Argo takes at most 128", name.len()));
+    }
+    Ok(())
 }
