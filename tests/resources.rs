@@ -197,3 +197,35 @@ fn a_resource_step_is_cached_only_when_asked() {
     let t = wf.spec.templates.iter().find(|t| t.name == "scale").unwrap();
     assert_eq!(t.metadata.labels["pipelines.kubeflow.org/enable_caching"], "true");
 }
+
+#[test]
+fn caching_off_is_said_the_way_the_kubeflow_v1_backend_reads_it() {
+    let staleness = "pipelines.kubeflow.org/max_cache_staleness";
+    let pipeline = kfp::Pipeline::build("r", None, |p| {
+        scale(p, "web", 2); // a resource step: off unless asked
+        scale(p, "api", 2).caching(true);
+        make(p).caching(false);
+        make(p).caching(false).max_cache_staleness("P7D"); // off wins
+        make(p).max_cache_staleness("P1D");
+    })
+    .unwrap();
+    let wf = kfp::compile_pipeline(&pipeline, &CompileOptions::default()).unwrap();
+    let mut seen = Vec::new();
+    for t in wf.spec.templates.iter().filter(|t| t.dag.is_none()) {
+        let label = t.metadata.labels.get("pipelines.kubeflow.org/enable_caching").map(String::as_str);
+        seen.push((label, t.metadata.annotations.get(staleness).map(String::as_str)));
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            (Some("false"), Some("P0D")),
+            (Some("false"), Some("P0D")),
+            (Some("false"), Some("P0D")),
+            (Some("true"), None),
+            (Some("true"), Some("P1D"))
+        ],
+        "{:?}",
+        wf.spec.templates.iter().map(|t| &t.name).collect::<Vec<_>>()
+    );
+}

@@ -1,6 +1,8 @@
 //! Task settings: invalid values are errors naming the line; valid ones shape the template, and tasks
 //! with equal settings share it.
 
+mod support;
+
 use kfp::prelude::*;
 use kfp::{CompileOptions, ExtraContainer};
 
@@ -126,4 +128,66 @@ fn pipeline_settings_reach_the_workflow_and_bad_ones_are_errors() {
     }
     assert!(lines[0].contains("`Sometimes` is not a pod GC strategy"), "{err}");
     assert!(lines[2].contains("`half` is not a count or a percentage"), "{err}");
+}
+
+#[test]
+fn values_kubernetes_would_refuse_are_errors_with_their_line() {
+    let line = line!() + 3;
+    let err = kfp::Pipeline::build("s", None, |p| {
+        echo(p, "a")
+            .label("team", "a: b")
+            .label("owner", " ")
+            .env("ÄÖ", "x")
+            .memory_limit("-5Gi")
+            .max_cache_staleness("P7Dé")
+            .node_selector("pool", "gpu pool");
+        p.pod_label("tier", "not valid!");
+        p.service_account("");
+    })
+    .unwrap_err()
+    .to_string();
+    let expected = [
+        (line, "`a: b` is not a valid label value"),
+        (line + 1, "` ` is not a valid label value"),
+        (line + 2, "`ÄÖ` is not an environment variable name"),
+        (line + 3, "`-5Gi` is negative: a resource quantity is at least 0"),
+        (line + 4, "`P7Dé` is not an ISO 8601 duration (like `P7D`, `PT12H`, `P0D`)"),
+        (line + 5, "`gpu pool` is not a valid label value"),
+        (line + 6, "`not valid!` is not a valid label value"),
+        (line + 7, "the service account name is empty"),
+    ];
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), expected.len(), "{err}");
+    for (got, (l, message)) in lines.iter().zip(expected) {
+        assert!(got.starts_with(&format!("tests/settings.rs:{l}:")), "{got}");
+        assert!(got.contains(message), "{got} lacks {message}");
+    }
+}
+
+#[test]
+fn an_invalid_service_account_option_is_an_error() {
+    let p = kfp::Pipeline::build("s", None, |p| {
+        echo(p, "a");
+    })
+    .unwrap();
+    for (name, message) in [("", "the service account name is empty"), ("Robot 1", "`Robot 1` is not a valid service account name")] {
+        let err = kfp::compile_pipeline(&p, &CompileOptions::default().service_account(Some(name.to_owned())))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("--service-account: "), "{err}");
+        assert!(err.contains(message) && err.contains("--no-service-account"), "{err}");
+    }
+}
+
+#[test]
+fn an_empty_service_account_on_the_command_line_is_one_error_line() {
+    let out = support::run_example("hello", &["compile", "--service-account", ""]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.trim(),
+        "error: --service-account: the service account name is empty; name one, or pass `--no-service-account` \
+         for the namespace's default"
+    );
+    assert!(out.stdout.is_empty());
 }

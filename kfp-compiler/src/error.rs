@@ -55,6 +55,14 @@ pub enum CompileError {
         /// Why.
         reason: String,
     },
+    /// A compile option Kubernetes would refuse (the service account of `--service-account`).
+    #[error("{option}: {reason}")]
+    InvalidOption {
+        /// Which option.
+        option: &'static str,
+        /// What is wrong, and how to fix it.
+        reason: String,
+    },
     /// A pipeline without tasks.
     #[error("pipeline `{name}` has no tasks")]
     Empty {

@@ -10,6 +10,7 @@
 //! Users depend on the `kfp` crate, which re-exports this one.
 
 mod artifact;
+mod checks;
 mod cond;
 mod container;
 mod dag;
@@ -57,7 +58,8 @@ pub use resource::ResourceSpec;
 pub use scope::{LoopOutputSpec, LoopScope, LoopSource, Scope, ScopeKind};
 pub use settings::{
     EnvSource, ExtraContainer, IntoSetting, Mount, NodeAffinity, Retry, SecurityContext, SettingValue, TaskSettings,
-    Toleration, VolumeSource, check_duration, check_label_key, check_quantity,
+    Toleration, VolumeSource, check_duration, check_env_name, check_iso_duration, check_label_key, check_label_value,
+    check_object_name, check_quantity,
 };
 pub use spec::{
     ComponentBody, ComponentSpec, FunctionSpec, Implementation, InputSpec, IoKind, OutputSpec, check_io_name,

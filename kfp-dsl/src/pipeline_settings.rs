@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::dag::Dag;
 use crate::error::{BuildError, SourceLocation};
-use crate::settings::{TaskSettings, check_label_key};
+use crate::settings::{TaskSettings, check_label_key, check_label_value, check_object_name};
 
 /// DNS settings of every pod.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -118,9 +118,7 @@ impl Dag {
     pub fn service_account(&self, name: &str) {
         let name = name.to_owned();
         self.pipeline_setting(SourceLocation::caller(), |s| {
-            if name.is_empty() {
-                return Err("the service account name is empty".to_owned());
-            }
+            check_object_name("service account", &name)?;
             s.service_account = Some(name);
             Ok(())
         });
@@ -132,6 +130,7 @@ impl Dag {
         let (key, value) = (key.to_owned(), value.to_owned());
         self.pipeline_setting(SourceLocation::caller(), |s| {
             check_label_key(&key)?;
+            check_label_value(&value)?;
             s.node_selector.insert(key, value);
             Ok(())
         });
@@ -198,6 +197,7 @@ impl Dag {
         let (key, value) = (key.to_owned(), value.to_owned());
         self.pipeline_setting(SourceLocation::caller(), |s| {
             check_label_key(&key)?;
+            check_label_value(&value)?;
             s.pod_labels.insert(key, value);
             Ok(())
         });

@@ -8,6 +8,10 @@ use crate::dag::Task;
 use crate::error::SourceLocation;
 use crate::handles::{Param, ValueSrc};
 use crate::types::ParamType;
+pub use crate::checks::{
+    check_duration, check_env_name, check_iso_duration, check_label_key, check_label_value, check_object_name,
+    check_quantity,
+};
 
 /// A setting's value: a literal, or a pipeline parameter (resolved by Argo when the step starts).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -314,56 +318,6 @@ pub(crate) fn container_settings(s: &TaskSettings) -> usize {
         + usize::from(s.security_context.is_some())
 }
 
-/// A Kubernetes quantity: `500m`, `2`, `1.5`, `4Gi`, `8G`, `1e3`.
-pub fn check_quantity(q: &str) -> Result<(), String> {
-    let q = q.trim();
-    let digits_end = q.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-')).unwrap_or(q.len());
-    let (number, suffix) = q.split_at(digits_end);
-    let number_ok = !number.is_empty() && number.trim_start_matches(['+', '-']).parse::<f64>().is_ok();
-    let suffix_ok = matches!(
-        suffix,
-        "" | "m" | "k" | "M" | "G" | "T" | "P" | "E" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" | "n" | "u"
-    ) || (suffix.len() > 1
-        && suffix.starts_with(['e', 'E'])
-        && suffix[1..].trim_start_matches(['+', '-']).parse::<u32>().is_ok());
-    if number_ok && suffix_ok {
-        Ok(())
-    } else {
-        Err(format!("`{q}` is not a Kubernetes quantity (like `500m`, `2`, `4Gi`, `8G`)"))
-    }
-}
-
-/// A label or annotation key: an optional DNS-subdomain prefix and `/`, then a name of at most 63
-/// characters (`[A-Za-z0-9]`, with `-`, `_`, `.` inside).
-pub fn check_label_key(key: &str) -> Result<(), String> {
-    let (prefix, name) = match key.rsplit_once('/') {
-        Some((p, n)) => (Some(p), n),
-        None => (None, key),
-    };
-    let name_ok = !name.is_empty()
-        && name.len() <= 63
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
-    let prefix_ok = prefix.is_none_or(|p| {
-        !p.is_empty()
-            && p.len() <= 253
-            && p.split('.').all(|part| {
-                !part.is_empty()
-                    && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                    && !part.starts_with('-')
-                    && !part.ends_with('-')
-            })
-    });
-    if name_ok && prefix_ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{key}` is not a valid label key (an optional DNS prefix and `/`, then up to 63 letters, digits, `-`, `_`, `.`)"
-        ))
-    }
-}
-
 fn one_of(what: &str, value: &str, allowed: &[&str]) -> Result<(), String> {
     if allowed.contains(&value) {
         Ok(())
@@ -461,6 +415,7 @@ impl<O: Copy> Task<'_, O> {
         let (key, value) = (key.to_owned(), value.to_owned());
         self.set(SourceLocation::caller(), |s| {
             check_label_key(&key)?;
+            check_label_value(&value)?;
             s.node_selector.insert(key, value);
             Ok(())
         })
@@ -509,9 +464,7 @@ impl<O: Copy> Task<'_, O> {
         let name = name.to_owned();
         self.set(location, |s| {
             let source = source?;
-            if name.is_empty() || name.contains(['=', ' ']) {
-                return Err(format!("`{name}` is not an environment variable name"));
-            }
+            check_env_name(&name)?;
             s.env.push((name, source));
             Ok(())
         })
@@ -680,9 +633,7 @@ impl<O: Copy> Task<'_, O> {
     pub fn max_cache_staleness(self, staleness: &str) -> Self {
         let st = staleness.to_owned();
         self.set(SourceLocation::caller(), |s| {
-            if !st.starts_with('P') || st.len() < 3 {
-                return Err(format!("`{st}` is not an ISO 8601 duration (like `P7D`, `PT12H`)"));
-            }
+            check_iso_duration(&st)?;
             s.max_cache_staleness = Some(st);
             Ok(())
         })
@@ -694,9 +645,7 @@ impl<O: Copy> Task<'_, O> {
         let (key, value) = (key.to_owned(), value.to_owned());
         self.set(SourceLocation::caller(), |s| {
             check_label_key(&key)?;
-            if value.len() > 63 {
-                return Err(format!("label value `{value}` is longer than 63 characters"));
-            }
+            check_label_value(&value)?;
             s.labels.insert(key, value);
             Ok(())
         })
@@ -711,52 +660,5 @@ impl<O: Copy> Task<'_, O> {
             s.annotations.insert(key, value);
             Ok(())
         })
-    }
-}
-
-/// A Go duration: `30s`, `5m`, `1h30m`.
-pub fn check_duration(d: &str) -> Result<(), String> {
-    let bad = || Err(format!("`{d}` is not a duration (like `30s`, `5m`, `1h`)"));
-    let mut rest = d;
-    if rest.is_empty() {
-        return bad();
-    }
-    while !rest.is_empty() {
-        let n = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
-        let (number, tail) = rest.split_at(n);
-        let u = tail.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(tail.len());
-        let (unit, tail) = tail.split_at(u);
-        if number.parse::<f64>().is_err() || !matches!(unit, "ns" | "us" | "ms" | "s" | "m" | "h") {
-            return bad();
-        }
-        rest = tail;
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quantities_label_keys_and_durations_are_checked() {
-        for q in ["500m", "2", "1.5", "4Gi", "8G", "1e3", "100Mi"] {
-            assert!(check_quantity(q).is_ok(), "{q}");
-        }
-        for q in ["4 gigs", "", "G", "4GB", "-"] {
-            assert!(check_quantity(q).is_err(), "{q}");
-        }
-        for k in ["team", "example.com/cost-center", "sidecar.istio.io/inject", "a_b.c"] {
-            assert!(check_label_key(k).is_ok(), "{k}");
-        }
-        for k in ["", "-team", "Example.com/x", "a/b/", &"x".repeat(64), "bad key"] {
-            assert!(check_label_key(k).is_err(), "{k}");
-        }
-        for d in ["30s", "5m", "1h30m", "250ms"] {
-            assert!(check_duration(d).is_ok(), "{d}");
-        }
-        for d in ["", "5 minutes", "m"] {
-            assert!(check_duration(d).is_err(), "{d}");
-        }
     }
 }

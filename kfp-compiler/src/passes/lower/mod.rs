@@ -17,6 +17,15 @@ use crate::passes::naming::Names;
 use crate::{CompileOptions, expr, kfp_meta};
 
 /// Builds the workflow.
+/// A template whose caching is off says so in both ways Kubeflow Pipelines reads: kfp's
+/// `enable_caching: "false"` label, and `max_cache_staleness: P0D`, the annotation the v1 backend's
+/// cache webhook actually reads (it never reads the label).
+fn caching_off_for_every_backend(t: &mut Template) {
+    if t.metadata.labels.get(kfp_meta::ENABLE_CACHING).is_some_and(|v| v == "false") {
+        t.metadata.annotations.insert(kfp_meta::MAX_CACHE_STALENESS.to_owned(), "P0D".to_owned());
+    }
+}
+
 pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> Result<Workflow, CompileError> {
     let arguments = workflow_arguments(p, opts)?;
     let lowered = dags::lower_scopes(p, names)?;
@@ -36,6 +45,7 @@ pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> R
                 // left out here.
                 pod::apply(&mut t, &settings.without_container_settings());
             }
+            caching_off_for_every_backend(&mut t);
             templates.push(t);
             continue;
         }
@@ -60,6 +70,7 @@ pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> R
         if let Some(settings) = &var.settings {
             pod::apply(&mut t, settings);
         }
+        caching_off_for_every_backend(&mut t);
         templates.push(t);
     }
     if !missing.is_empty() {
@@ -79,6 +90,12 @@ pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> R
         for c in templates.iter_mut().filter_map(|t| t.container.as_mut()) {
             c.image_pull_policy.get_or_insert_with(|| policy.clone());
         }
+    }
+    if let Some(Some(name)) = &opts.service_account {
+        kfp_dsl::check_object_name("service account", name).map_err(|e| CompileError::InvalidOption {
+            option: "--service-account",
+            reason: format!("{e}; name one, or pass `--no-service-account` for the namespace's default"),
+        })?;
     }
     let service_account = match &opts.service_account {
         Some(explicit) => explicit.clone(),
