@@ -2,11 +2,14 @@
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kfp_compiler::{CompileError, CompileOptions};
 use kfp_dsl::PipelineDef;
+
+mod write;
+use write::write_atomically;
 
 /// What the pipeline binary's command line can fail with.
 #[derive(Debug)]
@@ -68,7 +71,7 @@ struct SpecArgs {
     /// The component's name (as in the workflow's `component_spec`; the function's name for Rust
     /// components). Without it, the names are listed.
     name: Option<String>,
-    /// Write the spec to FILE instead of stdout.
+    /// Write the spec to FILE instead of stdout (written whole or not at all, as `compile -o`).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -100,7 +103,8 @@ struct ComponentArgs {
 
 #[derive(clap::Args, Debug)]
 struct CompileArgs {
-    /// Write the workflow to FILE instead of stdout (written whole or not at all).
+    /// Write the workflow to FILE instead of stdout (written whole or not at all; a device or fifo
+    /// is written in place; a read-only file or a link to a regular file is refused).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Output format.
@@ -246,27 +250,6 @@ fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Res
             .and_then(|()| stdout.flush())
             .map_err(|source| CliError::Write { path: PathBuf::from("<stdout>"), source }),
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it: `path` is never half-written.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let err = |source| CliError::Write { path: path.to_owned(), source };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name")))?;
-    let mut tmp_name = OsString::from(".");
-    tmp_name.push(file_name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(err)
 }
 
 /// The entry point of a pipeline binary: `fn main() { kfp::main(my_pipeline) }`.
