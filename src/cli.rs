@@ -21,6 +21,8 @@ pub enum CliError {
     Compile(CompileError),
     /// A `--param` that is not `NAME=VALUE`.
     BadParam(String),
+    /// A `--param NAME=...` given more than once.
+    DuplicateParam(String),
     /// A function component that could not run, or failed.
     Component(String),
     /// The output could not be written.
@@ -38,6 +40,9 @@ impl std::fmt::Display for CliError {
             CliError::Usage(e) => write!(f, "{}", e.to_string().trim_end()),
             CliError::Compile(e) => write!(f, "{e}"),
             CliError::BadParam(p) => write!(f, "`--param {p}` is not `NAME=VALUE`"),
+            CliError::DuplicateParam(p) => {
+                write!(f, "`--param {p}=...` is given twice: give each parameter once")
+            }
             CliError::Component(e) => write!(f, "{e}"),
             CliError::Write { path, source } => write!(f, "cannot write `{}`: {source}", path.display()),
         }
@@ -223,6 +228,9 @@ fn run_component(pipeline: PipelineDef, c: &ComponentArgs) -> Result<(), CliErro
         )));
     };
     let inv = kfp_dsl::Invocation::parse(&c.args).map_err(CliError::Component)?;
+    if let Some((_, spec)) = built.components().find(|(_, s)| s.name == c.name) {
+        inv.check_inputs(spec).map_err(CliError::Component)?;
+    }
     run(&inv).map_err(|e| CliError::Component(format!("component `{}` failed: {e}", c.name)))
 }
 
@@ -233,9 +241,8 @@ fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Res
     } else if let Some(name) = c.service_account.clone() {
         opts = opts.service_account(Some(name));
     }
-    for p in &c.params {
-        let Some((name, value)) = p.split_once('=') else { return Err(CliError::BadParam(p.clone())) };
-        opts = opts.argument(name.trim(), value);
+    for (name, value) in parse_params(&c.params)? {
+        opts = opts.argument(name, value);
     }
     let workflow = crate::compile(&pipeline, &opts).map_err(CliError::Compile)?;
     let text = match c.format {
@@ -250,6 +257,21 @@ fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Res
             .and_then(|()| stdout.flush())
             .map_err(|source| CliError::Write { path: PathBuf::from("<stdout>"), source }),
     }
+}
+
+/// `--param NAME=VALUE` arguments as `(name, value)`; a name given twice is an error, not a silent
+/// "last one wins".
+fn parse_params(params: &[String]) -> Result<Vec<(&str, &str)>, CliError> {
+    let mut out: Vec<(&str, &str)> = Vec::with_capacity(params.len());
+    for p in params {
+        let Some((name, value)) = p.split_once('=') else { return Err(CliError::BadParam(p.clone())) };
+        let name = name.trim();
+        if out.iter().any(|(n, _)| *n == name) {
+            return Err(CliError::DuplicateParam(name.to_owned()));
+        }
+        out.push((name, value));
+    }
+    Ok(out)
 }
 
 /// The entry point of a pipeline binary: `fn main() { kfp::main(my_pipeline) }`.

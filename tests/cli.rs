@@ -262,3 +262,28 @@ fn component_spec_o_is_written_the_same_way() {
     assert!(std::fs::read_to_string(&file).unwrap().starts_with("name: "), "the spec was written");
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary left");
 }
+
+#[test]
+fn a_param_given_twice_is_an_error_naming_it() {
+    let out = run_example("linear", &["compile", "--param", "min_len=5", "--param", "min_len=6"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "error: `--param min_len=...` is given twice: give each parameter once\n");
+    assert!(out.stdout.is_empty());
+
+    let out = run_example("lightweight", &["component", "report", "--param", "count", "1", "--param", "count", "2"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "error: `--param count` is given twice: give each name once\n");
+}
+
+#[test]
+fn component_refuses_a_param_it_does_not_have() {
+    let out = run_example("lightweight", &["component", "report", "--param", "cuont", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: unknown `--param cuont`: component `report` has inputs `count`, `mean`, `max`, `label`\n"
+    );
+    let out = run_example("lightweight", &["component", "summarise", "--param", "numbers", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "error: input `numbers` is an artifact: give its path with `--input numbers PATH`\n");
+}

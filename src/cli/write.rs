@@ -63,7 +63,9 @@ pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError
                 )),
                 Err(_) => Err(refuse(
                     ErrorKind::NotFound,
-                    format!("it is a symbolic link to `{target}`, which does not exist: give a real path, or remove the link"),
+                    format!(
+                        "it is a symbolic link to `{target}`, which does not exist: give a real path, or remove the link"
+                    ),
                 )),
             };
         }
