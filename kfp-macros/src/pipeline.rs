@@ -53,6 +53,19 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         errors.spanned(&func.sig, "a pipeline function takes the dag first: `fn name(p: &Dag, ...)`");
     }
 
+    if let syn::ReturnType::Type(_, ty) = &func.sig.output {
+        let unit = matches!(&**ty, syn::Type::Tuple(t) if t.elems.is_empty());
+        if !unit {
+            errors.spanned(
+                ty,
+                format!(
+                    "a pipeline returns nothing yet: pipeline outputs are not supported; remove `-> {}`",
+                    quote!(#ty).to_string().replace(' ', "")
+                ),
+            );
+        }
+    }
+
     let dag = Ident::new("dag", Span::mixed_site());
     let mut decls = Vec::new();
     let mut idents = Vec::new();
