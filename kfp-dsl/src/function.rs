@@ -165,10 +165,16 @@ impl ComponentReturn for () {
 }
 
 /// The output of a component that returns one value: `task.output`.
-#[derive(Debug)]
 pub struct Single<T> {
     /// The returned value.
     pub output: Param<T>,
+}
+
+// By hand: a derive would ask `T: Debug` of every returned type, which a handle never needs.
+impl<T> std::fmt::Debug for Single<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Single").field("output", &self.output).finish()
+    }
 }
 
 impl<T> Clone for Single<T> {
