@@ -99,7 +99,13 @@ pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError
         }
         Err(e) => return Err(fail(e)),
     }
-    let (tmp, file) = create_temp(&dir, file_name).map_err(fail)?;
+    let (tmp, file) = create_temp(&dir, file_name).map_err(|e| match e.kind() {
+        ErrorKind::PermissionDenied => fail(Error::new(
+            e.kind(),
+            format!("cannot create a file in `{}` ({e}): choose a directory you can write to", dir.display()),
+        )),
+        _ => fail(e),
+    })?;
     let result = finish(file, &tmp, path, bytes, existing.as_ref());
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
