@@ -6,7 +6,7 @@
 //!     cargo run --example metrics -- compile
 //!     cargo run --example metrics -- run          # the files land in kfp-runs/.../outputs/
 
-use kfp::metrics::{Metrics, UiMetadata};
+use kfp::metrics::{MetricsFile, UiMetadata};
 use kfp::prelude::*;
 use kfp::{KfpMetrics, KfpUiMetadata};
 
@@ -15,7 +15,7 @@ use kfp::{KfpMetrics, KfpUiMetadata};
 fn evaluate(threshold: f64, metrics: Output<KfpMetrics>, ui: Output<KfpUiMetadata>) -> Result<f64, String> {
     let matrix = vec![vec![41, 9], vec![6, 44]];
     let accuracy = (41 + 44) as f64 / 100.0;
-    Metrics::new()
+    MetricsFile::new()
         .number("accuracy", accuracy)
         .percentage("recall", 44.0 / 50.0)
         .number("threshold", threshold)

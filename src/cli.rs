@@ -2,11 +2,14 @@
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kfp_compiler::{CompileError, CompileOptions};
 use kfp_dsl::PipelineDef;
+
+mod write;
+use write::write_atomically;
 
 /// What the pipeline binary's command line can fail with.
 #[derive(Debug)]
@@ -18,6 +21,8 @@ pub enum CliError {
     Compile(CompileError),
     /// A `--param` that is not `NAME=VALUE`.
     BadParam(String),
+    /// A `--param NAME=...` given more than once.
+    DuplicateParam(String),
     /// A function component that could not run, or failed.
     Component(String),
     /// The output could not be written.
@@ -35,6 +40,9 @@ impl std::fmt::Display for CliError {
             CliError::Usage(e) => write!(f, "{}", e.to_string().trim_end()),
             CliError::Compile(e) => write!(f, "{e}"),
             CliError::BadParam(p) => write!(f, "`--param {p}` is not `NAME=VALUE`"),
+            CliError::DuplicateParam(p) => {
+                write!(f, "`--param {p}=...` is given twice: give each parameter once")
+            }
             CliError::Component(e) => write!(f, "{e}"),
             CliError::Write { path, source } => write!(f, "cannot write `{}`: {source}", path.display()),
         }
@@ -68,7 +76,7 @@ struct SpecArgs {
     /// The component's name (as in the workflow's `component_spec`; the function's name for Rust
     /// components). Without it, the names are listed.
     name: Option<String>,
-    /// Write the spec to FILE instead of stdout.
+    /// Write the spec to FILE instead of stdout (written whole or not at all, as `compile -o`).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -100,7 +108,8 @@ struct ComponentArgs {
 
 #[derive(clap::Args, Debug)]
 struct CompileArgs {
-    /// Write the workflow to FILE instead of stdout (written whole or not at all).
+    /// Write the workflow to FILE instead of stdout (written whole or not at all; a device or fifo
+    /// is written in place; a read-only file or a link to a regular file is refused).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Output format.
@@ -219,6 +228,9 @@ fn run_component(pipeline: PipelineDef, c: &ComponentArgs) -> Result<(), CliErro
         )));
     };
     let inv = kfp_dsl::Invocation::parse(&c.args).map_err(CliError::Component)?;
+    if let Some((_, spec)) = built.components().find(|(_, s)| s.name == c.name) {
+        inv.check_inputs(spec).map_err(CliError::Component)?;
+    }
     run(&inv).map_err(|e| CliError::Component(format!("component `{}` failed: {e}", c.name)))
 }
 
@@ -229,9 +241,8 @@ fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Res
     } else if let Some(name) = c.service_account.clone() {
         opts = opts.service_account(Some(name));
     }
-    for p in &c.params {
-        let Some((name, value)) = p.split_once('=') else { return Err(CliError::BadParam(p.clone())) };
-        opts = opts.argument(name.trim(), value);
+    for (name, value) in parse_params(&c.params)? {
+        opts = opts.argument(name, value);
     }
     let workflow = crate::compile(&pipeline, &opts).map_err(CliError::Compile)?;
     let text = match c.format {
@@ -248,25 +259,19 @@ fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Res
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it: `path` is never half-written.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let err = |source| CliError::Write { path: path.to_owned(), source };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name")))?;
-    let mut tmp_name = OsString::from(".");
-    tmp_name.push(file_name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+/// `--param NAME=VALUE` arguments as `(name, value)`; a name given twice is an error, not a silent
+/// "last one wins".
+fn parse_params(params: &[String]) -> Result<Vec<(&str, &str)>, CliError> {
+    let mut out: Vec<(&str, &str)> = Vec::with_capacity(params.len());
+    for p in params {
+        let Some((name, value)) = p.split_once('=') else { return Err(CliError::BadParam(p.clone())) };
+        let name = name.trim();
+        if out.iter().any(|(n, _)| *n == name) {
+            return Err(CliError::DuplicateParam(name.to_owned()));
+        }
+        out.push((name, value));
     }
-    result.map_err(err)
+    Ok(out)
 }
 
 /// The entry point of a pipeline binary: `fn main() { kfp::main(my_pipeline) }`.

@@ -90,6 +90,11 @@ pub use kfp_macros::container_component;
 ///     assert_eq!(wf.spec.entrypoint, "hello-pipeline");
 /// }
 /// ```
+///
+/// Every parameter after the dag is a `Param<T>`. Artifacts are not pipeline inputs: they come from
+/// tasks (`task.data`), so `Input<K>`, `Output<K>` and `OutputParam<T>` parameters are compile
+/// errors that say what to declare instead. A pipeline returns nothing (`-> T` is a compile error):
+/// pipeline outputs are not supported yet.
 pub use kfp_macros::pipeline;
 
 /// Turns a function that adds tasks to `&Dag` into a graph component: a reusable sub-DAG (one Argo DAG

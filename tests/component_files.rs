@@ -75,6 +75,20 @@ fn wrong_calls_are_errors_with_their_line() {
 }
 
 #[test]
+fn an_argument_given_twice_is_named_as_such() {
+    let make = spec("make_data.yaml");
+    let line = line!() + 2;
+    let err = build(|p| {
+        p.call_component(&make, [("rows", 1i64.into()), ("seed", 2i64.into()), ("rows", 3i64.into())]);
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with(&format!("tests/component_files.rs:{line}:")), "{err}");
+    assert!(err.ends_with("`Make data`: input `rows` given twice: give each input once"), "{err}");
+    assert!(!err.contains("unknown input"), "{err}");
+}
+
+#[test]
 fn broken_specs_are_clear_errors_at_run_time_too() {
     let dir = format!("{}/tests/ui/specs", env!("CARGO_MANIFEST_DIR"));
     let expected = [

@@ -44,3 +44,18 @@ fn yaml_read_as_yaml_1_1_equals_the_json_output() {
         assert_eq!(yaml, json, "{name}: YAML and JSON outputs differ");
     }
 }
+
+/// The README is the `kfp` crate's documentation, so its Rust blocks are doctests: none may opt out
+/// with `ignore` (a block that needs a cluster or files at run time is `no_run`, still compiled).
+#[test]
+fn every_readme_rust_block_is_compiled() {
+    let readme = include_str!("../README.md");
+    let ignored: Vec<usize> = readme
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("```rust") && l.contains("ignore"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert!(ignored.is_empty(), "README.md has `rust,ignore` blocks at lines {ignored:?}: make them compile");
+    assert!(readme.contains("```rust"), "the README has Rust blocks");
+}

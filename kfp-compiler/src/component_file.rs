@@ -70,8 +70,8 @@ pub fn parse_component(text: &str) -> Result<ComponentSpec, ComponentFileError> 
             }
         }
     }
-    let inputs = io_list(doc.inputs.as_ref(), "inputs", true)?;
-    let outputs = io_list(doc.outputs.as_ref(), "outputs", false)?;
+    let inputs = io_list(text, doc.inputs.as_ref(), "inputs", true)?;
+    let outputs = io_list(text, doc.outputs.as_ref(), "outputs", false)?;
     let Some(imp) = &doc.implementation else { return err(whole, "the component has no `implementation`") };
     let imp_at = Some(raw::line_col(imp));
     let Value::Object(imp_map) = &imp.value else { return err(imp_at, "`implementation` must be a mapping") };
@@ -161,7 +161,36 @@ impl Io {
     }
 }
 
-fn io_list(list: Option<&At<Vec<At<Value>>>>, what: &str, inputs: bool) -> Result<Vec<Io>, ComponentFileError> {
+/// The plain scalar written after `key:` in the mapping `item`, quoted as written (`yes` becomes
+/// `'yes'`, never `'true'`, so the advice keeps the meaning); `None` when it cannot be found for sure.
+fn quoted_as_written(text: &str, item: &At<Value>, key: &str, value: &Value) -> Option<String> {
+    let start = usize::try_from(item.referenced.span().byte_offset()?).ok()?;
+    let rest = text.get(start..)?;
+    let mut from = 0;
+    while let Some(i) = rest.get(from..)?.find(key).map(|i| i + from) {
+        from = i + key.len();
+        let starts_key = i == 0 || rest[..i].ends_with([' ', '\t', '{', ',', '\n']);
+        let Some(after) = rest[from..].trim_start_matches([' ', '\t']).strip_prefix(':') else { continue };
+        if !starts_key {
+            continue;
+        }
+        let v = after.trim_start_matches([' ', '\t']);
+        let v = v[..v.find([',', '}', '\n', '#']).unwrap_or(v.len())].trim();
+        // Only when the text read back is the value: never advise something else.
+        if v.is_empty() || serde_saphyr::from_str::<Value>(v).ok().as_ref() != Some(value) {
+            return None;
+        }
+        return Some(format!("'{}'", v.replace('\'', "''")));
+    }
+    None
+}
+
+fn io_list(
+    text: &str,
+    list: Option<&At<Vec<At<Value>>>>,
+    what: &str,
+    inputs: bool,
+) -> Result<Vec<Io>, ComponentFileError> {
     let mut out: Vec<Io> = Vec::new();
     let Some(list) = list else { return Ok(out) };
     for item in &list.value {
@@ -175,7 +204,11 @@ fn io_list(list: Option<&At<Vec<At<Value>>>>, what: &str, inputs: bool) -> Resul
         let name = match m.get("name") {
             Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
             Some(v @ (Value::Bool(_) | Value::Number(_) | Value::Null)) => {
-                return err(at, format!("a name in `{what}` reads as `{v}`, not a string: quote it (`name: 'y'`)"));
+                let quoted = quoted_as_written(text, item, "name", v).unwrap_or_else(|| format!("'{v}'"));
+                return err(
+                    at,
+                    format!("a name in `{what}` reads as `{v}`, not a string: quote it (`name: {quoted}`)"),
+                );
             }
             _ => return err(at, format!("each of `{what}` needs a `name` (a string)")),
         };
@@ -202,11 +235,12 @@ fn io_list(list: Option<&At<Vec<At<Value>>>>, what: &str, inputs: bool) -> Resul
             Some(Value::String(s)) if inputs => Some(s.clone()),
             Some(Value::String(_)) => return err(at, format!("output `{name}` cannot have a default")),
             Some(other) => {
+                let quoted = quoted_as_written(text, item, "default", other)
+                    .unwrap_or_else(|| format!("'{}'", other.to_string().trim_matches('"')));
                 return err(
                     at,
                     format!(
-                        "`{name}`: `default` must be a string (component.yaml stores values as strings): write `default: '{}'`",
-                        other.to_string().trim_matches('"')
+                        "`{name}`: `default` must be a string (component.yaml stores values as strings): write `default: {quoted}`"
                     ),
                 );
             }
@@ -500,6 +534,28 @@ mod tests {
                 "`a`: `optional` must be `true` or `false`",
             ),
             ("".into(), "the component has no `name`"),
+            (
+                format!("name: x\ninputs:\n- {{name: flag, type: Boolean, default: yes}}\n{ok_impl}"),
+                "line 3, column 3: `flag`: `default` must be a string (component.yaml stores values as strings): write `default: 'yes'`",
+            ),
+            (
+                format!("name: x\ninputs:\n- name: flag\n  type: Boolean\n  default: Off # the switch\n{ok_impl}"),
+                "write `default: 'Off'`",
+            ),
+            (format!("name: x\ninputs:\n- {{name: 1.50}}\n{ok_impl}"), "quote it (`name: '1.50'`)"),
+            (format!("name: x\ndescription: a\nname: y\n{ok_impl}"), "line 3, column 1: key `name` appears twice in the same mapping: keep one"),
+            (
+                format!("name: x\ninputs:\n- {{name: a, type: String, name: b}}\n{ok_impl}"),
+                "key `name` appears twice in the same mapping: keep one",
+            ),
+            (
+                format!("name: x\ndescription: [{}]\n{ok_impl}", "1,".repeat(250_001)),
+                "the file is too big: more than 250,000 YAML nodes; is this the right file?",
+            ),
+            (
+                format!("name: x\ndescription: {}{}\n{ok_impl}", "[".repeat(100), "]".repeat(100)),
+                "the file nests lists and mappings more than 64 deep",
+            ),
         ];
         for (text, expected) in &cases {
             let e = parse_component(text).expect_err(text).to_string();

@@ -106,6 +106,9 @@ pub(crate) mod raw {
     pub(crate) fn parse(text: &str) -> Result<Component, (Option<(u64, u64)>, String)> {
         serde_saphyr::from_str::<Component>(text).map_err(|e| {
             let at = e.location().map(|l| (l.line(), l.column()));
+            if let Some(msg) = in_users_terms(&e) {
+                return (at, msg);
+            }
             let msg = e.to_string();
             let first = msg.lines().next().unwrap_or_default().trim_start_matches("error: ").to_owned();
             // Drop the "line L column C: " the parser puts in front: the caller says where.
@@ -115,6 +118,65 @@ pub(crate) mod raw {
             };
             (at, first)
         })
+    }
+
+    /// The parser's errors that would otherwise speak of its own options and counters, said in terms
+    /// of the file; `None` for the others, whose text is already about the file.
+    fn in_users_terms(e: &serde_saphyr::Error) -> Option<String> {
+        use serde_saphyr::Error;
+        use serde_saphyr::budget::BudgetBreach;
+        let mut e = e;
+        while let Error::WithSnippet { error, .. } | Error::AliasError { error, .. } = e {
+            e = error;
+        }
+        let limits = serde_saphyr::Budget::default();
+        let too_big = "is this the right file? A component.yaml is a few dozen lines";
+        Some(match e {
+            Error::DuplicateMappingKey { key: Some(k), .. } => {
+                format!("key `{k}` appears twice in the same mapping: keep one")
+            }
+            Error::DuplicateMappingKey { key: None, .. } => {
+                "a key appears twice in the same mapping: keep one".to_owned()
+            }
+            Error::Budget { breach, .. } => match breach {
+                BudgetBreach::Nodes { .. } => {
+                    format!("the file is too big: more than {} YAML nodes; {too_big}", thousands(limits.max_nodes))
+                }
+                BudgetBreach::Events { .. } => {
+                    format!("the file is too big: more than {} YAML events; {too_big}", thousands(limits.max_events))
+                }
+                BudgetBreach::ScalarBytes { .. } => format!(
+                    "the file is too big: more than {} bytes of text in its values; {too_big}",
+                    thousands(limits.max_total_scalar_bytes)
+                ),
+                BudgetBreach::Depth { .. } => format!(
+                    "the file nests lists and mappings more than {} deep; a component.yaml nests a few levels",
+                    limits.max_depth
+                ),
+                BudgetBreach::Documents { .. } => format!(
+                    "the file holds more than {} YAML documents (`---`); a component.yaml is one",
+                    thousands(limits.max_documents)
+                ),
+                BudgetBreach::Aliases { .. } | BudgetBreach::Anchors { .. } | BudgetBreach::AliasAnchorRatio { .. } => {
+                    "the file uses too many anchors and aliases (`&name`, `*name`): write the values out".to_owned()
+                }
+                _ => format!("the file is too big or too deeply nested to be a component.yaml; {too_big}"),
+            },
+            _ => return None,
+        })
+    }
+
+    /// `250000` as `250,000`.
+    fn thousands(n: usize) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
     }
 
     /// Writes a component.yaml.

@@ -56,7 +56,7 @@ impl ArtifactKind for AnyArtifact {
 }
 
 /// The numbers the Kubeflow Pipelines UI shows in its run list and comparisons: an output of this kind
-/// is written as the `mlpipeline-metrics` artifact. Write it with [`crate::metrics::Metrics`].
+/// is written as the `mlpipeline-metrics` artifact. Write it with [`crate::metrics::MetricsFile`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct KfpMetrics;
 impl crate::__private::KindSealed for KfpMetrics {}

@@ -151,7 +151,16 @@ impl Dag {
             }
             values.push(arg.value);
         }
+        let mut twice: Vec<&str> = Vec::new();
         for (name, _) in given {
+            if spec.inputs.iter().any(|i| i.name == name) {
+                // Matched above already: this is a second value for it.
+                if !twice.contains(&name) {
+                    problems.push(format!("input `{name}` given twice: give each input once"));
+                    twice.push(name);
+                }
+                continue;
+            }
             let known: Vec<String> = spec.inputs.iter().map(|i| format!("`{}`", i.name)).collect();
             problems.push(format!("unknown input `{name}` (inputs: {})", known.join(", ")));
         }

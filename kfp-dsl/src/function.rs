@@ -27,7 +27,7 @@ impl Invocation {
     /// Parses the arguments after `component NAME`.
     ///
     /// # Errors
-    /// An unknown flag, or a flag without its name and value.
+    /// An unknown flag, a flag without its name and value, or a name given twice with the same flag.
     pub fn parse(args: &[String]) -> Result<Self, String> {
         let mut inv = Invocation::default();
         let mut it = args.iter();
@@ -36,19 +36,51 @@ impl Invocation {
                 return Err(format!("`{flag}` needs a name and a value"));
             };
             let (name, value) = (name.clone(), value.clone());
-            match flag.as_str() {
-                "--param" => inv.params.insert(name, value).map(|_| ()),
-                "--input" => inv.inputs.insert(name, value.into()).map(|_| ()),
-                "--output" => inv.outputs.insert(name, value.into()).map(|_| ()),
-                "--output-param" => inv.output_params.insert(name, value.into()).map(|_| ()),
+            let twice = match flag.as_str() {
+                "--param" => inv.params.insert(name.clone(), value).is_some(),
+                "--input" => inv.inputs.insert(name.clone(), value.into()).is_some(),
+                "--output" => inv.outputs.insert(name.clone(), value.into()).is_some(),
+                "--output-param" => inv.output_params.insert(name.clone(), value.into()).is_some(),
                 other => {
                     return Err(format!(
                         "unknown argument `{other}`; expected `--param`, `--input`, `--output` or `--output-param`"
                     ));
                 }
             };
+            if twice {
+                return Err(format!("`{flag} {name}` is given twice: give each name once"));
+            }
         }
         Ok(inv)
+    }
+
+    /// Checks the names of `--param` and `--input` against `spec`'s inputs: a parameter input is
+    /// given with `--param`, an artifact input with `--input`, and nothing else is given.
+    ///
+    /// # Errors
+    /// The first name that is not an input of `spec` (the message lists its inputs), or an input
+    /// given with the other flag.
+    pub fn check_inputs(&self, spec: &crate::ComponentSpec) -> Result<(), String> {
+        let listed = || {
+            let names: Vec<String> = spec.inputs.iter().map(|i| format!("`{}`", i.name)).collect();
+            if names.is_empty() { "no inputs".to_owned() } else { format!("inputs {}", names.join(", ")) }
+        };
+        let given = self.params.keys().map(|n| ("--param", n)).chain(self.inputs.keys().map(|n| ("--input", n)));
+        for (flag, name) in given {
+            match spec.inputs.iter().find(|i| i.name == *name) {
+                None => {
+                    return Err(format!("unknown `{flag} {name}`: component `{}` has {}", spec.name, listed()));
+                }
+                Some(i) if i.kind.is_artifact() && flag == "--param" => {
+                    return Err(format!("input `{name}` is an artifact: give its path with `--input {name} PATH`"));
+                }
+                Some(i) if !i.kind.is_artifact() && flag == "--input" => {
+                    return Err(format!("input `{name}` is a parameter: give its value with `--param {name} VALUE`"));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
     }
 
     /// The value of parameter `name`, parsed as a `T`. Lists collected from a loop arrive as JSON
@@ -133,10 +165,16 @@ impl ComponentReturn for () {
 }
 
 /// The output of a component that returns one value: `task.output`.
-#[derive(Debug)]
 pub struct Single<T> {
     /// The returned value.
     pub output: Param<T>,
+}
+
+// By hand: a derive would ask `T: Debug` of every returned type, which a handle never needs.
+impl<T> std::fmt::Debug for Single<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Single").field("output", &self.output).finish()
+    }
 }
 
 impl<T> Clone for Single<T> {
@@ -197,5 +235,30 @@ mod tests {
         assert_eq!(inv.input::<crate::Dataset>("d").unwrap().path(), PathBuf::from("/x"));
         assert!(Invocation::parse(&args(&["--nope", "a", "b"])).unwrap_err().contains("unknown argument"));
         assert!(Invocation::parse(&args(&["--param", "a"])).unwrap_err().contains("needs a name and a value"));
+    }
+
+    #[test]
+    fn a_name_given_twice_is_an_error() {
+        let e = Invocation::parse(&args(&["--param", "n", "3", "--param", "n", "4"])).unwrap_err();
+        assert_eq!(e, "`--param n` is given twice: give each name once");
+        let e = Invocation::parse(&args(&["--input", "d", "/x", "--input", "d", "/y"])).unwrap_err();
+        assert_eq!(e, "`--input d` is given twice: give each name once");
+        // The same name as a parameter and as an output parameter is two different things.
+        assert!(Invocation::parse(&args(&["--param", "n", "3", "--output-param", "n", "/o"])).is_ok());
+    }
+
+    #[test]
+    fn names_are_checked_against_the_components_inputs() {
+        let spec = crate::ComponentSpec::new("train", None)
+            .input_param::<u32>("epochs", None)
+            .input_artifact::<crate::Dataset>("data", None);
+        let ok = Invocation::parse(&args(&["--param", "epochs", "3", "--input", "data", "/d"])).unwrap();
+        assert_eq!(ok.check_inputs(&spec), Ok(()));
+        let e = Invocation::parse(&args(&["--param", "epoch", "3"])).unwrap().check_inputs(&spec).unwrap_err();
+        assert_eq!(e, "unknown `--param epoch`: component `train` has inputs `epochs`, `data`");
+        let e = Invocation::parse(&args(&["--param", "data", "3"])).unwrap().check_inputs(&spec).unwrap_err();
+        assert_eq!(e, "input `data` is an artifact: give its path with `--input data PATH`");
+        let e = Invocation::parse(&args(&["--input", "epochs", "/e"])).unwrap().check_inputs(&spec).unwrap_err();
+        assert_eq!(e, "input `epochs` is a parameter: give its value with `--param epochs VALUE`");
     }
 }

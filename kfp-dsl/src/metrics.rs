@@ -8,9 +8,17 @@ use serde_json::{Value, json};
 use crate::artifact::{KfpMetrics, KfpUiMetadata};
 use crate::handles::Output;
 
-/// Named numbers (`mlpipeline-metrics`).
+/// Named numbers (`mlpipeline-metrics`), written to an `Output<KfpMetrics>`.
+///
+/// Not to be confused with the artifact kind [`Metrics`](crate::Metrics) (kfp's `Metrics` type, in
+/// the prelude): this builds the file the Kubeflow Pipelines UI reads.
+///
+/// ```
+/// let json = kfp_dsl::metrics::MetricsFile::new().number("accuracy", 0.9).percentage("recall", 0.5).to_json();
+/// assert!(json.unwrap().contains(r#""name":"accuracy""#));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Metrics {
+pub struct MetricsFile {
     items: Vec<(String, f64, &'static str)>,
 }
 
@@ -26,10 +34,10 @@ fn check_metric_name(name: &str) -> Result<(), String> {
     }
 }
 
-impl Metrics {
+impl MetricsFile {
     /// No metrics yet.
     pub fn new() -> Self {
-        Metrics::default()
+        MetricsFile::default()
     }
 
     /// A number shown as it is.
@@ -227,14 +235,14 @@ mod tests {
 
     #[test]
     fn metrics_are_what_the_ui_reads() {
-        let m = Metrics::new().number("accuracy", 0.93).percentage("recall", 0.5).to_json().unwrap();
+        let m = MetricsFile::new().number("accuracy", 0.93).percentage("recall", 0.5).to_json().unwrap();
         assert_eq!(
             m,
             r#"{"metrics":[{"format":"RAW","name":"accuracy","numberValue":0.93},{"format":"PERCENTAGE","name":"recall","numberValue":0.5}]}"#
         );
-        assert!(Metrics::new().number("Accuracy", 1.0).to_json().unwrap_err().contains("lower-case"));
-        assert!(Metrics::new().number("a", f64::NAN).to_json().unwrap_err().contains("not a finite number"));
-        assert!(Metrics::new().number("a", 1.0).number("a", 2.0).to_json().unwrap_err().contains("twice"));
+        assert!(MetricsFile::new().number("Accuracy", 1.0).to_json().unwrap_err().contains("lower-case"));
+        assert!(MetricsFile::new().number("a", f64::NAN).to_json().unwrap_err().contains("not a finite number"));
+        assert!(MetricsFile::new().number("a", 1.0).number("a", 2.0).to_json().unwrap_err().contains("twice"));
     }
 
     #[test]

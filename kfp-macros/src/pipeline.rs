@@ -53,6 +53,19 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         errors.spanned(&func.sig, "a pipeline function takes the dag first: `fn name(p: &Dag, ...)`");
     }
 
+    if let syn::ReturnType::Type(_, ty) = &func.sig.output {
+        let unit = matches!(&**ty, syn::Type::Tuple(t) if t.elems.is_empty());
+        if !unit {
+            errors.spanned(
+                ty,
+                format!(
+                    "a pipeline returns nothing yet: pipeline outputs are not supported; remove `-> {}`",
+                    quote!(#ty).to_string().replace(' ', "")
+                ),
+            );
+        }
+    }
+
     let dag = Ident::new("dag", Span::mixed_site());
     let mut decls = Vec::new();
     let mut idents = Vec::new();
@@ -99,17 +112,48 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                 );
             }
         }
-        let Slot::Param(inner) = classify(&pt.ty) else {
+        let slot = classify(&pt.ty);
+        let Slot::Param(inner) = slot else {
             let ty = &pt.ty;
-            errors.spanned(
-                ty,
-                format!(
-                    "pipeline parameters are `Param<T>`: declare `{pname}: Param<{}>`",
-                    quote!(#ty).to_string().replace(' ', "")
-                ),
-            );
+            let shown = |t: &syn::Type| quote!(#t).to_string().replace(' ', "");
+            // The type the body gets instead, so that using the value as meant adds no error.
+            let stand_in: Option<TokenStream> = match slot {
+                Slot::OutputParam(inner) => {
+                    errors.spanned(
+                        ty,
+                        format!(
+                            "a pipeline parameter is an input, not an output: declare `{pname}: Param<{}>`",
+                            shown(inner)
+                        ),
+                    );
+                    Some(quote_spanned!(ty.span()=> ::kfp::Param<#inner>))
+                }
+                Slot::Input(kind) | Slot::Output(kind) => {
+                    errors.spanned(
+                        ty,
+                        format!(
+                            "pipeline inputs are parameters (`Param<T>`), not artifacts: an artifact comes from a task's output; take what locates it as a parameter (`{pname}: Param<String>`) and make the `{}` in a task",
+                            shown(kind)
+                        ),
+                    );
+                    Some(quote_spanned!(ty.span()=> ::kfp::Artifact<#kind>))
+                }
+                _ => {
+                    errors.spanned(
+                        ty,
+                        format!("pipeline parameters are `Param<T>`: declare `{pname}: Param<{}>`", shown(ty)),
+                    );
+                    None
+                }
+            };
+            if let Some(t) = stand_in {
+                match syn::parse2::<syn::Type>(t) {
+                    Ok(t) => *pt.ty = t,
+                    Err(e) => errors.push(e),
+                }
+            }
             // Keep the call's arity so this one mistake is the only error.
-            decls.push(quote!(let #ident = ::core::unreachable!();));
+            decls.push(quote!(#[allow(unused_variables)] let #ident = ::core::unreachable!();));
             idents.push(ident);
             continue;
         };
