@@ -15,7 +15,7 @@ fn fetch(
     raw: OutputParam<String>,
 ) -> ContainerSpec {
     ContainerSpec::new(["sh", "-c"])
-        .arg("mkdir -p \"$(dirname \"$1\")\" && wget -qO- \"$0\" | head -c 64 > \"$1\"")
+        .arg("mkdir -p \"$(dirname \"$1\")\" && wget -qO- -- \"$0\" | head -c 64 > \"$1\"")
         .arg(url)
         .arg(raw)
 }
