@@ -1,16 +1,25 @@
-//! The engine: walks the workflow's templates, DAGs, conditions and loops, and runs steps with at
-//! most `parallelism` at once.
+//! The engine: one scheduler thread that walks the workflow's templates as state machines (a DAG, a
+//! loop, a step) and polls them until the root is done. Only container steps use a resource: a child
+//! process, at most `parallelism` at once. No thread is spawned per task or per loop item, so a
+//! 10,000-item loop needs no more threads than a single step, and nesting cannot deadlock.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::mpsc;
-use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use kfp_compiler::argo::{DagTask, Template, Workflow};
 
-use super::container::on_path;
-use super::{Artifacts, Outcome, Params, RunOptions, Status, StepReport, expr};
+use super::container::{Step, on_path};
+use super::{Artifacts, Outcome, Params, RunOptions, Status, StepReport, expr, signals};
+
+/// Why the run stops starting steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Stop {
+    /// SIGINT or SIGTERM reached this process: forward it, start nothing more.
+    Signal(i32),
+    /// The workflow's `activeDeadlineSeconds` passed: stop the steps, start nothing more.
+    Deadline(u64),
+}
 
 pub(super) struct Engine<'w> {
     pub(super) templates: HashMap<&'w str, &'w Template>,
@@ -19,9 +28,36 @@ pub(super) struct Engine<'w> {
     pub(super) exe: PathBuf,
     pub(super) runtime: Option<String>,
     pub(super) workflow: HashMap<String, String>,
-    pub(super) slots: (Mutex<usize>, Condvar),
-    pub(super) steps: Mutex<Vec<StepReport>>,
+    pub(super) steps: Vec<StepReport>,
     pub(super) start: Instant,
+    /// Child processes running now (at most `opts.parallelism`).
+    pub(super) running: usize,
+    pub(super) stop: Option<Stop>,
+    /// The workflow's `activeDeadlineSeconds`, while it applies.
+    pub(super) deadline: Option<u64>,
+    /// Counts steps started and ended: the scheduler sleeps only when a pass changed nothing.
+    pub(super) events: u64,
+}
+
+/// A template being run: polled until it has an outcome.
+pub(super) enum Node<'w> {
+    Done(Outcome),
+    Step(Box<Step<'w>>),
+    Dag(Box<DagRun<'w>>),
+    Loop(Box<LoopRun<'w>>),
+}
+
+impl<'w> Node<'w> {
+    /// Advances this node; `may_start` is false once its DAG fails fast: what has not started yet
+    /// does not start.
+    pub(super) fn poll(&mut self, e: &mut Engine<'w>, may_start: bool) -> Option<Outcome> {
+        match self {
+            Node::Done(o) => Some(o.clone()),
+            Node::Step(s) => s.poll(e, may_start),
+            Node::Dag(d) => d.poll(e, may_start),
+            Node::Loop(l) => l.poll(e, may_start),
+        }
+    }
 }
 
 impl<'w> Engine<'w> {
@@ -41,22 +77,52 @@ impl<'w> Engine<'w> {
             exe: std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?,
             runtime: ["docker", "podman"].into_iter().find(|r| on_path(r)).map(str::to_owned),
             workflow,
-            slots: (Mutex::new(opts.parallelism.max(1)), Condvar::new()),
-            steps: Mutex::new(Vec::new()),
+            steps: Vec::new(),
             start: Instant::now(),
+            running: 0,
+            stop: None,
+            deadline: wf.spec.active_deadline_seconds,
+            events: 0,
         })
+    }
+
+    /// Polls `node` until it is done, watching for signals and the workflow's deadline.
+    pub(super) fn drive(&mut self, mut node: Node<'w>) -> Outcome {
+        loop {
+            if let Some(sig) = signals::take()
+                && !matches!(self.stop, Some(Stop::Signal(_)))
+            {
+                self.say(&format!("{}: stopping the running steps", signals::name(sig)));
+                self.stop = Some(Stop::Signal(sig));
+            }
+            if let Some(secs) = self.deadline
+                && self.stop.is_none()
+                && self.start.elapsed() >= Duration::from_secs(secs)
+            {
+                self.say(&format!("the workflow's activeDeadlineSeconds ({secs}s) passed: stopping"));
+                self.stop = Some(Stop::Deadline(secs));
+            }
+            let before = self.events;
+            if let Some(outcome) = node.poll(self, true) {
+                return outcome;
+            }
+            if self.events == before {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        }
     }
 
     pub(super) fn say(&self, line: &str) {
         eprintln!("[{:>7.2}s] {line}", self.start.elapsed().as_secs_f64());
     }
 
-    pub(super) fn record(&self, step: StepReport) {
+    pub(super) fn record(&mut self, step: StepReport) {
         let mark = match step.status {
             Status::Succeeded => "✔",
             Status::Failed => "✘",
             Status::Skipped => "-",
             Status::Omitted => "·",
+            Status::Interrupted => "!",
         };
         let mut line = format!("{mark} {} {}", step.path, step.status.word().to_lowercase());
         if step.status == Status::Succeeded || step.status == Status::Failed {
@@ -66,23 +132,40 @@ impl<'w> Engine<'w> {
             line.push_str(&format!(": {}", e.lines().next().unwrap_or_default()));
         }
         self.say(&line);
-        self.steps.lock().unwrap_or_else(|e| e.into_inner()).push(step);
+        self.steps.push(step);
+        self.events += 1;
     }
 
+    /// Records that a step at `path` did not start, and why: the run was interrupted, the
+    /// workflow's deadline passed, or its DAG failed fast. `None` while it may still start.
+    pub(super) fn not_started(&mut self, path: &str, may_start: bool) -> Option<Outcome> {
+        let (status, why) = match self.stop {
+            Some(Stop::Signal(sig)) => (Status::Interrupted, format!("not started: {}", signals::name(sig))),
+            Some(Stop::Deadline(secs)) => {
+                (Status::Omitted, format!("not started: the workflow's activeDeadlineSeconds ({secs}s) passed"))
+            }
+            None if !may_start => (Status::Omitted, "not started: a task of its DAG failed (failFast)".to_owned()),
+            None => return None,
+        };
+        self.record(StepReport::new(path, status, Some(why)));
+        Some(Outcome::of(status))
+    }
+
+    /// Starts running template `name`.
     pub(super) fn template(
-        &self,
+        &mut self,
         name: &str,
-        params: &HashMap<String, String>,
-        artifacts: &HashMap<String, PathBuf>,
+        params: &Params,
+        artifacts: &Artifacts,
         path: &str,
         extra: &HashMap<String, String>,
-    ) -> Outcome {
-        let Some(t) = self.templates.get(name) else {
+    ) -> Node<'w> {
+        let Some(&t) = self.templates.get(name) else {
             self.record(failed(path, format!("no template `{name}`")));
-            return Outcome::of(Status::Failed);
+            return Node::Done(Outcome::of(Status::Failed));
         };
         if t.container.is_some() {
-            return self.container(t, params, artifacts, path);
+            return Node::Step(Box::new(Step::new(self, t, params.clone(), artifacts.clone(), path)));
         }
         if let Some(r) = &t.resource {
             let why = format!(
@@ -90,22 +173,9 @@ impl<'w> Engine<'w> {
                 r.action
             );
             self.record(failed(path, why));
-            return Outcome::of(Status::Failed);
+            return Node::Done(Outcome::of(Status::Failed));
         }
-        let Some(dag) = &t.dag else { return Outcome::of(Status::Failed) };
-        self.dag(t, &dag.tasks, params, artifacts, path, extra)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn dag(
-        &self,
-        t: &Template,
-        tasks: &[DagTask],
-        params: &HashMap<String, String>,
-        artifacts: &HashMap<String, PathBuf>,
-        path: &str,
-        extra: &HashMap<String, String>,
-    ) -> Outcome {
+        let Some(dag) = &t.dag else { return Node::Done(Outcome::of(Status::Failed)) };
         let mut scope: HashMap<String, String> = self.workflow.clone();
         scope.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
         for (k, v) in params {
@@ -114,112 +184,38 @@ impl<'w> Engine<'w> {
         for (k, v) in artifacts {
             scope.insert(format!("inputs.artifacts.{k}"), v.display().to_string());
         }
-        let index: HashMap<&str, usize> = tasks.iter().enumerate().map(|(i, t)| (&*t.name, i)).collect();
-        let mut done: Vec<Option<Outcome>> = vec![None; tasks.len()];
-        let mut started = vec![false; tasks.len()];
-        let scope = Mutex::new(scope);
-        std::thread::scope(|sc| {
-            let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
-            let mut running = 0;
-            loop {
-                for (i, task) in tasks.iter().enumerate() {
-                    if started[i] {
-                        continue;
-                    }
-                    let deps: Vec<usize> = task.dependencies.iter().filter_map(|d| index.get(&**d).copied()).collect();
-                    if deps.iter().any(|&d| done[d].is_none()) {
-                        continue;
-                    }
-                    started[i] = true;
-                    let child = join(path, &task.name);
-                    if deps
-                        .iter()
-                        .any(|&d| matches!(done[d].as_ref().map(|o| o.status), Some(Status::Failed | Status::Omitted)))
-                    {
-                        self.record(StepReport {
-                            path: child,
-                            status: Status::Omitted,
-                            duration: Duration::ZERO,
-                            outputs: BTreeMap::new(),
-                            error: None,
-                        });
-                        done[i] = Some(Outcome::of(Status::Omitted));
-                        continue;
-                    }
-                    let snapshot = scope.lock().unwrap_or_else(|e| e.into_inner()).clone();
-                    let tx = tx.clone();
-                    running += 1;
-                    sc.spawn(move || {
-                        let outcome = self.task(task, &snapshot, &child);
-                        let _ = tx.send((i, outcome));
-                    });
-                }
-                if running == 0 {
-                    break;
-                }
-                let Ok((i, outcome)) = rx.recv() else { break };
-                running -= 1;
-                let task = &tasks[i];
-                {
-                    let mut s = scope.lock().unwrap_or_else(|e| e.into_inner());
-                    s.insert(format!("tasks.{}.status", task.name), outcome.status.word().to_owned());
-                    for (k, v) in &outcome.params {
-                        s.insert(format!("tasks.{}.outputs.parameters.{k}", task.name), v.clone());
-                    }
-                    for (k, v) in &outcome.artifacts {
-                        s.insert(format!("tasks.{}.outputs.artifacts.{k}", task.name), v.display().to_string());
-                    }
-                }
-                if let Some(hook) = task.hooks.get("exit") {
-                    let snapshot = scope.lock().unwrap_or_else(|e| e.into_inner()).clone();
-                    let hook_path = join(path, &format!("{}.exit", task.name));
-                    match self.arguments(&hook.arguments, &snapshot) {
-                        Ok((p, a)) => {
-                            self.template(&hook.template, &p, &a, &hook_path, &HashMap::new());
-                        }
-                        Err(e) => self.record(failed(&hook_path, e)),
-                    }
-                }
-                done[i] = Some(outcome);
-            }
-        });
-        let scope = scope.into_inner().unwrap_or_else(|e| e.into_inner());
-        let failed_any = done.iter().flatten().any(|o| matches!(o.status, Status::Failed | Status::Omitted));
-        let mut out = Outcome::of(if failed_any { Status::Failed } else { Status::Succeeded });
-        for p in &t.outputs.parameters {
-            let Some(from) = p.value_from.as_ref() else { continue };
-            let value = from
-                .parameter
-                .as_deref()
-                .and_then(|e| expr::substitute(e, &mut |x| scope.get(x).cloned()).ok())
-                .or_else(|| from.default.clone());
-            if let Some(v) = value {
-                out.params.insert(p.name.to_string(), v);
-            }
-        }
-        out
+        let index: HashMap<&str, usize> = dag.tasks.iter().enumerate().map(|(i, t)| (&*t.name, i)).collect();
+        let deps = dag
+            .tasks
+            .iter()
+            .map(|task| task.dependencies.iter().filter_map(|d| index.get(&**d).copied()).collect())
+            .collect();
+        Node::Dag(Box::new(DagRun {
+            t,
+            tasks: &dag.tasks,
+            deps,
+            path: path.to_owned(),
+            scope,
+            state: dag.tasks.iter().map(|_| TaskState::Waiting).collect(),
+            failed: false,
+            started: false,
+        }))
     }
 
-    /// Runs one DAG task: its condition, its loop, its template.
-    fn task(&self, task: &DagTask, scope: &HashMap<String, String>, path: &str) -> Outcome {
+    /// Starts one DAG task: its condition, its loop, its template.
+    fn task(&mut self, task: &'w DagTask, scope: &HashMap<String, String>, path: &str) -> Node<'w> {
         let lookup = |x: &str| scope.get(x).cloned();
         if let Some(when) = &task.when {
             let holds = expr::substitute(when, &mut |x| lookup(x)).and_then(|w| expr::eval_when(&w));
             match holds {
                 Ok(true) => {}
                 Ok(false) => {
-                    self.record(StepReport {
-                        path: path.to_owned(),
-                        status: Status::Skipped,
-                        duration: Duration::ZERO,
-                        outputs: BTreeMap::new(),
-                        error: None,
-                    });
-                    return Outcome::of(Status::Skipped);
+                    self.record(StepReport::new(path, Status::Skipped, None));
+                    return Node::Done(Outcome::of(Status::Skipped));
                 }
                 Err(e) => {
                     self.record(failed(path, format!("condition: {e}")));
-                    return Outcome::of(Status::Failed);
+                    return Node::Done(Outcome::of(Status::Failed));
                 }
             }
         }
@@ -230,14 +226,14 @@ impl<'w> Engine<'w> {
                 Ok(t) => t,
                 Err(e) => {
                     self.record(failed(path, format!("loop items: {e}")));
-                    return Outcome::of(Status::Failed);
+                    return Node::Done(Outcome::of(Status::Failed));
                 }
             };
             match serde_json::from_str::<Vec<serde_json::Value>>(&text) {
                 Ok(v) => Some(v),
                 Err(e) => {
                     self.record(failed(path, format!("loop items are not a JSON list: {e}: {text}")));
-                    return Outcome::of(Status::Failed);
+                    return Node::Done(Outcome::of(Status::Failed));
                 }
             }
         } else {
@@ -248,40 +244,26 @@ impl<'w> Engine<'w> {
                 Ok((p, a)) => self.template(&task.template, &p, &a, path, &HashMap::new()),
                 Err(e) => {
                     self.record(failed(path, e));
-                    Outcome::of(Status::Failed)
+                    Node::Done(Outcome::of(Status::Failed))
                 }
             };
         };
-        // One run per item, in parallel; outputs aggregate into JSON lists of strings, as in Argo.
-        let results: Vec<Outcome> = std::thread::scope(|sc| {
-            let handles: Vec<_> = items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    let mut s = scope.clone();
-                    bind_item(&mut s, item);
-                    let child = format!("{path}({i})");
-                    sc.spawn(move || match self.arguments(&task.arguments, &s) {
-                        Ok((p, a)) => self.template(&task.template, &p, &a, &child, &HashMap::new()),
-                        Err(e) => {
-                            self.record(failed(&child, e));
-                            Outcome::of(Status::Failed)
-                        }
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Outcome::of(Status::Failed))).collect()
-        });
-        let failed_any = results.iter().any(|r| matches!(r.status, Status::Failed | Status::Omitted));
-        let mut out = Outcome::of(if failed_any { Status::Failed } else { Status::Succeeded });
-        let mut names: Vec<&String> = results.iter().flat_map(|r| r.params.keys()).collect();
-        names.sort();
-        names.dedup();
-        for name in names {
-            let list: Vec<&str> = results.iter().filter_map(|r| r.params.get(name).map(String::as_str)).collect();
-            out.params.insert(name.clone(), serde_json::to_string(&list).unwrap_or_default());
+        // One node per item; they start as slots free up. Outputs aggregate into JSON lists of
+        // strings, as in Argo.
+        let mut nodes = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let mut s = scope.clone();
+            bind_item(&mut s, item);
+            let child = format!("{path}({i})");
+            nodes.push(Some(match self.arguments(&task.arguments, &s) {
+                Ok((p, a)) => self.template(&task.template, &p, &a, &child, &HashMap::new()),
+                Err(e) => {
+                    self.record(failed(&child, e));
+                    Node::Done(Outcome::of(Status::Failed))
+                }
+            }));
         }
-        out
+        Node::Loop(Box::new(LoopRun { results: vec![None; nodes.len()], nodes, first_open: 0 }))
     }
 
     /// A task's arguments, substituted.
@@ -305,37 +287,198 @@ impl<'w> Engine<'w> {
         }
         Ok((params, artifacts))
     }
+}
 
-    pub(super) fn acquire(&self) -> Permit<'_> {
-        let (lock, cv) = &self.slots;
-        let mut free = lock.lock().unwrap_or_else(|e| e.into_inner());
-        while *free == 0 {
-            free = cv.wait(free).unwrap_or_else(|e| e.into_inner());
+/// Where a DAG task is.
+enum TaskState<'w> {
+    Waiting,
+    Running(Node<'w>),
+    /// Done; its exit hook runs.
+    Hook(Outcome, Node<'w>),
+    Done(Outcome),
+}
+
+pub(super) struct DagRun<'w> {
+    t: &'w Template,
+    tasks: &'w [DagTask],
+    deps: Vec<Vec<usize>>,
+    path: String,
+    scope: HashMap<String, String>,
+    state: Vec<TaskState<'w>>,
+    /// A task failed: with failFast (Argo's default), no new task starts.
+    failed: bool,
+    /// A task has started: the DAG runs to its end even if its parent fails fast.
+    started: bool,
+}
+
+impl<'w> DagRun<'w> {
+    fn poll(&mut self, e: &mut Engine<'w>, may_start: bool) -> Option<Outcome> {
+        loop {
+            let fail_fast = self.failed && !e.opts.keep_going;
+            let may_start_here = !fail_fast && (may_start || self.started);
+            let mut progressed = false;
+            for i in 0..self.tasks.len() {
+                progressed |= match self.state[i] {
+                    TaskState::Done(_) => false,
+                    TaskState::Waiting => self.start_task(e, i, may_start_here),
+                    TaskState::Running(_) | TaskState::Hook(..) => self.poll_task(e, i, may_start_here),
+                };
+            }
+            if !progressed {
+                break;
+            }
         }
-        *free -= 1;
-        Permit(&self.slots)
+        let mut statuses = Vec::with_capacity(self.state.len());
+        for s in &self.state {
+            let TaskState::Done(o) = s else { return None };
+            statuses.push(o.status);
+        }
+        let mut out = Outcome::of(overall(&statuses));
+        for p in &self.t.outputs.parameters {
+            let Some(from) = p.value_from.as_ref() else { continue };
+            let value = from
+                .parameter
+                .as_deref()
+                .and_then(|x| expr::substitute(x, &mut |k| self.scope.get(k).cloned()).ok())
+                .or_else(|| from.default.clone());
+            if let Some(v) = value {
+                out.params.insert(p.name.to_string(), v);
+            }
+        }
+        Some(out)
+    }
+
+    /// Starts task `i` if its dependencies are done; whether anything changed.
+    fn start_task(&mut self, e: &mut Engine<'w>, i: usize, may_start: bool) -> bool {
+        let mut dep_status = Vec::with_capacity(self.deps[i].len());
+        for &d in &self.deps[i] {
+            let TaskState::Done(o) = &self.state[d] else { return false };
+            dep_status.push(o.status);
+        }
+        let task = &self.tasks[i];
+        let child = join(&self.path, &task.name);
+        if e.stop.is_none() && dep_status.iter().any(|s| s.is_failure()) {
+            e.record(StepReport::new(&child, Status::Omitted, None));
+            self.state[i] = TaskState::Done(Outcome::of(Status::Omitted));
+            return true;
+        }
+        if let Some(o) = e.not_started(&child, may_start) {
+            self.state[i] = TaskState::Done(o);
+            return true;
+        }
+        self.started = true;
+        self.state[i] = TaskState::Running(e.task(task, &self.scope, &child));
+        // Poll it at once: a skipped or instant task frees its dependants now.
+        self.poll_task(e, i, may_start);
+        true
+    }
+
+    /// Polls running task `i` or its exit hook; whether it changed state.
+    fn poll_task(&mut self, e: &mut Engine<'w>, i: usize, may_start: bool) -> bool {
+        match &mut self.state[i] {
+            TaskState::Running(node) => match node.poll(e, may_start) {
+                Some(o) => {
+                    self.finish(e, i, o);
+                    true
+                }
+                None => false,
+            },
+            TaskState::Hook(o, node) => {
+                if node.poll(e, true).is_none() {
+                    return false;
+                }
+                let o = std::mem::replace(o, Outcome::of(Status::Omitted));
+                self.state[i] = TaskState::Done(o);
+                true
+            }
+            TaskState::Waiting | TaskState::Done(_) => false,
+        }
+    }
+
+    /// Task `i` ended: its outputs join the scope, its exit hook starts.
+    fn finish(&mut self, e: &mut Engine<'w>, i: usize, outcome: Outcome) {
+        let task = &self.tasks[i];
+        self.failed |= outcome.status.is_failure();
+        self.scope.insert(format!("tasks.{}.status", task.name), outcome.status.word().to_owned());
+        for (k, v) in &outcome.params {
+            self.scope.insert(format!("tasks.{}.outputs.parameters.{k}", task.name), v.clone());
+        }
+        for (k, v) in &outcome.artifacts {
+            self.scope.insert(format!("tasks.{}.outputs.artifacts.{k}", task.name), v.display().to_string());
+        }
+        if let Some(hook) = task.hooks.get("exit") {
+            let hook_path = join(&self.path, &format!("{}.exit", task.name));
+            let node = match e.arguments(&hook.arguments, &self.scope) {
+                Ok((p, a)) => e.template(&hook.template, &p, &a, &hook_path, &HashMap::new()),
+                Err(err) => {
+                    e.record(failed(&hook_path, err));
+                    Node::Done(Outcome::of(Status::Failed))
+                }
+            };
+            self.state[i] = TaskState::Hook(outcome, node);
+        } else {
+            self.state[i] = TaskState::Done(outcome);
+        }
     }
 }
 
-/// A slot among `parallelism` running steps; freed when dropped.
-pub(super) struct Permit<'a>(&'a (Mutex<usize>, Condvar));
+pub(super) struct LoopRun<'w> {
+    nodes: Vec<Option<Node<'w>>>,
+    results: Vec<Option<Outcome>>,
+    /// Items before this one are all done.
+    first_open: usize,
+}
 
-impl Drop for Permit<'_> {
-    fn drop(&mut self) {
-        let (lock, cv) = self.0;
-        *lock.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-        cv.notify_one();
+impl<'w> LoopRun<'w> {
+    fn poll(&mut self, e: &mut Engine<'w>, may_start: bool) -> Option<Outcome> {
+        for i in self.first_open..self.nodes.len() {
+            if let Some(Node::Step(step)) = &self.nodes[i]
+                && step.waits_for_slot(e, may_start)
+            {
+                // So do the items after it: no need to look at thousands of them on every pass.
+                break;
+            }
+            if let Some(node) = &mut self.nodes[i]
+                && let Some(o) = node.poll(e, may_start)
+            {
+                self.results[i] = Some(o);
+                self.nodes[i] = None;
+            }
+        }
+        while self.first_open < self.results.len() && self.results[self.first_open].is_some() {
+            self.first_open += 1;
+        }
+        if self.first_open < self.results.len() {
+            return None;
+        }
+        let results: Vec<Outcome> =
+            self.results.iter_mut().map(|r| r.take().unwrap_or(Outcome::of(Status::Failed))).collect();
+        let statuses: Vec<Status> = results.iter().map(|r| r.status).collect();
+        let mut out = Outcome::of(overall(&statuses));
+        let mut names: Vec<&String> = results.iter().flat_map(|r| r.params.keys()).collect();
+        names.sort();
+        names.dedup();
+        for name in names {
+            let list: Vec<&str> = results.iter().filter_map(|r| r.params.get(name).map(String::as_str)).collect();
+            out.params.insert(name.clone(), serde_json::to_string(&list).unwrap_or_default());
+        }
+        Some(out)
+    }
+}
+
+/// The status of a DAG or loop from its parts'.
+fn overall(parts: &[Status]) -> Status {
+    if parts.contains(&Status::Interrupted) {
+        Status::Interrupted
+    } else if parts.iter().any(|s| s.is_failure()) {
+        Status::Failed
+    } else {
+        Status::Succeeded
     }
 }
 
 pub(super) fn failed(path: &str, error: String) -> StepReport {
-    StepReport {
-        path: path.to_owned(),
-        status: Status::Failed,
-        duration: Duration::ZERO,
-        outputs: BTreeMap::new(),
-        error: Some(error),
-    }
+    StepReport::new(path, Status::Failed, Some(error))
 }
 
 pub(super) fn join(path: &str, name: &str) -> String {
@@ -352,6 +495,19 @@ fn bind_item(scope: &mut HashMap<String, String>, item: &serde_json::Value) {
     if let serde_json::Value::Object(m) = item {
         for (k, v) in m {
             scope.insert(format!("item.{k}"), text(v));
+        }
+    }
+}
+
+impl StepReport {
+    pub(super) fn new(path: &str, status: Status, error: Option<String>) -> Self {
+        StepReport {
+            path: path.to_owned(),
+            status,
+            duration: Duration::ZERO,
+            outputs: BTreeMap::new(),
+            error,
+            attempts: 0,
         }
     }
 }

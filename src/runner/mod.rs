@@ -10,21 +10,27 @@ mod container;
 mod engine;
 mod expr;
 mod report;
+mod retry;
+mod signals;
+mod workdir;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use kfp_compiler::CompileOptions;
+use kfp_compiler::argo::Workflow;
 use kfp_dsl::PipelineDef;
 
-use engine::Engine;
+use engine::{Engine, Stop};
 pub use report::{RunReport, Status, StepReport};
+pub use workdir::{MARKER, new_run_dir};
 
 /// How to run.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct RunOptions {
-    /// Where the steps' files go.
+    /// The run directory: where the steps' files go. It must not exist, be empty, or (with `clean`)
+    /// hold an earlier run; [`new_run_dir`] makes a fresh one.
     pub workdir: PathBuf,
     /// At most this many steps run at once.
     pub parallelism: usize,
@@ -32,32 +38,49 @@ pub struct RunOptions {
     pub host: bool,
     /// Pipeline parameter values (`NAME`, `VALUE`), checked against their types.
     pub arguments: Vec<(String, String)>,
+    /// Remove `workdir` first if it holds an earlier run (a directory with a [`MARKER`] file).
+    pub clean: bool,
+    /// After a step fails, let independent tasks of its DAG start (instead of Argo's `failFast`).
+    pub keep_going: bool,
 }
 
 impl RunOptions {
-    /// Defaults: `kfp-runs/<pipeline>-<time>`, one step per core, containers in docker or podman.
+    /// Defaults: one step per core, containers in docker or podman, Argo's failFast.
     pub fn new(workdir: PathBuf) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        RunOptions { workdir, parallelism: cores, host: false, arguments: Vec::new() }
+        RunOptions { workdir, parallelism: cores, host: false, arguments: Vec::new(), clean: false, keep_going: false }
     }
 }
 
 /// Compiles `pipeline` and runs it on this machine.
 ///
 /// # Errors
-/// The pipeline does not compile, a parameter has no value, or the run directory cannot be made. A
-/// failing step is not an error: it is in the report.
+/// The pipeline does not compile, a parameter has no value, or the run directory cannot be made or
+/// holds something else. A failing step is not an error: it is in the report.
 pub fn run(pipeline: &PipelineDef, opts: &RunOptions) -> Result<RunReport, String> {
+    let (wf, binary) = compile_for_run(pipeline, &opts.arguments)?;
+    run_workflow(&wf, &binary, opts)
+}
+
+/// Compiles `pipeline` with parameter values `arguments` for [`run_workflow`], and the program name
+/// of its function components.
+///
+/// # Errors
+/// The pipeline does not compile, or a parameter has no value.
+pub fn compile_for_run(pipeline: &PipelineDef, arguments: &[(String, String)]) -> Result<(Workflow, String), String> {
     let built = pipeline.build().map_err(|e| e.to_string())?;
     let mut copts = CompileOptions::default();
-    for (k, v) in &opts.arguments {
+    for (k, v) in arguments {
         copts = copts.argument(k.clone(), v.clone());
     }
     let wf = kfp_compiler::compile(&built, &copts).map_err(|e| e.to_string())?;
-    std::fs::create_dir_all(&opts.workdir).map_err(|e| format!("cannot create `{}`: {e}", opts.workdir.display()))?;
-    let engine = Engine::new(&wf, opts, built.binary().unwrap_or(built.name()))?;
-    let params: HashMap<String, String> = wf
-        .spec
+    parameters(&wf)?;
+    Ok((wf, built.binary().unwrap_or(built.name()).to_owned()))
+}
+
+/// The workflow's parameter values by name.
+fn parameters(wf: &Workflow) -> Result<HashMap<String, String>, String> {
+    wf.spec
         .arguments
         .parameters
         .iter()
@@ -65,17 +88,45 @@ pub fn run(pipeline: &PipelineDef, opts: &RunOptions) -> Result<RunReport, Strin
             Some(v) => Ok((p.name.to_string(), v.clone())),
             None => Err(format!("parameter `{}` has no default: give it with `--param {}=VALUE`", p.name, p.name)),
         })
-        .collect::<Result<_, _>>()?;
+        .collect()
+}
+
+/// Runs an already compiled workflow on this machine. `binary` is the program name whose
+/// `component` subcommand marks a Rust function component: those steps run as this program.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_workflow(wf: &Workflow, binary: &str, opts: &RunOptions) -> Result<RunReport, String> {
+    let params = parameters(wf)?;
+    let name = wf.metadata.name.as_deref().or(wf.metadata.generate_name.as_deref()).unwrap_or(binary);
+    workdir::claim(&opts.workdir, opts.clean, name)?;
+    let _signals = signals::catch();
+    let mut engine = Engine::new(wf, opts, binary)?;
     let main = engine.template(&wf.spec.entrypoint, &params, &HashMap::new(), "", &HashMap::new());
+    let main = engine.drive(main);
     let mut succeeded = main.status == Status::Succeeded;
-    if let Some(exit) = &wf.spec.on_exit {
+    let signal = |e: &Engine<'_>| match e.stop {
+        Some(Stop::Signal(sig)) => Some(sig),
+        _ => None,
+    };
+    if let Some(exit) = &wf.spec.on_exit
+        && signal(&engine).is_none()
+    {
+        // As in Argo, the exit handler runs after the workflow's deadline too.
+        engine.stop = None;
+        engine.deadline = None;
         let status: HashMap<String, String> =
             [("workflow.status".to_owned(), if succeeded { "Succeeded" } else { "Failed" }.to_owned())].into();
-        let r = engine.template(exit, &HashMap::new(), &HashMap::new(), "onExit", &status);
-        succeeded &= r.status == Status::Succeeded;
+        let node = engine.template(exit, &HashMap::new(), &HashMap::new(), "onExit", &status);
+        succeeded &= engine.drive(node).status == Status::Succeeded;
     }
-    let steps = engine.steps.into_inner().unwrap_or_else(|e| e.into_inner());
-    Ok(RunReport { succeeded, workdir: opts.workdir.clone(), steps })
+    let interrupted_by = signal(&engine);
+    Ok(RunReport {
+        succeeded: succeeded && interrupted_by.is_none(),
+        workdir: opts.workdir.clone(),
+        steps: engine.steps,
+        interrupted_by,
+    })
 }
 
 /// Parameter values by name.

@@ -14,8 +14,12 @@ pub enum Status {
     Failed,
     /// Its condition did not hold.
     Skipped,
-    /// Something it depends on failed, so it did not run.
+    /// It did not run: something it depends on failed, its DAG failed fast, or the workflow's
+    /// deadline passed.
     Omitted,
+    /// The run was interrupted (SIGINT or SIGTERM) before it ended: stopped while running, or
+    /// never started.
+    Interrupted,
 }
 
 impl Status {
@@ -25,7 +29,13 @@ impl Status {
             Status::Failed => "Failed",
             Status::Skipped => "Skipped",
             Status::Omitted => "Omitted",
+            Status::Interrupted => "Interrupted",
         }
+    }
+
+    /// Whether it makes its dependants (and its DAG) fail.
+    pub(super) fn is_failure(self) -> bool {
+        matches!(self, Status::Failed | Status::Omitted | Status::Interrupted)
     }
 }
 
@@ -41,8 +51,10 @@ pub struct StepReport {
     pub duration: Duration,
     /// Its output parameters.
     pub outputs: BTreeMap<String, String>,
-    /// Why it failed.
+    /// Why it failed or did not run.
     pub error: Option<String>,
+    /// How many times it was started (more than 1 after retries; 0 if it never started).
+    pub attempts: u32,
 }
 
 /// A finished run.
@@ -55,13 +67,15 @@ pub struct RunReport {
     pub workdir: PathBuf,
     /// Every step, in the order they ended.
     pub steps: Vec<StepReport>,
+    /// The signal (SIGINT 2, SIGTERM 15) that interrupted the run.
+    pub interrupted_by: Option<i32>,
 }
 
 impl RunReport {
     /// The summary table: step, status, duration, outputs.
     pub fn table(&self) -> String {
         let width = self.steps.iter().map(|s| s.path.len()).max().unwrap_or(4).max(4);
-        let mut out = format!("{:<width$}  {:<9}  {:>8}  outputs\n", "step", "status", "time");
+        let mut out = format!("{:<width$}  {:<11}  {:>8}  outputs\n", "step", "status", "time");
         for s in &self.steps {
             let outputs: Vec<String> = s
                 .outputs
@@ -75,12 +89,15 @@ impl RunReport {
                     format!("{k}={v}")
                 })
                 .collect();
-            let detail = match &s.error {
+            let mut detail = match &s.error {
                 Some(e) => e.lines().next().unwrap_or_default().to_owned(),
                 None => outputs.join(" "),
             };
+            if s.attempts > 1 {
+                detail = format!("({} attempts) {detail}", s.attempts);
+            }
             out.push_str(&format!(
-                "{:<width$}  {:<9}  {:>7.2}s  {detail}\n",
+                "{:<width$}  {:<11}  {:>7.2}s  {detail}\n",
                 s.path,
                 s.status.word(),
                 s.duration.as_secs_f64()
