@@ -150,7 +150,17 @@ fn docker_gets_absolute_existing_mount_paths() {
 
 #[test]
 fn sigterm_stops_the_steps_and_the_summary_says_interrupted() {
-    let base = temp_dir("sigterm");
+    interrupt("TERM", 15);
+}
+
+#[test]
+fn sigint_stops_the_steps_and_exits_130() {
+    interrupt("INT", 2);
+}
+
+/// Sends SIG`name` to a run with two sleeping steps and two waiting, and checks it stops them all.
+fn interrupt(name: &str, number: i32) {
+    let base = temp_dir(&format!("sig{name}"));
     let pids = base.join("pids");
     std::fs::create_dir_all(&pids).unwrap();
     let mut child = Command::new(example_bin("many_steps"))
@@ -178,7 +188,7 @@ fn sigterm_stops_the_steps_and_the_summary_says_interrupted() {
         assert!(Path::new(&format!("/proc/{pid}")).exists());
     }
     let sent = Instant::now();
-    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let kill = Command::new("kill").args([&format!("-{name}"), &child.id().to_string()]).status().unwrap();
     assert!(kill.success());
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -191,8 +201,8 @@ fn sigterm_stops_the_steps_and_the_summary_says_interrupted() {
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(status.code(), Some(143), "{stdout}\n{stderr}");
-    assert!(stderr.contains("error: the run was interrupted (signal 15)"), "{stderr}");
+    assert_eq!(status.code(), Some(128 + number), "{stdout}\n{stderr}");
+    assert!(stderr.contains(&format!("error: the run was interrupted (signal {number})")), "{stderr}");
     for pid in &step_pids {
         assert!(!Path::new(&format!("/proc/{pid}")).exists(), "step process {pid} is still running");
     }
@@ -200,7 +210,7 @@ fn sigterm_stops_the_steps_and_the_summary_says_interrupted() {
     let interrupted = stdout.lines().filter(|l| l.split_whitespace().nth(1) == Some("Interrupted")).count();
     assert_eq!(interrupted, 5, "{stdout}");
     assert_eq!(status_of(&stdout, "total"), "Interrupted");
-    assert!(stdout.contains("stopped: interrupted by SIGTERM"), "{stdout}");
+    assert!(stdout.contains(&format!("stopped: interrupted by SIG{name}")), "{stdout}");
     assert_eq!(std::fs::read_dir(&pids).unwrap().count(), 2, "no step started after the signal");
 }
 
@@ -266,4 +276,48 @@ fn a_failed_steps_summary_shows_the_panic_message_or_the_error() {
         row.contains("exited with exit status: 1: error: component `square` failed: item 1 has no square (log: "),
         "{row}"
     );
+}
+
+#[test]
+fn a_loop_runs_under_a_low_process_limit() {
+    // RLIMIT_NPROC counts a user's threads and processes, and root is exempt: run as `nobody`,
+    // allowed 40. A thread per item (300 here) would fail to spawn.
+    let tools = ["setpriv", "prlimit"].iter().all(|t| Command::new(t).arg("--version").output().is_ok());
+    let root = std::fs::read_to_string("/proc/self/status")
+        .is_ok_and(|s| s.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0")));
+    if !need("setpriv and prlimit, run as root", tools && root) {
+        return;
+    }
+    let base = temp_dir("nproc");
+    // The binary and the run directory where `nobody` can reach them.
+    let bin = base.join("many_steps");
+    std::fs::copy(example_bin("many_steps"), &bin).unwrap();
+    for (path, mode) in [(&base, 0o777), (&bin, 0o755)] {
+        std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(mode)).unwrap();
+    }
+    let summary = base.join("stdout");
+    let mut child = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "prlimit", "--nproc=40"])
+        .arg(&bin)
+        .args(["run", "--parallelism", "4", "--param", "n=300", "--workdir"])
+        .arg(base.join("run"))
+        .stdout(std::fs::File::create(&summary).unwrap())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("the run did not finish under the process limit");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stdout = std::fs::read_to_string(&summary).unwrap();
+    assert!(status.success(), "{stdout}");
+    assert_eq!(stdout.lines().filter(|l| l.contains("/square") && l.contains("Succeeded")).count(), 300);
+    assert_eq!(status_of(&stdout, "total"), "Succeeded");
 }
