@@ -240,7 +240,7 @@ impl<'w> Engine<'w> {
             None
         };
         let Some(items) = items else {
-            return match self.arguments(&task.arguments, scope) {
+            return match self.arguments(&task.arguments, &|x| scope.get(x).cloned()) {
                 Ok((p, a)) => self.template(&task.template, &p, &a, path, &HashMap::new()),
                 Err(e) => {
                     self.record(failed(path, e));
@@ -252,10 +252,12 @@ impl<'w> Engine<'w> {
         // strings, as in Argo.
         let mut nodes = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            let mut s = scope.clone();
-            bind_item(&mut s, item);
+            // The item's names over the DAG's scope (not a copy of it: it can hold a large list).
+            let mut bound = HashMap::new();
+            bind_item(&mut bound, item);
+            let lookup = |x: &str| bound.get(x).or_else(|| scope.get(x)).cloned();
             let child = format!("{path}({i})");
-            nodes.push(Some(match self.arguments(&task.arguments, &s) {
+            nodes.push(Some(match self.arguments(&task.arguments, &lookup) {
                 Ok((p, a)) => self.template(&task.template, &p, &a, &child, &HashMap::new()),
                 Err(e) => {
                     self.record(failed(&child, e));
@@ -270,19 +272,18 @@ impl<'w> Engine<'w> {
     pub(super) fn arguments(
         &self,
         args: &kfp_compiler::argo::Arguments,
-        scope: &HashMap<String, String>,
+        scope: &dyn Fn(&str) -> Option<String>,
     ) -> Result<(Params, Artifacts), String> {
         let mut params = HashMap::new();
         for p in &args.parameters {
-            let v = expr::substitute(p.value.as_deref().unwrap_or_default(), &mut |x| scope.get(x).cloned())
+            let v = expr::substitute(p.value.as_deref().unwrap_or_default(), &mut |x| scope(x))
                 .map_err(|e| format!("argument `{}`: {e}", p.name))?;
             params.insert(p.name.to_string(), v);
         }
         let mut artifacts = HashMap::new();
         for a in &args.artifacts {
             let from = a.from.as_deref().unwrap_or_default();
-            let v = expr::substitute(from, &mut |x| scope.get(x).cloned())
-                .map_err(|e| format!("artifact `{}`: {e}", a.name))?;
+            let v = expr::substitute(from, &mut |x| scope(x)).map_err(|e| format!("artifact `{}`: {e}", a.name))?;
             artifacts.insert(a.name.to_string(), PathBuf::from(v));
         }
         Ok((params, artifacts))
@@ -408,7 +409,7 @@ impl<'w> DagRun<'w> {
         }
         if let Some(hook) = task.hooks.get("exit") {
             let hook_path = join(&self.path, &format!("{}.exit", task.name));
-            let node = match e.arguments(&hook.arguments, &self.scope) {
+            let node = match e.arguments(&hook.arguments, &|x| self.scope.get(x).cloned()) {
                 Ok((p, a)) => e.template(&hook.template, &p, &a, &hook_path, &HashMap::new()),
                 Err(err) => {
                     e.record(failed(&hook_path, err));
