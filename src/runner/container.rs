@@ -182,11 +182,14 @@ impl<'w> Step<'w> {
             Failure::Fatal(m) => (m.clone(), false),
         };
         if retryable && let Some(wait) = self.retry.next(self.attempts, elapsed) {
+            let of = match self.retry.limit.checked_add(1) {
+                Some(n) => format!(" of {n}"),
+                None => String::new(),
+            };
             e.say(&format!(
-                "↻ {} failed (attempt {} of {}), retrying in {:.1}s: {}",
+                "↻ {} failed (attempt {}{of}), retrying in {:.1}s: {}",
                 self.path,
                 self.attempts,
-                self.retry.limit + 1,
                 wait.as_secs_f64(),
                 message.lines().next().unwrap_or_default()
             ));

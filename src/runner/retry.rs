@@ -122,5 +122,8 @@ mod tests {
         assert_eq!(r.next(3, Duration::from_secs(3)), None);
         assert_eq!(r.next(4, Duration::ZERO), None, "3 retries after the first attempt");
         assert!(Retry::of(Some(&serde_json::json!({"limit": "x"}))).is_err());
+        // Without a limit, Argo retries until the step succeeds.
+        let unlimited = Retry::of(Some(&serde_json::json!({}))).unwrap();
+        assert_eq!(unlimited.next(u32::MAX - 1, Duration::ZERO), Some(Duration::ZERO));
     }
 }
