@@ -110,6 +110,31 @@ fn escape(p: &Dag) {
     write_out(p);
 }
 
+/// Holds `lock` (a directory) for a moment; fails if another step holds it.
+#[container_component(image = "alpine:3.20")]
+fn exclusive(lock: Param<String>, item: Param<u32>) -> ContainerSpec {
+    ContainerSpec::new(["sh", "-c"])
+        .arg(r#"mkdir "$0" || { echo "item $1: another step holds the lock"; exit 7; }; sleep 0.3; rmdir "$0""#)
+        .arg(lock)
+        .arg(item)
+}
+
+#[pipeline(name = "loop-limit")]
+fn loop_limit(p: &Dag, lock: Param<String>) {
+    p.parallel_for_limit([1u32, 2, 3, 4], 1, |p, i| {
+        exclusive(p, lock, i);
+    });
+}
+
+#[pipeline(name = "workflow-limit")]
+fn workflow_limit(p: &Dag, lock: Param<String>) {
+    p.max_parallelism(1);
+    p.parallel_for([1u32, 2, 3], |p, i| {
+        exclusive(p, lock, i);
+    });
+    exclusive(p, lock, 0);
+}
+
 fn options(dir: &Path, arguments: &[(&str, String)]) -> RunOptions {
     let mut opts = RunOptions::new(dir.to_path_buf());
     opts.host = true;
@@ -256,4 +281,17 @@ fn a_value_over_the_argument_limit_is_named_with_its_size() {
     let error = s.error.as_deref().unwrap();
     assert!(error.starts_with("input `text` is 204800 bytes: Linux limits one argument"), "{error}");
     assert!(error.contains("128 KiB"), "{error}");
+}
+
+#[test]
+fn loop_and_workflow_parallelism_limit_the_steps_at_once() {
+    for (name, pipeline) in [("loop-limit", &loop_limit), ("workflow-limit", &workflow_limit)] {
+        let dir = temp_dir(name);
+        let lock = dir.with_extension("lock");
+        let _ = std::fs::remove_dir(&lock);
+        let mut opts = options(&dir, &[("lock", lock.to_str().unwrap().to_owned())]);
+        opts.parallelism = 4;
+        let report = kfp::runner::run(pipeline, &opts).unwrap();
+        assert!(report.succeeded, "{name}: {}", report.table());
+    }
 }

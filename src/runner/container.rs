@@ -90,7 +90,7 @@ impl<'w> Step<'w> {
         self.attempts == 0
             && may_start
             && e.stop.is_none()
-            && e.running >= e.opts.parallelism.max(1)
+            && e.running >= e.slots
             && matches!(self.state, State::Ready { .. })
     }
 
@@ -109,7 +109,7 @@ impl<'w> Step<'w> {
                 {
                     return Some(o);
                 }
-                if not_before.is_some_and(|t| Instant::now() < t) || e.running >= e.opts.parallelism.max(1) {
+                if not_before.is_some_and(|t| Instant::now() < t) || e.running >= e.slots {
                     return None;
                 }
                 self.attempts += 1;

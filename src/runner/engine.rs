@@ -30,8 +30,10 @@ pub(super) struct Engine<'w> {
     pub(super) workflow: HashMap<String, String>,
     pub(super) steps: Vec<StepReport>,
     pub(super) start: Instant,
-    /// Child processes running now (at most `opts.parallelism`).
+    /// Child processes running now (at most `slots`).
     pub(super) running: usize,
+    /// At most this many steps at once: `--parallelism`, or the workflow's `parallelism` if lower.
+    pub(super) slots: usize,
     pub(super) stop: Option<Stop>,
     /// The workflow's `activeDeadlineSeconds`, while it applies.
     pub(super) deadline: Option<u64>,
@@ -80,6 +82,7 @@ impl<'w> Engine<'w> {
             steps: Vec::new(),
             start: Instant::now(),
             running: 0,
+            slots: opts.parallelism.max(1).min(wf.spec.parallelism.map_or(usize::MAX, |n| n.max(1) as usize)),
             stop: None,
             deadline: wf.spec.active_deadline_seconds,
             events: 0,
@@ -203,7 +206,8 @@ impl<'w> Engine<'w> {
     }
 
     /// Starts one DAG task: its condition, its loop, its template.
-    fn task(&mut self, task: &'w DagTask, scope: &HashMap<String, String>, path: &str) -> Node<'w> {
+    /// `limit` is the DAG template's `parallelism`: at most that many loop items run at once.
+    fn task(&mut self, task: &'w DagTask, scope: &HashMap<String, String>, path: &str, limit: Option<u32>) -> Node<'w> {
         let lookup = |x: &str| scope.get(x).cloned();
         if let Some(when) = &task.when {
             let holds = expr::substitute(when, &mut |x| lookup(x)).and_then(|w| expr::eval_when(&w));
@@ -265,7 +269,14 @@ impl<'w> Engine<'w> {
                 }
             }));
         }
-        Node::Loop(Box::new(LoopRun { results: vec![None; nodes.len()], nodes, first_open: 0 }))
+        Node::Loop(Box::new(LoopRun {
+            results: vec![None; nodes.len()],
+            entered: vec![false; nodes.len()],
+            nodes,
+            first_open: 0,
+            active: 0,
+            limit: limit.map_or(usize::MAX, |n| n.max(1) as usize),
+        }))
     }
 
     /// A task's arguments, substituted.
@@ -368,7 +379,7 @@ impl<'w> DagRun<'w> {
             return true;
         }
         self.started = true;
-        self.state[i] = TaskState::Running(e.task(task, &self.scope, &child));
+        self.state[i] = TaskState::Running(e.task(task, &self.scope, &child, self.t.parallelism));
         // Poll it at once: a skipped or instant task frees its dependants now.
         self.poll_task(e, i, may_start);
         true
@@ -426,24 +437,39 @@ impl<'w> DagRun<'w> {
 pub(super) struct LoopRun<'w> {
     nodes: Vec<Option<Node<'w>>>,
     results: Vec<Option<Outcome>>,
+    /// Whether an item has been polled: it may have started.
+    entered: Vec<bool>,
     /// Items before this one are all done.
     first_open: usize,
+    /// Items entered and not done.
+    active: usize,
+    /// At most this many items active at once (the enclosing DAG template's `parallelism`).
+    limit: usize,
 }
 
 impl<'w> LoopRun<'w> {
     fn poll(&mut self, e: &mut Engine<'w>, may_start: bool) -> Option<Outcome> {
         for i in self.first_open..self.nodes.len() {
-            if let Some(Node::Step(step)) = &self.nodes[i]
-                && step.waits_for_slot(e, may_start)
-            {
-                // So do the items after it: no need to look at thousands of them on every pass.
-                break;
+            let Some(node) = &mut self.nodes[i] else { continue };
+            if !self.entered[i] {
+                // Items start in order; none after this one may start either. (Items that will
+                // not start at all still go through, to be recorded.)
+                let starting = may_start && e.stop.is_none();
+                if starting && self.active >= self.limit {
+                    break;
+                }
+                if let Node::Step(step) = node
+                    && step.waits_for_slot(e, may_start)
+                {
+                    break;
+                }
+                self.entered[i] = true;
+                self.active += 1;
             }
-            if let Some(node) = &mut self.nodes[i]
-                && let Some(o) = node.poll(e, may_start)
-            {
+            if let Some(o) = node.poll(e, may_start) {
                 self.results[i] = Some(o);
                 self.nodes[i] = None;
+                self.active -= 1;
             }
         }
         while self.first_open < self.results.len() && self.results[self.first_open].is_some() {
