@@ -86,15 +86,23 @@ struct RunArgs {
     /// Set a pipeline parameter's value (replaces its default); checked against the parameter's type.
     #[arg(long = "param", value_name = "NAME=VALUE")]
     params: Vec<String>,
-    /// Where the steps' files go [default: kfp-runs/<pipeline>-<time>].
+    /// Where the steps' files go: a new or empty directory, or one that holds an earlier run with
+    /// `--clean` [default: a new kfp-runs/<pipeline>-<time>-<suffix>].
     #[arg(long, value_name = "DIR")]
     workdir: Option<PathBuf>,
+    /// Remove the `--workdir` first if it holds an earlier kfp-rs run (it has a `.kfp-run` file).
+    #[arg(long, requires = "workdir")]
+    clean: bool,
     /// At most this many steps at once [default: the number of cores].
     #[arg(long, value_name = "N")]
     parallelism: Option<usize>,
     /// Run container components' commands on this machine instead of in docker or podman.
     #[arg(long)]
     host: bool,
+    /// After a step fails, still start the tasks that do not depend on it (Argo stops scheduling new
+    /// tasks of the DAG: failFast).
+    #[arg(long)]
+    keep_going: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -176,31 +184,43 @@ fn component_spec(pipeline: PipelineDef, a: &SpecArgs, stdout: &mut dyn Write) -
 }
 
 fn run_local(pipeline: PipelineDef, r: RunArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
-    let workdir = r.workdir.unwrap_or_else(|| {
-        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let name: String = pipeline
-            .name()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-            .collect();
-        PathBuf::from("kfp-runs").join(format!("{name}-{secs}"))
-    });
-    let mut opts = crate::runner::RunOptions::new(workdir);
-    opts.host = r.host;
-    if let Some(n) = r.parallelism {
-        if n == 0 {
-            return Err(CliError::Component("`--parallelism` must be at least 1".to_owned()));
-        }
-        opts.parallelism = n;
-    }
+    let write = |e| CliError::Write { path: PathBuf::from("<stdout>"), source: e };
+    let mut arguments: Vec<(String, String)> = Vec::new();
     for p in &r.params {
         let Some((name, value)) = p.split_once('=') else { return Err(CliError::BadParam(p.clone())) };
-        opts.arguments.push((name.trim().to_owned(), value.to_owned()));
+        let name = name.trim();
+        if arguments.iter().any(|(n, _)| n == name) {
+            return Err(CliError::Component(format!("`--param {name}` given twice")));
+        }
+        arguments.push((name.to_owned(), value.to_owned()));
     }
-    let report = crate::runner::run(&pipeline, &opts).map_err(CliError::Component)?;
-    let write = |e| CliError::Write { path: PathBuf::from("<stdout>"), source: e };
+    if r.parallelism == Some(0) {
+        return Err(CliError::Component("`--parallelism` must be at least 1".to_owned()));
+    }
+    let (wf, binary) = crate::runner::compile_for_run(&pipeline, &arguments).map_err(CliError::Component)?;
+    let workdir = match r.workdir {
+        Some(dir) => dir,
+        None => crate::runner::new_run_dir(std::path::Path::new("kfp-runs"), pipeline.name())
+            .map_err(CliError::Component)?,
+    };
+    writeln!(stdout, "run directory: {}", workdir.display()).and_then(|()| stdout.flush()).map_err(write)?;
+    let mut opts = crate::runner::RunOptions::new(workdir);
+    opts.host = r.host;
+    opts.clean = r.clean;
+    opts.keep_going = r.keep_going;
+    if let Some(n) = r.parallelism {
+        opts.parallelism = n;
+    }
+    let report = crate::runner::run_workflow(&wf, &binary, &opts).map_err(CliError::Component)?;
     stdout.write_all(report.table().as_bytes()).map_err(write)?;
     writeln!(stdout, "run directory: {}", report.workdir.display()).map_err(write)?;
+    if let Some(sig) = report.interrupted_by {
+        // Exit as a shell reports a process ended by the signal (130 for SIGINT, 143 for SIGTERM),
+        // after the summary: `main` would exit with 1.
+        stdout.flush().map_err(write)?;
+        eprintln!("error: the run was interrupted (signal {sig})");
+        std::process::exit(128 + sig);
+    }
     if report.succeeded {
         Ok(())
     } else {

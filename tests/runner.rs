@@ -67,7 +67,8 @@ fn train_eval_runs_here_and_leaves_its_outputs() {
 #[test]
 fn a_failing_step_stops_its_dependants_but_not_independent_branches() {
     let dir = temp_dir("failing");
-    let out = run_example("lightweight", &["run", "--param", "rows=0", "--workdir", dir.to_str().unwrap()]);
+    let out =
+        run_example("lightweight", &["run", "--param", "rows=0", "--keep-going", "--workdir", dir.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");

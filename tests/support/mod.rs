@@ -22,6 +22,7 @@ pub const EXAMPLES: &[&str] = &[
     "metrics",
     "k8s_resources",
     "kubeflow",
+    "many_steps",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.

@@ -1,0 +1,108 @@
+//! What a run reports: each step's status, time, outputs or error, and the summary table.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How a step ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Status {
+    /// It ran and succeeded.
+    Succeeded,
+    /// It ran and failed.
+    Failed,
+    /// Its condition did not hold.
+    Skipped,
+    /// It did not run: something it depends on failed, its DAG failed fast, or the workflow's
+    /// deadline passed.
+    Omitted,
+    /// The run was interrupted (SIGINT or SIGTERM) before it ended: stopped while running, or
+    /// never started.
+    Interrupted,
+}
+
+impl Status {
+    pub(super) fn word(self) -> &'static str {
+        match self {
+            Status::Succeeded => "Succeeded",
+            Status::Failed => "Failed",
+            Status::Skipped => "Skipped",
+            Status::Omitted => "Omitted",
+            Status::Interrupted => "Interrupted",
+        }
+    }
+
+    /// Whether it makes its dependants (and its DAG) fail.
+    pub(super) fn is_failure(self) -> bool {
+        matches!(self, Status::Failed | Status::Omitted | Status::Interrupted)
+    }
+}
+
+/// One step of a run.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct StepReport {
+    /// Where it sits: `for-loop-1(2)/train`.
+    pub path: String,
+    /// How it ended.
+    pub status: Status,
+    /// How long it ran.
+    pub duration: Duration,
+    /// Its output parameters.
+    pub outputs: BTreeMap<String, String>,
+    /// Why it failed or did not run.
+    pub error: Option<String>,
+    /// How many times it was started (more than 1 after retries; 0 if it never started).
+    pub attempts: u32,
+}
+
+/// A finished run.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct RunReport {
+    /// Whether the workflow succeeded.
+    pub succeeded: bool,
+    /// Where the steps' files are.
+    pub workdir: PathBuf,
+    /// Every step, in the order they ended.
+    pub steps: Vec<StepReport>,
+    /// The signal (SIGINT 2, SIGTERM 15) that interrupted the run.
+    pub interrupted_by: Option<i32>,
+}
+
+impl RunReport {
+    /// The summary table: step, status, duration, outputs.
+    pub fn table(&self) -> String {
+        let width = self.steps.iter().map(|s| s.path.len()).max().unwrap_or(4).max(4);
+        let mut out = format!("{:<width$}  {:<11}  {:>8}  outputs\n", "step", "status", "time");
+        for s in &self.steps {
+            let outputs: Vec<String> = s
+                .outputs
+                .iter()
+                .map(|(k, v)| {
+                    let v = if v.chars().count() > 40 {
+                        format!("{}...", v.chars().take(37).collect::<String>())
+                    } else {
+                        v.clone()
+                    };
+                    format!("{k}={v}")
+                })
+                .collect();
+            let mut detail = match &s.error {
+                Some(e) => e.lines().next().unwrap_or_default().to_owned(),
+                None => outputs.join(" "),
+            };
+            if s.attempts > 1 {
+                detail = format!("({} attempts) {detail}", s.attempts);
+            }
+            out.push_str(&format!(
+                "{:<width$}  {:<11}  {:>7.2}s  {detail}\n",
+                s.path,
+                s.status.word(),
+                s.duration.as_secs_f64()
+            ));
+        }
+        out
+    }
+}
