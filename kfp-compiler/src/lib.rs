@@ -6,19 +6,17 @@
 //! ```
 
 pub mod argo;
-pub mod argo_template;
-mod component_file;
 mod error;
-mod expr;
-mod kfp_meta;
+mod front;
 mod passes;
-mod yaml;
 
 use kfp_dsl::Pipeline;
 
-pub use component_file::{ComponentFileError, component_to_yaml, is_parameter_type, parse_component};
+/// What Argo does with the `{{...}}` tags the compiler writes (the local runner's evaluator).
+pub use argo::template as argo_template;
+pub use argo::{to_json, to_yaml, write_yaml};
 pub use error::CompileError;
-pub use yaml::{to_json, to_yaml, write_yaml};
+pub use front::component_yaml::{ComponentFileError, component_to_yaml, is_parameter_type, parse_component};
 
 /// Settings for one compilation.
 #[derive(Clone, Debug, Default)]
@@ -57,5 +55,5 @@ impl CompileOptions {
 pub fn compile(pipeline: &Pipeline, opts: &CompileOptions) -> Result<argo::Workflow, CompileError> {
     let validated = passes::validate::validate(pipeline)?;
     let names = passes::naming::name(&validated)?;
-    passes::lower::lower(pipeline, &names, opts)
+    argo::lower::lower(pipeline, &names, opts)
 }

@@ -6,9 +6,12 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use kfp_dsl::{ArgValue, CallFacts, Callee, ComponentId, ContainerSpec, ScopeKind, SourceLocation};
 
-use crate::argo::Name;
 use crate::error::CompileError;
 use crate::passes::validate::Validated;
+
+/// A name shared by many places (a task's name is also in its dependants' dependencies): cloning it
+/// does not allocate. The same type as [`crate::argo::Name`].
+pub(crate) type Name = std::sync::Arc<str>;
 
 /// Longest template or task name Argo accepts.
 pub(crate) const MAX_NAME: usize = 128;

@@ -167,7 +167,7 @@ pub struct ResourceTemplate {
     /// `create`, `apply`, `patch`, `replace`, `delete` or `get`.
     pub action: String,
     /// The object, as YAML text with `{{inputs.parameters.X}}` placeholders.
-    #[serde(serialize_with = "crate::yaml::literal_block")]
+    #[serde(serialize_with = "crate::argo::literal_block")]
     pub manifest: String,
     /// When the step has succeeded.
     #[serde(skip_serializing_if = "Option::is_none")]

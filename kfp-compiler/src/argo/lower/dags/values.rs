@@ -5,7 +5,7 @@ use kfp_dsl::{ArtifactSrc, FmtPart, GlobalValue, ScopeId, ScopeKind, TaskId, Val
 
 use super::{Key, Lowering, Node};
 use crate::argo::{Name, Parameter, ValueFrom};
-use crate::expr;
+use crate::argo::expr;
 
 impl Lowering<'_, '_> {
     /// Registers `key` as an input of scope `s` and returns the expression that reads it there.

@@ -1,5 +1,5 @@
-//! Pass 3: lower the named graph to the Argo IR: one DAG template per scope (the root, loops,
-//! conditions, exit handlers, graph components), one container template per component variant.
+//! Lowering to Argo: one DAG template per scope (the root, loops, conditions, exit handlers, graph
+//! components), one container template per component variant.
 
 mod dags;
 mod pod;
@@ -14,7 +14,8 @@ use crate::argo::{
 };
 use crate::error::CompileError;
 use crate::passes::naming::Names;
-use crate::{CompileOptions, expr, kfp_meta};
+use crate::CompileOptions;
+use crate::argo::{expr, kfp_meta};
 
 /// Builds the workflow.
 /// A template whose caching is off says so in both ways Kubeflow Pipelines reads: kfp's
@@ -253,7 +254,7 @@ fn resource_template(
             .collect(),
         ..Outputs::default()
     };
-    let manifest = r.manifest().map(crate::yaml::manifest_text).transpose()?.unwrap_or_default();
+    let manifest = r.manifest().map(crate::argo::manifest_text).transpose()?.unwrap_or_default();
     let resource = ResourceTemplate {
         action: r.action().to_owned(),
         manifest: kfp_dsl::ResourceSpec::raw_placeholders(&manifest, |name, kfp_type| {

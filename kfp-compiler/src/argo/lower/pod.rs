@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use kfp_dsl::{EnvSource, ExtraContainer, SettingValue, TaskSettings, VolumeSource};
 use serde_json::{Map, Value, json};
 
-use crate::expr;
+use crate::argo::expr;
 use crate::argo::{EnvVar, Template};
-use crate::kfp_meta;
+use crate::argo::kfp_meta;
 
 fn value(v: &SettingValue) -> String {
     match v {

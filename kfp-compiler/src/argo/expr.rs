@@ -2,7 +2,7 @@
 //! references. Values reach Argo's expression tags (`{{=...}}`) as variables, never as text spliced
 //! into the expression, so no value can change a condition or the JSON and YAML built around it.
 
-use crate::argo_template::NUMBER_PATTERN;
+use crate::argo::template::NUMBER_PATTERN;
 
 /// `{{inputs.parameters.NAME}}`
 pub(crate) fn input_param(name: &str) -> String {
@@ -123,7 +123,7 @@ pub(crate) fn json_value(x: &str, kfp_type: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::argo_template::{Value, eval};
+    use crate::argo::template::{Value, eval};
 
     /// What Argo does to a tag's text before reading it: the template is JSON-encoded by Go (which
     /// writes `<`, `>`, `&` as `\u003c`, `\u003e`, `\u0026`), `jsonutil.Fix` turns those three back,

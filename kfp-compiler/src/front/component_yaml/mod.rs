@@ -1,12 +1,18 @@
 //! kfp v1 `component.yaml` files: read (with every mistake reported by line) into a
-//! [`ComponentSpec`], and written back from any component.
+//! [`ComponentSpec`]; [`write`] writes them back from any component.
 
 use std::collections::BTreeMap;
 
-use kfp_dsl::{Arg, ComponentSpec, ContainerSpec, Implementation, InputSpec, IoKind, OutputSpec};
-use serde_json::{Map, Value, json};
+use kfp_dsl::{Arg, ComponentSpec, ContainerSpec, InputSpec, IoKind, OutputSpec};
+use serde_json::Value;
 
-use crate::yaml::raw::{self, At};
+mod raw;
+mod write;
+
+use raw::At;
+
+pub use write::component_to_yaml;
+pub(crate) use write::placeholder;
 
 /// A mistake in a component.yaml.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -383,93 +389,6 @@ fn names(list: &[Io]) -> String {
         "none".to_owned()
     } else {
         list.iter().map(|i| format!("`{}`", i.name)).collect::<Vec<_>>().join(", ")
-    }
-}
-
-/// Writes `spec` as a kfp v1 component.yaml. A Rust function component is written as the container
-/// that runs it (`binary component NAME ...`, in `default_image` when it names none).
-///
-/// # Errors
-/// The serializer failed (not expected).
-pub fn component_to_yaml(spec: &ComponentSpec, binary: &str, default_image: Option<&str>) -> Result<String, String> {
-    let container = match &spec.implementation {
-        Implementation::Container(c) => Some(c.clone()),
-        Implementation::Resource(_) => {
-            return Err(format!("`{}` is a resource step: kfp's component.yaml has no way to write one", spec.name));
-        }
-        _ => spec.function_container(binary, default_image),
-    }
-    .unwrap_or_default();
-    let io = |name: &str, kind: &IoKind, description: &Option<String>| {
-        let mut m = BTreeMap::new();
-        m.insert("name".to_owned(), Value::String(name.to_owned()));
-        m.insert("type".to_owned(), Value::String(kind.type_name().to_owned()));
-        if let Some(d) = description {
-            m.insert("description".to_owned(), Value::String(d.clone()));
-        }
-        m
-    };
-    let inputs = spec
-        .inputs
-        .iter()
-        .map(|i| {
-            let mut m = io(&i.name, &i.kind, &i.description);
-            if let Some(d) = &i.default {
-                m.insert("default".to_owned(), Value::String(d.clone()));
-            }
-            if i.optional && i.default.is_none() {
-                m.insert("optional".to_owned(), Value::Bool(true));
-            }
-            m
-        })
-        .collect();
-    let outputs = spec.outputs.iter().map(|o| io(&o.name, &o.kind, &o.description)).collect();
-    let mut c = Map::new();
-    c.insert("image".into(), Value::String(container.image_ref().unwrap_or_default().to_owned()));
-    if !container.command().is_empty() {
-        c.insert("command".into(), Value::Array(container.command().iter().map(placeholder).collect()));
-    }
-    if !container.arguments().is_empty() {
-        c.insert("args".into(), Value::Array(container.arguments().iter().map(placeholder).collect()));
-    }
-    if !container.environment().is_empty() {
-        let env = container.environment().iter().map(|(k, v)| (k.clone(), placeholder(v))).collect();
-        c.insert("env".into(), Value::Object(env));
-    }
-    let mut metadata = BTreeMap::new();
-    if !spec.annotations.is_empty() {
-        metadata.insert("annotations".to_owned(), spec.annotations.clone());
-    }
-    if !spec.labels.is_empty() {
-        metadata.insert("labels".to_owned(), spec.labels.clone());
-    }
-    let out = raw::Out {
-        name: spec.name.clone(),
-        description: spec.description.clone(),
-        metadata: (!metadata.is_empty()).then_some(metadata),
-        inputs,
-        outputs,
-        implementation: json!({ "container": c }),
-    };
-    raw::write(&out)
-}
-
-/// kfp's placeholder syntax: `"text"`, `{"inputValue": x}`, `{"inputPath": x}`, `{"outputPath": x}`,
-/// `{"concat": [...]}`, `{"if": {...}}`, `{"isPresent": x}`.
-pub(crate) fn placeholder(a: &Arg) -> Value {
-    match a {
-        Arg::Lit(s) => Value::String(s.clone()),
-        Arg::InputValue(n) => json!({ "inputValue": n }),
-        Arg::InputPath(n) => json!({ "inputPath": n }),
-        Arg::OutputPath(n) => json!({ "outputPath": n }),
-        Arg::Concat(parts) => json!({ "concat": parts.iter().map(placeholder).collect::<Vec<_>>() }),
-        Arg::IsPresent(n) => json!({ "isPresent": n }),
-        Arg::If { cond, then, otherwise } => json!({ "if": {
-            "cond": placeholder(cond),
-            "then": then.iter().map(placeholder).collect::<Vec<_>>(),
-            "else": otherwise.iter().map(placeholder).collect::<Vec<_>>(),
-        }}),
-        _ => Value::Null,
     }
 }
 

@@ -91,4 +91,4 @@ pub(crate) fn component_spec(c: &ComponentSpec) -> String {
     Value::Object(m).to_string()
 }
 
-use crate::component_file::placeholder;
+use crate::front::component_yaml::placeholder;

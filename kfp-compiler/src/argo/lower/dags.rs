@@ -18,7 +18,7 @@ use crate::argo::{
     Arguments, ArtifactRef, DagTask, DagTemplate, Inputs, LifecycleHook, Name, Outputs, Parameter, Template, ValueFrom,
 };
 use crate::error::CompileError;
-use crate::expr;
+use crate::argo::expr;
 use crate::passes::naming::{FastMap, Names};
 
 /// The lowered scopes.

@@ -1,0 +1,17 @@
+//! The Argo backend: the Argo Workflow serde structs, the lowering of a planned pipeline to them, the
+//! `{{...}}` expressions, the kfp v1 annotations and the YAML/JSON emitter. Kubeflow Pipelines v1
+//! and plain Argo Workflows (v3.4 to v4.1) run what it writes.
+
+mod emit;
+pub(crate) mod expr;
+mod kfp_meta;
+pub(crate) mod lower;
+pub mod template;
+mod workflow;
+
+pub use emit::{to_json, to_yaml, write_yaml};
+pub(crate) use emit::{literal_block, manifest_text};
+pub use workflow::{
+    Arguments, ArtifactRef, Container, DagTask, DagTemplate, EnvVar, Inputs, LifecycleHook, Name, ObjectMeta,
+    Outputs, Parameter, ResourceTemplate, Template, ValueFrom, Workflow, WorkflowSpec,
+};
