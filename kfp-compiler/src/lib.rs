@@ -2,13 +2,21 @@
 //! the Kubeflow Pipelines v1 backend and plain Argo Workflows (v3.4 to v4.1) run.
 //!
 //! ```text
-//! Pipeline --validate--> Validated --name--> Names --lower--> argo::Workflow --emit--> YAML / JSON
+//! model (kfp_dsl::Pipeline)
+//!   --validate--> Validated        passes/validate.rs: tasks exist, no cycle
+//!   --name------> Names            passes/naming.rs: component variants, unique DNS-1123 names
+//!   --plan------> Plan             plan/: DAGs, tasks, typed value references, scope plumbing
+//!   --backend---> argo::Workflow   argo/: Argo structs, `{{...}}` expressions --emit--> YAML / JSON
 //! ```
+//!
+//! Everything before the backend is shared by every backend; `front/` reads kfp's component.yaml
+//! into the model.
 
 pub mod argo;
 mod error;
 mod front;
 mod passes;
+mod plan;
 
 use kfp_dsl::Pipeline;
 
@@ -55,5 +63,6 @@ impl CompileOptions {
 pub fn compile(pipeline: &Pipeline, opts: &CompileOptions) -> Result<argo::Workflow, CompileError> {
     let validated = passes::validate::validate(pipeline)?;
     let names = passes::naming::name(&validated)?;
-    argo::lower::lower(pipeline, &names, opts)
+    let plan = plan::plan(pipeline, &names)?;
+    argo::lower::lower(pipeline, &names, &plan, opts)
 }

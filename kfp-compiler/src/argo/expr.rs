@@ -2,7 +2,118 @@
 //! references. Values reach Argo's expression tags (`{{=...}}`) as variables, never as text spliced
 //! into the expression, so no value can change a condition or the JSON and YAML built around it.
 
+use std::fmt::Write;
+
+use kfp_dsl::{CmpOp, GlobalValue};
+
 use crate::argo::template::NUMBER_PATTERN;
+use crate::plan::{Condition, Operand, OperandKind, ValueRef};
+
+/// A planned value as Argo reads it in the template of the DAG it was planned for: text around
+/// `{{...}}` references.
+pub(crate) fn value(v: &ValueRef) -> String {
+    let mut out = String::new();
+    write_value(&mut out, v);
+    out
+}
+
+fn write_value(out: &mut String, v: &ValueRef) {
+    let _ = match v {
+        ValueRef::Literal(s) => {
+            out.push_str(s);
+            Ok(())
+        }
+        ValueRef::Input(n) => write!(out, "{{{{inputs.parameters.{n}}}}}"),
+        ValueRef::InputArtifact(n) => write!(out, "{{{{inputs.artifacts.{n}}}}}"),
+        ValueRef::PipelineParam(n) => write!(out, "{}", workflow_param(n)),
+        ValueRef::TaskOutput { task, port }
+        | ValueRef::LoopOutput { group: task, port }
+        | ValueRef::ConditionOutput { group: task, port } => {
+            write!(out, "{{{{tasks.{task}.outputs.parameters.{port}}}}}")
+        }
+        ValueRef::TaskArtifact { task, port } => write!(out, "{{{{tasks.{task}.outputs.artifacts.{port}}}}}"),
+        ValueRef::TaskStatus(task) => write!(out, "{{{{tasks.{task}.status}}}}"),
+        ValueRef::RunStatus => write!(out, "{{{{workflow.status}}}}"),
+        ValueRef::Item(None) => write!(out, "{{{{item}}}}"),
+        ValueRef::Item(Some(field)) => write!(out, "{{{{item.{field}}}}}"),
+        ValueRef::Global(g) => write!(out, "{}", global(*g)),
+        ValueRef::Concat(parts) => {
+            for part in parts {
+                write_value(out, part);
+            }
+            Ok(())
+        }
+    };
+}
+
+/// A value of the run.
+fn global(g: GlobalValue) -> &'static str {
+    match g {
+        GlobalValue::RunId => "{{workflow.uid}}",
+        GlobalValue::WorkflowName => "{{workflow.name}}",
+        GlobalValue::Namespace => "{{workflow.namespace}}",
+        // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
+        _ => "{{workflow.uid}}",
+    }
+}
+
+/// `{{workflow.parameters.NAME}}`: a pipeline parameter read from the workflow, where the template
+/// has no input for it (the workflow's `onExit`, settings given as parameters).
+pub(crate) fn workflow_param(name: &str) -> String {
+    format!("{{{{workflow.parameters.{name}}}}}")
+}
+
+/// A condition as Argo's `when`: one expression tag that reads every value as a variable, so no
+/// value can change the condition. Strings (and booleans) compare as strings; numbers compare as
+/// numbers when both sides are numbers, and a value that is not one compares like NaN (false,
+/// except `!=`) instead of failing the step.
+///
+/// # Errors
+/// A value that cannot be read as a variable (see [`text_expr`]).
+pub(crate) fn when(c: &Condition) -> Result<String, String> {
+    Ok(tag(&condition(c)?))
+}
+
+fn condition(c: &Condition) -> Result<String, String> {
+    Ok(match c {
+        Condition::Compare { lhs, op, rhs, kind: OperandKind::Text } => {
+            format!("{} {} {}", operand(lhs)?, op.symbol(), operand(rhs)?)
+        }
+        Condition::Compare { lhs, op, rhs, kind: OperandKind::Number } => {
+            let mut guards = Vec::new();
+            let mut number = |side: &Operand| -> Result<String, String> {
+                let text = operand(side)?;
+                Ok(match side {
+                    Operand::Value(_) => {
+                        guards.push(is_number(&text));
+                        format!("asFloat({text})")
+                    }
+                    Operand::Text(_) | Operand::Number(_) => text,
+                })
+            };
+            let (l, r) = (number(lhs)?, number(rhs)?);
+            guards.push(match op {
+                CmpOp::Ne => format!("{l} == {r}"),
+                _ => format!("{l} {} {r}", op.symbol()),
+            });
+            let all = guards.join(" && ");
+            if *op == CmpOp::Ne { format!("!({all})") } else { format!("({all})") }
+        }
+        Condition::And(a, b) => format!("({}) && ({})", condition(a)?, condition(b)?),
+        Condition::Or(a, b) => format!("({}) || ({})", condition(a)?, condition(b)?),
+        Condition::Not(a) => format!("!({})", condition(a)?),
+    })
+}
+
+/// One side of a comparison as an expression: a value as a variable (or a sum of text and
+/// variables), a string literal quoted, a number literal as a number.
+fn operand(o: &Operand) -> Result<String, String> {
+    match o {
+        Operand::Value(v) => text_expr(&value(v)),
+        Operand::Text(l) => Ok(str_lit(l)),
+        Operand::Number(x) => Ok(format!("{x:?}")),
+    }
+}
 
 /// `{{inputs.parameters.NAME}}`
 pub(crate) fn input_param(name: &str) -> String {
@@ -12,11 +123,6 @@ pub(crate) fn input_param(name: &str) -> String {
 /// `{{tasks.TASK.outputs.parameters.NAME}}`
 pub(crate) fn task_output_param(task: &str, name: &str) -> String {
     format!("{{{{tasks.{task}.outputs.parameters.{name}}}}}")
-}
-
-/// `{{tasks.TASK.outputs.artifacts.NAME}}`
-pub(crate) fn task_output_artifact(task: &str, name: &str) -> String {
-    format!("{{{{tasks.{task}.outputs.artifacts.{name}}}}}")
 }
 
 pub(crate) use kfp_dsl::paths::{input_path, output_path};
@@ -139,7 +245,8 @@ mod tests {
     fn expressions_have_argo_syntax() {
         assert_eq!(super::input_param("url"), "{{inputs.parameters.url}}");
         assert_eq!(super::task_output_param("fetch", "raw"), "{{tasks.fetch.outputs.parameters.raw}}");
-        assert_eq!(super::task_output_artifact("a", "m"), "{{tasks.a.outputs.artifacts.m}}");
+        let artifact = ValueRef::TaskArtifact { task: "a".into(), port: "m".into() };
+        assert_eq!(value(&artifact), "{{tasks.a.outputs.artifacts.m}}");
         assert_eq!(var("tasks.flip-2.outputs.parameters.out_1"), "tasks['flip-2'].outputs.parameters.out_1");
         assert_eq!(text_expr("run {{workflow.uid}}!").unwrap(), "'run ' + workflow.uid + '!'");
     }

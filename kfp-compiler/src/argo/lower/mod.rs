@@ -6,7 +6,7 @@ mod pod;
 
 use std::collections::BTreeMap;
 
-use kfp_dsl::{Arg, IoKind, Pipeline, ScopeId};
+use kfp_dsl::{Arg, IoKind, Pipeline};
 
 use crate::argo::{
     Arguments, ArtifactRef, Container, EnvVar, Inputs, Name, ObjectMeta, Outputs, Parameter, ResourceTemplate,
@@ -14,6 +14,7 @@ use crate::argo::{
 };
 use crate::error::CompileError;
 use crate::passes::naming::Names;
+use crate::plan::Plan;
 use crate::CompileOptions;
 use crate::argo::{expr, kfp_meta};
 
@@ -27,11 +28,15 @@ fn caching_off_for_every_backend(t: &mut Template) {
     }
 }
 
-pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> Result<Workflow, CompileError> {
+pub(crate) fn lower(
+    p: &Pipeline,
+    names: &Names<'_>,
+    plan: &Plan,
+    opts: &CompileOptions,
+) -> Result<Workflow, CompileError> {
     let arguments = workflow_arguments(p, opts)?;
-    let lowered = dags::lower_scopes(p, names)?;
-    let mut templates = Vec::with_capacity(names.variants.len() + lowered.templates.len());
-    templates.extend(lowered.templates);
+    let mut templates = dags::dag_templates(plan, names)?;
+    templates.reserve(names.variants.len());
     let mut missing = Vec::new();
     for (i, var) in names.variants.iter().enumerate() {
         let spec = p.component(var.component);
@@ -106,7 +111,7 @@ pub(crate) fn lower(p: &Pipeline, names: &Names<'_>, opts: &CompileOptions) -> R
         entrypoint: names.root.clone(),
         arguments,
         service_account_name: service_account,
-        on_exit: lowered.on_exit.map(|s: ScopeId| names.scopes[s.index()].template.to_string()),
+        on_exit: plan.on_exit.map(|s| plan.dag(s).name.to_string()),
         templates,
         ..WorkflowSpec::default()
     };

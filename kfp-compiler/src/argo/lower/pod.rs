@@ -13,7 +13,7 @@ use crate::argo::kfp_meta;
 fn value(v: &SettingValue) -> String {
     match v {
         SettingValue::Literal(s) => s.clone(),
-        SettingValue::PipelineParam(name) => format!("{{{{workflow.parameters.{name}}}}}"),
+        SettingValue::PipelineParam(name) => expr::workflow_param(name),
         _ => String::new(),
     }
 }

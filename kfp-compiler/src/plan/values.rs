@@ -1,15 +1,15 @@
-//! Values across scope boundaries: what expression reads a value in a given scope's template, and
-//! the template inputs and outputs that carry it there.
+//! Values across scope boundaries: how a value is read in a given scope's DAG, and the DAG inputs
+//! and outputs that carry it there.
 
-use kfp_dsl::{ArtifactSrc, FmtPart, GlobalValue, ScopeId, ScopeKind, TaskId, ValueSrc};
+use kfp_dsl::{ArtifactSrc, FmtPart, ScopeId, ScopeKind, TaskId, ValueSrc};
 
-use super::{Key, Lowering, Node};
-use crate::argo::{Name, Parameter, ValueFrom};
-use crate::argo::expr;
+use super::build::{Key, Node, Planner};
+use super::{DagOutput, ValueRef};
+use crate::passes::naming::Name;
 
-impl Lowering<'_, '_> {
-    /// Registers `key` as an input of scope `s` and returns the expression that reads it there.
-    pub(super) fn input(&mut self, s: ScopeId, key: Key, stem: &str) -> String {
+impl Planner<'_, '_> {
+    /// Registers `key` as an input of scope `s` and returns the reference that reads it there.
+    pub(super) fn input(&mut self, s: ScopeId, key: Key, stem: &str) -> ValueRef {
         let artifact = matches!(key, Key::Artifact(_));
         let frame = &mut self.frames[s.index()];
         let name = match frame.index.get(&key) {
@@ -32,7 +32,7 @@ impl Lowering<'_, '_> {
                 name
             }
         };
-        if artifact { format!("{{{{inputs.artifacts.{name}}}}}") } else { expr::input_param(&name) }
+        if artifact { ValueRef::InputArtifact(name) } else { ValueRef::Input(name) }
     }
 
     /// Whether values from outside may flow into scope `s` as inputs.
@@ -46,17 +46,17 @@ impl Lowering<'_, '_> {
         }
     }
 
-    /// The expression reading value `v` in the template of scope `s`; `deps` gets the nodes of `s`'s
-    /// DAG it reads from.
-    pub(super) fn resolve(&mut self, v: ValueSrc, s: ScopeId, deps: &mut Vec<Node>) -> Result<String, String> {
+    /// The reference reading value `v` in the DAG of scope `s`; `deps` gets the nodes of `s`'s DAG it
+    /// reads from.
+    pub(super) fn resolve(&mut self, v: ValueSrc, s: ScopeId, deps: &mut Vec<Node>) -> Result<ValueRef, String> {
         match v {
             ValueSrc::PipelineParam { index, .. } => {
                 let name = &self.p.params()[index as usize].name;
                 if s == ScopeId::ROOT {
-                    return Ok(expr::input_param(name));
+                    return Ok(ValueRef::Input(Name::from(name.as_str())));
                 }
                 if self.on_exit.is_some_and(|e| self.encloses(e, s)) {
-                    return Ok(format!("{{{{workflow.parameters.{name}}}}}"));
+                    return Ok(ValueRef::PipelineParam(Name::from(name.as_str())));
                 }
                 if !self.encloses(ScopeId::ROOT, s) {
                     return Err(format!(
@@ -71,7 +71,8 @@ impl Lowering<'_, '_> {
                 let ts = self.p.task(task).scope();
                 if ts == s {
                     deps.push(Node::Task(task));
-                    return Ok(expr::task_output_param(self.task_name(task), self.output_name(task, port)));
+                    let port = Name::from(self.output_name(task, port));
+                    return Ok(ValueRef::TaskOutput { task: self.task_name(task).clone(), port });
                 }
                 if self.encloses(ts, s) {
                     self.plumbable(s)?;
@@ -81,6 +82,8 @@ impl Lowering<'_, '_> {
                 Err(self.escape_message(task, port))
             }
             ValueSrc::LoopItem { scope: l, field, nested, .. } => {
+                // TODO(kfp-v2): an Argo limit, checked here for every backend until the IR backend
+                // addresses nested fields.
                 if nested {
                     return Err(
                         "Argo addresses one level of an item's fields (`{{item.field}}`), not a field of a field"
@@ -104,7 +107,7 @@ impl Lowering<'_, '_> {
                 let out = self.loop_output_name(l, index);
                 if home == s {
                     deps.push(Node::Group(l));
-                    return Ok(expr::task_output_param(self.group_name(l), &out));
+                    return Ok(ValueRef::LoopOutput { group: self.group_name(l).clone(), port: Name::from(out) });
                 }
                 if self.encloses(home, s) {
                     self.plumbable(s)?;
@@ -117,7 +120,7 @@ impl Lowering<'_, '_> {
                 let ScopeKind::Graph(graph) = self.p.scope(g).kind else { return Err("not a graph".to_owned()) };
                 let name = self.p.graph_spec(graph).interface.inputs[index as usize].name.clone();
                 if g == s {
-                    return Ok(expr::input_param(&name));
+                    return Ok(ValueRef::Input(Name::from(name)));
                 }
                 if self.encloses(g, s) {
                     self.plumbable(s)?;
@@ -131,39 +134,35 @@ impl Lowering<'_, '_> {
                 };
                 if Some(s) == self.parent(body) {
                     deps.push(Node::Group(body));
-                    return Ok(format!("{{{{tasks.{}.status}}}}", self.group_name(body)));
+                    return Ok(ValueRef::TaskStatus(self.group_name(body).clone()));
                 }
                 if !self.encloses(exit, s) {
                     return Err("an exit handler's status is used outside its exit tasks".to_owned());
                 }
                 if self.on_exit == Some(exit) {
-                    return Ok("{{workflow.status}}".to_owned());
+                    return Ok(ValueRef::RunStatus);
                 }
                 Ok(self.input(s, Key::Value(v), "status"))
             }
             ValueSrc::Defaulted { index, .. } => self.resolve_defaulted(v, index, s, deps),
             ValueSrc::Formatted { index, .. } => {
                 let parts = self.p.formatted(index).to_vec();
-                let mut out = String::new();
+                let mut out = Vec::with_capacity(parts.len());
                 for part in parts {
-                    match part {
-                        FmtPart::Lit(t) => out.push_str(&t),
-                        FmtPart::Value(v) => out.push_str(&self.resolve(v, s, deps)?),
-                        _ => {}
-                    }
+                    out.push(match part {
+                        FmtPart::Lit(t) => ValueRef::Literal(t),
+                        FmtPart::Value(v) => self.resolve(v, s, deps)?,
+                        // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
+                        _ => return Err("unsupported part of a formatted value".to_owned()),
+                    });
                 }
-                Ok(out)
+                Ok(ValueRef::Concat(out))
             }
-            ValueSrc::Global(g) => Ok(match g {
-                GlobalValue::RunId => "{{workflow.uid}}",
-                GlobalValue::WorkflowName => "{{workflow.name}}",
-                GlobalValue::Namespace => "{{workflow.namespace}}",
-                _ => "{{workflow.uid}}",
-            }
-            .to_owned()),
+            ValueSrc::Global(g) => Ok(ValueRef::Global(g)),
             ValueSrc::ComponentInput(name) => {
                 Err(format!("`{name}` is a component-body placeholder, not a pipeline value"))
             }
+            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
             _ => Err("unsupported value".to_owned()),
         }
     }
@@ -176,7 +175,7 @@ impl Lowering<'_, '_> {
         index: u32,
         s: ScopeId,
         deps: &mut Vec<Node>,
-    ) -> Result<String, String> {
+    ) -> Result<ValueRef, String> {
         let d = self.p.defaulted(index).clone();
         let ValueSrc::TaskOutput { task, port, .. } = d.value else {
             return Err("`default_if_skipped` takes a task's output".to_owned());
@@ -195,29 +194,21 @@ impl Lowering<'_, '_> {
         }
         // Export the value from each condition between the task and `s`, innermost first.
         let name = Name::from(format!("{}-{}", self.task_name(task), self.output_name(task, port)));
-        let mut expr = expr::task_output_param(self.task_name(task), self.output_name(task, port));
+        let mut value =
+            ValueRef::TaskOutput { task: self.task_name(task).clone(), port: Name::from(self.output_name(task, port)) };
         let mut c = ts;
         loop {
             if !matches!(self.p.scope(c).kind, ScopeKind::Condition(_)) {
                 return Err(self.escape_message(task, port));
             }
             if !self.exports[c.index()].iter().any(|p| p.name == name) {
-                self.exports[c.index()].push(Parameter {
-                    name: name.clone(),
-                    value_from: Some(ValueFrom {
-                        path: None,
-                        parameter: Some(expr.clone()),
-                        default: Some(d.default.clone()),
-                        json_path: None,
-                    }),
-                    ..Parameter::default()
-                });
+                self.exports[c.index()].push(DagOutput { name: name.clone(), value, default: Some(d.default.clone()) });
             }
-            expr = expr::task_output_param(self.group_name(c), &name);
+            value = ValueRef::ConditionOutput { group: self.group_name(c).clone(), port: name.clone() };
             match self.parent(c) {
                 Some(parent) if parent == s => {
                     deps.push(Node::Group(c));
-                    return Ok(expr);
+                    return Ok(value);
                 }
                 Some(parent) => c = parent,
                 None => return Err(self.escape_message(task, port)),
@@ -247,12 +238,12 @@ impl Lowering<'_, '_> {
         )
     }
 
-    pub(super) fn artifact(&mut self, a: ArtifactSrc, s: ScopeId, deps: &mut Vec<Node>) -> Result<String, String> {
+    pub(super) fn artifact(&mut self, a: ArtifactSrc, s: ScopeId, deps: &mut Vec<Node>) -> Result<ValueRef, String> {
         let ts = self.p.task(a.task).scope();
         let out = self.output_name(a.task, a.port).to_owned();
         if ts == s {
             deps.push(Node::Task(a.task));
-            return Ok(expr::task_output_artifact(self.task_name(a.task), &out));
+            return Ok(ValueRef::TaskArtifact { task: self.task_name(a.task).clone(), port: Name::from(out) });
         }
         if self.encloses(ts, s) {
             self.plumbable(s)?;
