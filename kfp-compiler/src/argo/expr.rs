@@ -63,6 +63,18 @@ pub(crate) fn workflow_param(name: &str) -> String {
     format!("{{{{workflow.parameters.{name}}}}}")
 }
 
+/// A pipeline parameter as a JSON string inside JSON text (`podSpecPatch`): `{{=...}}` of
+/// [`json_value`].
+pub(crate) fn workflow_param_json(name: &str) -> String {
+    tag(&json_value(&var(&format!("workflow.parameters.{name}")), "String"))
+}
+
+/// A template input as a JSON literal of its kfp type inside YAML or JSON text (a resource manifest):
+/// `{{=...}}` of [`json_value`].
+pub(crate) fn input_json(name: &str, kfp_type: &str) -> String {
+    tag(&json_value(&var(&format!("inputs.parameters.{name}")), kfp_type))
+}
+
 /// A condition as Argo's `when`: one expression tag that reads every value as a variable, so no
 /// value can change the condition. Strings (and booleans) compare as strings; numbers compare as
 /// numbers when both sides are numbers, and a value that is not one compares like NaN (false,
@@ -94,6 +106,8 @@ fn condition(c: &Condition) -> Result<String, String> {
             let (l, r) = (number(lhs)?, number(rhs)?);
             guards.push(match op {
                 CmpOp::Ne => format!("{l} == {r}"),
+                CmpOp::Eq | CmpOp::Gt | CmpOp::Ge | CmpOp::Lt | CmpOp::Le => format!("{l} {} {r}", op.symbol()),
+                // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
                 _ => format!("{l} {} {r}", op.symbol()),
             });
             let all = guards.join(" && ");
@@ -253,8 +267,18 @@ mod tests {
 
     #[test]
     fn hostile_literals_read_back_as_written() {
-        for s in ["a' || 'b", "x\\", "}}", "{{inputs.parameters.x}}", "line\nbreak\t", "<&>", "é ü 日本", "\u{2028}", "\\u003c", ""]
-        {
+        for s in [
+            "a' || 'b",
+            "x\\",
+            "}}",
+            "{{inputs.parameters.x}}",
+            "line\nbreak\t",
+            "<&>",
+            "é ü 日本",
+            "\u{2028}",
+            "\\u003c",
+            "",
+        ] {
             let lit = str_lit(s);
             assert!(!lit.contains("}}") && !lit.contains("{{") && !lit.contains('\n'), "{lit}");
             assert_eq!(eval(&through_argo(&lit), &mut |_| None), Ok(Value::Str(s.to_owned())), "{lit}");

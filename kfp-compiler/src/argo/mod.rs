@@ -9,9 +9,9 @@ pub(crate) mod lower;
 pub mod template;
 mod workflow;
 
-pub use emit::{to_json, to_yaml, write_yaml};
 pub(crate) use emit::{literal_block, manifest_text};
+pub use emit::{to_json, to_yaml, write_yaml};
 pub use workflow::{
-    Arguments, ArtifactRef, Container, DagTask, DagTemplate, EnvVar, Inputs, LifecycleHook, Name, ObjectMeta,
-    Outputs, Parameter, ResourceTemplate, Template, ValueFrom, Workflow, WorkflowSpec,
+    Arguments, ArtifactRef, Container, DagTask, DagTemplate, EnvVar, Inputs, LifecycleHook, Name, ObjectMeta, Outputs,
+    Parameter, ResourceTemplate, Template, ValueFrom, Workflow, WorkflowSpec,
 };

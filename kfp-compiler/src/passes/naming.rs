@@ -50,7 +50,7 @@ impl CallFacts for TaskFacts<'_> {
         let i = self.spec.inputs.iter().position(|i| i.name == name)?;
         match self.args.get(i)? {
             ArgValue::Const(v) => Some(v.clone()),
-            _ => None,
+            ArgValue::Param(_) | ArgValue::Artifact(_) | ArgValue::Absent => None,
         }
     }
 }
@@ -98,9 +98,17 @@ pub(crate) fn name<'p>(v: &Validated<'p>) -> Result<Names<'p>, CompileError> {
     let mut task_variant = Vec::with_capacity(p.task_count());
     for id in p.task_ids() {
         let t = p.task(id);
-        let Callee::Component(component) = t.callee() else {
-            task_variant.push(None);
-            continue;
+        let component = match t.callee() {
+            Callee::Component(component) => component,
+            Callee::Graph(_) => {
+                task_variant.push(None);
+                continue;
+            }
+            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
+            _ => {
+                task_variant.push(None);
+                continue;
+            }
         };
         let spec = p.component(component);
         let has_absent = t.args().iter().any(|a| matches!(a, ArgValue::Absent));
@@ -180,6 +188,7 @@ pub(crate) fn name<'p>(v: &Validated<'p>) -> Result<Names<'p>, CompileError> {
             let b = match p.task(id).callee() {
                 Callee::Component(c) => &component_bases[c.index()],
                 Callee::Graph(g) => &graph_bases[g.index()],
+                // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
                 _ => "task",
             };
             tasks[id.index()] = Some(tasks_used.take(b));
@@ -195,6 +204,9 @@ pub(crate) fn name<'p>(v: &Validated<'p>) -> Result<Names<'p>, CompileError> {
             ScopeKind::Loop(_) => "for-loop",
             ScopeKind::Condition(_) => "condition",
             ScopeKind::ExitBody { .. } => "exit-handler",
+            // Named after their body (exit tasks, below), their graph, or the pipeline.
+            ScopeKind::Root | ScopeKind::ExitTasks { .. } | ScopeKind::Graph(_) => continue,
+            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
             _ => continue,
         };
         n += 1;

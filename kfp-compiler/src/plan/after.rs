@@ -79,6 +79,12 @@ impl Planner<'_, '_> {
             if parent == a {
                 return Some(match self.p.scope(s).kind {
                     ScopeKind::ExitTasks { body } => Node::Group(body),
+                    ScopeKind::Root
+                    | ScopeKind::Loop(_)
+                    | ScopeKind::Condition(_)
+                    | ScopeKind::ExitBody { .. }
+                    | ScopeKind::Graph(_) => Node::Group(s),
+                    // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
                     _ => Node::Group(s),
                 });
             }

@@ -5,10 +5,12 @@ use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use kfp_dsl::{ArgValue, ArtifactSrc, Callee, Cond, LoopSource, Pipeline, ScopeId, ScopeKind, SourceLocation, TaskId, ValueSrc};
+use kfp_dsl::{
+    ArgValue, ArtifactSrc, Callee, Cond, LoopSource, Pipeline, ScopeId, ScopeKind, SourceLocation, TaskId, ValueSrc,
+};
 
 use super::{
-    Calls, Condition, DagInput, DagKind, DagOutput, DagPlan, ExitHook, InputKind, Items, Iteration, Operand,
+    Args, Calls, Condition, DagInput, DagKind, DagOutput, DagPlan, ExitHook, InputKind, Items, Iteration, Operand,
     OperandKind, Plan, TaskPlan, ValueRef,
 };
 use crate::error::CompileError;
@@ -139,6 +141,12 @@ impl<'a, 'p> Planner<'a, 'p> {
         }
         match self.p.scope(self.children[root.index()][0]).kind {
             ScopeKind::ExitBody { exit } => Some(exit),
+            ScopeKind::Root
+            | ScopeKind::Loop(_)
+            | ScopeKind::Condition(_)
+            | ScopeKind::ExitTasks { .. }
+            | ScopeKind::Graph(_) => None,
+            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
             _ => None,
         }
     }
@@ -209,6 +217,10 @@ impl<'a, 'p> Planner<'a, 'p> {
         match self.p.scope(s).kind {
             ScopeKind::Root => Name::from(self.names.root.as_str()),
             ScopeKind::Graph(g) => self.names.graphs[g.index()].clone(),
+            ScopeKind::Loop(_) | ScopeKind::Condition(_) | ScopeKind::ExitBody { .. } | ScopeKind::ExitTasks { .. } => {
+                self.names.scopes[s.index()].template.clone()
+            }
+            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
             _ => self.names.scopes[s.index()].template.clone(),
         }
     }
@@ -260,6 +272,8 @@ impl<'a, 'p> Planner<'a, 'p> {
         match self.p.scope(s).kind {
             ScopeKind::Root => self.p.params().iter().map(|p| parameter(&p.name)).collect(),
             ScopeKind::Graph(g) => self.p.graph_spec(g).interface.inputs.iter().map(|i| parameter(&i.name)).collect(),
+            // TODO(model): exhaustive (list `Loop`, `Condition`, `ExitBody`, `ExitTasks`) once kfp-dsl's
+            // model enums drop `#[non_exhaustive]`: every other scope declares what was plumbed into it.
             _ => self.frames[s.index()]
                 .sorted_inputs()
                 .into_iter()
@@ -285,6 +299,11 @@ impl<'a, 'p> Planner<'a, 'p> {
                 let spec = self.p.graph_spec(*g);
                 spec.interface.outputs.iter().zip(&spec.returns).map(|(o, v)| (o.name.clone(), *v)).collect()
             }
+            // Conditions' outputs are the exports added after planning.
+            ScopeKind::Root | ScopeKind::Condition(_) | ScopeKind::ExitBody { .. } | ScopeKind::ExitTasks { .. } => {
+                Vec::new()
+            }
+            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
             _ => Vec::new(),
         };
         let mut outputs = Vec::with_capacity(values.len());
@@ -369,12 +388,7 @@ impl<'a, 'p> Planner<'a, 'p> {
 
     /// The arguments a group task passes to the DAG of child scope `c`, read in `s`: parameters, then
     /// artifacts, each sorted by name.
-    fn group_arguments(
-        &mut self,
-        c: ScopeId,
-        s: ScopeId,
-        deps: &mut Vec<Node>,
-    ) -> (Vec<(Name, ValueRef)>, Vec<(Name, ValueRef)>) {
+    fn group_arguments(&mut self, c: ScopeId, s: ScopeId, deps: &mut Vec<Node>) -> (Args, Args) {
         let (mut parameters, mut artifacts) = (Vec::new(), Vec::new());
         let location = self.p.scope(c).location;
         for (key, name) in self.frames[c.index()].sorted_inputs() {

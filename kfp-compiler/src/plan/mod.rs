@@ -99,6 +99,9 @@ pub(crate) struct DagOutput {
     pub(crate) default: Option<String>,
 }
 
+/// Arguments by input name.
+pub(crate) type Args = Vec<(Name, ValueRef)>;
+
 /// A task of a DAG: a component or graph call, or the group task that runs a child scope's DAG.
 #[derive(Debug)]
 pub(crate) struct TaskPlan {
@@ -106,9 +109,9 @@ pub(crate) struct TaskPlan {
     pub(crate) calls: Calls,
     pub(crate) location: SourceLocation,
     /// Parameter arguments, by input name, in the callee's input order (child DAGs: by name).
-    pub(crate) parameters: Vec<(Name, ValueRef)>,
+    pub(crate) parameters: Args,
     /// Artifact arguments, likewise.
-    pub(crate) artifacts: Vec<(Name, ValueRef)>,
+    pub(crate) artifacts: Args,
     /// Names of the tasks of the same DAG it waits for (data and `.after(..)`), sorted.
     pub(crate) after: Vec<Name>,
     /// A condition's group task runs when this holds.
@@ -151,8 +154,8 @@ pub(crate) enum Items {
 pub(crate) struct ExitHook {
     /// The exit tasks' scope.
     pub(crate) calls: ScopeId,
-    pub(crate) parameters: Vec<(Name, ValueRef)>,
-    pub(crate) artifacts: Vec<(Name, ValueRef)>,
+    pub(crate) parameters: Args,
+    pub(crate) artifacts: Args,
 }
 
 /// A value as read in one DAG.

@@ -42,6 +42,12 @@ impl Planner<'_, '_> {
             ScopeKind::ExitTasks { .. } if self.on_exit == Some(s) => Err(
                 "the exit handler of the whole pipeline runs as the workflow's `onExit`, where only pipeline parameters, the exit status and workflow values are available".to_owned(),
             ),
+            ScopeKind::Root
+            | ScopeKind::Loop(_)
+            | ScopeKind::Condition(_)
+            | ScopeKind::ExitBody { .. }
+            | ScopeKind::ExitTasks { .. } => Ok(()),
+            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
             _ => Ok(()),
         }
     }
@@ -228,6 +234,8 @@ impl Planner<'_, '_> {
             ScopeKind::ExitBody { .. } => {
                 "the body of an exit handler (its exit tasks run even when the body fails, so they cannot read its outputs)"
             }
+            ScopeKind::Root => "a nested scope",
+            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
             _ => "a nested scope",
         };
         format!(

@@ -8,15 +8,15 @@ use std::collections::BTreeMap;
 
 use kfp_dsl::{Arg, IoKind, Pipeline};
 
+use crate::CompileOptions;
 use crate::argo::{
     Arguments, ArtifactRef, Container, EnvVar, Inputs, Name, ObjectMeta, Outputs, Parameter, ResourceTemplate,
     Template, ValueFrom, Workflow, WorkflowSpec,
 };
+use crate::argo::{expr, kfp_meta};
 use crate::error::CompileError;
 use crate::passes::naming::Names;
 use crate::plan::Plan;
-use crate::CompileOptions;
-use crate::argo::{expr, kfp_meta};
 
 /// Builds the workflow.
 /// A template whose caching is off says so in both ways Kubeflow Pipelines reads: kfp's
@@ -208,6 +208,8 @@ fn container_template(
             IoKind::Artifact { .. } => {
                 inputs.artifacts.push(ArtifactRef::at_path(i.name.as_str(), expr::input_path(&i.name)))
             }
+            IoKind::Parameter { .. } => inputs.parameters.push(Parameter::named(i.name.as_str())),
+            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
             _ => inputs.parameters.push(Parameter::named(i.name.as_str())),
         }
     }
@@ -216,11 +218,9 @@ fn container_template(
         let path = expr::output_path(&o.name);
         match &o.kind {
             IoKind::Artifact { .. } => outputs.artifacts.push(ArtifactRef::at_path(o.name.as_str(), path)),
-            _ => outputs.parameters.push(Parameter {
-                name: Name::from(o.name.as_str()),
-                value_from: Some(ValueFrom { path: Some(path), parameter: None, default: None, json_path: None }),
-                ..Parameter::default()
-            }),
+            IoKind::Parameter { .. } => outputs.parameters.push(output_file(&o.name, path)),
+            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
+            _ => outputs.parameters.push(output_file(&o.name, path)),
         }
     }
     let container = Some(Container {
@@ -235,6 +235,15 @@ fn container_template(
         ..Container::default()
     });
     Template { name: name.to_owned(), inputs, outputs, container, ..Template::default() }
+}
+
+/// An output parameter read from the file the container writes.
+fn output_file(name: &str, path: String) -> Parameter {
+    Parameter {
+        name: Name::from(name),
+        value_from: Some(ValueFrom { path: Some(path), parameter: None, default: None, json_path: None }),
+        ..Parameter::default()
+    }
 }
 
 /// A resource step's template: the manifest as YAML text, outputs read by JSONPath.
@@ -262,9 +271,7 @@ fn resource_template(
     let manifest = r.manifest().map(crate::argo::manifest_text).transpose()?.unwrap_or_default();
     let resource = ResourceTemplate {
         action: r.action().to_owned(),
-        manifest: kfp_dsl::ResourceSpec::raw_placeholders(&manifest, |name, kfp_type| {
-            expr::tag(&expr::json_value(&expr::var(&format!("inputs.parameters.{name}")), kfp_type))
-        }),
+        manifest: kfp_dsl::ResourceSpec::raw_placeholders(&manifest, expr::input_json),
         success_condition: r.success().map(str::to_owned),
         failure_condition: r.failure().map(str::to_owned),
         merge_strategy: r.patch_strategy().map(str::to_owned),
@@ -282,6 +289,9 @@ fn render(arg: &Arg) -> String {
         Arg::InputValue(n) => out.push_str(&expr::input_param(n)),
         Arg::InputPath(n) => out.push_str(&expr::input_path(n)),
         Arg::OutputPath(n) => out.push_str(&expr::output_path(n)),
+        // Visited part by part; `if` / `isPresent` were resolved per call when naming the variants.
+        Arg::Concat(_) | Arg::If { .. } | Arg::IsPresent(_) | Arg::Foreign => {}
+        // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
         _ => {}
     });
     out

@@ -1,19 +1,18 @@
 //! A task's settings on its container template: resources, scheduling, environment, volumes, extra
 //! containers, retries, timeout, caching and pod metadata.
 
-use std::collections::BTreeMap;
-
 use kfp_dsl::{EnvSource, ExtraContainer, SettingValue, TaskSettings, VolumeSource};
 use serde_json::{Map, Value, json};
 
 use crate::argo::expr;
-use crate::argo::{EnvVar, Template};
 use crate::argo::kfp_meta;
+use crate::argo::{EnvVar, Template};
 
 fn value(v: &SettingValue) -> String {
     match v {
         SettingValue::Literal(s) => s.clone(),
         SettingValue::PipelineParam(name) => expr::workflow_param(name),
+        // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
         _ => String::new(),
     }
 }
@@ -21,24 +20,16 @@ fn value(v: &SettingValue) -> String {
 /// `{"containers":[{"name":"main","resources":{...}}]}` whose values are pipeline parameters, each
 /// written by an expression tag as a JSON string (`toJson`), so a value can only ever be one string
 /// of the patch, never more of its structure.
-fn resource_patch(patch: &Map<String, Value>) -> String {
+fn resource_patch(patch: &[(&str, Vec<(&String, &str)>)]) -> String {
     let mut groups = Vec::new();
     for (group, values) in patch {
-        let Value::Object(values) = values else { continue };
         let fields: Vec<String> = values
             .iter()
-            .map(|(k, v)| {
-                let path = v.as_str().unwrap_or_default().trim_start_matches("{{").trim_end_matches("}}");
-                format!("{}:{}", Value::String(k.clone()), expr::tag(&expr::json_value(&expr::var(path), "String")))
-            })
+            .map(|(k, param)| format!("{}:{}", Value::String((*k).clone()), expr::workflow_param_json(param)))
             .collect();
-        groups.push(format!("{}:{{{}}}", Value::String(group.clone()), fields.join(",")));
+        groups.push(format!("{}:{{{}}}", Value::String((*group).to_owned()), fields.join(",")));
     }
     format!(r#"{{"containers":[{{"name":"main","resources":{{{}}}}}]}}"#, groups.join(","))
-}
-
-fn is_param(v: &SettingValue) -> bool {
-    matches!(v, SettingValue::PipelineParam(_))
 }
 
 fn extra(c: &ExtraContainer) -> Value {
@@ -73,21 +64,30 @@ pub(crate) fn apply(t: &mut Template, s: &TaskSettings) {
 
     // Resources: literals on the container; parameters through podSpecPatch (Argo resolves it when the
     // pod is made), as kfp v1 did, without leaving an empty `resources` behind.
-    let split = |m: &BTreeMap<String, SettingValue>, params: bool| -> Map<String, Value> {
-        m.iter().filter(|(_, v)| is_param(v) == params).map(|(k, v)| (k.clone(), Value::String(value(v)))).collect()
-    };
     let mut resources = Map::new();
-    let mut patch = Map::new();
+    let mut patch = Vec::new();
     for (key, map) in [("requests", &s.requests), ("limits", &s.limits)] {
-        let literal = split(map, false);
+        let mut literal = Map::new();
+        let mut params = Vec::new();
+        for (k, v) in map {
+            match v {
+                SettingValue::Literal(text) => {
+                    literal.insert(k.clone(), Value::String(text.clone()));
+                }
+                SettingValue::PipelineParam(name) => params.push((k, name.as_str())),
+                // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
+                _ => {}
+            }
+        }
         if !literal.is_empty() {
             resources.insert(key.into(), Value::Object(literal));
         }
-        let params = split(map, true);
         if !params.is_empty() {
-            patch.insert(key.into(), Value::Object(params));
+            patch.push((key, params));
         }
     }
+    // Groups in key order, as the JSON object they replace wrote them.
+    patch.sort_by_key(|(key, _)| *key);
     if let Some(c) = t.container.as_mut() {
         if !resources.is_empty() {
             c.resources = Some(Value::Object(resources));
@@ -100,6 +100,7 @@ pub(crate) fn apply(t: &mut Template, s: &TaskSettings) {
                     (None, Some(json!({"configMapKeyRef": {"name": name, "key": key}})))
                 }
                 EnvSource::FieldPath(f) => (None, Some(json!({"fieldRef": {"fieldPath": f}}))),
+                // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
                 _ => (None, None),
             };
             c.env.push(EnvVar { name: name.clone(), value: v, value_from: from });
@@ -202,6 +203,7 @@ pub(crate) fn apply(t: &mut Template, s: &TaskSettings) {
                 Some(m) => json!({"name": name, "emptyDir": {"medium": m}}),
                 None => json!({"name": name, "emptyDir": {}}),
             },
+            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
             _ => continue,
         };
         t.volumes.push(v);

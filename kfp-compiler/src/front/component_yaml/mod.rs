@@ -103,6 +103,9 @@ pub fn parse_component(text: &str) -> Result<ComponentSpec, ComponentFileError> 
             Arg::InputPath(n) => {
                 used_as.insert(n.clone(), "path");
             }
+            // Visited part by part.
+            Arg::Lit(_) | Arg::OutputPath(_) | Arg::Concat(_) | Arg::If { .. } | Arg::IsPresent(_) | Arg::Foreign => {}
+            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
             _ => {}
         });
     }

@@ -74,9 +74,7 @@ fn in_users_terms(e: &serde_saphyr::Error) -> Option<String> {
         Error::DuplicateMappingKey { key: Some(k), .. } => {
             format!("key `{k}` appears twice in the same mapping: keep one")
         }
-        Error::DuplicateMappingKey { key: None, .. } => {
-            "a key appears twice in the same mapping: keep one".to_owned()
-        }
+        Error::DuplicateMappingKey { key: None, .. } => "a key appears twice in the same mapping: keep one".to_owned(),
         Error::Budget { breach, .. } => match breach {
             BudgetBreach::Nodes { .. } => {
                 format!("the file is too big: more than {} YAML nodes; {too_big}", thousands(limits.max_nodes))
@@ -110,7 +108,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -19,6 +19,8 @@ pub fn component_to_yaml(spec: &ComponentSpec, binary: &str, default_image: Opti
         Implementation::Resource(_) => {
             return Err(format!("`{}` is a resource step: kfp's component.yaml has no way to write one", spec.name));
         }
+        Implementation::Function(_) => spec.function_container(binary, default_image),
+        // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
         _ => spec.function_container(binary, default_image),
     }
     .unwrap_or_default();
@@ -91,7 +93,9 @@ pub(crate) fn placeholder(a: &Arg) -> Value {
             "then": then.iter().map(placeholder).collect::<Vec<_>>(),
             "else": otherwise.iter().map(placeholder).collect::<Vec<_>>(),
         }}),
+        // Never in a component's container: a placeholder kfp-rs cannot write.
+        Arg::Foreign => Value::Null,
+        // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
         _ => Value::Null,
     }
 }
-
