@@ -4,7 +4,8 @@
 //! ```text
 //! model (kfp_dsl::Pipeline)
 //!   --validate--> Validated        passes/validate.rs: tasks exist, no cycle
-//!   --name------> Names            passes/naming.rs: component variants, unique DNS-1123 names
+//!   --variants--> Variants         passes/variants.rs: one template per component variant
+//!   --name------> Names            passes/naming.rs: unique DNS-1123 names
 //!   --plan------> Plan             plan/: DAGs, tasks, typed value references, scope plumbing
 //!   --backend---> argo::Workflow   argo/: Argo structs, `{{...}}` expressions --emit--> YAML / JSON
 //! ```
@@ -62,7 +63,8 @@ impl CompileOptions {
 /// user's source location where there is one.
 pub fn compile(pipeline: &Pipeline, opts: &CompileOptions) -> Result<argo::Workflow, CompileError> {
     let validated = passes::validate::validate(pipeline)?;
-    let names = passes::naming::name(&validated)?;
+    let variants = passes::variants::variants(&validated)?;
+    let names = passes::naming::name(&validated, variants)?;
     let plan = plan::plan(pipeline, &names)?;
     argo::lower::lower(pipeline, &names, &plan, opts)
 }

@@ -1,13 +1,14 @@
-//! Pass 2: template variants and names. Task and template names are DNS-1123 labels (`[a-z0-9-]`),
-//! unique (`train`, `train-2`, ...), at most 128 characters, assigned in linear time.
+//! Pass 3: names. Task and template names are DNS-1123 labels (`[a-z0-9-]`), unique (`train`,
+//! `train-2`, ...), at most 128 characters, assigned in linear time.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use kfp_dsl::{ArgValue, CallFacts, Callee, ComponentId, ContainerSpec, ScopeKind, SourceLocation};
+use kfp_dsl::{Callee, ScopeKind, SourceLocation};
 
 use crate::error::CompileError;
 use crate::passes::validate::Validated;
+use crate::passes::variants::{Variant, Variants};
 
 /// A name shared by many places (a task's name is also in its dependants' dependencies): cloning it
 /// does not allocate. The same type as [`crate::argo::Name`].
@@ -16,47 +17,8 @@ pub(crate) type Name = std::sync::Arc<str>;
 /// Longest template or task name Argo accepts.
 pub(crate) const MAX_NAME: usize = 128;
 
-/// One template: a component with one set of per-task settings. Calls with the same settings share it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct Variant<'p> {
-    pub(crate) component: ComponentId,
-    /// The task's settings (names aside), when it has any: calls with equal settings share a template.
-    pub(crate) settings: Option<std::rc::Rc<kfp_dsl::TaskSettings>>,
-    pub(crate) _calls: std::marker::PhantomData<&'p ()>,
-    /// For calls that leave optional inputs out or resolve `if` / `isPresent`: what they run.
-    pub(crate) call: Option<std::rc::Rc<CallShape>>,
-}
-
-/// The container one call runs, and the inputs it leaves out.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct CallShape {
-    pub(crate) container: Option<ContainerSpec>,
-    pub(crate) absent: Vec<usize>,
-}
-
-/// What a task's arguments say, for resolving `if` and `isPresent`.
-struct TaskFacts<'a> {
-    spec: &'a kfp_dsl::ComponentSpec,
-    args: &'a [ArgValue],
-}
-
-impl CallFacts for TaskFacts<'_> {
-    fn is_present(&self, name: &str) -> bool {
-        let i = self.spec.inputs.iter().position(|i| i.name == name);
-        i.and_then(|i| self.args.get(i)).is_some_and(|a| !matches!(a, ArgValue::Absent))
-    }
-
-    fn literal(&self, name: &str) -> Option<String> {
-        let i = self.spec.inputs.iter().position(|i| i.name == name)?;
-        match self.args.get(i)? {
-            ArgValue::Const(v) => Some(v.clone()),
-            ArgValue::Param(_) | ArgValue::Artifact(_) | ArgValue::Absent => None,
-        }
-    }
-}
-
 /// The names of everything in the workflow.
-pub(crate) struct Names<'p> {
+pub(crate) struct Names {
     /// The root DAG template (and `generateName` stem).
     pub(crate) root: String,
     /// Per task (by `TaskId::index`): its name.
@@ -64,7 +26,7 @@ pub(crate) struct Names<'p> {
     /// Per task: its variant (index into `variants`); `None` for graph component calls.
     pub(crate) task_variant: Vec<Option<usize>>,
     /// The variants, in first-use order.
-    pub(crate) variants: Vec<Variant<'p>>,
+    pub(crate) variants: Vec<Variant>,
     /// Per variant: its template name.
     pub(crate) templates: Vec<Name>,
     /// Per scope (by `ScopeId::index`; the root's entry is unused): its template and group names.
@@ -85,59 +47,12 @@ pub(crate) struct ScopeNames {
 }
 
 /// Assigns variants and names.
-pub(crate) fn name<'p>(v: &Validated<'p>) -> Result<Names<'p>, CompileError> {
+pub(crate) fn name(v: &Validated<'_>, variants: Variants) -> Result<Names, CompileError> {
     let p = v.pipeline;
+    let Variants { list: variants, of_task: task_variant } = variants;
     let root = sanitize(p.name());
     if root.is_empty() {
         return Err(CompileError::InvalidName { what: "pipeline name", name: p.name().to_owned() });
-    }
-
-    // Variants, in first-use order.
-    let mut variant_ids: FastMap<Variant<'p>, usize> = FastMap::default();
-    let mut variants = Vec::new();
-    let mut task_variant = Vec::with_capacity(p.task_count());
-    for id in p.task_ids() {
-        let t = p.task(id);
-        let component = match t.callee() {
-            Callee::Component(component) => component,
-            Callee::Graph(_) => {
-                task_variant.push(None);
-                continue;
-            }
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => {
-                task_variant.push(None);
-                continue;
-            }
-        };
-        let spec = p.component(component);
-        let has_absent = t.args().iter().any(|a| matches!(a, ArgValue::Absent));
-        let call = if spec.is_conditional() || has_absent {
-            let facts = TaskFacts { spec, args: t.args() };
-            let container = spec.container_for(&facts).map_err(|reason| CompileError::Call {
-                location: t.location(),
-                component: spec.name.clone(),
-                reason,
-            })?;
-            let absent =
-                t.args().iter().enumerate().filter(|(_, a)| matches!(a, ArgValue::Absent)).map(|(i, _)| i).collect();
-            Some(std::rc::Rc::new(CallShape { container, absent }))
-        } else {
-            None
-        };
-        let settings = t.settings().map(|s| {
-            let mut s = s.clone();
-            s.clear_name();
-            s
-        });
-        let settings = settings.filter(|s| *s != kfp_dsl::TaskSettings::default()).map(std::rc::Rc::new);
-        let key = Variant { component, settings, call, _calls: std::marker::PhantomData };
-        let next = variants.len();
-        let idx = *variant_ids.entry(key.clone()).or_insert_with(|| {
-            variants.push(key);
-            next
-        });
-        task_variant.push(Some(idx));
     }
 
     // Template names: the root first, then components in first-use order.

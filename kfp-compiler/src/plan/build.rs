@@ -21,7 +21,7 @@ use crate::passes::naming::{FastMap, Name, Names};
 /// # Errors
 /// [`CompileError::Scope`] with every value or dependency that crosses a scope boundary the way no
 /// backend can run, each with the user's source location.
-pub(crate) fn plan(p: &Pipeline, names: &Names<'_>) -> Result<Plan, CompileError> {
+pub(crate) fn plan(p: &Pipeline, names: &Names) -> Result<Plan, CompileError> {
     let mut l = Planner::new(p, names);
     l.lift_after_edges();
     let n = p.scopes().len();
@@ -80,7 +80,7 @@ impl Frame {
 
 pub(super) struct Planner<'a, 'p> {
     pub(super) p: &'p Pipeline,
-    pub(super) names: &'a Names<'p>,
+    pub(super) names: &'a Names,
     depth: Vec<u32>,
     /// Per scope: its tasks, in creation order.
     pub(super) tasks: Vec<Vec<TaskId>>,
@@ -99,7 +99,7 @@ pub(super) struct Planner<'a, 'p> {
 }
 
 impl<'a, 'p> Planner<'a, 'p> {
-    fn new(p: &'p Pipeline, names: &'a Names<'p>) -> Self {
+    fn new(p: &'p Pipeline, names: &'a Names) -> Self {
         let n = p.scopes().len();
         let mut depth = vec![0u32; n];
         let mut children = vec![Vec::new(); n];

@@ -12,7 +12,7 @@ use crate::plan::{Calls, DagPlan, InputKind, Items, Plan, TaskPlan, ValueRef};
 
 /// The DAG templates of the plan: the root first, then the other scopes in the plan's order, each
 /// loop's wrapper right after the DAG that holds the loop.
-pub(crate) fn dag_templates(plan: &Plan, names: &Names<'_>) -> Result<Vec<Template>, CompileError> {
+pub(crate) fn dag_templates(plan: &Plan, names: &Names) -> Result<Vec<Template>, CompileError> {
     let mut r = Render { plan, names, errors: Vec::new(), wrappers: Vec::new() };
     let mut templates = Vec::with_capacity(plan.dags.len());
     for dag in &plan.dags {
@@ -32,9 +32,9 @@ pub(crate) fn dag_templates(plan: &Plan, names: &Names<'_>) -> Result<Vec<Templa
     Ok(templates)
 }
 
-struct Render<'a, 'p> {
+struct Render<'a> {
     plan: &'a Plan,
-    names: &'a Names<'p>,
+    names: &'a Names,
     errors: Vec<String>,
     /// Wrapper templates made while rendering the current DAG.
     wrappers: Vec<Template>,
@@ -78,7 +78,7 @@ fn arguments(parameters: &[(Name, ValueRef)], artifacts: &[(Name, ValueRef)]) ->
     }
 }
 
-impl Render<'_, '_> {
+impl Render<'_> {
     fn template(&self, calls: Calls) -> Name {
         match calls {
             Calls::Variant(v) => self.names.templates[v].clone(),

@@ -28,12 +28,7 @@ fn caching_off_for_every_backend(t: &mut Template) {
     }
 }
 
-pub(crate) fn lower(
-    p: &Pipeline,
-    names: &Names<'_>,
-    plan: &Plan,
-    opts: &CompileOptions,
-) -> Result<Workflow, CompileError> {
+pub(crate) fn lower(p: &Pipeline, names: &Names, plan: &Plan, opts: &CompileOptions) -> Result<Workflow, CompileError> {
     let arguments = workflow_arguments(p, opts)?;
     let mut templates = dags::dag_templates(plan, names)?;
     templates.reserve(names.variants.len());
