@@ -5,14 +5,9 @@ use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use kfp_dsl::{
-    ArgValue, ArtifactSrc, Callee, Cond, LoopSource, Pipeline, ScopeId, ScopeKind, SourceLocation, TaskId, ValueSrc,
-};
+use kfp_dsl::{ArgValue, ArtifactSrc, Callee, Pipeline, ScopeId, ScopeKind, SourceLocation, TaskId, ValueSrc};
 
-use super::{
-    Args, Calls, Condition, DagInput, DagKind, DagOutput, DagPlan, ExitHook, InputKind, Items, Iteration, Operand,
-    OperandKind, Plan, TaskPlan, ValueRef,
-};
+use super::{Calls, DagInput, DagKind, DagOutput, DagPlan, InputKind, Plan, TaskPlan, ValueRef};
 use crate::error::CompileError;
 use crate::passes::naming::{FastMap, Name, Names};
 
@@ -71,7 +66,7 @@ pub(super) struct Frame {
 
 impl Frame {
     /// The inputs sorted by name, as every backend declares and passes them.
-    fn sorted_inputs(&self) -> Vec<(Key, Name)> {
+    pub(super) fn sorted_inputs(&self) -> Vec<(Key, Name)> {
         let mut declared = self.inputs.clone();
         declared.sort_by(|a, b| a.1.cmp(&b.1));
         declared
@@ -360,7 +355,7 @@ impl<'a, 'p> Planner<'a, 'p> {
         task
     }
 
-    fn task_plan(&self, name: Name, calls: Calls, location: SourceLocation) -> TaskPlan {
+    pub(super) fn task_plan(&self, name: Name, calls: Calls, location: SourceLocation) -> TaskPlan {
         TaskPlan {
             name,
             calls,
@@ -384,114 +379,5 @@ impl<'a, 'p> Planner<'a, 'p> {
         let artifacts = interface.inputs.iter().filter(|i| i.kind.is_artifact()).count();
         self.inputs.insert(callee, (names.clone(), artifacts));
         (names, artifacts)
-    }
-
-    /// The arguments a group task passes to the DAG of child scope `c`, read in `s`: parameters, then
-    /// artifacts, each sorted by name.
-    fn group_arguments(&mut self, c: ScopeId, s: ScopeId, deps: &mut Vec<Node>) -> (Args, Args) {
-        let (mut parameters, mut artifacts) = (Vec::new(), Vec::new());
-        let location = self.p.scope(c).location;
-        for (key, name) in self.frames[c.index()].sorted_inputs() {
-            let resolved = match key {
-                Key::Value(ValueSrc::LoopItem { scope: l, field, .. }) if l == c => Ok(ValueRef::Item(field)),
-                Key::Value(v) => self.resolve(v, s, deps),
-                Key::Artifact(a) => self.artifact(a, s, deps),
-            };
-            match (resolved, key) {
-                (Ok(e), Key::Artifact(_)) => artifacts.push((name, e)),
-                (Ok(e), Key::Value(_)) => parameters.push((name, e)),
-                (Err(msg), _) => self.error(location, msg),
-            }
-        }
-        (parameters, artifacts)
-    }
-
-    /// The task in `s`'s DAG that runs child scope `c`.
-    fn group_task(&mut self, c: ScopeId, s: ScopeId, deps: &mut Vec<Node>) -> Option<TaskPlan> {
-        let scope = self.p.scope(c).clone();
-        let mut task = self.task_plan(self.group_name(c).clone(), Calls::Scope(c), scope.location);
-        match &scope.kind {
-            ScopeKind::Loop(l) => {
-                (task.parameters, task.artifacts) = self.group_arguments(c, s, deps);
-                let items = match &l.source {
-                    LoopSource::Static(items) => Some(Items::Static(items.clone())),
-                    LoopSource::Param(src) => match self.resolve(*src, s, deps) {
-                        Ok(e) => Some(Items::Value(e)),
-                        Err(msg) => {
-                            self.error(scope.location, format!("loop items: {msg}"));
-                            None
-                        }
-                    },
-                    // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-                    _ => {
-                        self.error(scope.location, "loop items: an unknown kind of item source".to_owned());
-                        None
-                    }
-                };
-                task.for_each = items.map(|items| Iteration { items, parallelism: l.parallelism });
-            }
-            ScopeKind::Condition(cond) => {
-                match self.condition(cond, s, deps) {
-                    Ok(w) => task.when = Some(w),
-                    Err(msg) => self.error(scope.location, format!("condition: {msg}")),
-                }
-                (task.parameters, task.artifacts) = self.group_arguments(c, s, deps);
-            }
-            ScopeKind::ExitBody { exit } => {
-                (task.parameters, task.artifacts) = self.group_arguments(c, s, deps);
-                if self.on_exit != Some(*exit) {
-                    // The hook's arguments are read when the hook runs, after the body: no dependency.
-                    let mut hook_deps = Vec::new();
-                    let (parameters, artifacts) = self.group_arguments(*exit, s, &mut hook_deps);
-                    deps.extend(hook_deps.into_iter().filter(|d| *d != Node::Group(c)));
-                    task.exit_hook = Some(ExitHook { calls: *exit, parameters, artifacts });
-                }
-            }
-            ScopeKind::Root | ScopeKind::ExitTasks { .. } | ScopeKind::Graph(_) => return None,
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => return None,
-        }
-        Some(task)
-    }
-
-    /// A condition over values read in `s`.
-    fn condition(&mut self, c: &Cond, s: ScopeId, deps: &mut Vec<Node>) -> Result<Condition, String> {
-        Ok(match c {
-            Cond::Cmp { lhs, op, rhs, quoted } => {
-                let kind = if *quoted { OperandKind::Text } else { OperandKind::Number };
-                let lhs = self.operand(lhs, kind, s, deps)?;
-                let rhs = self.operand(rhs, kind, s, deps)?;
-                Condition::Compare { lhs, op: *op, rhs, kind }
-            }
-            Cond::And(a, b) => {
-                Condition::And(Box::new(self.condition(a, s, deps)?), Box::new(self.condition(b, s, deps)?))
-            }
-            Cond::Or(a, b) => {
-                Condition::Or(Box::new(self.condition(a, s, deps)?), Box::new(self.condition(b, s, deps)?))
-            }
-            Cond::Not(a) => Condition::Not(Box::new(self.condition(a, s, deps)?)),
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => return Err("unsupported condition".to_owned()),
-        })
-    }
-
-    /// One side of a comparison: a value, or a literal of the comparison's kind.
-    fn operand(
-        &mut self,
-        o: &kfp_dsl::Operand,
-        kind: OperandKind,
-        s: ScopeId,
-        deps: &mut Vec<Node>,
-    ) -> Result<Operand, String> {
-        match (o, kind) {
-            (kfp_dsl::Operand::Value(v), _) => Ok(Operand::Value(self.resolve(*v, s, deps)?)),
-            (kfp_dsl::Operand::Literal(l), OperandKind::Text) => Ok(Operand::Text(l.clone())),
-            (kfp_dsl::Operand::Literal(l), OperandKind::Number) => match l.trim().parse::<f64>() {
-                Ok(x) if x.is_finite() => Ok(Operand::Number(x)),
-                _ => Err(format!("`{l}` is not a finite number: a condition compares numbers with numbers")),
-            },
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => Err("unsupported operand".to_owned()),
-        }
     }
 }

@@ -13,6 +13,7 @@
 
 mod after;
 mod build;
+mod groups;
 mod order;
 mod values;
 
@@ -27,7 +28,9 @@ pub(crate) struct Plan {
     /// One DAG per scope, by `ScopeId::index`: the root first.
     pub(crate) dags: Vec<DagPlan>,
     /// Exit tasks that wrap the whole pipeline (its only root task is their exit handler): they run
-    /// after the run (Argo's `onExit`), and see only pipeline parameters, the run's status and globals.
+    /// after the run (Argo's `onExit`), and see only pipeline parameters ([`ValueRef::PipelineParam`]),
+    /// the run's status ([`ValueRef::RunStatus`]) and globals; the body's group task has no
+    /// [`ExitHook`]. (KFP v2 puts them in the root DAG after the body, `ALL_UPSTREAM_TASKS_COMPLETED`.)
     pub(crate) on_exit: Option<ScopeId>,
 }
 
