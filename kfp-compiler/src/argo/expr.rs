@@ -1,5 +1,6 @@
 //! Every `{{...}}` expression and container path the compiler writes is built here, from typed
-//! references. Values reach Argo's expression tags (`{{=...}}`) as variables, never as text spliced
+//! references: the plan's [`ValueRef`]s and [`Condition`]s, template inputs and task outputs by name.
+//! Values reach Argo's expression tags (`{{=...}}`) as variables, never as text spliced
 //! into the expression, so no value can change a condition or the JSON and YAML built around it.
 
 use std::fmt::Write;

@@ -1,5 +1,5 @@
 //! kfp v1 `component.yaml` files: read (with every mistake reported by line) into a
-//! [`ComponentSpec`]; [`write`] writes them back from any component.
+//! [`ComponentSpec`]; [`write`](mod@write) writes them back from any component.
 
 use std::collections::BTreeMap;
 
