@@ -66,5 +66,5 @@ pub fn compile(pipeline: &Pipeline, opts: &CompileOptions) -> Result<argo::Workf
     let variants = passes::variants::variants(&validated)?;
     let names = passes::naming::name(&validated, variants)?;
     let plan = plan::plan(pipeline, &names)?;
-    argo::lower::lower(pipeline, &names, &plan, opts)
+    argo::lower::lower(pipeline, &names, plan, opts)
 }

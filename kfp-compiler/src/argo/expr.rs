@@ -3,8 +3,6 @@
 //! Values reach Argo's expression tags (`{{=...}}`) as variables, never as text spliced
 //! into the expression, so no value can change a condition or the JSON and YAML built around it.
 
-use std::fmt::Write;
-
 use kfp_dsl::{CmpOp, GlobalValue};
 
 use crate::argo::template::NUMBER_PATTERN;
@@ -13,38 +11,30 @@ use crate::plan::{Condition, Operand, OperandKind, ValueRef};
 /// A planned value as Argo reads it in the template of the DAG it was planned for: text around
 /// `{{...}}` references.
 pub(crate) fn value(v: &ValueRef) -> String {
-    let mut out = String::new();
-    write_value(&mut out, v);
-    out
-}
-
-fn write_value(out: &mut String, v: &ValueRef) {
-    let _ = match v {
-        ValueRef::Literal(s) => {
-            out.push_str(s);
-            Ok(())
-        }
-        ValueRef::Input(n) => write!(out, "{{{{inputs.parameters.{n}}}}}"),
-        ValueRef::InputArtifact(n) => write!(out, "{{{{inputs.artifacts.{n}}}}}"),
-        ValueRef::PipelineParam(n) => write!(out, "{}", workflow_param(n)),
+    match v {
+        ValueRef::Literal(s) => s.clone(),
+        ValueRef::Input(n) => input_param(n),
+        ValueRef::InputArtifact(n) => format!("{{{{inputs.artifacts.{n}}}}}"),
+        ValueRef::PipelineParam(n) => workflow_param(n),
         ValueRef::TaskOutput { task, port }
         | ValueRef::LoopOutput { group: task, port }
-        | ValueRef::ConditionOutput { group: task, port } => {
-            write!(out, "{{{{tasks.{task}.outputs.parameters.{port}}}}}")
-        }
-        ValueRef::TaskArtifact { task, port } => write!(out, "{{{{tasks.{task}.outputs.artifacts.{port}}}}}"),
-        ValueRef::TaskStatus(task) => write!(out, "{{{{tasks.{task}.status}}}}"),
-        ValueRef::RunStatus => write!(out, "{{{{workflow.status}}}}"),
-        ValueRef::Item(None) => write!(out, "{{{{item}}}}"),
-        ValueRef::Item(Some(field)) => write!(out, "{{{{item.{field}}}}}"),
-        ValueRef::Global(g) => write!(out, "{}", global(*g)),
-        ValueRef::Concat(parts) => {
-            for part in parts {
-                write_value(out, part);
-            }
-            Ok(())
-        }
-    };
+        | ValueRef::ConditionOutput { group: task, port } => task_output_param(task, port),
+        ValueRef::TaskArtifact { task, port } => format!("{{{{tasks.{task}.outputs.artifacts.{port}}}}}"),
+        ValueRef::TaskStatus(task) => format!("{{{{tasks.{task}.status}}}}"),
+        ValueRef::RunStatus => "{{workflow.status}}".to_owned(),
+        ValueRef::Item(None) => "{{item}}".to_owned(),
+        ValueRef::Item(Some(field)) => format!("{{{{item.{field}}}}}"),
+        ValueRef::Global(g) => global(*g).to_owned(),
+        ValueRef::Concat(parts) => parts.iter().map(value).collect(),
+    }
+}
+
+/// [`value`], moving a literal instead of copying it.
+pub(crate) fn into_value(v: ValueRef) -> String {
+    match v {
+        ValueRef::Literal(s) => s,
+        v => value(&v),
+    }
 }
 
 /// A value of the run.

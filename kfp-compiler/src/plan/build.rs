@@ -88,6 +88,8 @@ pub(super) struct Planner<'a, 'p> {
     pub(super) errors: Vec<String>,
     /// Per callee: its input names, shared by every call, and how many are artifacts.
     inputs: HashMap<Callee, (Rc<[Name]>, usize)>,
+    /// Per callee: its output names, shared by every reference to them.
+    outputs: HashMap<Callee, Rc<[Name]>>,
     /// Per condition scope: outputs that carry a task output out of it, with a default for when the
     /// condition skipped it (`default_if_skipped`).
     pub(super) exports: Vec<Vec<DagOutput>>,
@@ -121,6 +123,7 @@ impl<'a, 'p> Planner<'a, 'p> {
             on_exit: None,
             errors: Vec::new(),
             inputs: HashMap::new(),
+            outputs: HashMap::new(),
             exports: (0..n).map(|_| Vec::new()).collect(),
         };
         l.on_exit = l.find_on_exit();
@@ -191,6 +194,19 @@ impl<'a, 'p> Planner<'a, 'p> {
     pub(super) fn output_name(&self, task: TaskId, port: u32) -> &str {
         let i = self.p.interface(self.p.task(task).callee());
         &i.outputs[port as usize].name
+    }
+
+    /// Output `port` of `task`, as a shared name: every reference to it clones one allocation.
+    pub(super) fn output_port(&mut self, task: TaskId, port: u32) -> Name {
+        let callee = self.p.task(task).callee();
+        if let Some(names) = self.outputs.get(&callee) {
+            return names[port as usize].clone();
+        }
+        let interface = self.p.interface(callee);
+        let names: Rc<[Name]> = interface.outputs.iter().map(|o| Name::from(o.name.as_str())).collect();
+        let name = names[port as usize].clone();
+        self.outputs.insert(callee, names);
+        name
     }
 
     /// The name of a loop's collected output `index` (`<producer>-<output>`).

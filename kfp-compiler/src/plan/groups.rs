@@ -50,11 +50,11 @@ impl Planner<'_, '_> {
                         None
                     }
                 };
-                task.for_each = items.map(|items| Iteration { items, parallelism: l.parallelism });
+                task.for_each = items.map(|items| Box::new(Iteration { items, parallelism: l.parallelism }));
             }
             ScopeKind::Condition(cond) => {
                 match self.condition(cond, s, deps) {
-                    Ok(w) => task.when = Some(w),
+                    Ok(w) => task.when = Some(Box::new(w)),
                     Err(msg) => self.error(scope.location, format!("condition: {msg}")),
                 }
                 (task.parameters, task.artifacts) = self.group_arguments(c, s, deps);
@@ -66,7 +66,7 @@ impl Planner<'_, '_> {
                     let mut hook_deps = Vec::new();
                     let (parameters, artifacts) = self.group_arguments(*exit, s, &mut hook_deps);
                     deps.extend(hook_deps.into_iter().filter(|d| *d != Node::Group(c)));
-                    task.exit_hook = Some(ExitHook { calls: *exit, parameters, artifacts });
+                    task.exit_hook = Some(Box::new(ExitHook { calls: *exit, parameters, artifacts }));
                 }
             }
             ScopeKind::Root | ScopeKind::ExitTasks { .. } | ScopeKind::Graph(_) => return None,

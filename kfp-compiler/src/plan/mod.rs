@@ -105,7 +105,8 @@ pub(crate) struct DagOutput {
 /// Arguments by input name.
 pub(crate) type Args = Vec<(Name, ValueRef)>;
 
-/// A task of a DAG: a component or graph call, or the group task that runs a child scope's DAG.
+/// A task of a DAG: a component or graph call, or the group task that runs a child scope's DAG. (The
+/// group tasks' parts are boxed: a large pipeline holds many more calls than groups, and moves them.)
 #[derive(Debug)]
 pub(crate) struct TaskPlan {
     pub(crate) name: Name,
@@ -118,11 +119,11 @@ pub(crate) struct TaskPlan {
     /// Names of the tasks of the same DAG it waits for (data and `.after(..)`), sorted.
     pub(crate) after: Vec<Name>,
     /// A condition's group task runs when this holds.
-    pub(crate) when: Option<Condition>,
+    pub(crate) when: Option<Box<Condition>>,
     /// A loop's group task runs its DAG once per item.
-    pub(crate) for_each: Option<Iteration>,
+    pub(crate) for_each: Option<Box<Iteration>>,
     /// An exit handler's group task: the exit tasks to run when it ends, however it ends.
-    pub(crate) exit_hook: Option<ExitHook>,
+    pub(crate) exit_hook: Option<Box<ExitHook>>,
 }
 
 /// What a task runs.

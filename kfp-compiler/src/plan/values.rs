@@ -77,7 +77,7 @@ impl Planner<'_, '_> {
                 let ts = self.p.task(task).scope();
                 if ts == s {
                     deps.push(Node::Task(task));
-                    let port = Name::from(self.output_name(task, port));
+                    let port = self.output_port(task, port);
                     return Ok(ValueRef::TaskOutput { task: self.task_name(task).clone(), port });
                 }
                 if self.encloses(ts, s) {
@@ -200,8 +200,7 @@ impl Planner<'_, '_> {
         }
         // Export the value from each condition between the task and `s`, innermost first.
         let name = Name::from(format!("{}-{}", self.task_name(task), self.output_name(task, port)));
-        let mut value =
-            ValueRef::TaskOutput { task: self.task_name(task).clone(), port: Name::from(self.output_name(task, port)) };
+        let mut value = ValueRef::TaskOutput { task: self.task_name(task).clone(), port: self.output_port(task, port) };
         let mut c = ts;
         loop {
             if !matches!(self.p.scope(c).kind, ScopeKind::Condition(_)) {
@@ -248,10 +247,10 @@ impl Planner<'_, '_> {
 
     pub(super) fn artifact(&mut self, a: ArtifactSrc, s: ScopeId, deps: &mut Vec<Node>) -> Result<ValueRef, String> {
         let ts = self.p.task(a.task).scope();
-        let out = self.output_name(a.task, a.port).to_owned();
+        let out = self.output_port(a.task, a.port);
         if ts == s {
             deps.push(Node::Task(a.task));
-            return Ok(ValueRef::TaskArtifact { task: self.task_name(a.task).clone(), port: Name::from(out) });
+            return Ok(ValueRef::TaskArtifact { task: self.task_name(a.task).clone(), port: out });
         }
         if self.encloses(ts, s) {
             self.plumbable(s)?;

@@ -8,15 +8,20 @@ use crate::argo::{
 };
 use crate::error::CompileError;
 use crate::passes::naming::Names;
-use crate::plan::{Calls, DagPlan, InputKind, Items, Plan, TaskPlan, ValueRef};
+use crate::plan::{Args, Calls, DagPlan, InputKind, Items, Plan, TaskPlan, ValueRef};
 
 /// The DAG templates of the plan: the root first, then the other scopes in the plan's order, each
-/// loop's wrapper right after the DAG that holds the loop.
-pub(crate) fn dag_templates(plan: &Plan, names: &Names) -> Result<Vec<Template>, CompileError> {
-    let mut r = Render { plan, names, errors: Vec::new(), wrappers: Vec::new() };
+/// loop's wrapper right after the DAG that holds the loop. The tasks are moved out of the plan as
+/// they are rendered (a large pipeline's plan is most of its memory).
+pub(crate) fn dag_templates(plan: &mut Plan, names: &Names) -> Result<Vec<Template>, CompileError> {
     let mut templates = Vec::with_capacity(plan.dags.len());
-    for dag in &plan.dags {
-        let tasks = dag.tasks.iter().map(|t| r.task(t)).collect();
+    let mut errors = Vec::new();
+    for i in 0..plan.dags.len() {
+        let tasks = std::mem::take(&mut plan.dags[i].tasks);
+        let mut r = Render { plan, names, errors: &mut errors, wrappers: Vec::new() };
+        let tasks = tasks.into_iter().map(|t| r.task(t)).collect();
+        let wrappers = r.wrappers;
+        let dag = &plan.dags[i];
         templates.push(Template {
             name: dag.name.to_string(),
             inputs: inputs(dag),
@@ -24,10 +29,10 @@ pub(crate) fn dag_templates(plan: &Plan, names: &Names) -> Result<Vec<Template>,
             dag: Some(DagTemplate { tasks }),
             ..Template::default()
         });
-        templates.append(&mut r.wrappers);
+        templates.extend(wrappers);
     }
-    if !r.errors.is_empty() {
-        return Err(CompileError::Scope { errors: r.errors });
+    if !errors.is_empty() {
+        return Err(CompileError::Scope { errors });
     }
     Ok(templates)
 }
@@ -35,7 +40,7 @@ pub(crate) fn dag_templates(plan: &Plan, names: &Names) -> Result<Vec<Template>,
 struct Render<'a> {
     plan: &'a Plan,
     names: &'a Names,
-    errors: Vec<String>,
+    errors: &'a mut Vec<String>,
     /// Wrapper templates made while rendering the current DAG.
     wrappers: Vec<Template>,
 }
@@ -71,10 +76,10 @@ fn output_parameter(name: Name, parameter: String, default: Option<String>) -> P
     }
 }
 
-fn arguments(parameters: &[(Name, ValueRef)], artifacts: &[(Name, ValueRef)]) -> Arguments {
+fn arguments(parameters: Args, artifacts: Args) -> Arguments {
     Arguments {
-        parameters: parameters.iter().map(|(n, v)| Parameter::with_value(n.clone(), expr::value(v))).collect(),
-        artifacts: artifacts.iter().map(|(n, v)| ArtifactRef::from_output(n.clone(), expr::value(v))).collect(),
+        parameters: parameters.into_iter().map(|(n, v)| Parameter::with_value(n, expr::into_value(v))).collect(),
+        artifacts: artifacts.into_iter().map(|(n, v)| ArtifactRef::from_output(n, expr::into_value(v))).collect(),
     }
 }
 
@@ -87,7 +92,7 @@ impl Render<'_> {
         }
     }
 
-    fn task(&mut self, t: &TaskPlan) -> DagTask {
+    fn task(&mut self, t: TaskPlan) -> DagTask {
         let wrapper = match (&t.for_each, t.calls) {
             (Some(each), Calls::Scope(c)) if each.parallelism.is_some() => {
                 self.names.scopes[c.index()].wrapper.clone().map(|w| (c, w))
@@ -97,13 +102,13 @@ impl Render<'_> {
         if let Some((c, wrapper)) = wrapper {
             return self.wrapped_loop(t, c, wrapper);
         }
-        let mut task = DagTask::new(t.name.clone(), self.template(t.calls));
-        task.dependencies = t.after.clone();
-        task.arguments = arguments(&t.parameters, &t.artifacts);
-        if let Some(each) = &t.for_each {
-            match &each.items {
-                Items::Static(items) => task.with_items = Some(items.clone()),
-                Items::Value(v) => task.with_param = Some(expr::value(v)),
+        let mut task = DagTask::new(t.name, self.template(t.calls));
+        task.dependencies = t.after;
+        task.arguments = arguments(t.parameters, t.artifacts);
+        if let Some(each) = t.for_each {
+            match each.items {
+                Items::Static(items) => task.with_items = Some(items),
+                Items::Value(v) => task.with_param = Some(expr::into_value(v)),
             }
         }
         if let Some(c) = &t.when {
@@ -112,9 +117,9 @@ impl Render<'_> {
                 Err(msg) => self.errors.push(format!("{}: condition: {msg}", t.location)),
             }
         }
-        if let Some(hook) = &t.exit_hook {
+        if let Some(hook) = t.exit_hook {
             let template = self.plan.dag(hook.calls).name.clone();
-            let arguments = arguments(&hook.parameters, &hook.artifacts);
+            let arguments = arguments(hook.parameters, hook.artifacts);
             task.hooks.insert("exit".to_owned(), LifecycleHook { template, arguments });
         }
         task
@@ -124,14 +129,13 @@ impl Render<'_> {
     /// DAG, and a looped task expands into one task per item there, so the loop's group task calls a
     /// wrapper template whose DAG holds the looped task. The wrapper takes the loop's inputs except its
     /// own item, and the items if they come from a value.
-    fn wrapped_loop(&mut self, t: &TaskPlan, c: kfp_dsl::ScopeId, wrapper: Name) -> DagTask {
+    fn wrapped_loop(&mut self, t: TaskPlan, c: kfp_dsl::ScopeId, wrapper: Name) -> DagTask {
         let dag = self.plan.dag(c);
         let mut outer = DagTask::new(t.name.clone(), wrapper.clone());
-        outer.dependencies = t.after.clone();
+        outer.dependencies = t.after;
         // The items are passed by the wrapper's own looped task.
-        let passed: Vec<(Name, ValueRef)> =
-            t.parameters.iter().filter(|(_, v)| !matches!(v, ValueRef::Item(_))).cloned().collect();
-        outer.arguments = arguments(&passed, &t.artifacts);
+        let passed: Args = t.parameters.into_iter().filter(|(_, v)| !matches!(v, ValueRef::Item(_))).collect();
+        outer.arguments = arguments(passed, t.artifacts);
 
         let mut inner = DagTask::new(t.name.clone(), dag.name.clone());
         let mut inputs = Inputs::default();
@@ -153,12 +157,12 @@ impl Render<'_> {
             }
         }
         let mut parallelism = None;
-        if let Some(each) = &t.for_each {
+        if let Some(each) = t.for_each {
             parallelism = each.parallelism;
-            match &each.items {
-                Items::Static(items) => inner.with_items = Some(items.clone()),
+            match each.items {
+                Items::Static(items) => inner.with_items = Some(items),
                 Items::Value(v) => {
-                    outer.arguments.parameters.push(Parameter::with_value("loop-items", expr::value(v)));
+                    outer.arguments.parameters.push(Parameter::with_value("loop-items", expr::into_value(v)));
                     inputs.parameters.push(Parameter::named("loop-items"));
                     inner.with_param = Some(expr::input_param("loop-items"));
                 }

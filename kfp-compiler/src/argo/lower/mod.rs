@@ -18,7 +18,6 @@ use crate::error::CompileError;
 use crate::passes::naming::Names;
 use crate::plan::Plan;
 
-/// Builds the workflow.
 /// A template whose caching is off says so in both ways Kubeflow Pipelines reads: kfp's
 /// `enable_caching: "false"` label, and `max_cache_staleness: P0D`, the annotation the v1 backend's
 /// cache webhook actually reads (it never reads the label).
@@ -28,9 +27,16 @@ fn caching_off_for_every_backend(t: &mut Template) {
     }
 }
 
-pub(crate) fn lower(p: &Pipeline, names: &Names, plan: &Plan, opts: &CompileOptions) -> Result<Workflow, CompileError> {
+/// Builds the workflow: the plan's DAGs, one template per component variant, the pipeline's
+/// settings and the kfp annotations.
+pub(crate) fn lower(
+    p: &Pipeline,
+    names: &Names,
+    mut plan: Plan,
+    opts: &CompileOptions,
+) -> Result<Workflow, CompileError> {
     let arguments = workflow_arguments(p, opts)?;
-    let mut templates = dags::dag_templates(plan, names)?;
+    let mut templates = dags::dag_templates(&mut plan, names)?;
     templates.reserve(names.variants.len());
     let mut missing = Vec::new();
     for (i, var) in names.variants.iter().enumerate() {
