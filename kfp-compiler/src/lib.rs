@@ -7,6 +7,7 @@
 
 pub mod argo;
 pub mod argo_template;
+pub mod kfp_v2;
 mod component_file;
 mod error;
 mod expr;

@@ -1,0 +1,64 @@
+//! Writes the IR: YAML (the `PipelineSpec` document, then `---` and the `PlatformSpec` when there
+//! is one) or JSON. The only module of the KFP v2 backend that knows the YAML library.
+
+use serde_saphyr::SerializerOptions;
+
+use super::pipeline_spec::PipelineSpec;
+use super::platform::PlatformSpec;
+use crate::CompileError;
+
+/// The IR as YAML: the `PipelineSpec`, then, when `platform` is given and sets anything, `---` and
+/// the `PlatformSpec`, as kfp 2.x writes a pipeline using kfp-kubernetes. Strings that a YAML 1.1
+/// reader (the kfp SDK's PyYAML) would take for a bool, number, null or date are quoted, so the API
+/// server (YAML 1.2) and the SDK read the same values; multi-line strings are double-quoted with
+/// escapes; long lines are never folded.
+///
+/// # Errors
+/// [`CompileError::Emit`] if the serializer fails.
+pub fn to_yaml(spec: &PipelineSpec, platform: Option<&PlatformSpec>) -> Result<String, CompileError> {
+    let tasks: usize = spec.components.len() + spec.deployment_spec.executors.len();
+    let mut out = String::with_capacity(4096 + 512 * tasks);
+    serde_saphyr::to_fmt_writer_with_options(&mut out, spec, yaml_options()).map_err(emit_error)?;
+    if let Some(platform) = platform.filter(|p| !p.is_empty()) {
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str("---\n");
+        serde_saphyr::to_fmt_writer_with_options(&mut out, platform, yaml_options()).map_err(emit_error)?;
+    }
+    Ok(out)
+}
+
+/// The IR as pretty-printed JSON: the `PipelineSpec` object alone, or, with a `PlatformSpec` that
+/// sets anything, `{"pipeline_spec": ..., "platform_spec": ...}` (how the KFP v2 API holds a
+/// pipeline version's spec and platform spec together).
+///
+/// # Errors
+/// [`CompileError::Emit`] if the serializer fails.
+pub fn to_json(spec: &PipelineSpec, platform: Option<&PlatformSpec>) -> Result<String, CompileError> {
+    let text = match platform.filter(|p| !p.is_empty()) {
+        None => serde_json::to_string_pretty(spec),
+        Some(platform) => {
+            #[derive(serde::Serialize)]
+            struct Both<'a> {
+                pipeline_spec: &'a PipelineSpec,
+                platform_spec: &'a PlatformSpec,
+            }
+            serde_json::to_string_pretty(&Both { pipeline_spec: spec, platform_spec: platform })
+        }
+    };
+    let mut text = text.map_err(|e| CompileError::Emit(e.to_string()))?;
+    text.push('\n');
+    Ok(text)
+}
+
+fn emit_error(e: serde_saphyr::ser::Error) -> CompileError {
+    CompileError::Emit(e.to_string())
+}
+
+/// The Argo emitter's settings (`crate::yaml`), so both backends quote and fold alike.
+fn yaml_options() -> SerializerOptions {
+    let mut options = SerializerOptions::default();
+    options.prefer_block_scalars = false;
+    options
+}

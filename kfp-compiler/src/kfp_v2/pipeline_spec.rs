@@ -1,0 +1,419 @@
+//! The IR's top level and its components: `PipelineSpec`, `ComponentSpec`, input and output
+//! definitions, DAGs and their outputs.
+//!
+//! Field order is output order, which is the kfp SDK's (keys sorted), so emitted files read like
+//! kfp's. Maps are `BTreeMap`s; empty lists, maps and absent values are not written.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::dag::DagSpec;
+use super::executor::DeploymentSpec;
+
+/// The only `schemaVersion` the KFP 2.x backend accepts.
+pub const SCHEMA_VERSION: &str = "2.1.0";
+
+/// The `sdkVersion` kfp-rs writes: `kfp-rs-<version>`.
+#[must_use]
+pub fn sdk_version() -> String {
+    format!("kfp-rs-{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A whole pipeline: the `PipelineSpec` protobuf message, the IR's first YAML document.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PipelineSpec {
+    /// Every component the pipeline's DAGs call, by name (`comp-<name>`, `comp-<name>-2`, ...).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub components: BTreeMap<String, ComponentSpec>,
+    /// Where artifacts go when the run does not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_pipeline_root: Option<String>,
+    /// How each executor runs.
+    pub deployment_spec: DeploymentSpec,
+    /// Name, display name, description.
+    pub pipeline_info: PipelineInfo,
+    /// The pipeline itself: a DAG component with the pipeline's parameters as its inputs.
+    pub root: ComponentSpec,
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: String,
+    /// The writer: [`sdk_version()`] for kfp-rs.
+    pub sdk_version: String,
+}
+
+impl PipelineSpec {
+    /// A spec with no components or executors yet, [`SCHEMA_VERSION`] and [`sdk_version()`].
+    #[must_use]
+    pub fn new(pipeline_info: PipelineInfo, root: ComponentSpec) -> Self {
+        Self {
+            components: BTreeMap::new(),
+            default_pipeline_root: None,
+            deployment_spec: DeploymentSpec::default(),
+            pipeline_info,
+            root,
+            schema_version: SCHEMA_VERSION.to_owned(),
+            sdk_version: sdk_version(),
+        }
+    }
+
+    /// Adds (or replaces) a component.
+    #[must_use]
+    pub fn component(mut self, name: impl Into<String>, spec: ComponentSpec) -> Self {
+        self.components.insert(name.into(), spec);
+        self
+    }
+
+    /// Adds (or replaces) an executor.
+    #[must_use]
+    pub fn executor(mut self, label: impl Into<String>, executor: super::Executor) -> Self {
+        self.deployment_spec.executors.insert(label.into(), executor);
+        self
+    }
+}
+
+/// `pipelineInfo`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PipelineInfo {
+    /// What the run is shown as, when it differs from `name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// A description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The name: lowercase letters, digits and `-` (the SDK sanitizes `Linear three step` to
+    /// `linear-three-step`).
+    pub name: String,
+}
+
+impl PipelineInfo {
+    /// Only a name.
+    #[must_use]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { display_name: None, description: None, name: name.into() }
+    }
+
+    /// Sets the description.
+    #[must_use]
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets the display name.
+    #[must_use]
+    pub fn display_name(mut self, display_name: impl Into<String>) -> Self {
+        self.display_name = Some(display_name.into());
+        self
+    }
+}
+
+/// A component: its interface and either a DAG of tasks or the label of an executor.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ComponentSpec {
+    /// What runs.
+    #[serde(flatten)]
+    pub implementation: Implementation,
+    /// Inputs.
+    #[serde(skip_serializing_if = "InputDefinitions::is_empty")]
+    pub input_definitions: InputDefinitions,
+    /// Outputs.
+    #[serde(skip_serializing_if = "OutputDefinitions::is_empty")]
+    pub output_definitions: OutputDefinitions,
+}
+
+impl ComponentSpec {
+    /// A component run by the executor `label` (`exec-<name>`).
+    #[must_use]
+    pub fn executor(label: impl Into<String>) -> Self {
+        Self::with(Implementation::ExecutorLabel(label.into()))
+    }
+
+    /// A component made of a DAG (the root, a loop or condition body, a graph component).
+    #[must_use]
+    pub fn dag(dag: DagSpec) -> Self {
+        Self::with(Implementation::Dag(dag))
+    }
+
+    fn with(implementation: Implementation) -> Self {
+        Self {
+            implementation,
+            input_definitions: InputDefinitions::default(),
+            output_definitions: OutputDefinitions::default(),
+        }
+    }
+
+    /// Declares an input parameter.
+    #[must_use]
+    pub fn input_parameter(mut self, name: impl Into<String>, spec: ParameterDefinition) -> Self {
+        self.input_definitions.parameters.insert(name.into(), spec);
+        self
+    }
+
+    /// Declares an input artifact.
+    #[must_use]
+    pub fn input_artifact(mut self, name: impl Into<String>, spec: ArtifactDefinition) -> Self {
+        self.input_definitions.artifacts.insert(name.into(), spec);
+        self
+    }
+
+    /// Declares an output parameter.
+    #[must_use]
+    pub fn output_parameter(mut self, name: impl Into<String>, spec: OutputParameterDefinition) -> Self {
+        self.output_definitions.parameters.insert(name.into(), spec);
+        self
+    }
+
+    /// Declares an output artifact.
+    #[must_use]
+    pub fn output_artifact(mut self, name: impl Into<String>, spec: OutputArtifactDefinition) -> Self {
+        self.output_definitions.artifacts.insert(name.into(), spec);
+        self
+    }
+}
+
+/// What a component runs: the protobuf's `implementation` oneof.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum Implementation {
+    /// A DAG of tasks.
+    Dag(DagSpec),
+    /// A key of `deploymentSpec.executors`.
+    ExecutorLabel(String),
+}
+
+/// `inputDefinitions`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct InputDefinitions {
+    /// Input artifacts.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub artifacts: BTreeMap<String, ArtifactDefinition>,
+    /// Input parameters.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, ParameterDefinition>,
+}
+
+impl InputDefinitions {
+    /// No inputs.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.artifacts.is_empty() && self.parameters.is_empty()
+    }
+}
+
+/// `outputDefinitions`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct OutputDefinitions {
+    /// Output artifacts.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub artifacts: BTreeMap<String, OutputArtifactDefinition>,
+    /// Output parameters.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, OutputParameterDefinition>,
+}
+
+impl OutputDefinitions {
+    /// No outputs.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.artifacts.is_empty() && self.parameters.is_empty()
+    }
+}
+
+/// A parameter's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
+pub enum ParameterType {
+    /// A string.
+    String,
+    /// An integer (written as a float in defaults and constants: `3.0`).
+    NumberInteger,
+    /// A float.
+    NumberDouble,
+    /// A bool.
+    Boolean,
+    /// A JSON list.
+    List,
+    /// A JSON object.
+    Struct,
+    /// The final status of the task an exit task follows (an exit handler's status input).
+    TaskFinalStatus,
+}
+
+/// An input parameter of a component.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ParameterDefinition {
+    /// The value when the caller gives none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<Value>,
+    /// A description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The caller may leave it out.
+    #[serde(skip_serializing_if = "is_false")]
+    pub is_optional: bool,
+    /// The type.
+    pub parameter_type: ParameterType,
+}
+
+impl ParameterDefinition {
+    /// A required parameter.
+    #[must_use]
+    pub fn new(parameter_type: ParameterType) -> Self {
+        Self { default_value: None, description: None, is_optional: false, parameter_type }
+    }
+
+    /// With a default, which also makes it optional (as the SDK writes it). Integer defaults are
+    /// written as floats by the SDK: pass `json!(3.0)`.
+    #[must_use]
+    pub fn default_value(mut self, value: Value) -> Self {
+        self.default_value = Some(value);
+        self.is_optional = true;
+        self
+    }
+
+    /// Optional without a default (an exit task's `TASK_FINAL_STATUS` input).
+    #[must_use]
+    pub fn optional(mut self) -> Self {
+        self.is_optional = true;
+        self
+    }
+
+    /// With a description.
+    #[must_use]
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+}
+
+/// An output parameter of a component.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OutputParameterDefinition {
+    /// A description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The type.
+    pub parameter_type: ParameterType,
+}
+
+impl OutputParameterDefinition {
+    /// An output of this type.
+    #[must_use]
+    pub fn new(parameter_type: ParameterType) -> Self {
+        Self { description: None, parameter_type }
+    }
+}
+
+/// An artifact's type: a schema title such as `system.Dataset` and its version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ArtifactTypeSchema {
+    /// `system.Dataset`, `system.Model`, ..., or a user kind's own title.
+    pub schema_title: String,
+    /// `0.0.1` for the `system.*` kinds.
+    pub schema_version: String,
+}
+
+impl ArtifactTypeSchema {
+    /// A kfp system kind: `system("Dataset")` is `system.Dataset`, version `0.0.1`.
+    #[must_use]
+    pub fn system(kind: &str) -> Self {
+        Self::new(format!("system.{kind}"), "0.0.1")
+    }
+
+    /// Any title and version.
+    #[must_use]
+    pub fn new(schema_title: impl Into<String>, schema_version: impl Into<String>) -> Self {
+        Self { schema_title: schema_title.into(), schema_version: schema_version.into() }
+    }
+}
+
+/// An input artifact of a component.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ArtifactDefinition {
+    /// The type.
+    pub artifact_type: ArtifactTypeSchema,
+    /// A description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A list of artifacts (a fan-in of a loop's outputs).
+    #[serde(skip_serializing_if = "is_false")]
+    pub is_artifact_list: bool,
+    /// The caller may leave it out.
+    #[serde(skip_serializing_if = "is_false")]
+    pub is_optional: bool,
+}
+
+impl ArtifactDefinition {
+    /// One required artifact.
+    #[must_use]
+    pub fn new(artifact_type: ArtifactTypeSchema) -> Self {
+        Self { artifact_type, description: None, is_artifact_list: false, is_optional: false }
+    }
+
+    /// A list of artifacts.
+    #[must_use]
+    pub fn list(mut self) -> Self {
+        self.is_artifact_list = true;
+        self
+    }
+
+    /// Optional.
+    #[must_use]
+    pub fn optional(mut self) -> Self {
+        self.is_optional = true;
+        self
+    }
+}
+
+/// An output artifact of a component.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OutputArtifactDefinition {
+    /// The type.
+    pub artifact_type: ArtifactTypeSchema,
+    /// A description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A list of artifacts (a loop DAG's collected output).
+    #[serde(skip_serializing_if = "is_false")]
+    pub is_artifact_list: bool,
+}
+
+impl OutputArtifactDefinition {
+    /// One artifact.
+    #[must_use]
+    pub fn new(artifact_type: ArtifactTypeSchema) -> Self {
+        Self { artifact_type, description: None, is_artifact_list: false }
+    }
+
+    /// A list of artifacts.
+    #[must_use]
+    pub fn list(mut self) -> Self {
+        self.is_artifact_list = true;
+        self
+    }
+}
+
+pub(super) fn is_false(b: &bool) -> bool {
+    !*b
+}
