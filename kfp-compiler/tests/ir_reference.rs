@@ -10,7 +10,7 @@ mod ir_reference {
     // pub(crate) mod d_parallelfor_static;
     // pub(crate) mod f_condition;
     // pub(crate) mod h_exit_handler;
-    // pub(crate) mod k_pod_settings;
+    pub(crate) mod k_pod_settings;
     // pub(crate) mod m_collected_artifacts;
     pub(crate) mod support;
 }
@@ -20,4 +20,10 @@ use ir_reference::support::check;
 #[test]
 fn a_linear() {
     check("a_linear", &ir_reference::a_linear::spec(), None);
+}
+
+#[test]
+fn k_pod_settings() {
+    let (spec, platform) = ir_reference::k_pod_settings::spec();
+    check("k_pod_settings", &spec, Some(&platform));
 }
