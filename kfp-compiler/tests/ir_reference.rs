@@ -8,7 +8,7 @@
 mod ir_reference {
     pub(crate) mod a_linear;
     // pub(crate) mod d_parallelfor_static;
-    // pub(crate) mod f_condition;
+    pub(crate) mod f_condition;
     // pub(crate) mod h_exit_handler;
     pub(crate) mod k_pod_settings;
     // pub(crate) mod m_collected_artifacts;
@@ -26,4 +26,9 @@ fn a_linear() {
 fn k_pod_settings() {
     let (spec, platform) = ir_reference::k_pod_settings::spec();
     check("k_pod_settings", &spec, Some(&platform));
+}
+
+#[test]
+fn f_condition() {
+    check("f_condition", &ir_reference::f_condition::spec(), None);
 }

@@ -92,9 +92,14 @@ fn python_has(modules: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Every document of a YAML stream, read by serde-saphyr (YAML 1.2, as the API server reads it).
+/// Every document of a YAML stream, read by serde-saphyr as YAML 1.2 (as the API server reads it:
+/// only `true`/`false` are booleans, so `n` and `on` stay strings).
 fn read_yaml12(text: &str) -> Vec<Value> {
-    text.split("\n---\n").map(|doc| serde_saphyr::from_str::<Value>(doc).expect("yaml parses")).collect()
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    text.split("\n---\n")
+        .map(|doc| serde_saphyr::from_str_with_options::<Value>(doc, options.clone()).expect("yaml parses"))
+        .collect()
 }
 
 /// Every document of a YAML file, read by PyYAML (YAML 1.1, as the kfp SDK reads it).
