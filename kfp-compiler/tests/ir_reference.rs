@@ -9,7 +9,7 @@ mod ir_reference {
     pub(crate) mod a_linear;
     // pub(crate) mod d_parallelfor_static;
     pub(crate) mod f_condition;
-    // pub(crate) mod h_exit_handler;
+    pub(crate) mod h_exit_handler;
     pub(crate) mod k_pod_settings;
     // pub(crate) mod m_collected_artifacts;
     pub(crate) mod support;
@@ -31,4 +31,9 @@ fn k_pod_settings() {
 #[test]
 fn f_condition() {
     check("f_condition", &ir_reference::f_condition::spec(), None);
+}
+
+#[test]
+fn h_exit_handler() {
+    check("h_exit_handler", &ir_reference::h_exit_handler::spec(), None);
 }
