@@ -358,6 +358,14 @@ pub enum IteratorItems {
     InputParameter(String),
 }
 
+impl IteratorItems {
+    /// A static list, written as the SDK writes it: JSON with Python's separators and sorted keys.
+    #[must_use]
+    pub fn raw_json(items: &[serde_json::Value]) -> Self {
+        Self::Raw(super::placeholder::python_json(&serde_json::Value::Array(items.to_vec())))
+    }
+}
+
 /// `iteratorPolicy`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
