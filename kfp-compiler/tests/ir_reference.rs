@@ -7,11 +7,11 @@
 
 mod ir_reference {
     pub(crate) mod a_linear;
-    // pub(crate) mod d_parallelfor_static;
+    pub(crate) mod d_parallelfor_static;
     pub(crate) mod f_condition;
     pub(crate) mod h_exit_handler;
     pub(crate) mod k_pod_settings;
-    // pub(crate) mod m_collected_artifacts;
+    pub(crate) mod m_collected_artifacts;
     pub(crate) mod support;
 }
 
@@ -36,4 +36,14 @@ fn f_condition() {
 #[test]
 fn h_exit_handler() {
     check("h_exit_handler", &ir_reference::h_exit_handler::spec(), None);
+}
+
+#[test]
+fn d_parallelfor_static() {
+    check("d_parallelfor_static", &ir_reference::d_parallelfor_static::spec(), None);
+}
+
+#[test]
+fn m_collected_artifacts() {
+    check("m_collected_artifacts", &ir_reference::m_collected_artifacts::spec(), None);
 }

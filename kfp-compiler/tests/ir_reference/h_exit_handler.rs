@@ -39,27 +39,25 @@ pub(crate) fn spec() -> PipelineSpec {
             "step-2",
             task("comp-step-2", "work").after("step").parameter("msg", TaskInputParameter::task_output("step", "o")),
         );
-    let root = DagSpec::default()
-        .task("exit-handler-1", group("comp-exit-handler-1", "cleanup-and-notify"))
-        .task(
-            "notify",
-            task("comp-notify", "notify")
-                .after("exit-handler-1")
-                .parameter("notify_url", TaskInputParameter::component_input("notify_url"))
-                .parameter("run_id", TaskInputParameter::constant(PIPELINE_JOB_UUID))
-                .parameter("status", TaskInputParameter::final_status("exit-handler-1"))
-                .trigger(TriggerPolicy::all_upstream_completed()),
-        );
+    let root = DagSpec::default().task("exit-handler-1", group("comp-exit-handler-1", "cleanup-and-notify")).task(
+        "notify",
+        task("comp-notify", "notify")
+            .after("exit-handler-1")
+            .parameter("notify_url", TaskInputParameter::component_input("notify_url"))
+            .parameter("run_id", TaskInputParameter::constant(PIPELINE_JOB_UUID))
+            .parameter("status", TaskInputParameter::final_status("exit-handler-1"))
+            .trigger(TriggerPolicy::all_upstream_completed()),
+    );
     let root = ComponentSpec::dag(root)
         .input_parameter("notify_url", p(Str).default_value(json!("http://hooks.example.com/x")));
 
     PipelineSpec::new(PipelineInfo::new("exit-handler"), root)
         .component(
             "comp-condition-2",
-            ComponentSpec::dag(
-                DagSpec::default()
-                    .task("step-3", task("comp-step-3", "celebrate").parameter("msg", TaskInputParameter::constant("yay"))),
-            )
+            ComponentSpec::dag(DagSpec::default().task(
+                "step-3",
+                task("comp-step-3", "celebrate").parameter("msg", TaskInputParameter::constant("yay")),
+            ))
             .input_parameter(ch("step-2-o"), p(Str)),
         )
         .component("comp-exit-handler-1", ComponentSpec::dag(exit_handler))
