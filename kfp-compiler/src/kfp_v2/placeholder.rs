@@ -3,7 +3,7 @@
 
 use std::io;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// The whole executor input as JSON: `{{$}}` (kfp's Python components read it).
 pub const EXECUTOR_INPUT: &str = "{{$}}";
@@ -86,30 +86,79 @@ impl CommandLineArg {
     pub fn to_command_line(&self) -> String {
         match self {
             Self::Text(s) => s.clone(),
-            Self::Concat(_) | Self::IfPresent { .. } => python_json(&self.to_json()),
+            Self::Concat(_) | Self::IfPresent { .. } => {
+                let mut out = String::new();
+                self.write_json(&mut out);
+                out
+            }
         }
     }
 
-    /// The element as a JSON value: text as a string, structures as objects.
-    fn to_json(&self) -> Value {
-        let list = |items: &[Self]| Value::Array(items.iter().map(Self::to_json).collect());
-        match self {
-            Self::Text(s) => Value::String(s.clone()),
-            Self::Concat(items) => json!({ "Concat": list(items) }),
-            Self::IfPresent { input, then, otherwise } => {
-                let mut body = serde_json::Map::new();
-                body.insert("InputName".to_owned(), Value::String(input.clone()));
-                body.insert("Then".to_owned(), list(then));
-                if !otherwise.is_empty() {
-                    body.insert("Else".to_owned(), list(otherwise));
+    /// The element as JSON the way kfp writes it (Python's `json.dumps`: `", "` and `": "`
+    /// separators, non-ASCII escaped, keys in kfp's order `InputName`, `Then`, `Else`): text as a
+    /// string, structures as objects.
+    fn write_json(&self, out: &mut String) {
+        let list = |items: &[Self], out: &mut String| {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
                 }
-                json!({ "IfPresent": body })
+                item.write_json(out);
+            }
+            out.push(']');
+        };
+        match self {
+            Self::Text(s) => python_json_string(s, out),
+            Self::Concat(items) => {
+                out.push_str("{\"Concat\": ");
+                list(items, out);
+                out.push('}');
+            }
+            Self::IfPresent { input, then, otherwise } => {
+                out.push_str("{\"IfPresent\": {\"InputName\": ");
+                python_json_string(input, out);
+                out.push_str(", \"Then\": ");
+                list(then, out);
+                if !otherwise.is_empty() {
+                    out.push_str(", \"Else\": ");
+                    list(otherwise, out);
+                }
+                out.push_str("}}");
             }
         }
     }
 }
 
-/// JSON with Python's `json.dumps` separators (`", "`, `": "`), keys sorted (kfp writes `InputName`, `Then`, `Else`; readers parse the JSON).
+/// A JSON string as Python's `json.dumps` writes it (`ensure_ascii`: everything outside printable
+/// ASCII as `\uXXXX`, surrogate pairs above the BMP).
+fn python_json_string(s: &str, out: &mut String) {
+    use std::fmt::Write;
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            ' '..='~' => out.push(c),
+            _ => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    // Writing to a String cannot fail.
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+        }
+    }
+    out.push('"');
+}
+
+/// JSON as Python's `json.dumps(..., sort_keys=True)` writes it: `", "` and `": "` separators,
+/// non-ASCII escaped, keys sorted.
 pub(super) fn python_json(v: &Value) -> String {
     let mut out = Vec::new();
     let mut ser = serde_json::Serializer::with_formatter(&mut out, PythonFormatter);
@@ -133,6 +182,21 @@ impl serde_json::ser::Formatter for PythonFormatter {
     fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
         w.write_all(b": ")
     }
+
+    /// Non-ASCII as `\uXXXX`, as Python's `ensure_ascii` does.
+    fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+        for c in fragment.chars() {
+            if c.is_ascii() {
+                w.write_all(&[c as u8])?;
+            } else {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(w, "\\u{unit:04x}")?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -155,11 +219,24 @@ mod tests {
                 CommandLineArg::text("--opt"),
                 CommandLineArg::Concat(vec![CommandLineArg::text("v="), CommandLineArg::Text(input_parameter("opt"))]),
             ],
-            otherwise: vec![],
+            otherwise: vec![CommandLineArg::text("--no-opt")],
         };
         assert_eq!(
             arg.to_command_line(),
-            r#"{"IfPresent": {"InputName": "opt", "Then": ["--opt", {"Concat": ["v=", "{{$.inputs.parameters['opt']}}"]}]}}"#
+            r#"{"IfPresent": {"InputName": "opt", "Then": ["--opt", {"Concat": ["v=", "{{$.inputs.parameters['opt']}}"]}], "Else": ["--no-opt"]}}"#
         );
+    }
+
+    #[test]
+    fn raw_json_is_python_json() {
+        let v = serde_json::json!([{"b": 1, "a": "é"}, 0.5]);
+        assert_eq!(python_json(&v), r#"[{"a": "\u00e9", "b": 1}, 0.5]"#);
+    }
+
+    #[test]
+    fn json_strings_escape_as_python_does() {
+        let mut out = String::new();
+        python_json_string("a\"b\\c\nd\u{1}é😀", &mut out);
+        assert_eq!(out, r#""a\"b\\c\nd\u0001\u00e9\ud83d\ude00""#);
     }
 }
