@@ -142,12 +142,13 @@ impl SecretAsEnv {
     /// Keys of secret `name`, written as kfp-kubernetes 2.17 writes a constant name.
     #[must_use]
     pub fn new(name: &str, key_to_env: Vec<SecretKeyToEnv>) -> Self {
-        Self {
-            key_to_env,
-            optional: Some(false),
-            secret_name: Some(name.to_owned()),
-            secret_name_parameter: constant_name(name),
-        }
+        Self { secret_name: Some(name.to_owned()), ..Self::from_parameter(constant_name(name), key_to_env) }
+    }
+
+    /// Keys of the secret named by a parameter (a pipeline input: `componentInputParameter`).
+    #[must_use]
+    pub fn from_parameter(name: TaskInputParameter, key_to_env: Vec<SecretKeyToEnv>) -> Self {
+        Self { key_to_env, optional: Some(false), secret_name: None, secret_name_parameter: name }
     }
 }
 
@@ -298,6 +299,29 @@ pub struct PvcMount {
 }
 
 impl PvcMount {
+    /// Mounts the PVC named by input `input` of the enclosing component (a pipeline parameter,
+    /// passed into a loop or condition as `pipelinechannel--<name>`).
+    #[must_use]
+    pub fn from_component_input(input: &str, mount_path: impl Into<String>) -> Self {
+        Self {
+            pvc_reference: Some(PvcReference::ComponentInputParameter(input.to_owned())),
+            mount_path: mount_path.into(),
+            pvc_name_parameter: TaskInputParameter::component_input(input),
+            sub_path: None,
+        }
+    }
+
+    /// Mounts the existing PVC `name`.
+    #[must_use]
+    pub fn named(name: &str, mount_path: impl Into<String>) -> Self {
+        Self {
+            pvc_reference: Some(PvcReference::Constant(name.to_owned())),
+            mount_path: mount_path.into(),
+            pvc_name_parameter: TaskInputParameter::constant(name),
+            sub_path: None,
+        }
+    }
+
     /// Mounts the PVC named by output `key` of task `task` at `mount_path`, with the deprecated
     /// reference beside it.
     #[must_use]

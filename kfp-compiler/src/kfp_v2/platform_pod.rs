@@ -103,8 +103,8 @@ pub struct NodeAffinityTerm {
     /// The whole affinity as JSON from a parameter.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_affinity_json: Option<TaskInputParameter>,
-    /// 1 to 100 for a preferred term.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// 1 to 100 for a preferred term (written as a float, as kfp-kubernetes writes it).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "int_as_float")]
     pub weight: Option<i32>,
 }
 
@@ -113,6 +113,21 @@ impl NodeAffinityTerm {
     #[must_use]
     pub fn required(match_expressions: Vec<SelectorRequirement>) -> Self {
         Self { match_expressions, ..Self::default() }
+    }
+
+    /// A preferred term of `weight` (1 to 100) with these label requirements.
+    #[must_use]
+    pub fn preferred(weight: i32, match_expressions: Vec<SelectorRequirement>) -> Self {
+        Self { match_expressions, weight: Some(weight), ..Self::default() }
+    }
+}
+
+/// kfp-kubernetes passes its config through a `google.protobuf.Struct`, so int32 fields come out
+/// as floats (`weight: 50.0`); the protobuf JSON parser reads either.
+fn int_as_float<S: serde::Serializer>(v: &Option<i32>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(n) => s.serialize_f64(f64::from(*n)),
+        None => s.serialize_none(),
     }
 }
 
@@ -232,6 +247,14 @@ impl EmptyDirMount {
     #[must_use]
     pub fn new(volume_name: impl Into<String>, mount_path: impl Into<String>) -> Self {
         Self { medium: None, mount_path: mount_path.into(), size_limit: None, volume_name: volume_name.into() }
+    }
+}
+
+impl GenericEphemeralVolume {
+    /// A `size` volume `volume_name` at `mount_path` (no access modes, class or metadata yet).
+    #[must_use]
+    pub fn new(volume_name: impl Into<String>, mount_path: impl Into<String>, size: impl Into<String>) -> Self {
+        Self { mount_path: mount_path.into(), size: size.into(), volume_name: volume_name.into(), ..Self::default() }
     }
 }
 
