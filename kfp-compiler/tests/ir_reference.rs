@@ -12,10 +12,11 @@ mod ir_reference {
     pub(crate) mod h_exit_handler;
     pub(crate) mod k_pod_settings;
     pub(crate) mod m_collected_artifacts;
+    pub(crate) mod platform_coverage;
     pub(crate) mod support;
 }
 
-use ir_reference::support::check;
+use ir_reference::support::{check, check_extra};
 
 #[test]
 fn a_linear() {
@@ -46,4 +47,10 @@ fn d_parallelfor_static() {
 #[test]
 fn m_collected_artifacts() {
     check("m_collected_artifacts", &ir_reference::m_collected_artifacts::spec(), None);
+}
+
+#[test]
+fn platform_coverage() {
+    let (spec, platform) = ir_reference::platform_coverage::spec();
+    check_extra("platform_coverage", &spec, Some(&platform));
 }

@@ -10,13 +10,25 @@ use serde_json::Value;
 /// but `sdkVersion`, read as YAML 1.2 and, when python is here, as YAML 1.1; accepted by
 /// ir-validate.
 pub(crate) fn check(name: &str, spec: &PipelineSpec, platform: Option<&PlatformSpec>) {
+    let reference_file = shared_dir().join("reference/kfp-v2").join(format!("{name}.yaml"));
+    check_against(&reference_file, name, spec, platform);
+}
+
+/// [`check`] against `tests/ir_reference/extra/<name>.yaml` (compiled by kfp 2.17.3 from the `.py`
+/// beside it).
+pub(crate) fn check_extra(name: &str, spec: &PipelineSpec, platform: Option<&PlatformSpec>) {
+    let reference_file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ir_reference/extra").join(format!("{name}.yaml"));
+    check_against(&reference_file, name, spec, platform);
+}
+
+fn check_against(reference_file: &Path, name: &str, spec: &PipelineSpec, platform: Option<&PlatformSpec>) {
     let ours = to_yaml(spec, platform).expect("emit yaml");
     assert!(ours.starts_with("components:") || ours.starts_with("deploymentSpec:"), "{ours}");
     let json: Value = serde_json::from_str(&to_json(spec, platform).expect("emit json")).expect("json parses");
 
     let shared = shared_dir();
-    let reference_file = shared.join("reference/kfp-v2").join(format!("{name}.yaml"));
-    let reference = std::fs::read_to_string(&reference_file)
+    let reference = std::fs::read_to_string(reference_file)
         .unwrap_or_else(|e| panic!("{}: {e} (set KFP_SHARED_DIR)", reference_file.display()));
 
     let ours_docs = without_sdk_version(read_yaml12(&ours));
@@ -43,7 +55,7 @@ pub(crate) fn check(name: &str, spec: &PipelineSpec, platform: Option<&PlatformS
 
     if need("python3 with PyYAML (`pip install pyyaml`)", python_has("yaml")) {
         let ours11 = without_sdk_version(read_yaml11(&file));
-        let ref11 = without_sdk_version(read_yaml11(&reference_file));
+        let ref11 = without_sdk_version(read_yaml11(reference_file));
         assert_same(name, "YAML 1.1 (PyYAML, as the kfp SDK reads it)", &ours11, &ref11);
     }
     let tool = shared.join("tools/ir-validate");
