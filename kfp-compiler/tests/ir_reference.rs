@@ -14,9 +14,10 @@ mod ir_reference {
     pub(crate) mod m_collected_artifacts;
     pub(crate) mod platform_coverage;
     pub(crate) mod support;
+    pub(crate) mod yaml11;
 }
 
-use ir_reference::support::{check, check_extra};
+use ir_reference::support::{check, check_extra, check_round_trip};
 
 #[test]
 fn a_linear() {
@@ -53,4 +54,10 @@ fn m_collected_artifacts() {
 fn platform_coverage() {
     let (spec, platform) = ir_reference::platform_coverage::spec();
     check_extra("platform_coverage", &spec, Some(&platform));
+}
+
+#[test]
+fn yaml11_lookalikes_read_back_as_written() {
+    let (spec, platform) = ir_reference::yaml11::spec();
+    check_round_trip("yaml11", &spec, Some(&platform));
 }

@@ -27,7 +27,6 @@ fn check_against(reference_file: &Path, name: &str, spec: &PipelineSpec, platfor
     assert!(ours.starts_with("components:") || ours.starts_with("deploymentSpec:"), "{ours}");
     let json: Value = serde_json::from_str(&to_json(spec, platform).expect("emit json")).expect("json parses");
 
-    let shared = shared_dir();
     let reference = std::fs::read_to_string(reference_file)
         .unwrap_or_else(|e| panic!("{}: {e} (set KFP_SHARED_DIR)", reference_file.display()));
 
@@ -58,20 +57,57 @@ fn check_against(reference_file: &Path, name: &str, spec: &PipelineSpec, platfor
         let ref11 = without_sdk_version(read_yaml11(reference_file));
         assert_same(name, "YAML 1.1 (PyYAML, as the kfp SDK reads it)", &ours11, &ref11);
     }
-    let tool = shared.join("tools/ir-validate");
+    ir_validate(name, &file, &ours, Load::IfInstalled);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Emits `spec` and `platform` and checks that the YAML reads back, as YAML 1.2 and (when python is
+/// here) as YAML 1.1, as the same values as the JSON form; and that ir-validate accepts it.
+pub(crate) fn check_round_trip(name: &str, spec: &PipelineSpec, platform: Option<&PlatformSpec>) {
+    let ours = to_yaml(spec, platform).expect("emit yaml");
+    let json: Value = serde_json::from_str(&to_json(spec, platform).expect("emit json")).expect("json parses");
+    let expected = match platform {
+        Some(_) => vec![json["pipeline_spec"].clone(), json["platform_spec"].clone()],
+        None => vec![json],
+    };
+    assert_same(name, "YAML 1.2", &read_yaml12(&ours), &expected);
+    let dir = std::env::temp_dir().join(format!("kfp-rs-ir-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join(format!("{name}.yaml"));
+    std::fs::write(&file, &ours).expect("write yaml");
+    if need("python3 with PyYAML (`pip install pyyaml`)", python_has("yaml")) {
+        assert_same(name, "YAML 1.1 (PyYAML, as the kfp SDK reads it)", &read_yaml11(&file), &expected);
+    }
+    // Not `--load`: the kfp SDK writes its wrapper with PyYAML, which leaves `1e3` and `0o17` plain
+    // (strings in YAML 1.1, numbers in YAML 1.2), so kfp's own output fails there, not ours.
+    ir_validate(name, &file, &ours, Load::No);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Whether ir-validate also runs `--load`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Load {
+    /// When kfp is installed.
+    IfInstalled,
+    /// Never.
+    No,
+}
+
+/// Runs `ir-validate --werror` (and `--load` if asked and kfp is installed) on `file`.
+fn ir_validate(name: &str, file: &Path, text: &str, load: Load) {
+    let tool = shared_dir().join("tools/ir-validate");
     let have = tool.exists() && python_has("yaml, kfp.pipeline_spec.pipeline_spec_pb2, kfp.kubernetes");
     if need("../shared/tools/ir-validate with its packages (see its --help)", have) {
         let mut cmd = Command::new("python3");
         cmd.arg(&tool).arg("--werror");
-        if python_has("kfp.compiler") {
+        if load == Load::IfInstalled && python_has("kfp.compiler") {
             cmd.arg("--load");
         }
-        let out = cmd.arg(&file).output().expect("run ir-validate");
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        eprint!("{text}");
-        assert!(out.status.success(), "ir-validate rejected {name}:\n{text}\n--- emitted ---\n{ours}");
+        let out = cmd.arg(file).output().expect("run ir-validate");
+        let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        eprint!("{report}");
+        assert!(out.status.success(), "ir-validate rejected {name}:\n{report}\n--- emitted ---\n{text}");
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `$KFP_SHARED_DIR`, or `shared/` beside the checkout.
