@@ -62,3 +62,52 @@ fn yaml_options() -> SerializerOptions {
     options.prefer_block_scalars = false;
     options
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kfp_v2::{
+        ComponentSpec, ContainerSpec, DagSpec, KubernetesExecutorConfig, PipelineInfo, PipelineTaskSpec, PodMetadata,
+    };
+
+    fn spec() -> PipelineSpec {
+        let root = ComponentSpec::dag(DagSpec::default().task("t", PipelineTaskSpec::new("comp-t", "t")));
+        PipelineSpec::new(PipelineInfo::new("p"), root)
+            .component("comp-t", ComponentSpec::executor("exec-t"))
+            .executor("exec-t", ContainerSpec::new("alpine").into())
+    }
+
+    #[test]
+    fn platform_document_only_when_it_sets_something() {
+        let alone = to_yaml(&spec(), None).expect("yaml");
+        assert!(!alone.contains("---"), "{alone}");
+        assert_eq!(to_yaml(&spec(), Some(&PlatformSpec::default())).expect("yaml"), alone);
+
+        let mut config = KubernetesExecutorConfig::default();
+        config.pod_metadata = Some(PodMetadata::default().label("team", "ml"));
+        let platform = PlatformSpec::default().executor("exec-t", config);
+        let both = to_yaml(&spec(), Some(&platform)).expect("yaml");
+        let (first, second) = both.split_once("\n---\n").expect("two documents");
+        assert_eq!(format!("{first}\n"), alone);
+        assert!(
+            second.starts_with("platforms:\n  kubernetes:\n    deploymentSpec:\n      executors:\n        exec-t:")
+        );
+    }
+
+    #[test]
+    fn json_is_the_spec_or_both_documents() {
+        let alone: serde_json::Value = serde_json::from_str(&to_json(&spec(), None).expect("json")).expect("parse");
+        assert_eq!(alone["schemaVersion"], "2.1.0");
+        assert_eq!(alone["root"]["dag"]["tasks"]["t"]["componentRef"]["name"], "comp-t");
+        assert_eq!(alone["deploymentSpec"]["executors"]["exec-t"]["container"]["image"], "alpine");
+
+        let mut config = KubernetesExecutorConfig::default();
+        config.active_deadline_seconds = Some(60);
+        let platform = PlatformSpec::default().executor("exec-t", config);
+        let both: serde_json::Value =
+            serde_json::from_str(&to_json(&spec(), Some(&platform)).expect("json")).expect("parse");
+        assert_eq!(both["pipeline_spec"], alone);
+        let exec = &both["platform_spec"]["platforms"]["kubernetes"]["deploymentSpec"]["executors"]["exec-t"];
+        assert_eq!(exec["activeDeadlineSeconds"], "60");
+    }
+}
