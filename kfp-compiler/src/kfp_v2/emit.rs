@@ -83,8 +83,10 @@ mod tests {
         assert!(!alone.contains("---"), "{alone}");
         assert_eq!(to_yaml(&spec(), Some(&PlatformSpec::default())).expect("yaml"), alone);
 
-        let mut config = KubernetesExecutorConfig::default();
-        config.pod_metadata = Some(PodMetadata::default().label("team", "ml"));
+        let config = KubernetesExecutorConfig {
+            pod_metadata: Some(PodMetadata::default().label("team", "ml")),
+            ..KubernetesExecutorConfig::default()
+        };
         let platform = PlatformSpec::default().executor("exec-t", config);
         let both = to_yaml(&spec(), Some(&platform)).expect("yaml");
         let (first, second) = both.split_once("\n---\n").expect("two documents");
@@ -101,8 +103,8 @@ mod tests {
         assert_eq!(alone["root"]["dag"]["tasks"]["t"]["componentRef"]["name"], "comp-t");
         assert_eq!(alone["deploymentSpec"]["executors"]["exec-t"]["container"]["image"], "alpine");
 
-        let mut config = KubernetesExecutorConfig::default();
-        config.active_deadline_seconds = Some(60);
+        let config =
+            KubernetesExecutorConfig { active_deadline_seconds: Some(60), ..KubernetesExecutorConfig::default() };
         let platform = PlatformSpec::default().executor("exec-t", config);
         let both: serde_json::Value =
             serde_json::from_str(&to_json(&spec(), Some(&platform)).expect("json")).expect("parse");

@@ -19,6 +19,7 @@ pub struct DeploymentSpec {
 
 /// One executor.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[expect(clippy::large_enum_variant, reason = "one per component, in a map: boxing would only add an indirection")]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Executor {
