@@ -3,17 +3,18 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::inputs::{TaskInputArtifact, TaskInputParameter, TaskInputs};
 use super::pipeline_spec::is_false;
 
 /// A component's DAG: its tasks by name, and what it outputs.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DagSpec {
     /// The DAG's outputs, each selected from a task in it.
-    #[serde(skip_serializing_if = "DagOutputs::is_empty")]
+    #[serde(default, skip_serializing_if = "DagOutputs::is_empty")]
     pub outputs: DagOutputs,
     /// The tasks, by name (names unique within the DAG).
     pub tasks: BTreeMap<String, PipelineTaskSpec>,
@@ -43,14 +44,15 @@ impl DagSpec {
 }
 
 /// `dag.outputs`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DagOutputs {
     /// Output artifacts.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub artifacts: BTreeMap<String, DagOutputArtifact>,
     /// Output parameters.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parameters: BTreeMap<String, DagOutputParameter>,
 }
 
@@ -63,7 +65,7 @@ impl DagOutputs {
 }
 
 /// Where a DAG output parameter comes from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum DagOutputParameter {
@@ -86,7 +88,8 @@ impl DagOutputParameter {
 }
 
 /// A task's output parameter, as a DAG output.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ParameterSelector {
@@ -105,7 +108,8 @@ impl ParameterSelector {
 }
 
 /// A DAG output artifact: `artifactSelectors`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DagOutputArtifact {
@@ -122,7 +126,8 @@ impl DagOutputArtifact {
 }
 
 /// A task's output artifact, as a DAG output.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ArtifactSelector {
@@ -141,7 +146,8 @@ impl ArtifactSelector {
 }
 
 /// A task in a DAG: a call of a component.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PipelineTaskSpec {
@@ -152,10 +158,10 @@ pub struct PipelineTaskSpec {
     /// The component called.
     pub component_ref: ComponentRef,
     /// Sibling tasks that must finish first (every producer of an input, and `.after()`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dependent_tasks: Vec<String>,
     /// The arguments.
-    #[serde(skip_serializing_if = "TaskInputs::is_empty")]
+    #[serde(default, skip_serializing_if = "TaskInputs::is_empty")]
     pub inputs: TaskInputs,
     /// At most this many loop iterations at once.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -248,7 +254,8 @@ impl PipelineTaskSpec {
 }
 
 /// `componentRef`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ComponentRef {
     /// A key of `components`.
@@ -256,7 +263,8 @@ pub struct ComponentRef {
 }
 
 /// `taskInfo`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct TaskInfo {
     /// The display name (the task's key when none is set).
@@ -264,7 +272,8 @@ pub struct TaskInfo {
 }
 
 /// `cachingOptions`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CachingOptions {
@@ -272,7 +281,7 @@ pub struct CachingOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_key: Option<String>,
     /// Reuse earlier results.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub enable_cache: bool,
 }
 
@@ -291,7 +300,8 @@ impl CachingOptions {
 }
 
 /// `triggerPolicy`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct TriggerPolicy {
     /// A CEL expression over `inputs.parameter_values['...']`: the task runs when it is true.
@@ -317,7 +327,7 @@ impl TriggerPolicy {
 }
 
 /// `triggerPolicy.strategy`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[non_exhaustive]
 pub enum TriggerStrategy {
@@ -328,7 +338,8 @@ pub enum TriggerStrategy {
 }
 
 /// `parameterIterator`: a loop.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ParameterIterator {
@@ -347,7 +358,7 @@ impl ParameterIterator {
 }
 
 /// `parameterIterator.items`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum IteratorItems {
@@ -367,7 +378,8 @@ impl IteratorItems {
 }
 
 /// `iteratorPolicy`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IteratorPolicy {
@@ -376,7 +388,8 @@ pub struct IteratorPolicy {
 }
 
 /// `retryPolicy`. Durations are protobuf `Duration` strings (`30s`, `1.5s`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RetryPolicy {

@@ -1,5 +1,6 @@
 //! Writes the IR: YAML (the `PipelineSpec` document, then `---` and the `PlatformSpec` when there
-//! is one) or JSON. The only module of the KFP v2 backend that knows the YAML library.
+//! is one) or JSON; and reads it back. The only module of the KFP v2 backend that knows the YAML
+//! library.
 
 use serde_saphyr::SerializerOptions;
 
@@ -50,6 +51,63 @@ pub fn to_json(spec: &PipelineSpec, platform: Option<&PlatformSpec>) -> Result<S
     let mut text = text.map_err(|e| CompileError::Emit(e.to_string()))?;
     text.push('\n');
     Ok(text)
+}
+
+/// Why an IR file did not read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", at.map(|(l, c)| format!("line {l} column {c}: ")).unwrap_or_default())]
+#[non_exhaustive]
+pub struct ReadError {
+    /// Where in the file (line, column), when known.
+    pub at: Option<(u64, u64)>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Reads an IR file as kfp 2.x writes it: the `PipelineSpec` document and, if there is one, the
+/// `PlatformSpec` after `---`. Read as YAML 1.2, as the API server reads it (`n`, `on` and `yes`
+/// are strings); fields the structs do not know are errors, except inside a component, a task
+/// argument or a PVC mount, whose oneofs are flattened.
+///
+/// # Errors
+/// A document that is not YAML, or not the IR, with the line and column where it went wrong; a
+/// third document.
+pub fn from_yaml(text: &str) -> Result<(PipelineSpec, Option<PlatformSpec>), ReadError> {
+    let mut docs = Vec::new();
+    let mut start_line = 0u64;
+    let mut rest = text;
+    loop {
+        let (doc, next) = match rest.find("\n---\n") {
+            Some(i) => (&rest[..=i], Some(&rest[i + 5..])),
+            None => (rest, None),
+        };
+        docs.push((start_line, doc));
+        start_line += u64::try_from(doc.matches('\n').count()).unwrap_or(0) + 1;
+        match next {
+            Some(n) => rest = n,
+            None => break,
+        }
+    }
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    let read_error = |offset: u64, e: serde_saphyr::Error| {
+        let at = e.location().map(|l| (l.line() + offset, l.column()));
+        let message = e.to_string().lines().next().unwrap_or_default().to_owned();
+        ReadError { at, message }
+    };
+    let (first_line, first) = docs[0];
+    let spec = serde_saphyr::from_str_with_options(first, options.clone()).map_err(|e| read_error(first_line, e))?;
+    let platform = match docs.get(1..).unwrap_or_default() {
+        [] => None,
+        [(line, doc)] => Some(serde_saphyr::from_str_with_options(doc, options).map_err(|e| read_error(*line, e))?),
+        [_, (line, _), ..] => {
+            return Err(ReadError {
+                at: Some((line + 1, 1)),
+                message: "a third YAML document: an IR file holds a PipelineSpec and at most a PlatformSpec".to_owned(),
+            });
+        }
+    };
+    Ok((spec, platform))
 }
 
 fn emit_error(e: serde_saphyr::ser::Error) -> CompileError {
@@ -111,5 +169,27 @@ mod tests {
         assert_eq!(both["pipeline_spec"], alone);
         let exec = &both["platform_spec"]["platforms"]["kubernetes"]["deploymentSpec"]["executors"]["exec-t"];
         assert_eq!(exec["activeDeadlineSeconds"], "60");
+    }
+
+    #[test]
+    fn reads_back_what_it_writes() {
+        let config =
+            KubernetesExecutorConfig { active_deadline_seconds: Some(60), ..KubernetesExecutorConfig::default() };
+        let platform = PlatformSpec::default().executor("exec-t", config);
+        let text = to_yaml(&spec(), Some(&platform)).expect("yaml");
+        assert_eq!(from_yaml(&text).expect("reads"), (spec(), Some(platform)));
+    }
+
+    #[test]
+    fn unknown_fields_and_extra_documents_are_errors() {
+        let text = to_yaml(&spec(), None).expect("yaml").replace("taskInfo:", "taskInfos:");
+        let e = from_yaml(&text).expect_err("typo");
+        assert!(e.message.contains("taskInfos"), "{e}");
+        assert!(e.at.is_some(), "{e}");
+
+        let platform = "platforms:\n  kubernetes:\n    deploymentSpec:\n      executors: {}\n";
+        let text = format!("{}---\n{platform}---\n{platform}", to_yaml(&spec(), None).expect("yaml"));
+        let e = from_yaml(&text).expect_err("three documents");
+        assert!(e.message.contains("third"), "{e}");
     }
 }

@@ -3,14 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::inputs::ValueOrRuntimeParameter;
 use super::pipeline_spec::{ArtifactTypeSchema, is_false};
+use super::proto_json::int64_string;
 
 /// `deploymentSpec`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeploymentSpec {
     /// Executors by label (`exec-<name>`), each named by one component's `executorLabel`.
@@ -18,7 +20,7 @@ pub struct DeploymentSpec {
 }
 
 /// One executor.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[expect(clippy::large_enum_variant, reason = "one per component, in a map: boxing would only add an indirection")]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -30,17 +32,18 @@ pub enum Executor {
 }
 
 /// `container`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ContainerSpec {
     /// Arguments, with placeholders (see [`placeholder`](super::placeholder)).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
     /// The command, with placeholders.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
     /// Literal environment variables (secrets and config maps go in the `PlatformSpec`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<EnvVar>,
     /// The image.
     pub image: String,
@@ -92,7 +95,8 @@ impl From<ContainerSpec> for Executor {
 }
 
 /// An environment variable.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EnvVar {
     /// The name.
@@ -105,7 +109,8 @@ pub struct EnvVar {
 /// `{{$.inputs.parameters['...']}}` naming an input of every task that runs the executor. kfp 2.17
 /// also writes the deprecated numeric fields (`cpuLimit: 4.0`, `memoryLimit` in GB) beside them when
 /// the quantity is a constant; older backends read only those.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResourceSpec {
@@ -139,12 +144,13 @@ pub struct ResourceSpec {
 }
 
 /// `resources.accelerator`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AcceleratorConfig {
     /// Deprecated: the count (an int64, so a string in JSON).
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "int64_string")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "int64_string")]
     pub count: Option<i64>,
     /// The count: a number or a placeholder.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -173,7 +179,8 @@ impl AcceleratorConfig {
 }
 
 /// `importer`: registers an artifact that already exists at a URI.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ImporterSpec {
@@ -183,7 +190,7 @@ pub struct ImporterSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, Value>>,
     /// Register a new artifact even if one with this URI exists.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub reimport: bool,
     /// The artifact's type.
     pub type_schema: ArtifactTypeSchema,
@@ -205,13 +212,5 @@ impl ImporterSpec {
 impl From<ImporterSpec> for Executor {
     fn from(i: ImporterSpec) -> Self {
         Self::Importer(i)
-    }
-}
-
-/// Writes an int64 the way protobuf's JSON mapping does: as a string.
-pub(super) fn int64_string<S: serde::Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(n) => s.serialize_str(&n.to_string()),
-        None => s.serialize_none(),
     }
 }

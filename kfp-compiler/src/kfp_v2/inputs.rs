@@ -2,19 +2,20 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A task's `inputs`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct TaskInputs {
     /// Artifact arguments.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub artifacts: BTreeMap<String, TaskInputArtifact>,
     /// Parameter arguments, including the extra `pipelinechannel--...` inputs that only feed
     /// placeholders (f-string arguments, parameter-driven resources).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parameters: BTreeMap<String, TaskInputParameter>,
 }
 
@@ -28,7 +29,7 @@ impl TaskInputs {
 
 /// A parameter argument (the protobuf's `InputParameterSpec`; kfp-kubernetes uses it too, for
 /// names that may come from parameters).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskInputParameter {
@@ -82,7 +83,7 @@ impl From<ParameterSource> for TaskInputParameter {
 }
 
 /// Where a parameter argument comes from: the protobuf's `kind` oneof.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum ParameterSource {
@@ -97,7 +98,8 @@ pub enum ParameterSource {
 }
 
 /// `taskOutputParameter`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskOutputParameterSpec {
@@ -116,7 +118,8 @@ impl TaskOutputParameterSpec {
 }
 
 /// `taskFinalStatus`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskFinalStatus {
@@ -126,7 +129,7 @@ pub struct TaskFinalStatus {
 
 /// A constant or the name of a runtime parameter (`ValueOrRuntimeParameter`): a task's constant
 /// argument, an importer's URI.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum ValueOrRuntimeParameter {
@@ -137,7 +140,7 @@ pub enum ValueOrRuntimeParameter {
 }
 
 /// An artifact argument.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum TaskInputArtifact {
@@ -156,7 +159,8 @@ impl TaskInputArtifact {
 }
 
 /// `taskOutputArtifact`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskOutputArtifactSpec {

@@ -11,7 +11,8 @@
 //! ```
 //!
 //! The structs are typed serde mirrors of the protobuf messages the KFP 2.x API server parses
-//! strictly (unknown fields are refused); [`to_yaml`] and [`to_json`] write them.
+//! strictly (unknown fields are refused); [`to_yaml`] and [`to_json`] write them, [`from_yaml`]
+//! reads them back (kfp 2.x component files are IR too).
 
 mod dag;
 mod emit;
@@ -21,13 +22,14 @@ mod pipeline_spec;
 pub mod placeholder;
 mod platform;
 mod platform_pod;
+mod proto_json;
 
 pub use dag::{
     ArtifactSelector, CachingOptions, ComponentRef, DagOutputArtifact, DagOutputParameter, DagOutputs, DagSpec,
     IteratorItems, IteratorPolicy, ParameterIterator, ParameterSelector, PipelineTaskSpec, RetryPolicy, TaskInfo,
     TriggerPolicy, TriggerStrategy,
 };
-pub use emit::{to_json, to_yaml};
+pub use emit::{ReadError, from_yaml, to_json, to_yaml};
 pub use executor::{AcceleratorConfig, ContainerSpec, DeploymentSpec, EnvVar, Executor, ImporterSpec, ResourceSpec};
 pub use inputs::{
     ParameterSource, TaskFinalStatus, TaskInputArtifact, TaskInputParameter, TaskInputs, TaskOutputArtifactSpec,

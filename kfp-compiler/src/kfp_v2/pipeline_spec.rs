@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::dag::DagSpec;
@@ -22,12 +22,13 @@ pub fn sdk_version() -> String {
 }
 
 /// A whole pipeline: the `PipelineSpec` protobuf message, the IR's first YAML document.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PipelineSpec {
     /// Every component the pipeline's DAGs call, by name (`comp-<name>`, `comp-<name>-2`, ...).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub components: BTreeMap<String, ComponentSpec>,
     /// Where artifacts go when the run does not say.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -75,7 +76,8 @@ impl PipelineSpec {
 }
 
 /// `pipelineInfo`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PipelineInfo {
@@ -113,7 +115,7 @@ impl PipelineInfo {
 }
 
 /// A component: its interface and either a DAG of tasks or the label of an executor.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ComponentSpec {
@@ -121,10 +123,10 @@ pub struct ComponentSpec {
     #[serde(flatten)]
     pub implementation: Implementation,
     /// Inputs.
-    #[serde(skip_serializing_if = "InputDefinitions::is_empty")]
+    #[serde(default, skip_serializing_if = "InputDefinitions::is_empty")]
     pub input_definitions: InputDefinitions,
     /// Outputs.
-    #[serde(skip_serializing_if = "OutputDefinitions::is_empty")]
+    #[serde(default, skip_serializing_if = "OutputDefinitions::is_empty")]
     pub output_definitions: OutputDefinitions,
 }
 
@@ -179,7 +181,7 @@ impl ComponentSpec {
 }
 
 /// What a component runs: the protobuf's `implementation` oneof.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Implementation {
@@ -190,14 +192,15 @@ pub enum Implementation {
 }
 
 /// `inputDefinitions`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct InputDefinitions {
     /// Input artifacts.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub artifacts: BTreeMap<String, ArtifactDefinition>,
     /// Input parameters.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parameters: BTreeMap<String, ParameterDefinition>,
 }
 
@@ -210,14 +213,15 @@ impl InputDefinitions {
 }
 
 /// `outputDefinitions`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct OutputDefinitions {
     /// Output artifacts.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub artifacts: BTreeMap<String, OutputArtifactDefinition>,
     /// Output parameters.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parameters: BTreeMap<String, OutputParameterDefinition>,
 }
 
@@ -230,7 +234,7 @@ impl OutputDefinitions {
 }
 
 /// A parameter's type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[non_exhaustive]
 pub enum ParameterType {
@@ -251,7 +255,8 @@ pub enum ParameterType {
 }
 
 /// An input parameter of a component.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ParameterDefinition {
@@ -262,7 +267,7 @@ pub struct ParameterDefinition {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The caller may leave it out.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub is_optional: bool,
     /// The type.
     pub parameter_type: ParameterType,
@@ -300,7 +305,8 @@ impl ParameterDefinition {
 }
 
 /// An output parameter of a component.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OutputParameterDefinition {
@@ -320,7 +326,8 @@ impl OutputParameterDefinition {
 }
 
 /// An artifact's type: a schema title such as `system.Dataset` and its version.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ArtifactTypeSchema {
@@ -345,7 +352,8 @@ impl ArtifactTypeSchema {
 }
 
 /// An input artifact of a component.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ArtifactDefinition {
@@ -355,10 +363,10 @@ pub struct ArtifactDefinition {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A list of artifacts (a fan-in of a loop's outputs).
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub is_artifact_list: bool,
     /// The caller may leave it out.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub is_optional: bool,
 }
 
@@ -385,7 +393,8 @@ impl ArtifactDefinition {
 }
 
 /// An output artifact of a component.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OutputArtifactDefinition {
@@ -395,7 +404,7 @@ pub struct OutputArtifactDefinition {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A list of artifacts (a loop DAG's collected output).
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub is_artifact_list: bool,
 }
 

@@ -6,17 +6,18 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::executor::int64_string;
 use super::inputs::{TaskInputParameter, TaskOutputParameterSpec};
 use super::platform_pod::{
     EmptyDirMount, FieldPathAsEnv, GenericEphemeralVolume, ImagePullPolicy, ImagePullSecret, NodeAffinityTerm,
     NodeSelector, PodMetadata, Toleration,
 };
+use super::proto_json::int64_string;
 
 /// The second document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PlatformSpec {
     /// The platforms (only `kubernetes`).
@@ -39,7 +40,8 @@ impl PlatformSpec {
 }
 
 /// `platforms`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Platforms {
     /// `kubernetes`.
@@ -47,7 +49,8 @@ pub struct Platforms {
 }
 
 /// `platforms.kubernetes`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct KubernetesPlatform {
@@ -56,7 +59,8 @@ pub struct KubernetesPlatform {
 }
 
 /// `platforms.kubernetes.deploymentSpec`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct KubernetesDeploymentSpec {
     /// Settings by executor label (a key of the `PipelineSpec`'s `deploymentSpec.executors`).
@@ -64,36 +68,37 @@ pub struct KubernetesDeploymentSpec {
 }
 
 /// One executor's Kubernetes settings (`kfp_kubernetes.KubernetesExecutorConfig`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct KubernetesExecutorConfig {
     /// The pod's timeout in seconds.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "int64_string")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "int64_string")]
     pub active_deadline_seconds: Option<i64>,
     /// Config map keys as environment variables.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub config_map_as_env: Vec<ConfigMapAsEnv>,
     /// Config maps mounted as volumes.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub config_map_as_volume: Vec<ConfigMapAsVolume>,
     /// emptyDir volumes.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub empty_dir_mounts: Vec<EmptyDirMount>,
     /// Downward-API fields as environment variables.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub field_path_as_env: Vec<FieldPathAsEnv>,
     /// Generic ephemeral volumes (a PVC living as long as the pod).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub generic_ephemeral_volume: Vec<GenericEphemeralVolume>,
     /// `Always`, `IfNotPresent` or `Never`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_pull_policy: Option<ImagePullPolicy>,
     /// Secrets for pulling the image.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub image_pull_secret: Vec<ImagePullSecret>,
     /// Node affinity terms.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub node_affinity: Vec<NodeAffinityTerm>,
     /// Node labels the pod must run on.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -102,16 +107,16 @@ pub struct KubernetesExecutorConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pod_metadata: Option<PodMetadata>,
     /// PVCs mounted.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pvc_mount: Vec<PvcMount>,
     /// Secret keys as environment variables.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secret_as_env: Vec<SecretAsEnv>,
     /// Secrets mounted as volumes.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secret_as_volume: Vec<SecretAsVolume>,
     /// Tolerations.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tolerations: Vec<Toleration>,
 }
 
@@ -122,7 +127,8 @@ fn constant_name(name: &str) -> TaskInputParameter {
 }
 
 /// `secretAsEnv`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SecretAsEnv {
@@ -153,7 +159,8 @@ impl SecretAsEnv {
 }
 
 /// One secret key as one variable.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SecretKeyToEnv {
@@ -172,7 +179,8 @@ impl SecretKeyToEnv {
 }
 
 /// `secretAsVolume`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SecretAsVolume {
@@ -202,7 +210,8 @@ impl SecretAsVolume {
 }
 
 /// `configMapAsEnv`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfigMapAsEnv {
@@ -232,7 +241,8 @@ impl ConfigMapAsEnv {
 }
 
 /// One config map key as one variable.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfigMapKeyToEnv {
@@ -251,7 +261,8 @@ impl ConfigMapKeyToEnv {
 }
 
 /// `configMapAsVolume`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfigMapAsVolume {
@@ -281,7 +292,7 @@ impl ConfigMapAsVolume {
 }
 
 /// `pvcMount`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PvcMount {
@@ -336,7 +347,7 @@ impl PvcMount {
 }
 
 /// The deprecated `pvc_reference` oneof of a [`PvcMount`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum PvcReference {

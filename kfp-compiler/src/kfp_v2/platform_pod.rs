@@ -3,18 +3,19 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::executor::int64_string;
 use super::inputs::TaskInputParameter;
+use super::proto_json::{int32_float, int64_string};
 
 /// `nodeSelector`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NodeSelector {
     /// Node labels.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
     /// The whole selector as a JSON object from a parameter.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -30,14 +31,15 @@ impl NodeSelector {
 }
 
 /// `podMetadata` (also a generic ephemeral volume's claim metadata).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PodMetadata {
     /// Annotations.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
     /// Labels.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
 }
 
@@ -58,7 +60,7 @@ impl PodMetadata {
 }
 
 /// `imagePullPolicy`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum ImagePullPolicy {
     /// Pull on every start.
@@ -70,7 +72,8 @@ pub enum ImagePullPolicy {
 }
 
 /// `imagePullSecret`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ImagePullSecret {
@@ -90,21 +93,22 @@ impl ImagePullSecret {
 }
 
 /// One `nodeAffinity` term: required when `weight` is absent, preferred with that weight otherwise.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NodeAffinityTerm {
     /// Node label requirements.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub match_expressions: Vec<SelectorRequirement>,
     /// Node field requirements.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub match_fields: Vec<SelectorRequirement>,
     /// The whole affinity as JSON from a parameter.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_affinity_json: Option<TaskInputParameter>,
     /// 1 to 100 for a preferred term (written as a float, as kfp-kubernetes writes it).
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "int_as_float")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "int32_float")]
     pub weight: Option<i32>,
 }
 
@@ -122,17 +126,9 @@ impl NodeAffinityTerm {
     }
 }
 
-/// kfp-kubernetes passes its config through a `google.protobuf.Struct`, so int32 fields come out
-/// as floats (`weight: 50.0`); the protobuf JSON parser reads either.
-fn int_as_float<S: serde::Serializer>(v: &Option<i32>, s: S) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(n) => s.serialize_f64(f64::from(*n)),
-        None => s.serialize_none(),
-    }
-}
-
 /// A label or field requirement.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SelectorRequirement {
     /// The label or field.
@@ -140,7 +136,7 @@ pub struct SelectorRequirement {
     /// `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt`, `Lt`.
     pub operator: String,
     /// The values.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 }
 
@@ -157,7 +153,8 @@ impl SelectorRequirement {
 }
 
 /// A toleration.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Toleration {
@@ -174,7 +171,7 @@ pub struct Toleration {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub toleration_json: Option<TaskInputParameter>,
     /// How long a `NoExecute` taint is tolerated.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "int64_string")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "int64_string")]
     pub toleration_seconds: Option<i64>,
     /// The taint's value (with `Equal`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -207,7 +204,8 @@ impl Toleration {
 }
 
 /// `fieldPathAsEnv`: a downward-API field as a variable.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FieldPathAsEnv {
@@ -226,7 +224,8 @@ impl FieldPathAsEnv {
 }
 
 /// `emptyDirMounts`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EmptyDirMount {
@@ -259,15 +258,16 @@ impl GenericEphemeralVolume {
 }
 
 /// `genericEphemeralVolume`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GenericEphemeralVolume {
     /// `ReadWriteOnce`, ...
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub access_modes: Vec<String>,
     /// Use the cluster's default storage class (`storageClassName` is ignored).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub default_storage_class: bool,
     /// The claim's labels and annotations.
     #[serde(skip_serializing_if = "Option::is_none")]
