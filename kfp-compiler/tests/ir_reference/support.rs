@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use kfp_compiler::kfp_v2::{PipelineSpec, PlatformSpec, to_json, to_yaml};
+use kfp_compiler::kfp_v2::{PipelineSpec, PlatformSpec, from_yaml, to_json, to_yaml};
 use serde_json::Value;
 
 /// Emits `spec` (and `platform`), then checks it against `reference/kfp-v2/<name>.yaml`: same values
@@ -108,6 +108,33 @@ fn ir_validate(name: &str, file: &Path, text: &str, load: Load) {
         eprint!("{report}");
         assert!(out.status.success(), "ir-validate rejected {name}:\n{report}\n--- emitted ---\n{text}");
     }
+}
+
+/// Reads `file` into the structs and writes it again: the same values (YAML 1.2), so the structs hold
+/// every field and shape of it.
+pub(crate) fn check_read_back(file: &Path) {
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e} (set KFP_SHARED_DIR)", file.display()));
+    let (spec, platform) = from_yaml(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let again = to_yaml(&spec, platform.as_ref()).expect("emit yaml");
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    assert_same(&name, "YAML 1.2 after a read and a write", &read_yaml12(&again), &read_yaml12(&text));
+}
+
+/// The reference files of `../shared/reference/kfp-v2/`.
+pub(crate) fn reference_files() -> Vec<PathBuf> {
+    let dir = shared_dir().join("reference/kfp-v2");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e} (set KFP_SHARED_DIR)", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// `tests/ir_reference/extra/<name>.yaml`.
+pub(crate) fn extra_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ir_reference/extra").join(format!("{name}.yaml"))
 }
 
 /// `$KFP_SHARED_DIR`, or `shared/` beside the checkout.
