@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::definitions::{ArtifactTypeSchema, is_false};
 use super::inputs::ValueOrRuntimeParameter;
-use super::pipeline_spec::{ArtifactTypeSchema, is_false};
 use super::proto_json::int64_string;
 
 /// `deploymentSpec`.

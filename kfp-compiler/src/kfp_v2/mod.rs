@@ -15,6 +15,7 @@
 //! reads them back (kfp 2.x component files are IR too).
 
 mod dag;
+mod definitions;
 mod emit;
 mod executor;
 mod inputs;
@@ -22,12 +23,16 @@ mod pipeline_spec;
 pub mod placeholder;
 mod platform;
 mod platform_pod;
+mod policies;
 mod proto_json;
 
 pub use dag::{
-    ArtifactSelector, CachingOptions, ComponentRef, DagOutputArtifact, DagOutputParameter, DagOutputs, DagSpec,
-    IteratorItems, IteratorPolicy, ParameterIterator, ParameterSelector, PipelineTaskSpec, RetryPolicy, TaskInfo,
-    TriggerPolicy, TriggerStrategy,
+    ArtifactSelector, ComponentRef, DagOutputArtifact, DagOutputParameter, DagOutputs, DagSpec, ParameterSelector,
+    PipelineTaskSpec, TaskInfo,
+};
+pub use definitions::{
+    ArtifactDefinition, ArtifactTypeSchema, OutputArtifactDefinition, OutputParameterDefinition, ParameterDefinition,
+    ParameterType,
 };
 pub use emit::{ReadError, from_yaml, to_json, to_yaml};
 pub use executor::{AcceleratorConfig, ContainerSpec, DeploymentSpec, EnvVar, Executor, ImporterSpec, ResourceSpec};
@@ -36,9 +41,8 @@ pub use inputs::{
     TaskOutputParameterSpec, ValueOrRuntimeParameter,
 };
 pub use pipeline_spec::{
-    ArtifactDefinition, ArtifactTypeSchema, ComponentSpec, Implementation, InputDefinitions, OutputArtifactDefinition,
-    OutputDefinitions, OutputParameterDefinition, ParameterDefinition, ParameterType, PipelineInfo, PipelineSpec,
-    SCHEMA_VERSION, sdk_version,
+    ComponentSpec, Implementation, InputDefinitions, OutputDefinitions, PipelineInfo, PipelineSpec, SCHEMA_VERSION,
+    sdk_version,
 };
 pub use platform::{
     ConfigMapAsEnv, ConfigMapAsVolume, ConfigMapKeyToEnv, KubernetesDeploymentSpec, KubernetesExecutorConfig,
@@ -47,4 +51,7 @@ pub use platform::{
 pub use platform_pod::{
     EmptyDirMount, FieldPathAsEnv, GenericEphemeralVolume, ImagePullPolicy, ImagePullSecret, NodeAffinityTerm,
     NodeSelector, PodMetadata, SelectorRequirement, Toleration,
+};
+pub use policies::{
+    CachingOptions, IteratorItems, IteratorPolicy, ParameterIterator, RetryPolicy, TriggerPolicy, TriggerStrategy,
 };
