@@ -79,6 +79,12 @@ pub enum DagOutputParameter {
 }
 
 impl DagOutputParameter {
+    /// `valueFromOneof`: the output of whichever branch ran (`dsl.OneOf`).
+    #[must_use]
+    pub fn one_of(parameter_selectors: Vec<ParameterSelector>) -> Self {
+        Self::ValueFromOneof { parameter_selectors }
+    }
+
     /// `valueFromParameter`.
     #[must_use]
     pub fn from_task(producer_subtask: impl Into<String>, output_parameter_key: impl Into<String>) -> Self {

@@ -209,6 +209,17 @@ impl ImporterSpec {
     }
 }
 
+impl ImporterSpec {
+    /// Imports the constant `uri` (the SDK also passes it to the task as its `uri` input).
+    #[must_use]
+    pub fn from_uri(uri: impl Into<String>, type_schema: ArtifactTypeSchema) -> Self {
+        Self {
+            artifact_uri: ValueOrRuntimeParameter::Constant(Value::String(uri.into())),
+            ..Self::from_input("uri", type_schema)
+        }
+    }
+}
+
 impl From<ImporterSpec> for Executor {
     fn from(i: ImporterSpec) -> Self {
         Self::Importer(i)

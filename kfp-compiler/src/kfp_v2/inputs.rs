@@ -151,6 +151,13 @@ pub enum TaskInputArtifact {
 }
 
 impl TaskInputArtifact {
+    /// Input artifact `name` of the enclosing component (`pipelinechannel--<task>-<output>` inside
+    /// a loop or condition).
+    #[must_use]
+    pub fn component_input(name: impl Into<String>) -> Self {
+        Self::ComponentInputArtifact(name.into())
+    }
+
     /// Output artifact `key` of sibling task `task`.
     #[must_use]
     pub fn task_output(task: impl Into<String>, key: impl Into<String>) -> Self {

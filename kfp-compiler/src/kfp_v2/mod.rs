@@ -13,6 +13,41 @@
 //! The structs are typed serde mirrors of the protobuf messages the KFP 2.x API server parses
 //! strictly (unknown fields are refused); [`to_yaml`] and [`to_json`] write them, [`from_yaml`]
 //! reads them back (kfp 2.x component files are IR too).
+//!
+//! ```
+//! use kfp_compiler::kfp_v2::placeholder::{input_parameter, output_parameter_file};
+//! use kfp_compiler::kfp_v2::{
+//!     CachingOptions, ComponentSpec, ContainerSpec, DagSpec, OutputParameterDefinition, ParameterDefinition,
+//!     ParameterType, PipelineInfo, PipelineSpec, PipelineTaskSpec, TaskInputParameter, to_yaml,
+//! };
+//!
+//! // One task calling `comp-say` with the pipeline parameter `msg`.
+//! let root = ComponentSpec::dag(DagSpec::default().task(
+//!     "say",
+//!     PipelineTaskSpec::new("comp-say", "say")
+//!         .caching(CachingOptions::enabled())
+//!         .parameter("msg", TaskInputParameter::component_input("msg")),
+//! ))
+//! .input_parameter("msg", ParameterDefinition::new(ParameterType::String).default_value("hi".into()));
+//! let spec = PipelineSpec::new(PipelineInfo::new("hello"), root)
+//!     .component(
+//!         "comp-say",
+//!         ComponentSpec::executor("exec-say")
+//!             .input_parameter("msg", ParameterDefinition::new(ParameterType::String))
+//!             .output_parameter("said", OutputParameterDefinition::new(ParameterType::String)),
+//!     )
+//!     .executor(
+//!         "exec-say",
+//!         ContainerSpec::new("alpine:3.20")
+//!             .command(["sh", "-c", r#"echo "$0" | tee "$1""#])
+//!             .args([input_parameter("msg"), output_parameter_file("said")])
+//!             .into(),
+//!     );
+//! let yaml = to_yaml(&spec, None)?;
+//! assert!(yaml.contains("executorLabel: exec-say"));
+//! assert!(yaml.contains(r#"- "{{$.outputs.parameters['said'].output_file}}""#));
+//! # Ok::<(), kfp_compiler::CompileError>(())
+//! ```
 
 mod dag;
 mod definitions;
