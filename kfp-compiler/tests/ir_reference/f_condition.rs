@@ -66,13 +66,11 @@ pub(crate) fn spec() -> PipelineSpec {
     let branches_6 = DagSpec::default()
         .output_parameter(
             &oneof,
-            DagOutputParameter::ValueFromOneof {
-                parameter_selectors: vec![
-                    ParameterSelector::new("condition-7", said_7),
-                    ParameterSelector::new("condition-8", said_8),
-                    ParameterSelector::new("condition-9", said_9),
-                ],
-            },
+            DagOutputParameter::one_of(vec![
+                ParameterSelector::new("condition-7", said_7),
+                ParameterSelector::new("condition-8", said_8),
+                ParameterSelector::new("condition-9", said_9),
+            ]),
         )
         .task("condition-7", three(group("comp-condition-7", "condition-7")).trigger(TriggerPolicy::condition(&bigger)))
         .task(

@@ -2,16 +2,17 @@
 //! parameter (`items.inputParameter`, item input `pipelinechannel--items-loop-item`); kfp-kubernetes
 //! settings named by pipeline parameters inside it (`componentInputParameter` of the loop
 //! component's `pipelinechannel--...` inputs); IfPresent / Concat with Else; optional parameter and
-//! artifact inputs; config maps as env and volume, emptyDir, field path as env, a generic ephemeral
-//! volume, an image pull secret, a preferred node affinity, a toleration with seconds.
+//! artifact inputs; an importer of a constant URI with `reimport`; config maps as env and volume,
+//! emptyDir, field path as env, a generic ephemeral volume, an image pull secret, a preferred node
+//! affinity, a toleration with seconds.
 
 use kfp_compiler::kfp_v2::placeholder::{CommandLineArg, input_parameter};
 use kfp_compiler::kfp_v2::{
     ArtifactDefinition, ArtifactTypeSchema, ComponentSpec, ConfigMapAsEnv, ConfigMapAsVolume, ConfigMapKeyToEnv,
-    ContainerSpec, DagSpec, EmptyDirMount, FieldPathAsEnv, GenericEphemeralVolume, ImagePullSecret, IteratorItems,
-    KubernetesExecutorConfig, NodeAffinityTerm, ParameterIterator, ParameterType, PipelineInfo, PipelineSpec,
-    PlatformSpec, PodMetadata, PvcMount, SecretAsEnv, SecretKeyToEnv, SelectorRequirement, TaskInputParameter,
-    Toleration,
+    ContainerSpec, DagSpec, EmptyDirMount, FieldPathAsEnv, GenericEphemeralVolume, ImagePullSecret, ImporterSpec,
+    IteratorItems, KubernetesExecutorConfig, NodeAffinityTerm, OutputArtifactDefinition, ParameterIterator,
+    ParameterType, PipelineInfo, PipelineSpec, PlatformSpec, PodMetadata, PvcMount, SecretAsEnv, SecretKeyToEnv,
+    SelectorRequirement, TaskInputParameter, Toleration,
 };
 use serde_json::json;
 
@@ -30,6 +31,11 @@ pub(crate) fn spec() -> (PipelineSpec, PlatformSpec) {
                 .parameter(ch("sec"), TaskInputParameter::component_input("sec"))
                 .iterate(ParameterIterator::new(IteratorItems::InputParameter(ch("items")), &item)),
         )
+        .task(
+            "importer",
+            task("comp-importer", "importer")
+                .parameter("uri", TaskInputParameter::constant("gs://example-bucket/model")),
+        )
         .task("opt", task("comp-opt", "opt").parameter("x", TaskInputParameter::constant("a")));
     let root = ComponentSpec::dag(root)
         .input_parameter("items", p(List).default_value(json!(["a", "b"])))
@@ -47,6 +53,9 @@ pub(crate) fn spec() -> (PipelineSpec, PlatformSpec) {
         otherwise: vec![CommandLineArg::text("--no-y")],
     };
 
+    let mut importer = ImporterSpec::from_uri("gs://example-bucket/model", ArtifactTypeSchema::system("Model"));
+    importer.reimport = true;
+
     let spec = PipelineSpec::new(PipelineInfo::new("platform-coverage"), root)
         .component(
             "comp-for-loop-1",
@@ -57,6 +66,12 @@ pub(crate) fn spec() -> (PipelineSpec, PlatformSpec) {
                 .input_parameter(ch("sec"), p(Str)),
         )
         .component(
+            "comp-importer",
+            ComponentSpec::executor("exec-importer")
+                .input_parameter("uri", p(Str))
+                .output_artifact("artifact", OutputArtifactDefinition::new(ArtifactTypeSchema::system("Model"))),
+        )
+        .component(
             "comp-opt",
             ComponentSpec::executor("exec-opt")
                 .input_artifact("d", ArtifactDefinition::new(ArtifactTypeSchema::system("Dataset")).optional())
@@ -64,6 +79,7 @@ pub(crate) fn spec() -> (PipelineSpec, PlatformSpec) {
                 .input_parameter("y", p(Str).optional()),
         )
         .component("comp-use", ComponentSpec::executor("exec-use").input_parameter("x", p(Str)))
+        .executor("exec-importer", importer.into())
         .executor(
             "exec-opt",
             ContainerSpec::new("alpine:3.18")

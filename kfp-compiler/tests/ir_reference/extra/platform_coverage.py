@@ -3,7 +3,7 @@ with kfp-kubernetes 2.17.3 to platform_coverage.yaml (`python3 platform_coverage
 
 Shows: a loop over a pipeline parameter (`items.inputParameter`); a PVC and a secret named by pipeline
 parameters inside it (`componentInputParameter: pipelinechannel--...`); IfPresent / Concat with Else;
-optional inputs; config maps as env and volume; emptyDir; field path as env; a generic ephemeral volume;
+optional inputs; an importer of a constant URI with reimport; config maps as env and volume; emptyDir; field path as env; a generic ephemeral volume;
 an image pull secret; a preferred node affinity; a toleration with tolerationSeconds.
 """
 from kfp import compiler, dsl, kubernetes
@@ -29,6 +29,7 @@ def pipeline(items: list = ['a', 'b'], pvc: str = 'shared-data', sec: str = 'api
         kubernetes.mount_pvc(t, pvc_name=pvc, mount_path='/data')
         kubernetes.use_secret_as_env(t, secret_name=sec, secret_key_to_env={'token': 'TOKEN'})
     o = opt(x='a')
+    dsl.importer(artifact_uri='gs://example-bucket/model', artifact_class=dsl.Model, reimport=True)
     kubernetes.add_toleration(o, key='spot', operator='Equal', value='true', effect='NoExecute', toleration_seconds=30)
     kubernetes.empty_dir_mount(o, volume_name='scratch', mount_path='/scratch', medium='Memory', size_limit='1Gi')
     kubernetes.use_field_path_as_env(o, env_name='POD_NAME', field_path='metadata.name')
