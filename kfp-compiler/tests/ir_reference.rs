@@ -17,7 +17,7 @@ mod ir_reference {
     pub(crate) mod yaml11;
 }
 
-use ir_reference::support::{check, check_extra, check_read_back, check_round_trip, extra_file, reference_files};
+use ir_reference::support::{check, check_extra, check_read_back, check_round_trip, extra_files, reference_files};
 
 #[test]
 fn a_linear() {
@@ -63,12 +63,15 @@ fn yaml11_lookalikes_read_back_as_written() {
 }
 
 /// Every reference file, including those not rebuilt by hand (`g_recursion`, `i_resource_volume`,
-/// `n_lightweight`), reads into the structs and writes back as the same values.
+/// `n_lightweight`), and every extra file (kfp-compiled single components too) reads into the
+/// structs and writes back as the same values.
 #[test]
 fn every_reference_reads_back() {
     let files = reference_files();
     assert!(files.len() >= 9, "{files:?}");
-    for file in files.iter().chain([&extra_file("platform_coverage")]) {
+    let extra = extra_files();
+    assert!(extra.len() >= 3, "{extra:?}");
+    for file in files.iter().chain(&extra) {
         check_read_back(file);
     }
 }

@@ -17,9 +17,7 @@ pub(crate) fn check(name: &str, spec: &PipelineSpec, platform: Option<&PlatformS
 /// [`check`] against `tests/ir_reference/extra/<name>.yaml` (compiled by kfp 2.17.3 from the `.py`
 /// beside it).
 pub(crate) fn check_extra(name: &str, spec: &PipelineSpec, platform: Option<&PlatformSpec>) {
-    let reference_file =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ir_reference/extra").join(format!("{name}.yaml"));
-    check_against(&reference_file, name, spec, platform);
+    check_against(&extra_dir().join(format!("{name}.yaml")), name, spec, platform);
 }
 
 fn check_against(reference_file: &Path, name: &str, spec: &PipelineSpec, platform: Option<&PlatformSpec>) {
@@ -122,8 +120,16 @@ pub(crate) fn check_read_back(file: &Path) {
 
 /// The reference files of `../shared/reference/kfp-v2/`.
 pub(crate) fn reference_files() -> Vec<PathBuf> {
-    let dir = shared_dir().join("reference/kfp-v2");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+    yaml_files(&shared_dir().join("reference/kfp-v2"))
+}
+
+/// The files of `tests/ir_reference/extra/`, compiled by kfp 2.17.3 from the `.py` files there.
+pub(crate) fn extra_files() -> Vec<PathBuf> {
+    yaml_files(&extra_dir())
+}
+
+fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e} (set KFP_SHARED_DIR)", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
@@ -132,9 +138,9 @@ pub(crate) fn reference_files() -> Vec<PathBuf> {
     files
 }
 
-/// `tests/ir_reference/extra/<name>.yaml`.
-pub(crate) fn extra_file(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ir_reference/extra").join(format!("{name}.yaml"))
+/// `tests/ir_reference/extra/`.
+fn extra_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ir_reference/extra")
 }
 
 /// `$KFP_SHARED_DIR`, or `shared/` beside the checkout.
