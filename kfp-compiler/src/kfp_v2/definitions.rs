@@ -23,6 +23,9 @@ pub enum ParameterType {
     Struct,
     /// The final status of the task an exit task follows (an exit handler's status input).
     TaskFinalStatus,
+    /// The task's own settings passed to the component (kfp 2.15+ `dsl.TaskConfig`); only read,
+    /// in component files kfp writes.
+    TaskConfig,
 }
 
 /// An input parameter of a component.

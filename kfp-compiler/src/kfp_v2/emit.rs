@@ -30,6 +30,24 @@ pub fn to_yaml(spec: &PipelineSpec, platform: Option<&PlatformSpec>) -> Result<S
     Ok(out)
 }
 
+/// Streams the IR as YAML (the same bytes as [`to_yaml`]) into `out`, without holding the whole
+/// document in memory. Wrap files in a `BufWriter`.
+///
+/// # Errors
+/// [`CompileError::Emit`] if the serializer or the writer fails.
+pub fn write_yaml<W: std::io::Write>(
+    spec: &PipelineSpec,
+    platform: Option<&PlatformSpec>,
+    mut out: W,
+) -> Result<(), CompileError> {
+    serde_saphyr::to_io_writer_with_options(&mut out, spec, yaml_options()).map_err(emit_error)?;
+    if let Some(platform) = platform.filter(|p| !p.is_empty()) {
+        out.write_all(b"---\n").map_err(|e| CompileError::Emit(e.to_string()))?;
+        serde_saphyr::to_io_writer_with_options(&mut out, platform, yaml_options()).map_err(emit_error)?;
+    }
+    Ok(())
+}
+
 /// The IR as pretty-printed JSON: the `PipelineSpec` object alone, or, with a `PlatformSpec` that
 /// sets anything, `{"pipeline_spec": ..., "platform_spec": ...}` (how the KFP v2 API holds a
 /// pipeline version's spec and platform spec together).
@@ -169,6 +187,18 @@ mod tests {
         assert_eq!(both["pipeline_spec"], alone);
         let exec = &both["platform_spec"]["platforms"]["kubernetes"]["deploymentSpec"]["executors"]["exec-t"];
         assert_eq!(exec["activeDeadlineSeconds"], "60");
+    }
+
+    #[test]
+    fn streaming_writes_the_same_bytes() {
+        let config =
+            KubernetesExecutorConfig { active_deadline_seconds: Some(60), ..KubernetesExecutorConfig::default() };
+        let platform = PlatformSpec::default().executor("exec-t", config);
+        for platform in [None, Some(&platform)] {
+            let mut bytes = Vec::new();
+            write_yaml(&spec(), platform, &mut bytes).expect("write");
+            assert_eq!(String::from_utf8(bytes).expect("utf-8"), to_yaml(&spec(), platform).expect("yaml"));
+        }
     }
 
     #[test]

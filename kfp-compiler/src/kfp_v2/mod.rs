@@ -69,7 +69,7 @@ pub use definitions::{
     ArtifactDefinition, ArtifactTypeSchema, OutputArtifactDefinition, OutputParameterDefinition, ParameterDefinition,
     ParameterType,
 };
-pub use emit::{ReadError, from_yaml, to_json, to_yaml};
+pub use emit::{ReadError, from_yaml, to_json, to_yaml, write_yaml};
 pub use executor::{AcceleratorConfig, ContainerSpec, DeploymentSpec, EnvVar, Executor, ImporterSpec, ResourceSpec};
 pub use inputs::{
     ParameterSource, TaskFinalStatus, TaskInputArtifact, TaskInputParameter, TaskInputs, TaskOutputArtifactSpec,
