@@ -108,6 +108,13 @@ pub fn from_yaml(text: &str) -> Result<(PipelineSpec, Option<PlatformSpec>), Rea
     }
     let mut options = serde_saphyr::Options::default();
     options.strict_booleans = true;
+    // The default budget (250,000 nodes) refuses a pipeline of a few thousand tasks; a node takes a
+    // few bytes of text at least, so a budget growing with the text stays linear in it. Alias
+    // limits stay as they are.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = budget.max_nodes.max(text.len());
+    budget.max_events = budget.max_events.max(text.len().saturating_mul(2));
+    options.budget = Some(budget);
     let read_error = |offset: u64, e: serde_saphyr::Error| {
         let at = e.location().map(|l| (l.line() + offset, l.column()));
         let message = e.to_string().lines().next().unwrap_or_default().to_owned();
@@ -208,6 +215,22 @@ mod tests {
         let platform = PlatformSpec::default().executor("exec-t", config);
         let text = to_yaml(&spec(), Some(&platform)).expect("yaml");
         assert_eq!(from_yaml(&text).expect("reads"), (spec(), Some(platform)));
+    }
+
+    #[test]
+    fn big_pipelines_read_back() {
+        // About 300,000 YAML nodes: over serde-saphyr's default budget.
+        let mut dag = DagSpec::default();
+        for i in 0..12_000 {
+            let task = PipelineTaskSpec::new("comp-t", format!("t{i}"))
+                .caching(crate::kfp_v2::CachingOptions::enabled())
+                .after(format!("t{}", i + 1))
+                .parameter("msg", crate::kfp_v2::TaskInputParameter::task_output(format!("t{}", i + 1), "o"));
+            dag = dag.task(format!("t{i}"), task);
+        }
+        let big = PipelineSpec { root: ComponentSpec::dag(dag), ..spec() };
+        let text = to_yaml(&big, None).expect("yaml");
+        assert_eq!(from_yaml(&text).expect("reads").0, big);
     }
 
     #[test]
