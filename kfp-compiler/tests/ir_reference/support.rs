@@ -11,7 +11,9 @@ use serde_json::Value;
 /// ir-validate.
 pub(crate) fn check(name: &str, spec: &PipelineSpec, platform: Option<&PlatformSpec>) {
     let reference_file = shared_dir().join("reference/kfp-v2").join(format!("{name}.yaml"));
-    check_against(&reference_file, name, spec, platform);
+    if need("../shared/reference/kfp-v2 (or $KFP_SHARED_DIR)", reference_file.exists()) {
+        check_against(&reference_file, name, spec, platform);
+    }
 }
 
 /// [`check`] against `tests/ir_reference/extra/<name>.yaml` (compiled by kfp 2.17.3 from the `.py`
@@ -118,9 +120,11 @@ pub(crate) fn check_read_back(file: &Path) {
     assert_same(&name, "YAML 1.2 after a read and a write", &read_yaml12(&again), &read_yaml12(&text));
 }
 
-/// The reference files of `../shared/reference/kfp-v2/`.
+/// The reference files of `../shared/reference/kfp-v2/`; none (the test skips, or fails under `CI`)
+/// when the folder is missing.
 pub(crate) fn reference_files() -> Vec<PathBuf> {
-    yaml_files(&shared_dir().join("reference/kfp-v2"))
+    let dir = shared_dir().join("reference/kfp-v2");
+    if need("../shared/reference/kfp-v2 (or $KFP_SHARED_DIR)", dir.is_dir()) { yaml_files(&dir) } else { Vec::new() }
 }
 
 /// The files of `tests/ir_reference/extra/`, compiled by kfp 2.17.3 from the `.py` files there.
