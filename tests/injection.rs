@@ -33,7 +33,10 @@ fn say(msg: Param<String>) -> ContainerSpec {
 
 #[container_component(image = "alpine:3.20")]
 fn emit(text: Param<String>, out: OutputParam<u32>) -> ContainerSpec {
-    ContainerSpec::new(["sh", "-c"]).arg("mkdir -p \"$(dirname \"$1\")\" && printf '%s' \"$0\" > \"$1\"").arg(text).arg(out)
+    ContainerSpec::new(["sh", "-c"])
+        .arg("mkdir -p \"$(dirname \"$1\")\" && printf '%s' \"$0\" > \"$1\"")
+        .arg(text)
+        .arg(out)
 }
 
 #[pipeline(name = "cond")]
@@ -137,7 +140,8 @@ fn a_hostile_value_does_not_take_a_branch_in_the_local_runner() {
         opts.host = true;
         opts.arguments.push(("m".to_owned(), value.to_owned()));
         let report = kfp::runner::run(&cond, &opts).unwrap();
-        let ran = report.steps.iter().any(|s| s.path == "condition-1/say" && s.status == kfp::runner::Status::Succeeded);
+        let ran =
+            report.steps.iter().any(|s| s.path == "condition-1/say" && s.status == kfp::runner::Status::Succeeded);
         let skipped = report.steps.iter().any(|s| s.path == "condition-1" && s.status == kfp::runner::Status::Skipped);
         assert_eq!((ran, skipped), (taken, !taken), "m = {value:?}: {}", report.table());
         assert!(report.succeeded, "{}", report.table());
@@ -152,7 +156,8 @@ fn a_number_that_is_not_one_skips_the_branch_in_the_local_runner() {
         opts.host = true;
         opts.arguments.push(("n".to_owned(), value.to_owned()));
         let report = kfp::runner::run(&numeric, &opts).unwrap();
-        let ran = report.steps.iter().any(|s| s.path == "condition-1/say" && s.status == kfp::runner::Status::Succeeded);
+        let ran =
+            report.steps.iter().any(|s| s.path == "condition-1/say" && s.status == kfp::runner::Status::Succeeded);
         let skipped = report.steps.iter().any(|s| s.path == "condition-1" && s.status == kfp::runner::Status::Skipped);
         assert_eq!((ran, skipped), (taken, !taken), "n = {value:?}: {}", report.table());
         assert!(report.succeeded, "{}", report.table());
@@ -258,17 +263,41 @@ fn positional(text: Param<String>, out: OutputParam<u32>) -> ContainerSpec {
 #[test]
 fn a_value_spliced_into_a_shell_script_is_a_build_error_naming_the_line() {
     for (build, input, program) in [
-        (Box::new(|p: &Dag| { spliced(p, "x"); }) as Box<dyn Fn(&Dag)>, "text", "sh -c"),
-        (Box::new(|p: &Dag| { spliced_python(p, "1"); }), "code", "python3 -c"),
-        (Box::new(|p: &Dag| { whole_script(p, "ls"); }), "script", "bash -ec"),
+        (
+            Box::new(|p: &Dag| {
+                spliced(p, "x");
+            }) as Box<dyn Fn(&Dag)>,
+            "text",
+            "sh -c",
+        ),
+        (
+            Box::new(|p: &Dag| {
+                spliced_python(p, "1");
+            }),
+            "code",
+            "python3 -c",
+        ),
+        (
+            Box::new(|p: &Dag| {
+                whole_script(p, "ls");
+            }),
+            "script",
+            "bash -ec",
+        ),
     ] {
         let err = kfp::Pipeline::build("sh", None, |p| build(p)).unwrap_err().to_string();
-        assert!(err.contains(&format!("the value of input `{input}` is spliced into the code that `{program}` runs")), "{err}");
+        assert!(
+            err.contains(&format!("the value of input `{input}` is spliced into the code that `{program}` runs")),
+            "{err}"
+        );
         assert!(err.contains("pass it as an argument after the code"), "{err}");
         assert!(err.contains("tests/injection.rs:"), "{err}");
     }
     // Output paths in the script are the compiler's own; values after it are arguments.
-    let p = kfp::Pipeline::build("sh", None, |p| { positional(p, "a b c"); }).unwrap();
+    let p = kfp::Pipeline::build("sh", None, |p| {
+        positional(p, "a b c");
+    })
+    .unwrap();
     assert!(kfp::compile_pipeline(&p, &CompileOptions::default()).is_ok());
     assert!(positional::spec().check().is_empty());
 }

@@ -191,8 +191,8 @@ fn pod_settings_has_every_setting_of_k_pod_settings() {
     // tag as a JSON string. Both are filled in as Argo would, with the parameter's name as its value.
     let patch = |t: &Value| {
         let text = t["podSpecPatch"].as_str().unwrap();
-        let filled = kfp::argo_template::substitute(text, &mut |v| v.rsplit('.').next().map(|n| format!("<{n}>")))
-            .unwrap();
+        let filled =
+            kfp::argo_template::substitute(text, &mut |v| v.rsplit('.').next().map(|n| format!("<{n}>"))).unwrap();
         normalize(&serde_json::from_str::<Value>(&filled).unwrap())
     };
     assert_eq!(patch(&o), patch(&k));

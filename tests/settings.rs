@@ -170,7 +170,9 @@ fn an_invalid_service_account_option_is_an_error() {
         echo(p, "a");
     })
     .unwrap();
-    for (name, message) in [("", "the service account name is empty"), ("Robot 1", "`Robot 1` is not a valid service account name")] {
+    for (name, message) in
+        [("", "the service account name is empty"), ("Robot 1", "`Robot 1` is not a valid service account name")]
+    {
         let err = kfp::compile_pipeline(&p, &CompileOptions::default().service_account(Some(name.to_owned())))
             .unwrap_err()
             .to_string();

@@ -16,6 +16,7 @@
 pub mod argo;
 mod error;
 mod front;
+pub mod kfp_v2;
 mod passes;
 mod plan;
 

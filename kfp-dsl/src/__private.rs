@@ -5,7 +5,8 @@ pub use crate::dag::{Component, OutputFactory};
 pub use crate::error::SourceLocation;
 pub use crate::graph::{GraphComponent, GraphInputs, GraphReturn};
 pub use crate::loops::LoopItem;
-pub use crate::wire::{ArgValue, IntoArg, Literal};
+pub use crate::model::ArgValue;
+pub use crate::wire::{IntoArg, Literal};
 pub use serde_json;
 
 /// Seals [`ParamType`](crate::ParamType); `#[derive(ParamType)]` implements it.
@@ -63,7 +64,7 @@ pub fn struct_from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) ->
 
 /// The scope with dense index `i` (for the compiler, which walks scopes by index).
 pub fn scope_id(i: u32) -> crate::ScopeId {
-    crate::pipeline::scope_from_index(i)
+    crate::model::scope_from_index(i)
 }
 
 /// The binary name `#[pipeline]` records: `CARGO_BIN_NAME` where Cargo sets it (binaries and examples).

@@ -1,118 +1,12 @@
 //! Typed conditions: comparisons of parameters that only compile when both sides have the same type,
 //! combined with `&`, `|` and `!`.
 
-use std::ops::{BitAnd, BitOr, Not};
+use crate::model::{CmpOp, Cond, Operand, ValueSrc};
 
-use crate::handles::{Param, ValueSrc};
+use crate::handles::Param;
+
 use crate::loops::LoopItem;
 use crate::types::ParamType;
-
-/// A comparison operator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CmpOp {
-    /// `==`
-    Eq,
-    /// `!=`
-    Ne,
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
-    /// `<`
-    Lt,
-    /// `<=`
-    Le,
-}
-
-impl CmpOp {
-    /// The operator as Argo's `when` writes it.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            CmpOp::Eq => "==",
-            CmpOp::Ne => "!=",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-        }
-    }
-}
-
-/// One side of a comparison.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum Operand {
-    /// A value known at run time.
-    Value(ValueSrc),
-    /// A literal, as its parameter string.
-    Literal(String),
-}
-
-/// A condition: what `p.condition(..)` takes.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum Cond {
-    /// `lhs op rhs`; `quoted` says whether the operands are compared as strings (quoted in Argo's
-    /// expression) or as numbers.
-    Cmp {
-        /// Left side.
-        lhs: Operand,
-        /// Operator.
-        op: CmpOp,
-        /// Right side.
-        rhs: Operand,
-        /// Strings (and booleans) are quoted; numbers are not.
-        quoted: bool,
-    },
-    /// Both hold.
-    And(Box<Cond>, Box<Cond>),
-    /// Either holds.
-    Or(Box<Cond>, Box<Cond>),
-    /// It does not hold.
-    Not(Box<Cond>),
-}
-
-impl Cond {
-    /// Calls `f` on every value the condition reads.
-    pub fn visit_values(&self, f: &mut impl FnMut(&ValueSrc)) {
-        match self {
-            Cond::Cmp { lhs, rhs, .. } => {
-                for side in [lhs, rhs] {
-                    if let Operand::Value(v) = side {
-                        f(v);
-                    }
-                }
-            }
-            Cond::And(a, b) | Cond::Or(a, b) => {
-                a.visit_values(f);
-                b.visit_values(f);
-            }
-            Cond::Not(a) => a.visit_values(f),
-        }
-    }
-}
-
-impl BitAnd for Cond {
-    type Output = Cond;
-    fn bitand(self, rhs: Cond) -> Cond {
-        Cond::And(Box::new(self), Box::new(rhs))
-    }
-}
-
-impl BitOr for Cond {
-    type Output = Cond;
-    fn bitor(self, rhs: Cond) -> Cond {
-        Cond::Or(Box::new(self), Box::new(rhs))
-    }
-}
-
-impl Not for Cond {
-    type Output = Cond;
-    fn not(self) -> Cond {
-        Cond::Not(Box::new(self))
-    }
-}
 
 /// A value that can be compared with a `T`: a `Param<T>`, a loop item of `T`, or a literal `T`
 /// (`&str` for `String`).

@@ -15,17 +15,16 @@ use petgraph::stable_graph::StableDiGraph;
 
 use crate::artifact::ArtifactKind;
 use crate::error::{BuildError, BuildErrors, SourceLocation};
-use crate::handles::{Artifact, ArtifactSrc, GlobalValue, Param, ValueSrc};
-use crate::pipeline::{
-    Callee, ComponentId, DagId, Defaulted, Dep, DepKind, FmtPart, GraphId, GraphSpec, Pipeline, PipelineParamSpec,
-    ScopeId, TaskId, TaskNode,
+use crate::handles::{Artifact, Param};
+use crate::model::{
+    ArgValue, ArtifactSrc, Callee, ComponentId, ComponentSpec, DagId, Defaulted, Dep, DepKind, FmtPart, GlobalValue,
+    GraphId, GraphSpec, Pipeline, PipelineParamSpec, Scope, ScopeId, ScopeKind, TaskId, TaskNode, ValueSrc,
 };
-use crate::scope::{Scope, ScopeKind};
-use crate::spec::ComponentSpec;
 use crate::types::{self, ParamType};
-use crate::wire::ArgValue;
 
 mod control;
+mod pipeline_settings;
+pub(crate) mod task_settings;
 
 pub use control::{Branches, Upstream, UpstreamRef};
 
@@ -93,8 +92,8 @@ struct Builder {
     defaults: Vec<Defaulted>,
     default_image: Option<String>,
     binary: Option<String>,
-    settings: crate::pipeline_settings::PipelineSettings,
-    transformers: Vec<fn(&mut crate::settings::TaskSettings)>,
+    settings: crate::model::PipelineSettings,
+    transformers: Vec<fn(&mut crate::model::TaskSettings)>,
 }
 
 /// Pops the scope pushed by [`Dag::enter`] when dropped, even if the user's closure panics.
@@ -407,12 +406,12 @@ impl Dag {
 
     pub(crate) fn with_pipeline_settings(
         &self,
-        f: impl FnOnce(&mut crate::pipeline_settings::PipelineSettings) -> Result<(), String>,
+        f: impl FnOnce(&mut crate::model::PipelineSettings) -> Result<(), String>,
     ) -> Result<(), String> {
         f(&mut self.inner.borrow_mut().settings)
     }
 
-    pub(crate) fn add_transformer(&self, f: fn(&mut crate::settings::TaskSettings)) {
+    pub(crate) fn add_transformer(&self, f: fn(&mut crate::model::TaskSettings)) {
         self.inner.borrow_mut().transformers.push(f);
     }
 
@@ -594,14 +593,14 @@ impl<O> Task<'_, O> {
     /// Changes the task's settings; returns `f`'s complaint, if any.
     pub(crate) fn with_settings(
         &self,
-        f: impl FnOnce(&mut crate::settings::TaskSettings) -> Result<(), String>,
+        f: impl FnOnce(&mut crate::model::TaskSettings) -> Result<(), String>,
     ) -> Option<String> {
         let mut problem = None;
         let mut callee = None;
         self.dag.with_task(self.id, |t, _| {
-            let before = t.settings.as_deref().map_or(0, crate::settings::container_settings);
+            let before = t.settings.as_deref().map_or(0, crate::model::container_settings);
             problem = f(t.settings_mut()).err();
-            if problem.is_none() && crate::settings::container_settings(t.settings_mut()) > before {
+            if problem.is_none() && crate::model::container_settings(t.settings_mut()) > before {
                 callee = Some(t.callee);
             }
         });

@@ -4,12 +4,10 @@
 use crate::artifact::ArtifactKind;
 use crate::dag::{Dag, Task};
 use crate::error::{BuildError, SourceLocation};
-use crate::handles::{Artifact, ArtifactSrc, Param, ValueSrc};
+use crate::handles::{Artifact, Param};
 use crate::loops::LoopItem;
-use crate::pipeline::ComponentId;
-use crate::spec::{ComponentSpec, IoKind};
+use crate::model::{ArgValue, ArtifactSrc, ComponentId, ComponentSpec, IoKind, ValueSrc};
 use crate::types::ParamType;
-use crate::wire::ArgValue;
 
 /// A named argument of a component loaded at run time: a `Param<T>`, a loop item, an `Artifact<K>`,
 /// or a literal (`3`, `0.5`, `"text"`, `true`).

@@ -2,24 +2,9 @@
 //! reusable DAG template. A graph component may call itself inside a condition (recursion).
 
 use crate::dag::OutputFactory;
-use crate::handles::{Param, ValueSrc};
-use crate::pipeline::{DagId, ScopeId};
-use crate::spec::{InputSpec, IoKind, OutputSpec};
+use crate::handles::Param;
+use crate::model::{DagId, GraphInterface, InputSpec, IoKind, OutputSpec, ScopeId, ValueSrc};
 use crate::types::ParamType;
-
-/// The interface of a graph component: name, description, typed inputs and outputs.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct GraphInterface {
-    /// The name (the function's).
-    pub name: String,
-    /// From the doc comment.
-    pub description: Option<String>,
-    /// Inputs, in signature order (parameters only).
-    pub inputs: Vec<InputSpec>,
-    /// Outputs: `output` for a single returned value, `output_0`, `output_1`, ... for a tuple.
-    pub outputs: Vec<OutputSpec>,
-}
 
 impl GraphInterface {
     /// An interface named `name` with the outputs of `R`.

@@ -11,7 +11,7 @@ use crate::dag::{Dag, Task};
 use crate::dynamic::{DynArg, DynOutputs};
 use crate::error::{BuildError, SourceLocation};
 use crate::handles::Param;
-use crate::resource::ResourceSpec;
+use crate::model::ResourceSpec;
 use crate::volume::{check_name, spec};
 
 /// One argument of a container started by a Kubeflow service: literal text, or a pipeline value
@@ -80,7 +80,7 @@ impl Inputs {
         for (n, a) in self.names.iter().zip(&self.args) {
             // Declared with the value's own type, so a number or a boolean feeds it as itself.
             let type_name = a.kfp_type().unwrap_or("String").to_owned();
-            spec = spec.with_input(n, crate::spec::IoKind::Parameter { type_name }, None);
+            spec = spec.with_input(n, crate::model::IoKind::Parameter { type_name }, None);
         }
         p.call_component_at(&spec, self.names.iter().map(String::as_str).zip(self.args), location)
     }

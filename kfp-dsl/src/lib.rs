@@ -22,12 +22,10 @@ mod handles;
 pub mod kubeflow;
 mod loops;
 pub mod metrics;
+pub mod model;
 pub mod paths;
 mod pipeline;
-mod pipeline_settings;
 mod resource;
-mod scope;
-mod settings;
 mod spec;
 mod types;
 mod volume;
@@ -40,30 +38,30 @@ pub use artifact::{
     AnyArtifact, ArtifactKind, ClassificationMetrics, ConcreteKind, Dataset, Html, KfpMetrics, KfpUiMetadata, Markdown,
     Metrics, Model,
 };
-pub use cond::{CmpOp, Cond, IntoCond, IntoOperand, Operand, Orderable};
-pub use container::{Arg, CallFacts, ContainerSpec, resolve_args};
+pub use cond::{IntoCond, IntoOperand, Orderable};
+
 pub use dag::{Branches, Component, Dag, Task, Upstream, UpstreamRef};
 pub use dynamic::{DynArg, DynOutputs};
 pub use error::{BuildError, BuildErrors, SourceLocation};
-pub use function::{ComponentReturn, Executor, Invocation, Single};
-pub use graph::{GraphComponent, GraphInterface, GraphOutput, GraphReturn};
-pub use handles::{Artifact, ArtifactSrc, GlobalValue, Input, Output, OutputParam, Param, ValueSrc};
+pub use function::{ComponentReturn, Single};
+pub use graph::{GraphComponent, GraphOutput, GraphReturn};
+pub use handles::{Artifact, Input, Output, OutputParam, Param};
 pub use loops::{FanIn, IntoLoopItems, LoopDone, LoopItem, NoFields};
-pub use pipeline::{
-    Callee, ComponentId, DagId, Defaulted, Dep, DepKind, FmtPart, GraphId, GraphSpec, Interface, Pipeline, PipelineDef,
-    PipelineParamSpec, ScopeId, TaskId, TaskNode,
-};
-pub use pipeline_settings::{DnsConfig, PipelineSettings};
-pub use resource::ResourceSpec;
-pub use scope::{LoopOutputSpec, LoopScope, LoopSource, Scope, ScopeKind};
-pub use settings::{
-    EnvSource, ExtraContainer, IntoSetting, Mount, NodeAffinity, Retry, SecurityContext, SettingValue, TaskSettings,
-    Toleration, VolumeSource, check_duration, check_env_name, check_iso_duration, check_label_key, check_label_value,
+pub use pipeline::PipelineDef;
+
+pub use dag::task_settings::{
+    IntoSetting, check_duration, check_env_name, check_iso_duration, check_label_key, check_label_value,
     check_object_name, check_quantity,
 };
-pub use spec::{
-    ComponentBody, ComponentSpec, FunctionSpec, Implementation, InputSpec, IoKind, OutputSpec, check_io_name,
+pub use model::{
+    Arg, ArgValue, ArtifactSrc, CallFacts, Callee, CmpOp, ComponentId, ComponentSpec, Cond, ContainerSpec, DagId,
+    Defaulted, Dep, DepKind, DnsConfig, EnvSource, Executor, ExtraContainer, FmtPart, FunctionSpec, GlobalValue,
+    GraphId, GraphInterface, GraphSpec, Implementation, InputSpec, Interface, Invocation, IoKind, LoopOutputSpec,
+    LoopScope, LoopSource, Mount, NodeAffinity, Operand, OutputSpec, Pipeline, PipelineParamSpec, PipelineSettings,
+    ResourceSpec, Retry, Scope, ScopeId, ScopeKind, SecurityContext, SettingValue, TaskId, TaskNode, TaskSettings,
+    Toleration, ValueSrc, VolumeSource, check_io_name, resolve_args,
 };
+pub use spec::ComponentBody;
 pub use types::ParamType;
 pub use volume::{Snapshot, Volume, VolumeClaim};
-pub use wire::{Absent, ArgValue, IntoArg, Literal, Optional, absent};
+pub use wire::{Absent, IntoArg, Literal, Optional, absent};

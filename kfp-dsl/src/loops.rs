@@ -4,11 +4,11 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Deref;
 
-use crate::handles::{Param, ValueSrc};
-use crate::pipeline::{DagId, ScopeId};
-use crate::scope::LoopSource;
+use crate::handles::Param;
+
+use crate::model::{ArgValue, DagId, LoopSource, ScopeId, ValueSrc};
 use crate::types::ParamType;
-use crate::wire::{ArgValue, IntoArg};
+use crate::wire::IntoArg;
 
 /// The current item of a `parallel_for`, of type `T`. It can only be used inside its loop: the
 /// lifetime `'s` is unique to each loop body, so the item cannot be stored outside it.

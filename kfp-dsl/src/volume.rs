@@ -9,9 +9,7 @@ use crate::dag::{Dag, Task};
 use crate::dynamic::{DynArg, DynOutputs};
 use crate::error::{BuildError, SourceLocation};
 use crate::handles::{OutputParam, Param};
-use crate::resource::ResourceSpec;
-use crate::settings::VolumeSource;
-use crate::spec::ComponentSpec;
+use crate::model::{ComponentSpec, ResourceSpec, VolumeSource};
 
 const ACCESS_MODES: [&str; 4] = ["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"];
 
@@ -35,7 +33,7 @@ impl VolumeClaim {
     pub fn new(name: &str, size: impl Into<DynArg>) -> Self {
         let size = size.into();
         let mut problems = Vec::new();
-        if let Some(Err(e)) = size.literal_text().map(crate::settings::check_quantity) {
+        if let Some(Err(e)) = size.literal_text().map(crate::checks::check_quantity) {
             problems.push(e);
         }
         VolumeClaim {
@@ -72,7 +70,7 @@ impl VolumeClaim {
     /// An annotation on the claim.
     #[must_use]
     pub fn annotation(mut self, key: &str, value: &str) -> Self {
-        if let Err(e) = crate::settings::check_label_key(key) {
+        if let Err(e) = crate::checks::check_label_key(key) {
             self.problems.push(e);
         }
         self.annotations.insert(key.to_owned(), value.to_owned());

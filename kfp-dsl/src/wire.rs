@@ -3,22 +3,9 @@
 
 use crate::__private::WireSealed;
 use crate::artifact::{AnyArtifact, ArtifactKind, ConcreteKind};
-use crate::handles::{Artifact, ArtifactSrc, Input, Param, ValueSrc};
+use crate::handles::{Artifact, Input, Param};
+use crate::model::ArgValue;
 use crate::types::ParamType;
-
-/// A task argument after type checking: what the graph model stores.
-#[derive(Clone, Debug, PartialEq)]
-#[doc(hidden)]
-pub enum ArgValue {
-    /// A literal, rendered as the Argo parameter string.
-    Const(String),
-    /// A parameter handle.
-    Param(ValueSrc),
-    /// An artifact handle.
-    Artifact(ArtifactSrc),
-    /// An optional input the call leaves out (it has no default).
-    Absent,
-}
 
 /// A value that may feed a component input of type `T`.
 ///

@@ -4,15 +4,15 @@
 use std::any::TypeId;
 
 use super::{Dag, OutputFactory, Task};
-use crate::cond::{Cond, IntoCond};
+use crate::cond::IntoCond;
 use crate::error::{BuildError, SourceLocation};
 use crate::graph::{GraphComponent, GraphInputs};
-use crate::handles::{Param, ValueSrc};
+use crate::handles::Param;
 use crate::loops::{FanIn, IntoLoopItems, LoopDone, LoopItem};
-use crate::pipeline::{Callee, DagId, GraphId, GraphSpec, ScopeId, TaskId};
-use crate::scope::{LoopOutputSpec, LoopScope, ScopeKind};
+use crate::model::{
+    ArgValue, Callee, Cond, DagId, GraphId, GraphSpec, LoopOutputSpec, LoopScope, ScopeId, ScopeKind, TaskId, ValueSrc,
+};
 use crate::types::ParamType;
-use crate::wire::ArgValue;
 
 impl Dag {
     /// Runs `body` once per item of `items`, in parallel (Argo `withItems` for a list known now,
@@ -64,7 +64,7 @@ impl Dag {
         R: FanIn,
     {
         let source = items.__source();
-        if let crate::scope::LoopSource::Param(src) = &source {
+        if let crate::model::LoopSource::Param(src) = &source {
             self.check_foreign(src, location, "parallel_for", "items");
         }
         if parallelism == Some(0) {

@@ -1,55 +1,10 @@
 //! Pipeline-wide settings: what Argo's workflow spec carries for the whole run.
 
-use std::collections::BTreeMap;
+use crate::model::{DnsConfig, PipelineSettings, TaskSettings};
 
+use crate::checks::{check_label_key, check_label_value, check_object_name};
 use crate::dag::Dag;
 use crate::error::{BuildError, SourceLocation};
-use crate::settings::{TaskSettings, check_label_key, check_label_value, check_object_name};
-
-/// DNS settings of every pod.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct DnsConfig {
-    /// Name servers.
-    pub nameservers: Vec<String>,
-    /// Search domains.
-    pub searches: Vec<String>,
-    /// Resolver options: `(name, value)`.
-    pub options: Vec<(String, Option<String>)>,
-}
-
-/// Settings of the whole workflow.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct PipelineSettings {
-    /// Secrets for pulling private images.
-    pub image_pull_secrets: Vec<String>,
-    /// Delete the workflow this many seconds after it finishes.
-    pub ttl_seconds_after_finished: Option<u64>,
-    /// At most this many pods at once.
-    pub parallelism: Option<u32>,
-    /// When to delete pods: `OnPodCompletion`, `OnPodSuccess`, `OnWorkflowCompletion`,
-    /// `OnWorkflowSuccess`.
-    pub pod_gc: Option<String>,
-    /// Fail the workflow after this many seconds.
-    pub timeout_seconds: Option<u64>,
-    /// The service account pods run as (instead of `pipeline-runner`).
-    pub service_account: Option<String>,
-    /// Node labels every pod must run on.
-    pub node_selector: BTreeMap<String, String>,
-    /// The image pull policy of containers that set none.
-    pub image_pull_policy: Option<String>,
-    /// Keep at least this many of the workflow's pods running during voluntary disruptions.
-    pub pod_disruption_budget_min_available: Option<String>,
-    /// DNS settings of every pod.
-    pub dns: Option<DnsConfig>,
-    /// Where artifacts go: `(config map, key)`.
-    pub artifact_repository: Option<(String, String)>,
-    /// Labels of every pod.
-    pub pod_labels: BTreeMap<String, String>,
-    /// Annotations of every pod.
-    pub pod_annotations: BTreeMap<String, String>,
-}
 
 impl Dag {
     fn pipeline_setting(&self, location: SourceLocation, f: impl FnOnce(&mut PipelineSettings) -> Result<(), String>) {

@@ -1,0 +1,34 @@
+//! The pipeline model: what a built pipeline is, as plain data, and what every backend reads.
+//!
+//! Nothing here knows the typed authoring API above it (`Param<T>`, `Artifact<K>`, wiring, the `Dag`
+//! builder, the component macros): the builder fills this model, the compiler reads only it. A
+//! newcomer finds here, one concept a file, everything the Argo and KFP v2 backends see:
+//!
+//! - [`ids`]: typed ids of dags, tasks, scopes, graph components and components;
+//! - [`value`]: where a value comes from (`ValueSrc`, `ArtifactSrc`, `GlobalValue`), a task's
+//!   arguments (`ArgValue`) and strings built from values (`FmtPart`);
+//! - [`pipeline`]: the pipeline (parameters, components, the task graph, graph components);
+//! - [`scope`]: loops, conditions (`Cond`), exit handlers and graph bodies;
+//! - [`component`], [`container`], [`resource`], [`invocation`]: component specs and what a
+//!   component runs (a container, a Kubernetes object, a Rust function);
+//! - [`settings`]: task and pipeline settings.
+
+pub mod component;
+pub mod container;
+pub mod ids;
+pub mod invocation;
+pub mod pipeline;
+pub mod resource;
+pub mod scope;
+pub mod settings;
+pub mod value;
+
+pub use component::*;
+pub use container::*;
+pub use ids::*;
+pub use invocation::*;
+pub use pipeline::*;
+pub use resource::*;
+pub use scope::*;
+pub use settings::*;
+pub use value::*;
