@@ -43,8 +43,6 @@ fn global(g: GlobalValue) -> &'static str {
         GlobalValue::RunId => "{{workflow.uid}}",
         GlobalValue::WorkflowName => "{{workflow.name}}",
         GlobalValue::Namespace => "{{workflow.namespace}}",
-        // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-        _ => "{{workflow.uid}}",
     }
 }
 
@@ -98,8 +96,6 @@ fn condition(c: &Condition) -> Result<String, String> {
             guards.push(match op {
                 CmpOp::Ne => format!("{l} == {r}"),
                 CmpOp::Eq | CmpOp::Gt | CmpOp::Ge | CmpOp::Lt | CmpOp::Le => format!("{l} {} {r}", op.symbol()),
-                // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-                _ => format!("{l} {} {r}", op.symbol()),
             });
             let all = guards.join(" && ");
             if *op == CmpOp::Ne { format!("!({all})") } else { format!("({all})") }

@@ -103,8 +103,6 @@ pub(crate) fn name(v: &Validated<'_>, variants: Variants) -> Result<Names, Compi
             let b = match p.task(id).callee() {
                 Callee::Component(c) => &component_bases[c.index()],
                 Callee::Graph(g) => &graph_bases[g.index()],
-                // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-                _ => "task",
             };
             tasks[id.index()] = Some(tasks_used.take(b));
         }
@@ -121,8 +119,6 @@ pub(crate) fn name(v: &Validated<'_>, variants: Variants) -> Result<Names, Compi
             ScopeKind::ExitBody { .. } => "exit-handler",
             // Named after their body (exit tasks, below), their graph, or the pipeline.
             ScopeKind::Root | ScopeKind::ExitTasks { .. } | ScopeKind::Graph(_) => continue,
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => continue,
         };
         n += 1;
         let stem = format!("{stem}-{n}");

@@ -32,11 +32,6 @@ pub(crate) fn variants(v: &Validated<'_>) -> Result<Variants, CompileError> {
                 of_task.push(None);
                 continue;
             }
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => {
-                of_task.push(None);
-                continue;
-            }
         };
         let spec = p.component(component);
         let has_absent = t.args().iter().any(|a| matches!(a, ArgValue::Absent));

@@ -84,8 +84,6 @@ impl Planner<'_, '_> {
                     | ScopeKind::Condition(_)
                     | ScopeKind::ExitBody { .. }
                     | ScopeKind::Graph(_) => Node::Group(s),
-                    // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-                    _ => Node::Group(s),
                 });
             }
             s = parent;

@@ -144,8 +144,6 @@ impl<'a, 'p> Planner<'a, 'p> {
             | ScopeKind::Condition(_)
             | ScopeKind::ExitTasks { .. }
             | ScopeKind::Graph(_) => None,
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => None,
         }
     }
 
@@ -231,8 +229,6 @@ impl<'a, 'p> Planner<'a, 'p> {
             ScopeKind::Loop(_) | ScopeKind::Condition(_) | ScopeKind::ExitBody { .. } | ScopeKind::ExitTasks { .. } => {
                 self.names.scopes[s.index()].template.clone()
             }
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => self.names.scopes[s.index()].template.clone(),
         }
     }
 
@@ -271,8 +267,6 @@ impl<'a, 'p> Planner<'a, 'p> {
             ScopeKind::ExitBody { .. } => DagKind::ExitBody,
             ScopeKind::ExitTasks { .. } => DagKind::ExitTasks,
             ScopeKind::Graph(g) => DagKind::Graph(g),
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => DagKind::Root,
         };
         DagPlan { scope: s, kind, name, inputs: self.scope_inputs(s), outputs, tasks }
     }
@@ -283,20 +277,21 @@ impl<'a, 'p> Planner<'a, 'p> {
         match self.p.scope(s).kind {
             ScopeKind::Root => self.p.params().iter().map(|p| parameter(&p.name)).collect(),
             ScopeKind::Graph(g) => self.p.graph_spec(g).interface.inputs.iter().map(|i| parameter(&i.name)).collect(),
-            // TODO(model): exhaustive (list `Loop`, `Condition`, `ExitBody`, `ExitTasks`) once kfp-dsl's
-            // model enums drop `#[non_exhaustive]`: every other scope declares what was plumbed into it.
-            _ => self.frames[s.index()]
-                .sorted_inputs()
-                .into_iter()
-                .map(|(key, name)| {
-                    let kind = match key {
-                        Key::Artifact(_) => InputKind::Artifact,
-                        Key::Value(ValueSrc::LoopItem { scope, field, .. }) if scope == s => InputKind::Item(field),
-                        Key::Value(_) => InputKind::Parameter,
-                    };
-                    DagInput { name, kind }
-                })
-                .collect(),
+            // The others declare what was plumbed into them.
+            ScopeKind::Loop(_) | ScopeKind::Condition(_) | ScopeKind::ExitBody { .. } | ScopeKind::ExitTasks { .. } => {
+                self.frames[s.index()]
+                    .sorted_inputs()
+                    .into_iter()
+                    .map(|(key, name)| {
+                        let kind = match key {
+                            Key::Artifact(_) => InputKind::Artifact,
+                            Key::Value(ValueSrc::LoopItem { scope, field, .. }) if scope == s => InputKind::Item(field),
+                            Key::Value(_) => InputKind::Parameter,
+                        };
+                        DagInput { name, kind }
+                    })
+                    .collect()
+            }
         }
     }
 
@@ -314,8 +309,6 @@ impl<'a, 'p> Planner<'a, 'p> {
             ScopeKind::Root | ScopeKind::Condition(_) | ScopeKind::ExitBody { .. } | ScopeKind::ExitTasks { .. } => {
                 Vec::new()
             }
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => Vec::new(),
         };
         let mut outputs = Vec::with_capacity(values.len());
         for (name, v) in values {
@@ -343,11 +336,6 @@ impl<'a, 'p> Planner<'a, 'p> {
                 }
             },
             Callee::Graph(g) => Calls::Graph(g),
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => {
-                self.error(node.location(), "internal: an unknown kind of call".to_owned());
-                Calls::Variant(0)
-            }
         };
         let mut task = self.task_plan(self.task_name(t).clone(), calls, node.location());
         let (inputs, artifacts) = self.input_names(node.callee());

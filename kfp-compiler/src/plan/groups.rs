@@ -44,11 +44,6 @@ impl Planner<'_, '_> {
                             None
                         }
                     },
-                    // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-                    _ => {
-                        self.error(scope.location, "loop items: an unknown kind of item source".to_owned());
-                        None
-                    }
                 };
                 task.for_each = items.map(|items| Box::new(Iteration { items, parallelism: l.parallelism }));
             }
@@ -70,8 +65,6 @@ impl Planner<'_, '_> {
                 }
             }
             ScopeKind::Root | ScopeKind::ExitTasks { .. } | ScopeKind::Graph(_) => return None,
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => return None,
         }
         Some(task)
     }
@@ -92,8 +85,6 @@ impl Planner<'_, '_> {
                 Condition::Or(Box::new(self.condition(a, s, deps)?), Box::new(self.condition(b, s, deps)?))
             }
             Cond::Not(a) => Condition::Not(Box::new(self.condition(a, s, deps)?)),
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => return Err("unsupported condition".to_owned()),
         })
     }
 
@@ -112,8 +103,6 @@ impl Planner<'_, '_> {
                 Ok(x) if x.is_finite() => Ok(Operand::Number(x)),
                 _ => Err(format!("`{l}` is not a finite number: a condition compares numbers with numbers")),
             },
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => Err("unsupported operand".to_owned()),
         }
     }
 }

@@ -47,8 +47,6 @@ impl Planner<'_, '_> {
             | ScopeKind::Condition(_)
             | ScopeKind::ExitBody { .. }
             | ScopeKind::ExitTasks { .. } => Ok(()),
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => Ok(()),
         }
     }
 
@@ -158,8 +156,6 @@ impl Planner<'_, '_> {
                     out.push(match part {
                         FmtPart::Lit(t) => ValueRef::Literal(t),
                         FmtPart::Value(v) => self.resolve(v, s, deps)?,
-                        // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-                        _ => return Err("unsupported part of a formatted value".to_owned()),
                     });
                 }
                 Ok(ValueRef::Concat(out))
@@ -168,8 +164,6 @@ impl Planner<'_, '_> {
             ValueSrc::ComponentInput(name) => {
                 Err(format!("`{name}` is a component-body placeholder, not a pipeline value"))
             }
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => Err("unsupported value".to_owned()),
         }
     }
 
@@ -234,8 +228,6 @@ impl Planner<'_, '_> {
                 "the body of an exit handler (its exit tasks run even when the body fails, so they cannot read its outputs)"
             }
             ScopeKind::Root => "a nested scope",
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => "a nested scope",
         };
         format!(
             "output `{}` of `{}` (called at {}) is used outside {what}",

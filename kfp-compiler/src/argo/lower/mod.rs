@@ -210,8 +210,6 @@ fn container_template(
                 inputs.artifacts.push(ArtifactRef::at_path(i.name.as_str(), expr::input_path(&i.name)))
             }
             IoKind::Parameter { .. } => inputs.parameters.push(Parameter::named(i.name.as_str())),
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => inputs.parameters.push(Parameter::named(i.name.as_str())),
         }
     }
     let mut outputs = Outputs::default();
@@ -220,8 +218,6 @@ fn container_template(
         match &o.kind {
             IoKind::Artifact { .. } => outputs.artifacts.push(ArtifactRef::at_path(o.name.as_str(), path)),
             IoKind::Parameter { .. } => outputs.parameters.push(output_file(&o.name, path)),
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => outputs.parameters.push(output_file(&o.name, path)),
         }
     }
     let container = Some(Container {
@@ -292,8 +288,6 @@ fn render(arg: &Arg) -> String {
         Arg::OutputPath(n) => out.push_str(&expr::output_path(n)),
         // Visited part by part; `if` / `isPresent` were resolved per call when naming the variants.
         Arg::Concat(_) | Arg::If { .. } | Arg::IsPresent(_) | Arg::Foreign => {}
-        // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-        _ => {}
     });
     out
 }

@@ -12,8 +12,6 @@ fn value(v: &SettingValue) -> String {
     match v {
         SettingValue::Literal(s) => s.clone(),
         SettingValue::PipelineParam(name) => expr::workflow_param(name),
-        // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-        _ => String::new(),
     }
 }
 
@@ -75,8 +73,6 @@ pub(crate) fn apply(t: &mut Template, s: &TaskSettings) {
                     literal.insert(k.clone(), Value::String(text.clone()));
                 }
                 SettingValue::PipelineParam(name) => params.push((k, name.as_str())),
-                // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-                _ => {}
             }
         }
         if !literal.is_empty() {
@@ -100,8 +96,6 @@ pub(crate) fn apply(t: &mut Template, s: &TaskSettings) {
                     (None, Some(json!({"configMapKeyRef": {"name": name, "key": key}})))
                 }
                 EnvSource::FieldPath(f) => (None, Some(json!({"fieldRef": {"fieldPath": f}}))),
-                // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-                _ => (None, None),
             };
             c.env.push(EnvVar { name: name.clone(), value: v, value_from: from });
         }
@@ -203,8 +197,6 @@ pub(crate) fn apply(t: &mut Template, s: &TaskSettings) {
                 Some(m) => json!({"name": name, "emptyDir": {"medium": m}}),
                 None => json!({"name": name, "emptyDir": {}}),
             },
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => continue,
         };
         t.volumes.push(v);
     }

@@ -105,8 +105,6 @@ pub fn parse_component(text: &str) -> Result<ComponentSpec, ComponentFileError> 
             }
             // Visited part by part.
             Arg::Lit(_) | Arg::OutputPath(_) | Arg::Concat(_) | Arg::If { .. } | Arg::IsPresent(_) | Arg::Foreign => {}
-            // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-            _ => {}
         });
     }
     for i in &inputs {

@@ -20,8 +20,6 @@ pub fn component_to_yaml(spec: &ComponentSpec, binary: &str, default_image: Opti
             return Err(format!("`{}` is a resource step: kfp's component.yaml has no way to write one", spec.name));
         }
         Implementation::Function(_) => spec.function_container(binary, default_image),
-        // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-        _ => spec.function_container(binary, default_image),
     }
     .unwrap_or_default();
     let io = |name: &str, kind: &IoKind, description: &Option<String>| {
@@ -95,7 +93,5 @@ pub(crate) fn placeholder(a: &Arg) -> Value {
         }}),
         // Never in a component's container: a placeholder kfp-rs cannot write.
         Arg::Foreign => Value::Null,
-        // TODO(model): exhaustive once kfp-dsl's model enums drop `#[non_exhaustive]`.
-        _ => Value::Null,
     }
 }
