@@ -132,6 +132,20 @@ struct CompileArgs {
     /// Write no service account (use the namespace's default).
     #[arg(long, conflicts_with = "service_account")]
     no_service_account: bool,
+    /// What to compile to: an Argo Workflow (the Kubeflow Pipelines v1 format, and plain Argo) or
+    /// the KFP v2 pipeline IR (Kubeflow Pipelines 2.x, Vertex AI).
+    #[arg(long, value_enum, default_value_t = Target::Argo)]
+    target: Target,
+}
+
+/// The output format family.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Target {
+    /// An Argo Workflow.
+    Argo,
+    /// The KFP v2 pipeline IR (`PipelineSpec`, and a kfp-kubernetes `PlatformSpec` document).
+    #[value(name = "kfp-v2")]
+    KfpV2,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -264,10 +278,22 @@ fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Res
     for (name, value) in parse_params(&c.params)? {
         opts = opts.argument(name, value);
     }
-    let workflow = crate::compile(&pipeline, &opts).map_err(CliError::Compile)?;
-    let text = match c.format {
-        Format::Yaml => kfp_compiler::to_yaml(&workflow),
-        Format::Json => kfp_compiler::to_json(&workflow),
+    let text = match c.target {
+        Target::Argo => {
+            let workflow = crate::compile(&pipeline, &opts).map_err(CliError::Compile)?;
+            match c.format {
+                Format::Yaml => kfp_compiler::to_yaml(&workflow),
+                Format::Json => kfp_compiler::to_json(&workflow),
+            }
+        }
+        Target::KfpV2 => {
+            let built = pipeline.build().map_err(|e| CliError::Compile(e.into()))?;
+            let (spec, platform) = kfp_compiler::compile_kfp_v2(&built, &opts).map_err(CliError::Compile)?;
+            match c.format {
+                Format::Yaml => kfp_compiler::kfp_v2::to_yaml(&spec, platform.as_ref()),
+                Format::Json => kfp_compiler::kfp_v2::to_json(&spec, platform.as_ref()),
+            }
+        }
     }
     .map_err(CliError::Compile)?;
     match &c.output {

@@ -69,3 +69,41 @@ pub fn compile(pipeline: &Pipeline, opts: &CompileOptions) -> Result<argo::Workf
     let plan = plan::plan(pipeline, &names)?;
     argo::lower::lower(pipeline, &names, plan, opts)
 }
+
+/// Compiles a built pipeline to the KFP v2 pipeline IR (what Kubeflow Pipelines 2.x and Vertex AI
+/// run): the `PipelineSpec` and, when a task has Kubernetes settings, the kfp-kubernetes
+/// `PlatformSpec`. Write them with [`kfp_v2::to_yaml`].
+///
+/// # Errors
+/// What [`compile`] refuses, and every construct the IR cannot express, one line each.
+pub fn compile_kfp_v2(
+    pipeline: &Pipeline,
+    opts: &CompileOptions,
+) -> Result<(kfp_v2::PipelineSpec, Option<kfp_v2::PlatformSpec>), CompileError> {
+    let validated = passes::validate::validate(pipeline)?;
+    let variants = passes::variants::variants(&validated)?;
+    let names = passes::naming::name(&validated, variants)?;
+    let plan = plan::plan(pipeline, &names)?;
+    let (mut spec, platform) = kfp_v2::lower::lower(pipeline, &names, &plan)?;
+    // `--param` values become the root inputs' defaults, checked as on Argo.
+    for (name, value) in &opts.arguments {
+        let Some(param) = pipeline.params().iter().find(|s| s.name == *name) else {
+            return Err(CompileError::UnknownParam {
+                name: name.clone(),
+                pipeline: pipeline.name().to_owned(),
+                known: pipeline.params().iter().map(|s| s.name.clone()).collect(),
+            });
+        };
+        let parsed = param.parse_value(value).map_err(|reason| CompileError::InvalidParamValue {
+            name: param.name.clone(),
+            type_name: param.type_name,
+            value: value.clone(),
+            reason,
+        })?;
+        if let Some(d) = spec.root.input_definitions.parameters.get_mut(name.as_str()) {
+            d.default_value = Some(kfp_v2::lower::typed_constant(&parsed, d.parameter_type));
+            d.is_optional = true;
+        }
+    }
+    Ok((spec, platform))
+}

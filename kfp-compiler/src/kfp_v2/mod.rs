@@ -50,6 +50,7 @@
 //! ```
 
 mod dag;
+pub(crate) mod lower;
 mod definitions;
 mod emit;
 mod executor;

@@ -1,0 +1,549 @@
+//! The plan's DAGs as IR components: the root DAG, loops (`parameterIterator`), conditions
+//! (`triggerPolicy.condition` in CEL over the task's own inputs), exit handlers (the exit tasks after
+//! the body, `ALL_UPSTREAM_TASKS_COMPLETED`, with the body's final status) and graph components.
+//! Values are spelled as `componentInputParameter`, `taskOutputParameter`, `runtimeValue` or
+//! `taskFinalStatus`; a value built from parts is a constant with one placeholder per part, each
+//! part an extra task input, as kfp writes f-strings.
+
+use std::collections::{BTreeMap, HashMap};
+
+use kfp_dsl::{CmpOp, GlobalValue, Pipeline};
+
+use super::components::{artifact_type, parameter_type, typed_constant};
+use crate::kfp_v2::placeholder::input_parameter;
+use crate::kfp_v2::{
+    ArtifactDefinition, ArtifactTypeSchema, CachingOptions, ComponentSpec, DagOutputParameter, DagSpec,
+    IteratorItems, OutputParameterDefinition, ParameterDefinition, ParameterIterator, ParameterType,
+    PipelineTaskSpec, RetryPolicy, TaskInputArtifact, TaskInputParameter, TriggerPolicy,
+};
+use crate::passes::naming::{Name, Names};
+use crate::plan::{Calls, Condition, DagKind, DagPlan, InputKind, Items, Operand, OperandKind, Plan, TaskPlan, ValueRef};
+
+/// The type of a DAG input or of a value: a parameter type, or an artifact of a schema.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Ty {
+    Param(ParameterType),
+    Artifact(ArtifactTypeSchema),
+}
+
+/// Lowers every DAG of the plan; returns the root and the other DAG components by name.
+pub(crate) struct DagLowering<'a> {
+    pub(crate) p: &'a Pipeline,
+    pub(crate) names: &'a Names,
+    pub(crate) plan: &'a Plan,
+    /// Input types of each DAG, by scope index, known once its parent is lowered.
+    inputs: Vec<BTreeMap<Name, Ty>>,
+    /// Output types of each DAG, by scope index.
+    outputs: Vec<BTreeMap<Name, Ty>>,
+    pub(crate) errors: Vec<String>,
+}
+
+/// The item input of a loop DAG (kfp's `pipelinechannel--loop-item-param-N`).
+fn item_input(dag: &DagPlan) -> String {
+    format!("{}-loop-item", dag.name)
+}
+
+/// The input of a loop DAG holding its items when they are a value.
+fn items_input(dag: &DagPlan) -> String {
+    format!("{}-loop-items", dag.name)
+}
+
+impl<'a> DagLowering<'a> {
+    pub(crate) fn new(p: &'a Pipeline, names: &'a Names, plan: &'a Plan) -> Self {
+        let n = plan.dags.len();
+        DagLowering { p, names, plan, inputs: vec![BTreeMap::new(); n], outputs: vec![BTreeMap::new(); n], errors: Vec::new() }
+    }
+
+    /// Every DAG, parents before children (the plan's order), as `(component name, spec)`; the root's
+    /// name is `None`.
+    pub(crate) fn lower(&mut self) -> Vec<(Option<String>, ComponentSpec)> {
+        for (i, param) in self.p.params().iter().enumerate() {
+            let _ = i;
+            self.inputs[0].insert(Name::from(param.name.as_str()), Ty::Param(parameter_type(param.type_name)));
+        }
+        for (g, spec) in self.p.graphs() {
+            let scope = spec.scope.index();
+            for input in &spec.interface.inputs {
+                if let kfp_dsl::IoKind::Parameter { type_name } = &input.kind {
+                    self.inputs[scope].insert(Name::from(input.name.as_str()), Ty::Param(parameter_type(type_name)));
+                }
+            }
+            let _ = g;
+        }
+        // Output types first, children before parents, so a group task's outputs are known.
+        for i in (0..self.plan.dags.len()).rev() {
+            let dag = &self.plan.dags[i];
+            let tasks = self.task_calls(dag);
+            let mut types = BTreeMap::new();
+            for o in &dag.outputs {
+                let t = self.value_type(i, &tasks, &o.value);
+                let t = if dag.kind == DagKind::Loop { Ty::Param(ParameterType::List) } else { t };
+                types.insert(o.name.clone(), t);
+            }
+            self.outputs[i] = types;
+        }
+        let mut out = Vec::with_capacity(self.plan.dags.len());
+        for i in 0..self.plan.dags.len() {
+            let spec = self.dag(i);
+            let dag = &self.plan.dags[i];
+            out.push(((dag.kind != DagKind::Root).then(|| component_name(&dag.name)), spec));
+        }
+        out
+    }
+
+    fn task_calls(&self, dag: &DagPlan) -> HashMap<Name, Calls> {
+        dag.tasks.iter().map(|t| (t.name.clone(), t.calls)).collect()
+    }
+
+    /// The type of `v` as read in DAG `i`.
+    fn value_type(&self, i: usize, tasks: &HashMap<Name, Calls>, v: &ValueRef) -> Ty {
+        let string = Ty::Param(ParameterType::String);
+        match v {
+            ValueRef::Literal(_) | ValueRef::Global(_) | ValueRef::Concat(_) | ValueRef::Item(_) => string,
+            ValueRef::Input(n) | ValueRef::PipelineParam(n) => {
+                self.inputs[if matches!(v, ValueRef::PipelineParam(_)) { 0 } else { i }].get(n).cloned().unwrap_or(string)
+            }
+            ValueRef::InputArtifact(n) => {
+                self.inputs[i].get(n).cloned().unwrap_or(Ty::Artifact(ArtifactTypeSchema::system("Artifact")))
+            }
+            ValueRef::TaskOutput { task, port } | ValueRef::TaskArtifact { task, port } => {
+                self.output_type(tasks.get(task).copied(), port).unwrap_or(string)
+            }
+            ValueRef::LoopOutput { .. } => Ty::Param(ParameterType::List),
+            ValueRef::ConditionOutput { group, port } => self.output_type(tasks.get(group).copied(), port).unwrap_or(string),
+            ValueRef::TaskStatus(_) | ValueRef::RunStatus => Ty::Param(ParameterType::TaskFinalStatus),
+        }
+    }
+
+    /// The type of output `port` of what `calls` runs.
+    fn output_type(&self, calls: Option<Calls>, port: &str) -> Option<Ty> {
+        match calls? {
+            Calls::Variant(v) => {
+                let spec = self.p.component(self.names.variants[v].component);
+                spec.output(port).map(|o| match &o.kind {
+                    kfp_dsl::IoKind::Parameter { type_name } => Ty::Param(parameter_type(type_name)),
+                    kfp_dsl::IoKind::Artifact { type_name } => Ty::Artifact(artifact_type(type_name)),
+                })
+            }
+            Calls::Graph(g) => {
+                let scope = self.p.graph_spec(g).scope.index();
+                self.outputs[scope].get(port).cloned()
+            }
+            Calls::Scope(c) => self.outputs[c.index()].get(port).cloned(),
+        }
+    }
+
+    /// The type input `name` of what `calls` runs expects.
+    fn input_type(&self, calls: Calls, name: &str) -> Option<Ty> {
+        match calls {
+            Calls::Variant(v) => {
+                let spec = self.p.component(self.names.variants[v].component);
+                spec.input(name).map(|i| match &i.kind {
+                    kfp_dsl::IoKind::Parameter { type_name } => Ty::Param(parameter_type(type_name)),
+                    kfp_dsl::IoKind::Artifact { type_name } => Ty::Artifact(artifact_type(type_name)),
+                })
+            }
+            Calls::Graph(g) => self.inputs[self.p.graph_spec(g).scope.index()].get(name).cloned(),
+            Calls::Scope(c) => self.inputs[c.index()].get(name).cloned(),
+        }
+    }
+
+    fn component_ref(&self, calls: Calls) -> String {
+        match calls {
+            Calls::Variant(v) => component_name(&self.names.templates[v]),
+            Calls::Graph(g) => component_name(&self.plan.dag(self.p.graph_spec(g).scope).name),
+            Calls::Scope(c) => component_name(&self.plan.dag(c).name),
+        }
+    }
+
+    /// DAG `i` as a component.
+    fn dag(&mut self, i: usize) -> ComponentSpec {
+        let dag = &self.plan.dags[i];
+        let tasks = self.task_calls(dag);
+        let mut spec = DagSpec::default();
+        for t in &dag.tasks {
+            for (name, task) in self.task(i, &tasks, t) {
+                spec = spec.task(name, task);
+            }
+        }
+        for o in &dag.outputs {
+            if o.default.is_some() {
+                self.errors.push(format!(
+                    "`{}`: a task output read outside its condition (`default_if_skipped`) has no KFP v2 IR form \
+                     (the IR has no default for a skipped branch): compile for Argo",
+                    o.name
+                ));
+            }
+            match &o.value {
+                ValueRef::TaskOutput { task, port } | ValueRef::LoopOutput { group: task, port } => {
+                    spec = spec.output_parameter(o.name.to_string(), DagOutputParameter::from_task(task.to_string(), port.to_string()));
+                }
+                other => self.errors.push(format!("output `{}` of `{}` reads {other:?}: no IR form", o.name, dag.name)),
+            }
+        }
+        let mut c = ComponentSpec::dag(spec);
+        let item = item_input(dag);
+        let mut item_declared = false;
+        for input in &dag.inputs {
+            match input.kind {
+                InputKind::Item(field) => {
+                    if !item_declared {
+                        let t = if field.is_some() { ParameterType::Struct } else { self.item_type(i) };
+                        c = c.input_parameter(item.clone(), ParameterDefinition::new(t));
+                        item_declared = true;
+                    }
+                }
+                InputKind::Parameter => {
+                    let t = match self.inputs[i].get(&input.name) {
+                        Some(Ty::Param(t)) => *t,
+                        _ => ParameterType::String,
+                    };
+                    let mut d = ParameterDefinition::new(t);
+                    if dag.kind == DagKind::Root {
+                        if let Some(p) = self.p.params().iter().find(|p| *p.name == *input.name) {
+                            if let Some(default) = &p.default {
+                                d = d.default_value(typed_constant(default, t)).optional();
+                            }
+                        }
+                    }
+                    c = c.input_parameter(input.name.to_string(), d);
+                }
+                InputKind::Artifact => {
+                    let t = match self.inputs[i].get(&input.name) {
+                        Some(Ty::Artifact(a)) => a.clone(),
+                        _ => ArtifactTypeSchema::system("Artifact"),
+                    };
+                    c = c.input_artifact(input.name.to_string(), ArtifactDefinition::new(t));
+                }
+            }
+        }
+        // Inputs added for this DAG by its group task (loop items as a value, condition operands).
+        for (name, t) in self.inputs[i].clone() {
+            let declared = c.input_definitions.parameters.contains_key(&*name) || c.input_definitions.artifacts.contains_key(&*name);
+            if !declared && dag.kind != DagKind::Root && !matches!(dag.kind, DagKind::Graph(_)) {
+                if let Ty::Param(t) = t {
+                    if !dag.inputs.iter().any(|d| d.name == name) && *name != *item {
+                        c = c.input_parameter(name.to_string(), ParameterDefinition::new(t));
+                    }
+                }
+            }
+        }
+        for o in &dag.outputs {
+            if let Some(Ty::Param(t)) = self.outputs[i].get(&o.name) {
+                c = c.output_parameter(o.name.to_string(), OutputParameterDefinition::new(*t));
+            }
+        }
+        c
+    }
+
+    /// The type of a loop's items when they are plain values.
+    fn item_type(&self, i: usize) -> ParameterType {
+        match self.inputs[i].get(&Name::from(item_input(&self.plan.dags[i]))) {
+            Some(Ty::Param(t)) => *t,
+            _ => ParameterType::String,
+        }
+    }
+
+    /// One task of DAG `i` as IR tasks: the task itself, and for an exit handler's body the exit
+    /// tasks' task after it.
+    fn task(&mut self, i: usize, tasks: &HashMap<Name, Calls>, t: &TaskPlan) -> Vec<(String, PipelineTaskSpec)> {
+        let display = match t.calls {
+            Calls::Variant(v) => self.names.variants[v].settings.as_ref().and_then(|s| s.display_name.clone()),
+            _ => None,
+        };
+        let mut task = PipelineTaskSpec::new(self.component_ref(t.calls), display.unwrap_or_else(|| t.name.to_string()));
+        task.dependent_tasks = t.after.iter().map(|n| n.to_string()).collect();
+        if let Calls::Variant(v) = t.calls {
+            let settings = self.names.variants[v].settings.clone();
+            let caching = settings.as_ref().and_then(|s| s.caching).unwrap_or(true);
+            task = task.caching(if caching { CachingOptions::enabled() } else { CachingOptions::disabled() });
+            if let Some(r) = settings.as_ref().and_then(|s| s.retry.clone()) {
+                task = task.retry(RetryPolicy::new(r.limit));
+            }
+        }
+        let mut extra: Vec<(String, TaskInputParameter)> = Vec::new();
+        for (name, v) in &t.parameters {
+            if let ValueRef::Item(field) = v {
+                // The loop's item: one input of the loop DAG for all fields (its parameterIterator).
+                let _ = field;
+                continue;
+            }
+            let expected = self.input_type(t.calls, name);
+            let value = self.parameter(i, tasks, name, v, expected.as_ref(), &mut task, &mut extra);
+            task = task.parameter(name.to_string(), value);
+        }
+        for (name, v) in &t.artifacts {
+            match self.artifact(v) {
+                Some(a) => task = task.artifact(name.to_string(), a),
+                None => self.errors.push(format!("{}: artifact `{name}` reads {v:?}: no IR form", t.location)),
+            }
+        }
+        if let Some(each) = &t.for_each {
+            let Calls::Scope(c) = t.calls else { unreachable!("a loop's group task runs its scope") };
+            let child = self.plan.dag(c);
+            let items = match &each.items {
+                Items::Static(items) => {
+                    let t = items.first().map_or(ParameterType::String, |v| match v {
+                        serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => ParameterType::NumberInteger,
+                        serde_json::Value::Number(_) => ParameterType::NumberDouble,
+                        serde_json::Value::Bool(_) => ParameterType::Boolean,
+                        serde_json::Value::Object(_) => ParameterType::Struct,
+                        serde_json::Value::Array(_) => ParameterType::List,
+                        _ => ParameterType::String,
+                    });
+                    self.inputs[c.index()].insert(Name::from(item_input(child)), Ty::Param(t));
+                    IteratorItems::Raw(raw_list(items))
+                }
+                Items::Value(v) => {
+                    let input = items_input(child);
+                    let value = self.parameter(i, tasks, &input, v, None, &mut task, &mut extra);
+                    task = task.parameter(input.clone(), value);
+                    self.inputs[c.index()].insert(Name::from(input.as_str()), Ty::Param(ParameterType::List));
+                    IteratorItems::InputParameter(input)
+                }
+            };
+            task = task.iterate(ParameterIterator::new(items, item_input(child)));
+            if let Some(limit) = each.parallelism {
+                task = task.parallelism_limit(limit);
+            }
+        }
+        if let Some(cond) = &t.when {
+            let mut operands = Vec::new();
+            let mut cel = self.cel(cond, &mut operands);
+            let Calls::Scope(c) = t.calls else { unreachable!("a condition's group task runs its scope") };
+            for (k, v) in operands.into_iter().enumerate().rev() {
+                let name = format!("{}-operand-{k}", self.plan.dag(c).name);
+                cel = cel.replace(&format!("\u{0}{k}'"), &format!("{name}'"));
+                let ty = self.value_type(i, tasks, &v);
+                let value = self.parameter(i, tasks, &name, &v, None, &mut task, &mut extra);
+                task = task.parameter(name.clone(), value);
+                self.inputs[c.index()].insert(Name::from(name.as_str()), ty);
+            }
+            task = task.trigger(TriggerPolicy::condition(cel));
+        }
+        // Values plumbed into a child DAG give it inputs of their types.
+        if let Calls::Scope(c) = t.calls {
+            for (name, v) in &t.parameters {
+                if let ValueRef::Item(_) = v {
+                    continue;
+                }
+                let ty = self.value_type(i, tasks, v);
+                self.inputs[c.index()].entry(name.clone()).or_insert(ty);
+            }
+            for (name, v) in &t.artifacts {
+                let ty = self.value_type(i, tasks, v);
+                self.inputs[c.index()].entry(name.clone()).or_insert(ty);
+            }
+        }
+        for (name, value) in extra.drain(..) {
+            task = task.parameter(name, value);
+        }
+        let mut out = vec![(t.name.to_string(), task)];
+        if let Some(hook) = &t.exit_hook {
+            let exit = self.plan.dag(hook.calls);
+            let mut task = PipelineTaskSpec::new(component_name(&exit.name), exit.name.to_string())
+                .after(t.name.to_string())
+                .trigger(TriggerPolicy::all_upstream_completed());
+            for (name, v) in &hook.parameters {
+                let ty = self.value_type(i, tasks, v);
+                let value = self.parameter(i, tasks, name, v, None, &mut task, &mut extra);
+                task = task.parameter(name.to_string(), value);
+                self.inputs[hook.calls.index()].entry(name.clone()).or_insert(ty);
+            }
+            out.push((exit.name.to_string(), task));
+        }
+        if self.plan.on_exit.is_some() && i == 0 && matches!(t.calls, Calls::Scope(c) if self.plan.dag(c).kind == DagKind::ExitBody) {
+            if let Some(exit_scope) = self.plan.on_exit {
+                let exit = self.plan.dag(exit_scope);
+                let mut task = PipelineTaskSpec::new(component_name(&exit.name), exit.name.to_string())
+                    .after(t.name.to_string())
+                    .trigger(TriggerPolicy::all_upstream_completed());
+                for input in &exit.inputs {
+                    let v = self.exit_input(&input.name, &t.name);
+                    if let Some(v) = v {
+                        task = task.parameter(input.name.to_string(), v.0);
+                        self.inputs[exit_scope.index()].entry(input.name.clone()).or_insert(v.1);
+                    }
+                }
+                out.push((exit.name.to_string(), task));
+            }
+        }
+        out
+    }
+
+    /// What an input of the pipeline-wide exit tasks reads: a pipeline parameter, or the run's status
+    /// (the body's final status).
+    fn exit_input(&self, name: &Name, body: &Name) -> Option<(TaskInputParameter, Ty)> {
+        if let Some(t) = self.inputs[0].get(name) {
+            return Some((TaskInputParameter::component_input(name.to_string()), t.clone()));
+        }
+        Some((TaskInputParameter::final_status(body.to_string()), Ty::Param(ParameterType::TaskFinalStatus)))
+    }
+
+    /// A parameter argument as the IR spells it in DAG `i`.
+    #[allow(clippy::too_many_arguments)]
+    fn parameter(
+        &mut self,
+        i: usize,
+        tasks: &HashMap<Name, Calls>,
+        name: &str,
+        v: &ValueRef,
+        expected: Option<&Ty>,
+        task: &mut PipelineTaskSpec,
+        extra: &mut Vec<(String, TaskInputParameter)>,
+    ) -> TaskInputParameter {
+        let dag = &self.plan.dags[i];
+        match v {
+            ValueRef::Literal(s) => {
+                let t = match expected {
+                    Some(Ty::Param(t)) => *t,
+                    _ => ParameterType::String,
+                };
+                TaskInputParameter::constant(typed_constant(s, t))
+            }
+            ValueRef::Input(n) => match dag.inputs.iter().find(|d| d.name == *n).map(|d| d.kind) {
+                Some(InputKind::Item(field)) => {
+                    let p = TaskInputParameter::component_input(item_input(dag));
+                    match field {
+                        Some(f) => p.select(format!("parseJson(string_value)[\"{f}\"]")),
+                        None => p,
+                    }
+                }
+                _ => TaskInputParameter::component_input(n.to_string()),
+            },
+            ValueRef::PipelineParam(n) => TaskInputParameter::component_input(n.to_string()),
+            ValueRef::TaskOutput { task: producer, port }
+            | ValueRef::LoopOutput { group: producer, port }
+            | ValueRef::ConditionOutput { group: producer, port } => {
+                TaskInputParameter::task_output(producer.to_string(), port.to_string())
+            }
+            ValueRef::TaskStatus(body) => TaskInputParameter::final_status(body.to_string()),
+            ValueRef::RunStatus => TaskInputParameter::final_status(self.plan.dags[0].tasks.first().map_or(String::new(), |t| t.name.to_string())),
+            ValueRef::Global(g) => TaskInputParameter::constant(serde_json::Value::String(global(*g).to_owned())),
+            ValueRef::Item(_) => TaskInputParameter::component_input(item_input(dag)),
+            ValueRef::Concat(parts) => {
+                // As kfp writes an f-string: a constant with one placeholder per part, each part an
+                // extra input of the task.
+                let mut text = String::new();
+                for (k, part) in parts.iter().enumerate() {
+                    match part {
+                        ValueRef::Literal(s) => text.push_str(s),
+                        ValueRef::Global(g) => text.push_str(global(*g)),
+                        other => {
+                            let channel = format!("{name}-part-{k}");
+                            let value = self.parameter(i, tasks, &channel, other, None, task, extra);
+                            extra.push((channel.clone(), value));
+                            text.push_str(&input_parameter(&channel));
+                        }
+                    }
+                }
+                TaskInputParameter::constant(serde_json::Value::String(text))
+            }
+            ValueRef::InputArtifact(_) | ValueRef::TaskArtifact { .. } => {
+                self.errors.push(format!("parameter `{name}` reads an artifact"));
+                TaskInputParameter::constant(serde_json::Value::String(String::new()))
+            }
+        }
+    }
+
+    fn artifact(&self, v: &ValueRef) -> Option<TaskInputArtifact> {
+        match v {
+            ValueRef::InputArtifact(n) | ValueRef::Input(n) => Some(TaskInputArtifact::component_input(n.to_string())),
+            ValueRef::TaskArtifact { task, port } | ValueRef::TaskOutput { task, port } => {
+                Some(TaskInputArtifact::task_output(task.to_string(), port.to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    /// A condition in CEL over the group task's inputs; the values it reads are collected in
+    /// `operands`, read as `inputs.parameter_values['<group>-operand-N']`.
+    fn cel(&self, c: &Condition, operands: &mut Vec<ValueRef>) -> String {
+        match c {
+            Condition::Compare { lhs, op, rhs, kind } => {
+                let mut side = |o: &Operand| -> String {
+                    match o {
+                        Operand::Value(v) => {
+                            let k = operands.len();
+                            operands.push(v.clone());
+                            let read = format!("inputs.parameter_values['\u{0}{k}']");
+                            match kind {
+                                OperandKind::Number => format!("double({read})"),
+                                OperandKind::Text => read,
+                            }
+                        }
+                        Operand::Text(s) => cel_string(s),
+                        Operand::Number(x) => format!("{x:?}"),
+                    }
+                };
+                let (l, r) = (side(lhs), side(rhs));
+                format!("{l} {} {r}", cmp(*op))
+            }
+            Condition::And(a, b) => format!("({}) && ({})", self.cel(a, operands), self.cel(b, operands)),
+            Condition::Or(a, b) => format!("({}) || ({})", self.cel(a, operands), self.cel(b, operands)),
+            Condition::Not(a) => format!("!({})", self.cel(a, operands)),
+        }
+    }
+}
+
+/// The component of a DAG or variant named `name`.
+pub(crate) fn component_name(name: &str) -> String {
+    format!("comp-{name}")
+}
+
+fn cmp(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Eq => "==",
+        CmpOp::Ne => "!=",
+        CmpOp::Gt => ">",
+        CmpOp::Ge => ">=",
+        CmpOp::Lt => "<",
+        CmpOp::Le => "<=",
+    }
+}
+
+/// A CEL string literal: single-quoted, with `\\`, `\'` and control characters escaped, so no value
+/// written in the pipeline can change the condition's structure.
+fn cel_string(s: &str) -> String {
+    let mut out = String::from("'");
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// A run value as the KFP v2 backend's placeholder.
+fn global(g: GlobalValue) -> &'static str {
+    match g {
+        GlobalValue::RunId => "{{$.pipeline_job_uuid}}",
+        GlobalValue::WorkflowName => "{{$.pipeline_job_name}}",
+        // KFP v2 has no namespace placeholder; the run's resource name is the closest value it has.
+        GlobalValue::Namespace => "{{$.pipeline_job_resource_name}}",
+    }
+}
+
+/// A static loop list as kfp writes it (Python's JSON separators, sorted keys).
+fn raw_list(items: &[serde_json::Value]) -> String {
+    match IteratorItems::raw_json(items) {
+        IteratorItems::Raw(s) => s,
+        IteratorItems::InputParameter(s) => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cel_strings_cannot_be_broken_out_of() {
+        assert_eq!(super::cel_string("a' || 'b"), r"'a\' || \'b'");
+        assert_eq!(super::cel_string("x\\"), r"'x\\'");
+    }
+}

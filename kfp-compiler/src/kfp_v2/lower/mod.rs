@@ -1,0 +1,72 @@
+//! Lowering the plan to the KFP v2 pipeline IR: one component and executor per component variant
+//! (as on Argo, variants are shared by calls), one DAG component per planned DAG, the root DAG as the
+//! pipeline's `root`, and the pipeline's parameters as its inputs.
+
+mod components;
+mod dags;
+
+pub(crate) use components::typed_constant;
+
+use kfp_dsl::Pipeline;
+
+use crate::error::CompileError;
+use crate::kfp_v2::{PipelineInfo, PipelineSpec, PlatformSpec};
+use crate::passes::naming::Names;
+use crate::plan::Plan;
+
+/// The IR of a planned pipeline: the `PipelineSpec`, and the `PlatformSpec` when a task has
+/// Kubernetes settings.
+///
+/// # Errors
+/// Constructs the IR cannot express, one line each with the user's line where there is one.
+pub(crate) fn lower(p: &Pipeline, names: &Names, plan: &Plan) -> Result<(PipelineSpec, Option<PlatformSpec>), CompileError> {
+    let mut errors = Vec::new();
+    let mut lowering = dags::DagLowering::new(p, names, plan);
+    let dag_components = lowering.lower();
+    errors.append(&mut lowering.errors);
+    let mut root = None;
+    let mut components = Vec::new();
+    for (name, spec) in dag_components {
+        match name {
+            None => root = Some(spec),
+            Some(n) => components.push((n, spec)),
+        }
+    }
+    let Some(root) = root else { return Err(CompileError::Scope { errors: vec!["no root DAG".to_owned()] }) };
+    let mut info = PipelineInfo::new(names.root.clone()).display_name(p.name());
+    if let Some(d) = p.description() {
+        info = info.description(d);
+    }
+    let mut spec = PipelineSpec::new(info, root);
+    for (n, c) in components {
+        spec = spec.component(n, c);
+    }
+    let binary = p.binary().unwrap_or(p.name());
+    for (i, var) in names.variants.iter().enumerate() {
+        let component = p.component(var.component);
+        let template = &names.templates[i];
+        let label = format!("exec-{template}");
+        if component.resource_spec().is_some() {
+            errors.push(format!(
+                "component `{}` is a resource step: the KFP v2 IR has no Kubernetes-object steps",
+                component.name
+            ));
+            continue;
+        }
+        let absent: &[usize] = var.call.as_ref().map_or(&[], |c| &c.absent);
+        let function;
+        let container = match var.call.as_ref().and_then(|c| c.container.as_ref()).or(component.container_spec()) {
+            Some(c) => c,
+            None => {
+                function = component.function_container(binary, p.default_image()).unwrap_or_default();
+                &function
+            }
+        };
+        spec = spec.component(dags::component_name(template), components::component(component, absent, &label));
+        spec = spec.executor(label, components::executor(component, container, "").into());
+    }
+    if !errors.is_empty() {
+        return Err(CompileError::Scope { errors });
+    }
+    Ok((spec, None))
+}
