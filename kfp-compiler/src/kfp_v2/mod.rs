@@ -60,6 +60,7 @@ mod platform;
 mod platform_pod;
 mod policies;
 mod proto_json;
+mod settings;
 
 pub use dag::{
     ArtifactSelector, ComponentRef, DagOutputArtifact, DagOutputParameter, DagOutputs, DagSpec, ParameterSelector,
