@@ -60,6 +60,7 @@ mod platform;
 mod platform_pod;
 mod policies;
 mod proto_json;
+mod pvc;
 mod settings;
 
 pub use dag::{

@@ -237,7 +237,7 @@ pub(crate) fn caching(s: &TaskSettings) -> CachingOptions {
 /// pipeline's), the pipeline's pull secrets, and the task's timeout as `activeDeadlineSeconds`.
 ///
 /// `claim(name)` resolves a PVC the pipeline creates (`VolumeSource::Pvc("{{workflow.name}}-x")`,
-/// see `pvc::created_claims`) to where its name comes from in this
+/// see [`pvc::created_claims`](super::pvc::created_claims)) to where its name comes from in this
 /// task's DAG: CreatePVC's `name` output (`PvcReference::TaskOutputParameter`), or a
 /// `pipelinechannel--...` input of the enclosing DAG component. `None`: an existing claim, mounted
 /// by its name.
