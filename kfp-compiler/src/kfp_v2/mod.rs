@@ -62,6 +62,7 @@ mod policies;
 mod proto_json;
 mod pvc;
 mod settings;
+pub mod unsupported;
 
 pub use dag::{
     ArtifactSelector, ComponentRef, DagOutputArtifact, DagOutputParameter, DagOutputs, DagSpec, ParameterSelector,

@@ -259,10 +259,10 @@ enum Text {
 }
 
 fn classify(s: &str) -> Text {
-    if let Some(name) = s.strip_prefix("{{inputs.parameters.").and_then(|r| r.strip_suffix("}}")) {
-        if !name.contains(['{', '}']) {
-            return Text::Input(name.to_owned());
-        }
+    if let Some(name) = s.strip_prefix("{{inputs.parameters.").and_then(|r| r.strip_suffix("}}"))
+        && !name.contains(['{', '}'])
+    {
+        return Text::Input(name.to_owned());
     }
     match s.strip_prefix("{{workflow.name}}") {
         Some(suffix) if !suffix.is_empty() && !suffix.contains("{{") => Text::RunPrefixed(suffix.to_owned()),

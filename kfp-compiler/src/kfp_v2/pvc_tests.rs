@@ -7,7 +7,9 @@ use serde_json::json;
 
 use super::*;
 
-fn steps(p: &Pipeline) -> Vec<(TaskId, Option<Result<PvcStep, Vec<String>>>)> {
+type Recognised = Option<Result<PvcStep, Vec<String>>>;
+
+fn steps(p: &Pipeline) -> Vec<(TaskId, Recognised)> {
     p.task_ids()
         .filter_map(|id| match p.task(id).callee() {
             Callee::Component(c) => p.component(c).resource_spec().map(|r| (id, recognise(r))),

@@ -32,14 +32,17 @@ fn resources_as_k_pod_settings_writes_them() {
         t.cpu_request("2").cpu_limit("4").memory_request("8G").memory_limit("16G").gpu_limit("1");
     });
     let r = container_resources(&s, |p| format!("pipelinechannel--{p}")).unwrap();
-    let mut want = ResourceSpec::default();
-    want.accelerator = Some(AcceleratorConfig::new("nvidia.com/gpu", 1));
-    (want.cpu_limit, want.cpu_request, want.memory_limit, want.memory_request) =
-        (Some(4.0), Some(2.0), Some(16.0), Some(8.0));
-    want.resource_cpu_limit = Some("4".into());
-    want.resource_cpu_request = Some("2".into());
-    want.resource_memory_limit = Some("16G".into());
-    want.resource_memory_request = Some("8G".into());
+    let want = ResourceSpec {
+        accelerator: Some(AcceleratorConfig::new("nvidia.com/gpu", 1)),
+        cpu_limit: Some(4.0),
+        cpu_request: Some(2.0),
+        memory_limit: Some(16.0),
+        memory_request: Some(8.0),
+        resource_cpu_limit: Some("4".into()),
+        resource_cpu_request: Some("2".into()),
+        resource_memory_limit: Some("16G".into()),
+        resource_memory_request: Some("8G".into()),
+    };
     assert_eq!(r, want);
     assert!(resource_inputs(&s).is_empty());
     assert_eq!(container_resources(&TaskSettings::default(), |p| p.to_owned()), None);
@@ -145,14 +148,16 @@ fn pod_settings_as_k_pod_settings_writes_them() {
             .timeout(3600);
     });
     let k = platform_config(&s, &PipelineSettings::default(), |_| None).unwrap();
-    let mut want = KubernetesExecutorConfig::default();
-    want.active_deadline_seconds = Some(3600);
-    want.image_pull_policy = Some(ImagePullPolicy::Always);
-    want.node_affinity = vec![NodeAffinityTerm::required(vec![SelectorRequirement::new("pool", "In", ["gpu"])])];
-    want.node_selector = Some(NodeSelector::labels([("cloud.google.com/gke-accelerator", "nvidia-tesla-t4")]));
-    want.pod_metadata = Some(PodMetadata::default().annotation("example.com/cost-center", "42").label("team", "ml"));
-    want.secret_as_volume = vec![SecretAsVolume::new("user-gcp-sa", "/secret/gcp")];
-    want.tolerations = vec![Toleration::exists("nvidia.com/gpu", "NoSchedule")];
+    let want = KubernetesExecutorConfig {
+        active_deadline_seconds: Some(3600),
+        image_pull_policy: Some(ImagePullPolicy::Always),
+        node_affinity: vec![NodeAffinityTerm::required(vec![SelectorRequirement::new("pool", "In", ["gpu"])])],
+        node_selector: Some(NodeSelector::labels([("cloud.google.com/gke-accelerator", "nvidia-tesla-t4")])),
+        pod_metadata: Some(PodMetadata::default().annotation("example.com/cost-center", "42").label("team", "ml")),
+        secret_as_volume: vec![SecretAsVolume::new("user-gcp-sa", "/secret/gcp")],
+        tolerations: vec![Toleration::exists("nvidia.com/gpu", "NoSchedule")],
+        ..KubernetesExecutorConfig::default()
+    };
     assert_eq!(k, want);
     assert_eq!(platform_config(&TaskSettings::default(), &PipelineSettings::default(), |_| None), None);
 }
