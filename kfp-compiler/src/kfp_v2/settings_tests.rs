@@ -226,3 +226,59 @@ fn pipeline_defaults_reach_every_task_and_the_task_wins() {
     let k = platform_config(&own, p.settings(), |_| None).unwrap();
     assert_eq!(k.image_pull_policy, Some(ImagePullPolicy::Never));
 }
+
+/// `k_pod_settings.py`'s two tasks, built with the model, give what kfp wrote for them (where
+/// `../shared` is present).
+#[test]
+fn k_pod_settings_parity_with_the_reference_file() {
+    let reference =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/kfp-v2/k_pod_settings.yaml");
+    let Ok(text) = std::fs::read_to_string(&reference) else {
+        eprintln!("skipped: {} is missing", reference.display());
+        return;
+    };
+    let (spec, platform) = crate::kfp_v2::from_yaml(&text).unwrap();
+    let p = Pipeline::build("pod-settings", None, |p| {
+        let memory = p.param::<String>("memory");
+        let _ = p
+            .call_component(&echo(), [])
+            .retry_with(3, "OnFailure", "30s", 2, "300s")
+            .timeout(3600)
+            .cpu_request("2")
+            .cpu_limit("4")
+            .memory_request("8G")
+            .memory_limit("16G")
+            .gpu_limit("1")
+            .node_selector("cloud.google.com/gke-accelerator", "nvidia-tesla-t4")
+            .toleration("nvidia.com/gpu", "Exists", None, "NoSchedule")
+            .node_affinity(true, "pool", "In", &["gpu"])
+            .env("MODE", "prod")
+            .env_from_secret("API_TOKEN", "trainer-secrets", "token")
+            .volume("gcp", VolumeSource::Secret("user-gcp-sa".into()), "/secret/gcp")
+            .label("team", "ml")
+            .annotation("example.com/cost-center", "42")
+            .image_pull_policy("Always")
+            .caching(true);
+        let _ = p.call_component(&echo(), []).caching(false).memory_limit(memory);
+    })
+    .unwrap();
+    let mut ids = p.task_ids();
+    let (train, serve) = (ids.next().unwrap(), ids.next().unwrap());
+    let (train, serve) = (p.task(train).settings().unwrap(), p.task(serve).settings().unwrap());
+    let container = |label: &str| match &spec.deployment_spec.executors[label] {
+        crate::kfp_v2::Executor::Container(c) => c.clone(),
+        other => panic!("{other:?}"),
+    };
+    let channel = |p: &str| format!("pipelinechannel--{p}");
+    assert_eq!(container_resources(train, channel), container("exec-train").resources);
+    assert_eq!(container_env(train), container("exec-train").env);
+    assert_eq!(container_resources(serve, channel), container("exec-serve").resources);
+    assert_eq!(resource_inputs(serve), [("memory_limit", "memory")]);
+    let crate::kfp_v2::Implementation::Dag(dag) = &spec.root.implementation else { panic!() };
+    assert_eq!(Some(retry_policy(train.retry.as_ref().unwrap())), dag.tasks["train"].retry_policy);
+    assert_eq!(Some(caching(train)), dag.tasks["train"].caching_options);
+    assert_eq!(Some(caching(serve)), dag.tasks["serve"].caching_options);
+    let executors = &platform.unwrap().platforms.kubernetes.deployment_spec.executors;
+    assert_eq!(platform_config(train, p.settings(), |_| None).as_ref(), executors.get("exec-train"));
+    assert_eq!(platform_config(serve, p.settings(), |_| None).as_ref(), executors.get("exec-serve"));
+}
