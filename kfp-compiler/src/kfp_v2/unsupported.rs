@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use kfp_dsl::SourceLocation;
 use kfp_dsl::model::{
     Callee, EnvSource, GraphId, Implementation, IoKind, Pipeline, PipelineSettings, ResourceSpec, ScopeId, ScopeKind,
-    SettingValue, TaskId, TaskSettings, VolumeSource,
+    SecurityContext, SettingValue, TaskId, TaskSettings, VolumeSource,
 };
 
 use super::pvc;
@@ -271,8 +271,8 @@ fn task_settings(
             );
         }
     }
-    if s.security_context.is_some() {
-        push(format!("security context of `{task}`"), "kfp-kubernetes 2.17 has no security context: compile for Argo");
+    if let Some(c) = &s.security_context {
+        security_context(c, task, &mut push);
     }
     if let Some(policy) = s.retry.as_ref().and_then(|r| r.policy.as_deref()).filter(|p| *p != "OnFailure") {
         push(
@@ -285,6 +285,27 @@ fn task_settings(
             format!("max cache staleness `{staleness}` of `{task}`"),
             "the IR has caching on or off (and a cache key), no staleness: use `.caching(false)`",
         );
+    }
+}
+
+/// The security context: kfp-kubernetes 2.17.3 has `securityContext` with the user, group and
+/// non-root fields only, and kfp-rs's `PlatformSpec` does not carry it yet; one entry per field set.
+fn security_context(c: &SecurityContext, task: &str, push: &mut impl FnMut(String, &'static str)) {
+    const IDENTITY: &str = "kfp-kubernetes 2.17.3 writes it as `securityContext`, which kfp-rs's PlatformSpec does \
+                            not carry yet: compile for Argo";
+    const OTHER: &str = "kfp-kubernetes 2.17.3's `securityContext` has runAsUser, runAsGroup and runAsNonRoot only \
+                         (the KFP backend itself forbids privilege escalation): compile for Argo";
+    for (field, set, why) in [
+        ("run_as_user", c.run_as_user.is_some(), IDENTITY),
+        ("run_as_group", c.run_as_group.is_some(), IDENTITY),
+        ("run_as_non_root", c.run_as_non_root.is_some(), IDENTITY),
+        ("privileged", c.privileged.is_some(), OTHER),
+        ("read_only_root_filesystem", c.read_only_root_filesystem.is_some(), OTHER),
+        ("allow_privilege_escalation", c.allow_privilege_escalation.is_some(), OTHER),
+    ] {
+        if set {
+            push(format!("security context `{field}` of `{task}`"), why);
+        }
     }
 }
 

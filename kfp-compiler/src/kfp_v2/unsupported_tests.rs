@@ -67,6 +67,8 @@ fn what_the_ir_expresses_gives_nothing() {
 
 #[test]
 fn each_unsupported_setting_names_its_task_call() {
+    let mut context = SecurityContext::default();
+    (context.run_as_user, context.privileged) = (Some(1000), Some(true));
     let line = line!() + 3;
     let got = found(|p| {
         let n = p.param::<String>("n");
@@ -75,7 +77,7 @@ fn each_unsupported_setting_names_its_task_call() {
             .init_container(ExtraContainer::new("setup", "busybox"))
             .env("EPOCHS", n)
             .env_from_all_of_secret("creds")
-            .security_context(SecurityContext::default())
+            .security_context(context)
             .retry_with(2, "Always", "30s", 2, "5m")
             .max_cache_staleness("P7D")
             .ephemeral_storage_request("1Gi")
@@ -91,7 +93,8 @@ fn each_unsupported_setting_names_its_task_call() {
             "environment variable `EPOCHS` of `echo` from parameter `n`",
             "every key of secret `creds` as environment variables of `echo`",
             "volume `old` of `echo` on claim `{{workflow.name}}-old`",
-            "security context of `echo`",
+            "security context `run_as_user` of `echo`",
+            "security context `privileged` of `echo`",
             "retry policy `Always` of `echo`",
             "max cache staleness `P7D` of `echo`",
         ]
