@@ -61,6 +61,9 @@ mod platform;
 mod platform_pod;
 mod policies;
 mod proto_json;
+mod pvc;
+mod settings;
+pub mod unsupported;
 
 pub use dag::{
     ArtifactSelector, ComponentRef, DagOutputArtifact, DagOutputParameter, DagOutputs, DagSpec, ParameterSelector,
