@@ -63,6 +63,14 @@ pub enum CompileError {
         /// What is wrong, and how to fix it.
         reason: String,
     },
+    /// Constructs the target cannot express, one line each with the user's line.
+    #[error("{} construct{} cannot be compiled to {target}:\n{}", problems.len(), if problems.len() == 1 { "" } else { "s" }, problems.join("\n"))]
+    Unsupported {
+        /// The target (`the KFP v2 IR`).
+        target: &'static str,
+        /// One line per construct.
+        problems: Vec<String>,
+    },
     /// A pipeline without tasks.
     #[error("pipeline `{name}` has no tasks")]
     Empty {

@@ -121,8 +121,8 @@ macro_rules! fmt_param {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ContainerSpec;
     use crate::artifact::Dataset;
+    use crate::model::ContainerSpec;
 
     #[test]
     fn fmt_arg_interleaves_literals_and_placeholders() {

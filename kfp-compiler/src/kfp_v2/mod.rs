@@ -50,11 +50,11 @@
 //! ```
 
 mod dag;
-pub(crate) mod lower;
 mod definitions;
 mod emit;
 mod executor;
 mod inputs;
+pub(crate) mod lower;
 mod pipeline_spec;
 pub mod placeholder;
 mod platform;

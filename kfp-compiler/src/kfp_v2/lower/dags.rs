@@ -12,12 +12,14 @@ use kfp_dsl::{CmpOp, GlobalValue, Pipeline};
 use super::components::{artifact_type, parameter_type, typed_constant};
 use crate::kfp_v2::placeholder::input_parameter;
 use crate::kfp_v2::{
-    ArtifactDefinition, ArtifactTypeSchema, CachingOptions, ComponentSpec, DagOutputParameter, DagSpec,
-    IteratorItems, OutputParameterDefinition, ParameterDefinition, ParameterIterator, ParameterType,
-    PipelineTaskSpec, RetryPolicy, TaskInputArtifact, TaskInputParameter, TriggerPolicy,
+    ArtifactDefinition, ArtifactTypeSchema, CachingOptions, ComponentSpec, DagOutputParameter, DagSpec, IteratorItems,
+    OutputParameterDefinition, ParameterDefinition, ParameterIterator, ParameterType, PipelineTaskSpec,
+    TaskInputArtifact, TaskInputParameter, TriggerPolicy, settings,
 };
 use crate::passes::naming::{Name, Names};
-use crate::plan::{Calls, Condition, DagKind, DagPlan, InputKind, Items, Operand, OperandKind, Plan, TaskPlan, ValueRef};
+use crate::plan::{
+    Calls, Condition, DagKind, DagPlan, InputKind, Items, Operand, OperandKind, Plan, TaskPlan, ValueRef,
+};
 
 /// The type of a DAG input or of a value: a parameter type, or an artifact of a schema.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,6 +40,22 @@ pub(crate) struct DagLowering<'a> {
     pub(crate) errors: Vec<String>,
 }
 
+/// The input of the pipeline-wide exit tasks' DAG that holds the run's final status.
+const RUN_STATUS: &str = "run-status";
+
+/// The pipeline parameters and run status a value reads (the pipeline-wide exit tasks' inputs).
+fn collect_run_refs(v: &ValueRef, out: &mut Vec<ValueRef>) {
+    match v {
+        ValueRef::PipelineParam(_) | ValueRef::RunStatus => {
+            if !out.contains(v) {
+                out.push(v.clone());
+            }
+        }
+        ValueRef::Concat(parts) => parts.iter().for_each(|p| collect_run_refs(p, out)),
+        _ => {}
+    }
+}
+
 /// The item input of a loop DAG (kfp's `pipelinechannel--loop-item-param-N`).
 fn item_input(dag: &DagPlan) -> String {
     format!("{}-loop-item", dag.name)
@@ -51,7 +69,14 @@ fn items_input(dag: &DagPlan) -> String {
 impl<'a> DagLowering<'a> {
     pub(crate) fn new(p: &'a Pipeline, names: &'a Names, plan: &'a Plan) -> Self {
         let n = plan.dags.len();
-        DagLowering { p, names, plan, inputs: vec![BTreeMap::new(); n], outputs: vec![BTreeMap::new(); n], errors: Vec::new() }
+        DagLowering {
+            p,
+            names,
+            plan,
+            inputs: vec![BTreeMap::new(); n],
+            outputs: vec![BTreeMap::new(); n],
+            errors: Vec::new(),
+        }
     }
 
     /// Every DAG, parents before children (the plan's order), as `(component name, spec)`; the root's
@@ -82,6 +107,25 @@ impl<'a> DagLowering<'a> {
             }
             self.outputs[i] = types;
         }
+        // The pipeline-wide exit tasks read pipeline parameters and the run's status: inputs of their DAG,
+        // which the exit task in the root passes.
+        if let Some(exit) = self.plan.on_exit {
+            let mut refs = Vec::new();
+            for t in &self.plan.dag(exit).tasks {
+                for (_, v) in &t.parameters {
+                    collect_run_refs(v, &mut refs);
+                }
+            }
+            for r in refs {
+                let (name, ty) = match &r {
+                    ValueRef::PipelineParam(n) => {
+                        (n.clone(), self.inputs[0].get(n).cloned().unwrap_or(Ty::Param(ParameterType::String)))
+                    }
+                    _ => (Name::from(RUN_STATUS), Ty::Param(ParameterType::TaskFinalStatus)),
+                };
+                self.inputs[exit.index()].insert(name, ty);
+            }
+        }
         let mut out = Vec::with_capacity(self.plan.dags.len());
         for i in 0..self.plan.dags.len() {
             let spec = self.dag(i);
@@ -100,9 +144,11 @@ impl<'a> DagLowering<'a> {
         let string = Ty::Param(ParameterType::String);
         match v {
             ValueRef::Literal(_) | ValueRef::Global(_) | ValueRef::Concat(_) | ValueRef::Item(_) => string,
-            ValueRef::Input(n) | ValueRef::PipelineParam(n) => {
-                self.inputs[if matches!(v, ValueRef::PipelineParam(_)) { 0 } else { i }].get(n).cloned().unwrap_or(string)
-            }
+            ValueRef::Input(n) | ValueRef::PipelineParam(n) => self.inputs
+                [if matches!(v, ValueRef::PipelineParam(_)) { 0 } else { i }]
+            .get(n)
+            .cloned()
+            .unwrap_or(string),
             ValueRef::InputArtifact(n) => {
                 self.inputs[i].get(n).cloned().unwrap_or(Ty::Artifact(ArtifactTypeSchema::system("Artifact")))
             }
@@ -110,7 +156,9 @@ impl<'a> DagLowering<'a> {
                 self.output_type(tasks.get(task).copied(), port).unwrap_or(string)
             }
             ValueRef::LoopOutput { .. } => Ty::Param(ParameterType::List),
-            ValueRef::ConditionOutput { group, port } => self.output_type(tasks.get(group).copied(), port).unwrap_or(string),
+            ValueRef::ConditionOutput { group, port } => {
+                self.output_type(tasks.get(group).copied(), port).unwrap_or(string)
+            }
             ValueRef::TaskStatus(_) | ValueRef::RunStatus => Ty::Param(ParameterType::TaskFinalStatus),
         }
     }
@@ -176,7 +224,10 @@ impl<'a> DagLowering<'a> {
             }
             match &o.value {
                 ValueRef::TaskOutput { task, port } | ValueRef::LoopOutput { group: task, port } => {
-                    spec = spec.output_parameter(o.name.to_string(), DagOutputParameter::from_task(task.to_string(), port.to_string()));
+                    spec = spec.output_parameter(
+                        o.name.to_string(),
+                        DagOutputParameter::from_task(task.to_string(), port.to_string()),
+                    );
                 }
                 other => self.errors.push(format!("output `{}` of `{}` reads {other:?}: no IR form", o.name, dag.name)),
             }
@@ -219,7 +270,8 @@ impl<'a> DagLowering<'a> {
         }
         // Inputs added for this DAG by its group task (loop items as a value, condition operands).
         for (name, t) in self.inputs[i].clone() {
-            let declared = c.input_definitions.parameters.contains_key(&*name) || c.input_definitions.artifacts.contains_key(&*name);
+            let declared = c.input_definitions.parameters.contains_key(&*name)
+                || c.input_definitions.artifacts.contains_key(&*name);
             if !declared && dag.kind != DagKind::Root && !matches!(dag.kind, DagKind::Graph(_)) {
                 if let Ty::Param(t) = t {
                     if !dag.inputs.iter().any(|d| d.name == name) && *name != *item {
@@ -236,12 +288,27 @@ impl<'a> DagLowering<'a> {
         c
     }
 
-    /// The type of a loop's items when they are plain values.
+    /// The type of a loop's items when they are plain values: known from a static list, else the
+    /// type of the first input the item feeds (a list from a value carries no element type).
     fn item_type(&self, i: usize) -> ParameterType {
-        match self.inputs[i].get(&Name::from(item_input(&self.plan.dags[i]))) {
-            Some(Ty::Param(t)) => *t,
-            _ => ParameterType::String,
+        let dag = &self.plan.dags[i];
+        if let Some(Ty::Param(t)) = self.inputs[i].get(&Name::from(item_input(dag))) {
+            return *t;
         }
+        let items: Vec<&Name> =
+            dag.inputs.iter().filter(|d| d.kind == InputKind::Item(None)).map(|d| &d.name).collect();
+        for t in &dag.tasks {
+            for (name, v) in &t.parameters {
+                if let ValueRef::Input(n) = v {
+                    if items.contains(&n) {
+                        if let Some(Ty::Param(ty)) = self.input_type(t.calls, name) {
+                            return ty;
+                        }
+                    }
+                }
+            }
+        }
+        ParameterType::String
     }
 
     /// One task of DAG `i` as IR tasks: the task itself, and for an exit handler's body the exit
@@ -251,14 +318,29 @@ impl<'a> DagLowering<'a> {
             Calls::Variant(v) => self.names.variants[v].settings.as_ref().and_then(|s| s.display_name.clone()),
             _ => None,
         };
-        let mut task = PipelineTaskSpec::new(self.component_ref(t.calls), display.unwrap_or_else(|| t.name.to_string()));
+        let mut task =
+            PipelineTaskSpec::new(self.component_ref(t.calls), display.unwrap_or_else(|| t.name.to_string()));
         task.dependent_tasks = t.after.iter().map(|n| n.to_string()).collect();
         if let Calls::Variant(v) = t.calls {
-            let settings = self.names.variants[v].settings.clone();
-            let caching = settings.as_ref().and_then(|s| s.caching).unwrap_or(true);
-            task = task.caching(if caching { CachingOptions::enabled() } else { CachingOptions::disabled() });
-            if let Some(r) = settings.as_ref().and_then(|s| s.retry.clone()) {
-                task = task.retry(RetryPolicy::new(r.limit));
+            match self.names.variants[v].settings.clone() {
+                Some(s) => {
+                    task = task.caching(settings::caching(&s));
+                    if let Some(r) = &s.retry {
+                        task = task.retry(settings::retry_policy(r));
+                    }
+                    // A resource from a pipeline parameter: the executor reads it from a task input, as
+                    // kfp writes it.
+                    for (key, param) in settings::resource_inputs(&s) {
+                        let channel = format!("pipelinechannel--{param}");
+                        task = task
+                            .parameter(
+                                key,
+                                TaskInputParameter::constant(serde_json::Value::String(input_parameter(&channel))),
+                            )
+                            .parameter(channel, TaskInputParameter::component_input(param));
+                    }
+                }
+                None => task = task.caching(CachingOptions::enabled()),
             }
         }
         let mut extra: Vec<(String, TaskInputParameter)> = Vec::new();
@@ -352,32 +434,27 @@ impl<'a> DagLowering<'a> {
             }
             out.push((exit.name.to_string(), task));
         }
-        if self.plan.on_exit.is_some() && i == 0 && matches!(t.calls, Calls::Scope(c) if self.plan.dag(c).kind == DagKind::ExitBody) {
+        if self.plan.on_exit.is_some()
+            && i == 0
+            && matches!(t.calls, Calls::Scope(c) if self.plan.dag(c).kind == DagKind::ExitBody)
+        {
             if let Some(exit_scope) = self.plan.on_exit {
                 let exit = self.plan.dag(exit_scope);
                 let mut task = PipelineTaskSpec::new(component_name(&exit.name), exit.name.to_string())
                     .after(t.name.to_string())
                     .trigger(TriggerPolicy::all_upstream_completed());
-                for input in &exit.inputs {
-                    let v = self.exit_input(&input.name, &t.name);
-                    if let Some(v) = v {
-                        task = task.parameter(input.name.to_string(), v.0);
-                        self.inputs[exit_scope.index()].entry(input.name.clone()).or_insert(v.1);
-                    }
+                for name in self.inputs[exit_scope.index()].keys() {
+                    let value = if &**name == RUN_STATUS {
+                        TaskInputParameter::final_status(t.name.to_string())
+                    } else {
+                        TaskInputParameter::component_input(name.to_string())
+                    };
+                    task = task.parameter(name.to_string(), value);
                 }
                 out.push((exit.name.to_string(), task));
             }
         }
         out
-    }
-
-    /// What an input of the pipeline-wide exit tasks reads: a pipeline parameter, or the run's status
-    /// (the body's final status).
-    fn exit_input(&self, name: &Name, body: &Name) -> Option<(TaskInputParameter, Ty)> {
-        if let Some(t) = self.inputs[0].get(name) {
-            return Some((TaskInputParameter::component_input(name.to_string()), t.clone()));
-        }
-        Some((TaskInputParameter::final_status(body.to_string()), Ty::Param(ParameterType::TaskFinalStatus)))
     }
 
     /// A parameter argument as the IR spells it in DAG `i`.
@@ -418,7 +495,7 @@ impl<'a> DagLowering<'a> {
                 TaskInputParameter::task_output(producer.to_string(), port.to_string())
             }
             ValueRef::TaskStatus(body) => TaskInputParameter::final_status(body.to_string()),
-            ValueRef::RunStatus => TaskInputParameter::final_status(self.plan.dags[0].tasks.first().map_or(String::new(), |t| t.name.to_string())),
+            ValueRef::RunStatus => TaskInputParameter::component_input(RUN_STATUS),
             ValueRef::Global(g) => TaskInputParameter::constant(serde_json::Value::String(global(*g).to_owned())),
             ValueRef::Item(_) => TaskInputParameter::component_input(item_input(dag)),
             ValueRef::Concat(parts) => {
@@ -428,7 +505,6 @@ impl<'a> DagLowering<'a> {
                 for (k, part) in parts.iter().enumerate() {
                     match part {
                         ValueRef::Literal(s) => text.push_str(s),
-                        ValueRef::Global(g) => text.push_str(global(*g)),
                         other => {
                             let channel = format!("{name}-part-{k}");
                             let value = self.parameter(i, tasks, &channel, other, None, task, extra);

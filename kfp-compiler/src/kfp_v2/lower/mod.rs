@@ -10,7 +10,7 @@ pub(crate) use components::typed_constant;
 use kfp_dsl::Pipeline;
 
 use crate::error::CompileError;
-use crate::kfp_v2::{PipelineInfo, PipelineSpec, PlatformSpec};
+use crate::kfp_v2::{PipelineInfo, PipelineSpec, PlatformSpec, settings};
 use crate::passes::naming::Names;
 use crate::plan::Plan;
 
@@ -19,7 +19,18 @@ use crate::plan::Plan;
 ///
 /// # Errors
 /// Constructs the IR cannot express, one line each with the user's line where there is one.
-pub(crate) fn lower(p: &Pipeline, names: &Names, plan: &Plan) -> Result<(PipelineSpec, Option<PlatformSpec>), CompileError> {
+pub(crate) fn lower(
+    p: &Pipeline,
+    names: &Names,
+    plan: &Plan,
+) -> Result<(PipelineSpec, Option<PlatformSpec>), CompileError> {
+    let problems = crate::kfp_v2::unsupported::unsupported(p);
+    if !problems.is_empty() {
+        return Err(CompileError::Unsupported {
+            target: "the KFP v2 IR",
+            problems: problems.iter().map(ToString::to_string).collect(),
+        });
+    }
     let mut errors = Vec::new();
     let mut lowering = dags::DagLowering::new(p, names, plan);
     let dag_components = lowering.lower();
@@ -42,6 +53,7 @@ pub(crate) fn lower(p: &Pipeline, names: &Names, plan: &Plan) -> Result<(Pipelin
         spec = spec.component(n, c);
     }
     let binary = p.binary().unwrap_or(p.name());
+    let mut platform = PlatformSpec::default();
     for (i, var) in names.variants.iter().enumerate() {
         let component = p.component(var.component);
         let template = &names.templates[i];
@@ -63,10 +75,22 @@ pub(crate) fn lower(p: &Pipeline, names: &Names, plan: &Plan) -> Result<(Pipelin
             }
         };
         spec = spec.component(dags::component_name(template), components::component(component, absent, &label));
-        spec = spec.executor(label, components::executor(component, container, "").into());
+        let default_settings = kfp_dsl::TaskSettings::default();
+        let settings = var.settings.as_deref().unwrap_or(&default_settings);
+        let mut executor = components::executor(component, container, "");
+        for e in settings::container_env(settings) {
+            executor.env.push(e);
+        }
+        if let Some(r) = settings::container_resources(settings, |param| format!("pipelinechannel--{param}")) {
+            executor = executor.resources(r);
+        }
+        if let Some(config) = settings::platform_config(settings, p.settings(), |_| None) {
+            platform = platform.executor(label.clone(), config);
+        }
+        spec = spec.executor(label, executor.into());
     }
     if !errors.is_empty() {
         return Err(CompileError::Scope { errors });
     }
-    Ok((spec, None))
+    Ok((spec, (!platform.is_empty()).then_some(platform)))
 }
