@@ -98,7 +98,10 @@ impl std::io::Write for Counter {
 }
 
 /// Builds, compiles and emits once: the YAML is streamed to `out` (a file) or counted and discarded.
-fn run_once(n: usize, out: Option<&str>) -> Run {
+fn run_once(n: usize, out: Option<&str>, ir: bool) -> Run {
+    if ir {
+        return run_once_ir(n, out);
+    }
     let t0 = Instant::now();
     let pipeline = build(n);
     let t1 = Instant::now();
@@ -115,6 +118,32 @@ fn run_once(n: usize, out: Option<&str>) -> Run {
         None => {
             let mut c = Counter(0);
             kfp::write_yaml(&workflow, &mut c).expect("a counter never fails");
+            c.0
+        }
+    };
+    let t3 = Instant::now();
+    Run { build: t1 - t0, compile: t2 - t1, emit: t3 - t2, bytes }
+}
+
+/// The same with `--target kfp-v2`: the KFP v2 pipeline IR.
+fn run_once_ir(n: usize, out: Option<&str>) -> Run {
+    let t0 = Instant::now();
+    let pipeline = build(n);
+    let t1 = Instant::now();
+    let (spec, platform) =
+        kfp::compile_kfp_v2(&pipeline, &kfp::CompileOptions::default()).unwrap_or_else(|e| fail(&e.to_string()));
+    let t2 = Instant::now();
+    let bytes = match out {
+        Some(path) => {
+            let file = std::fs::File::create(path).unwrap_or_else(|e| fail(&format!("cannot write `{path}`: {e}")));
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+            kfp::kfp_v2::write_yaml(&spec, platform.as_ref(), &mut w).unwrap_or_else(|e| fail(&e.to_string()));
+            let file = w.into_inner().unwrap_or_else(|e| fail(&format!("cannot write `{path}`: {e}")));
+            file.metadata().map(|m| m.len()).unwrap_or(0)
+        }
+        None => {
+            let mut c = Counter(0);
+            kfp::kfp_v2::write_yaml(&spec, platform.as_ref(), &mut c).expect("a counter never fails");
             c.0
         }
     };
@@ -140,24 +169,33 @@ fn peak_rss_mib() -> Option<f64> {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (mut n, mut out, mut repeat) = (1000usize, None::<String>, 1usize);
+    let (mut n, mut out, mut repeat, mut ir) = (1000usize, None::<String>, 1usize, false);
     while let Some(a) = args.next() {
         let mut value = |name: &str| args.next().unwrap_or_else(|| fail(&format!("`{name}` needs a value")));
         match a.as_str() {
             "--tasks" | "-n" => n = value("--tasks").parse().unwrap_or_else(|_| fail("`--tasks` takes a number")),
             "--output" | "-o" => out = Some(value("--output")),
             "--repeat" => repeat = value("--repeat").parse().unwrap_or_else(|_| fail("`--repeat` takes a number")),
+            "--target" => {
+                ir = match value("--target").as_str() {
+                    "argo" => false,
+                    "kfp-v2" => true,
+                    other => fail(&format!("`--target {other}`: expected `argo` or `kfp-v2`")),
+                }
+            }
             "--help" | "-h" => {
-                println!("usage: scale --tasks N [-o FILE] [--repeat R]");
+                println!("usage: scale --tasks N [-o FILE] [--repeat R] [--target argo|kfp-v2]");
                 return;
             }
-            other => fail(&format!("unknown argument `{other}`; usage: scale --tasks N [-o FILE] [--repeat R]")),
+            other => fail(&format!(
+                "unknown argument `{other}`; usage: scale --tasks N [-o FILE] [--repeat R] [--target argo|kfp-v2]"
+            )),
         }
     }
     if n == 0 || repeat == 0 {
         fail("`--tasks` and `--repeat` must be at least 1");
     }
-    let runs: Vec<Run> = (0..repeat).map(|i| run_once(n, out.as_deref().filter(|_| i == 0))).collect();
+    let runs: Vec<Run> = (0..repeat).map(|i| run_once(n, out.as_deref().filter(|_| i == 0), ir)).collect();
     for r in &runs {
         eprintln!(
             "tasks={n} build={:.2}ms compile={:.2}ms emit={:.2}ms total={:.2}ms yaml={} bytes",

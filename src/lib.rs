@@ -5,8 +5,8 @@ pub mod runner;
 
 pub use cli::{CliError, main, run};
 pub use kfp_compiler::{
-    CompileError, CompileOptions, ComponentFileError, argo, argo_template, component_to_yaml, parse_component, to_json,
-    to_yaml, write_yaml,
+    CompileError, CompileOptions, ComponentFileError, argo, argo_template, compile_kfp_v2, component_to_yaml, kfp_v2,
+    parse_component, to_json, to_yaml, write_yaml,
 };
 pub use kfp_dsl::{
     Absent, AnyArtifact, Arg, Artifact, ArtifactKind, Branches, BuildError, BuildErrors, ClassificationMetrics,
