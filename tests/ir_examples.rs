@@ -108,3 +108,11 @@ fn ir_output_is_deterministic_and_params_set_defaults() {
     let out = run_example("linear", &["compile", "--target", "kfp-v2", "--param", "min_len=abc"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_service_account_has_no_place_in_the_ir() {
+    let out = run_example("linear", &["compile", "--target", "kfp-v2", "--service-account", "robot"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--service-account: the KFP v2 IR has no service account (`robot`)"), "{stderr}");
+}

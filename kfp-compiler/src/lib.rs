@@ -84,6 +84,15 @@ pub fn compile_kfp_v2(
     let variants = passes::variants::variants(&validated)?;
     let names = passes::naming::name(&validated, variants)?;
     let plan = plan::plan(pipeline, &names)?;
+    if let Some(Some(account)) = &opts.service_account {
+        return Err(CompileError::InvalidOption {
+            option: "--service-account",
+            reason: format!(
+                "the KFP v2 IR has no service account (`{account}`): Kubeflow Pipelines 2.x sets it when a run is \
+                 created; leave it out for `--target kfp-v2`"
+            ),
+        });
+    }
     let (mut spec, platform) = kfp_v2::lower::lower(pipeline, &names, &plan)?;
     // `--param` values become the root inputs' defaults, checked as on Argo.
     for (name, value) in &opts.arguments {
