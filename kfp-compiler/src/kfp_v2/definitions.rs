@@ -9,8 +9,10 @@ use serde_json::Value;
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[non_exhaustive]
 pub enum ParameterType {
-    /// A string.
-    String,
+    /// A string (`STRING`; not named `String` in Rust, which would make rustc spell every
+    /// `String` in kfp-rs users' error messages as `std::string::String`).
+    #[serde(rename = "STRING")]
+    Text,
     /// An integer (written as a float in defaults and constants: `3.0`).
     NumberInteger,
     /// A float.

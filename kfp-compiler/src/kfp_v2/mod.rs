@@ -28,13 +28,13 @@
 //!         .caching(CachingOptions::enabled())
 //!         .parameter("msg", TaskInputParameter::component_input("msg")),
 //! ))
-//! .input_parameter("msg", ParameterDefinition::new(ParameterType::String).default_value("hi".into()));
+//! .input_parameter("msg", ParameterDefinition::new(ParameterType::Text).default_value("hi".into()));
 //! let spec = PipelineSpec::new(PipelineInfo::new("hello"), root)
 //!     .component(
 //!         "comp-say",
 //!         ComponentSpec::executor("exec-say")
-//!             .input_parameter("msg", ParameterDefinition::new(ParameterType::String))
-//!             .output_parameter("said", OutputParameterDefinition::new(ParameterType::String)),
+//!             .input_parameter("msg", ParameterDefinition::new(ParameterType::Text))
+//!             .output_parameter("said", OutputParameterDefinition::new(ParameterType::Text)),
 //!     )
 //!     .executor(
 //!         "exec-say",

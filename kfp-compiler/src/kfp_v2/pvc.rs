@@ -65,10 +65,10 @@ impl PvcStep {
                     }
                     c.input_parameter(*name, d)
                 })
-                .output_parameter("name", OutputParameterDefinition::new(ParameterType::String)),
+                .output_parameter("name", OutputParameterDefinition::new(ParameterType::Text)),
             PvcAction::Delete => c.input_parameter(
                 "pvc_name",
-                ParameterDefinition::new(ParameterType::String).description(DELETE_PVC_NAME),
+                ParameterDefinition::new(ParameterType::Text).description(DELETE_PVC_NAME),
             ),
         }
     }
@@ -84,11 +84,11 @@ const CREATE_INPUTS: [(&str, ParameterType, bool, &str); 8] = [
     ("access_modes", ParameterType::List, false, ACCESS_MODES),
     ("annotations", ParameterType::Struct, true, ANNOTATIONS),
     ("data_source", ParameterType::Struct, true, DATA_SOURCE),
-    ("pvc_name", ParameterType::String, true, PVC_NAME),
-    ("pvc_name_suffix", ParameterType::String, true, PVC_NAME_SUFFIX),
-    ("size", ParameterType::String, false, SIZE),
-    ("storage_class_name", ParameterType::String, true, STORAGE_CLASS_NAME),
-    ("volume_name", ParameterType::String, true, VOLUME_NAME),
+    ("pvc_name", ParameterType::Text, true, PVC_NAME),
+    ("pvc_name_suffix", ParameterType::Text, true, PVC_NAME_SUFFIX),
+    ("size", ParameterType::Text, false, SIZE),
+    ("storage_class_name", ParameterType::Text, true, STORAGE_CLASS_NAME),
+    ("volume_name", ParameterType::Text, true, VOLUME_NAME),
 ];
 
 const ACCESS_MODES: &str = "Values for ``PersistentVolumeClaim.spec.accessModes``.";

@@ -75,7 +75,7 @@ pub(crate) fn spec() -> (PipelineSpec, PlatformSpec) {
                 .parameter("a", TaskInputParameter::constant(*s))
                 .parameter("b", TaskInputParameter::component_input(format!("p{i}"))),
         );
-        root_inputs.push((format!("p{i}"), p(ParameterType::String).default_value(json!(s))));
+        root_inputs.push((format!("p{i}"), p(ParameterType::Text).default_value(json!(s))));
     }
     let root = root_inputs.into_iter().fold(ComponentSpec::dag(root), |c, (name, def)| c.input_parameter(name, def));
     let mut args = vec![input_parameter("a"), input_parameter("b")];
@@ -84,8 +84,8 @@ pub(crate) fn spec() -> (PipelineSpec, PlatformSpec) {
         .component(
             "comp-echo",
             ComponentSpec::executor("exec-echo")
-                .input_parameter("a", p(ParameterType::String))
-                .input_parameter("b", p(ParameterType::String)),
+                .input_parameter("a", p(ParameterType::Text))
+                .input_parameter("b", p(ParameterType::Text)),
         )
         .executor("exec-echo", ContainerSpec::new("alpine:3.18").command(["echo"]).args(args).into());
 

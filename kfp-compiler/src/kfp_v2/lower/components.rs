@@ -18,7 +18,7 @@ pub(crate) fn parameter_type(kfp_type: &str) -> ParameterType {
         "Boolean" | "Bool" => ParameterType::Boolean,
         "JsonArray" | "List" => ParameterType::List,
         "JsonObject" | "JSON" | "Dict" => ParameterType::Struct,
-        _ => ParameterType::String,
+        _ => ParameterType::Text,
     }
 }
 

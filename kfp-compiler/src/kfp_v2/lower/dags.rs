@@ -119,7 +119,7 @@ impl<'a> DagLowering<'a> {
             for r in refs {
                 let (name, ty) = match &r {
                     ValueRef::PipelineParam(n) => {
-                        (n.clone(), self.inputs[0].get(n).cloned().unwrap_or(Ty::Param(ParameterType::String)))
+                        (n.clone(), self.inputs[0].get(n).cloned().unwrap_or(Ty::Param(ParameterType::Text)))
                     }
                     _ => (Name::from(RUN_STATUS), Ty::Param(ParameterType::TaskFinalStatus)),
                 };
@@ -141,7 +141,7 @@ impl<'a> DagLowering<'a> {
 
     /// The type of `v` as read in DAG `i`.
     fn value_type(&self, i: usize, tasks: &HashMap<Name, Calls>, v: &ValueRef) -> Ty {
-        let string = Ty::Param(ParameterType::String);
+        let string = Ty::Param(ParameterType::Text);
         match v {
             ValueRef::Literal(_) | ValueRef::Global(_) | ValueRef::Concat(_) | ValueRef::Item(_) => string,
             ValueRef::Input(n) | ValueRef::PipelineParam(n) => self.inputs
@@ -247,7 +247,7 @@ impl<'a> DagLowering<'a> {
                 InputKind::Parameter => {
                     let t = match self.inputs[i].get(&input.name) {
                         Some(Ty::Param(t)) => *t,
-                        _ => ParameterType::String,
+                        _ => ParameterType::Text,
                     };
                     let mut d = ParameterDefinition::new(t);
                     if dag.kind == DagKind::Root {
@@ -308,7 +308,7 @@ impl<'a> DagLowering<'a> {
                 }
             }
         }
-        ParameterType::String
+        ParameterType::Text
     }
 
     /// One task of DAG `i` as IR tasks: the task itself, and for an exit handler's body the exit
@@ -365,13 +365,13 @@ impl<'a> DagLowering<'a> {
             let child = self.plan.dag(c);
             let items = match &each.items {
                 Items::Static(items) => {
-                    let t = items.first().map_or(ParameterType::String, |v| match v {
+                    let t = items.first().map_or(ParameterType::Text, |v| match v {
                         serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => ParameterType::NumberInteger,
                         serde_json::Value::Number(_) => ParameterType::NumberDouble,
                         serde_json::Value::Bool(_) => ParameterType::Boolean,
                         serde_json::Value::Object(_) => ParameterType::Struct,
                         serde_json::Value::Array(_) => ParameterType::List,
-                        _ => ParameterType::String,
+                        _ => ParameterType::Text,
                     });
                     self.inputs[c.index()].insert(Name::from(item_input(child)), Ty::Param(t));
                     IteratorItems::Raw(raw_list(items))
@@ -474,7 +474,7 @@ impl<'a> DagLowering<'a> {
             ValueRef::Literal(s) => {
                 let t = match expected {
                     Some(Ty::Param(t)) => *t,
-                    _ => ParameterType::String,
+                    _ => ParameterType::Text,
                 };
                 TaskInputParameter::constant(typed_constant(s, t))
             }
