@@ -8,7 +8,7 @@ use kfp_compiler::kfp_v2::{
 };
 use serde_json::json;
 
-use ParameterType::{NumberInteger, String as Str};
+use ParameterType::{NumberInteger, Text as Str};
 
 /// A container task as the SDK writes it: display name = task name, caching on.
 pub(crate) fn task(component: &str, name: &str) -> PipelineTaskSpec {

@@ -14,7 +14,7 @@ use kfp_compiler::kfp_v2::{
 use serde_json::json;
 
 use super::a_linear::{out, p, sh, task};
-use ParameterType::{NumberInteger, String as Str};
+use ParameterType::{NumberInteger, Text as Str};
 
 /// A task running a DAG component (no caching options: the SDK writes none on DAG tasks).
 pub(crate) fn group(component: &str, name: &str) -> PipelineTaskSpec {

@@ -14,7 +14,7 @@ use kfp_compiler::kfp_v2::{
 use serde_json::json;
 
 use super::a_linear::{out, p, task};
-use ParameterType::{NumberInteger, String as Str};
+use ParameterType::{NumberInteger, Text as Str};
 
 pub(crate) fn spec() -> (PipelineSpec, PlatformSpec) {
     let memory = input_parameter("pipelinechannel--memory");

@@ -18,7 +18,7 @@ use serde_json::json;
 
 use super::a_linear::{p, task};
 use super::f_condition::{ch, group};
-use ParameterType::{List, String as Str};
+use ParameterType::{List, Text as Str};
 
 pub(crate) fn spec() -> (PipelineSpec, PlatformSpec) {
     let item = ch("items-loop-item");
