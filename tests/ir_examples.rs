@@ -116,3 +116,42 @@ fn a_service_account_has_no_place_in_the_ir() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--service-account: the KFP v2 IR has no service account (`robot`)"), "{stderr}");
 }
+
+#[kfp::container_component(image = "alpine:3.18")]
+fn write_to_volume() -> kfp::ContainerSpec {
+    kfp::ContainerSpec::new(["sh", "-c", "echo hello > /data/file.txt"])
+}
+
+/// A volume the pipeline creates, mounts and deletes: kfp-kubernetes' CreatePVC / DeletePVC steps and
+/// a `pvcMount` reading the claim's name from the CreatePVC task, as kfp 2.17 writes them
+/// (`shared/reference/kfp-v2/i_resource_volume.yaml`).
+#[test]
+fn a_volume_becomes_create_pvc_mount_and_delete_pvc() {
+    use kfp::prelude::*;
+    let pipeline = kfp::Pipeline::build("volumes", None, |p| {
+        let size = p.param_with_default::<String>("size", "1Gi");
+        let vol = p.volume(VolumeClaim::new("work-pvc", size).access_mode("ReadWriteOnce"));
+        vol.task.task_name("create-pvc");
+        let writer = write_to_volume(p).mount(&vol, "/data");
+        p.delete_volume(&vol).after(&writer);
+    })
+    .unwrap();
+    let (spec, platform) = kfp::compile_kfp_v2(&pipeline, &kfp::CompileOptions::default()).unwrap();
+    let yaml = kfp_compiler::kfp_v2::to_yaml(&spec, platform.as_ref()).unwrap();
+    let doc: Vec<&str> = yaml.split("\n---\n").collect();
+    assert_eq!(doc.len(), 2, "a PlatformSpec follows:\n{yaml}");
+    assert!(yaml.contains("image: argostub/createpvc") && yaml.contains("image: argostub/deletepvc"), "{yaml}");
+    assert!(yaml.contains("pvcNameParameter:") && yaml.contains("producerTask: create-pvc"), "{yaml}");
+    assert!(yaml.contains("outputParameterKey: name"), "{yaml}");
+    let Some(tool) = ir_validate() else { return };
+    let dir = temp_dir("ir-volume");
+    let file = dir.join("volumes.yaml");
+    std::fs::write(&file, &yaml).unwrap();
+    let out = Command::new("python3").arg(&tool).arg("--werror").arg(&file).output().expect("run ir-validate");
+    assert!(
+        out.status.success(),
+        "{}{}\n{yaml}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

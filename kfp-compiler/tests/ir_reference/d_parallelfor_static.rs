@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::a_linear::{p, task};
 use super::f_condition::{ch, group};
-use ParameterType::{NumberInteger, Text as Str, Struct};
+use ParameterType::{NumberInteger, Struct, Text as Str};
 
 /// The field `key` of a loop item held in input `item`.
 pub(crate) fn field(item: &str, key: &str) -> TaskInputParameter {

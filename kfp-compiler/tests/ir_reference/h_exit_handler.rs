@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::a_linear::{out, p, task};
 use super::f_condition::{ch, group};
-use ParameterType::{Text as Str, TaskFinalStatus};
+use ParameterType::{TaskFinalStatus, Text as Str};
 
 /// `sh -c 'echo "$0" | tee "$1"' MSG OUTPUT_FILE`.
 fn tee() -> Executor {

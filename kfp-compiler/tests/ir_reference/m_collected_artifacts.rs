@@ -14,7 +14,7 @@ use serde_json::json;
 use super::a_linear::{out, p, sh, task};
 use super::d_parallelfor_static::field;
 use super::f_condition::{ch, group};
-use ParameterType::{List, NumberInteger, Text as Str, Struct};
+use ParameterType::{List, NumberInteger, Struct, Text as Str};
 
 /// kfp 2.17's bootstrap for a Python component (`kfp` installed at run time, then the function).
 const PIP_BOOTSTRAP: &str = "\nif ! [ -x \"$(command -v pip)\" ]; then\n    python3 -m ensurepip || python3 -m ensurepip --user || apt-get install python3-pip\nfi\n\nPIP_DISABLE_PIP_VERSION_CHECK=1 python3 -m pip install --quiet --no-warn-script-location 'kfp==2.17.3' '--no-deps' 'typing-extensions>=3.7.4,<5; python_version<\"3.9\"' && \"$0\" \"$@\"\n";

@@ -196,6 +196,13 @@ impl<'a> DagLowering<'a> {
         }
     }
 
+    /// The kfp-kubernetes step a call of a volume step becomes.
+    fn pvc_step(&self, calls: Calls) -> Option<crate::kfp_v2::pvc::PvcStep> {
+        let Calls::Variant(v) = calls else { return None };
+        let r = self.p.component(self.names.variants[v].component).resource_spec()?;
+        crate::kfp_v2::pvc::pvc_component(r)
+    }
+
     fn component_ref(&self, calls: Calls) -> String {
         match calls {
             Calls::Variant(v) => component_name(&self.names.templates[v]),
@@ -344,7 +351,20 @@ impl<'a> DagLowering<'a> {
             }
         }
         let mut extra: Vec<(String, TaskInputParameter)> = Vec::new();
+        let pvc = self.pvc_step(t.calls);
+        if let Some(step) = &pvc {
+            for (name, value) in &step.constants {
+                task = task.parameter(*name, TaskInputParameter::constant(value.clone()));
+            }
+        }
         for (name, v) in &t.parameters {
+            let name = &match &pvc {
+                Some(step) => match step.inputs.iter().find(|(model, _)| **model == **name) {
+                    Some((_, ir)) => Name::from(*ir),
+                    None => continue,
+                },
+                None => name.clone(),
+            };
             if let ValueRef::Item(field) = v {
                 // The loop's item: one input of the loop DAG for all fields (its parameterIterator).
                 let _ = field;
@@ -489,9 +509,15 @@ impl<'a> DagLowering<'a> {
                 _ => TaskInputParameter::component_input(n.to_string()),
             },
             ValueRef::PipelineParam(n) => TaskInputParameter::component_input(n.to_string()),
-            ValueRef::TaskOutput { task: producer, port }
-            | ValueRef::LoopOutput { group: producer, port }
-            | ValueRef::ConditionOutput { group: producer, port } => {
+            ValueRef::TaskOutput { task: producer, port } => {
+                // CreatePVC calls the claim's name `name`, whatever the model's output is called.
+                let step = tasks.get(producer).and_then(|c| self.pvc_step(*c));
+                let port = step
+                    .and_then(|s| s.outputs.iter().find(|(model, _)| **model == **port).map(|(_, ir)| *ir))
+                    .map_or_else(|| port.to_string(), str::to_owned);
+                TaskInputParameter::task_output(producer.to_string(), port)
+            }
+            ValueRef::LoopOutput { group: producer, port } | ValueRef::ConditionOutput { group: producer, port } => {
                 TaskInputParameter::task_output(producer.to_string(), port.to_string())
             }
             ValueRef::TaskStatus(body) => TaskInputParameter::final_status(body.to_string()),

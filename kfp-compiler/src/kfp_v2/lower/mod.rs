@@ -10,7 +10,7 @@ pub(crate) use components::typed_constant;
 use kfp_dsl::Pipeline;
 
 use crate::error::CompileError;
-use crate::kfp_v2::{PipelineInfo, PipelineSpec, PlatformSpec, settings};
+use crate::kfp_v2::{PipelineInfo, PipelineSpec, PlatformSpec, pvc, settings};
 use crate::passes::naming::Names;
 use crate::plan::Plan;
 
@@ -54,15 +54,24 @@ pub(crate) fn lower(
     }
     let binary = p.binary().unwrap_or(p.name());
     let mut platform = PlatformSpec::default();
+    let claims = pvc::created_claims(p);
     for (i, var) in names.variants.iter().enumerate() {
         let component = p.component(var.component);
         let template = &names.templates[i];
         let label = format!("exec-{template}");
-        if component.resource_spec().is_some() {
-            errors.push(format!(
-                "component `{}` is a resource step: the KFP v2 IR has no Kubernetes-object steps",
-                component.name
-            ));
+        if let Some(r) = component.resource_spec() {
+            // A volume made or deleted by the pipeline: kfp-kubernetes' CreatePVC / DeletePVC (any other
+            // resource step was refused above).
+            match pvc::pvc_component(r) {
+                Some(step) => {
+                    spec = spec.component(dags::component_name(template), step.component(&label));
+                    spec = spec.executor(label, step.executor());
+                }
+                None => errors.push(format!(
+                    "component `{}` is a resource step: the KFP v2 IR has no Kubernetes-object steps",
+                    component.name
+                )),
+            }
             continue;
         }
         let absent: &[usize] = var.call.as_ref().map_or(&[], |c| &c.absent);
@@ -84,7 +93,9 @@ pub(crate) fn lower(
         if let Some(r) = settings::container_resources(settings, |param| format!("pipelinechannel--{param}")) {
             executor = executor.resources(r);
         }
-        if let Some(config) = settings::platform_config(settings, p.settings(), |_| None) {
+        // A mount of a claim the pipeline creates reads the claim's name from its CreatePVC task.
+        let claim = |name: &str| claims.get(name).map(|id| pvc::claim_reference(&names.tasks[id.index()]));
+        if let Some(config) = settings::platform_config(settings, p.settings(), claim) {
             platform = platform.executor(label.clone(), config);
         }
         spec = spec.executor(label, executor.into());
