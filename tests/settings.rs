@@ -18,6 +18,16 @@ fn blank(msg: Param<String>) -> ContainerSpec {
     ContainerSpec::new(["echo"]).arg(msg)
 }
 
+/// `err` has one line per `(line, message)`, in order, each naming this file's line.
+fn assert_lines(err: &str, expected: &[(u32, &str)]) {
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), expected.len(), "{err}");
+    for (got, (l, message)) in lines.iter().zip(expected) {
+        assert!(got.starts_with(&format!("tests/settings.rs:{l}:")), "{got}");
+        assert!(got.contains(message), "{got} lacks {message}");
+    }
+}
+
 #[test]
 fn invalid_settings_are_clear_errors_with_their_line() {
     let line = line!() + 3;
@@ -46,12 +56,7 @@ fn invalid_settings_are_clear_errors_with_their_line() {
         (line + 6, "mount path `relative/path` is not absolute"),
         (line + 7, "component `blank`: the image is empty"),
     ];
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), expected.len(), "{err}");
-    for (got, (l, message)) in lines.iter().zip(expected) {
-        assert!(got.starts_with(&format!("tests/settings.rs:{l}:")), "{got}");
-        assert!(got.contains(message), "{got} lacks {message}");
-    }
+    assert_lines(&err, &expected);
 }
 
 #[test]
@@ -156,12 +161,7 @@ fn values_kubernetes_would_refuse_are_errors_with_their_line() {
         (line + 6, "`not valid!` is not a valid label value"),
         (line + 7, "the service account name is empty"),
     ];
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), expected.len(), "{err}");
-    for (got, (l, message)) in lines.iter().zip(expected) {
-        assert!(got.starts_with(&format!("tests/settings.rs:{l}:")), "{got}");
-        assert!(got.contains(message), "{got} lacks {message}");
-    }
+    assert_lines(&err, &expected);
 }
 
 #[test]

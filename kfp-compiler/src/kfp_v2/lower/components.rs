@@ -39,15 +39,12 @@ pub(crate) fn typed_constant(text: &str, t: ParameterType) -> serde_json::Value 
     use serde_json::Value;
     match t {
         // kfp writes integers as floats (`3.0`), as protobuf's Value stores every number.
-        ParameterType::NumberInteger | ParameterType::NumberDouble => {
-            text.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64).map_or_else(
-                || Value::String(text.to_owned()),
-                |n| {
-                    // A whole number stays whole in JSON but reads as a float in YAML: keep `3.0`.
-                    Value::Number(n)
-                },
-            )
-        }
+        ParameterType::NumberInteger | ParameterType::NumberDouble => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or_else(|| Value::String(text.to_owned()), Value::Number),
         ParameterType::Boolean => match text.trim() {
             "true" | "True" => Value::Bool(true),
             "false" | "False" => Value::Bool(false),

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use kfp_dsl::{CmpOp, GlobalValue, Pipeline};
+use kfp_dsl::{GlobalValue, Pipeline};
 
 use super::components::{artifact_type, parameter_type, typed_constant};
 use crate::kfp_v2::placeholder::input_parameter;
@@ -82,18 +82,16 @@ impl<'a> DagLowering<'a> {
     /// Every DAG, parents before children (the plan's order), as `(component name, spec)`; the root's
     /// name is `None`.
     pub(crate) fn lower(&mut self) -> Vec<(Option<String>, ComponentSpec)> {
-        for (i, param) in self.p.params().iter().enumerate() {
-            let _ = i;
+        for param in self.p.params() {
             self.inputs[0].insert(Name::from(param.name.as_str()), Ty::Param(parameter_type(param.type_name)));
         }
-        for (g, spec) in self.p.graphs() {
+        for (_, spec) in self.p.graphs() {
             let scope = spec.scope.index();
             for input in &spec.interface.inputs {
                 if let kfp_dsl::IoKind::Parameter { type_name } = &input.kind {
                     self.inputs[scope].insert(Name::from(input.name.as_str()), Ty::Param(parameter_type(type_name)));
                 }
             }
-            let _ = g;
         }
         // Output types first, children before parents, so a group task's outputs are known.
         for i in (0..self.plan.dags.len()).rev() {
@@ -365,9 +363,8 @@ impl<'a> DagLowering<'a> {
                 },
                 None => name.clone(),
             };
-            if let ValueRef::Item(field) = v {
+            if let ValueRef::Item(_) = v {
                 // The loop's item: one input of the loop DAG for all fields (its parameterIterator).
-                let _ = field;
                 continue;
             }
             let expected = self.input_type(t.calls, name);
@@ -410,12 +407,12 @@ impl<'a> DagLowering<'a> {
             }
         }
         if let Some(cond) = &t.when {
-            let mut operands = Vec::new();
-            let mut cel = self.cel(cond, &mut operands);
             let Calls::Scope(c) = t.calls else { unreachable!("a condition's group task runs its scope") };
-            for (k, v) in operands.into_iter().enumerate().rev() {
-                let name = format!("{}-operand-{k}", self.plan.dag(c).name);
-                cel = cel.replace(&format!("\u{0}{k}'"), &format!("{name}'"));
+            let prefix = format!("{}-operand-", self.plan.dag(c).name);
+            let mut operands = Vec::new();
+            let cel = cel(cond, &prefix, &mut operands);
+            for (k, v) in operands.into_iter().enumerate() {
+                let name = format!("{prefix}{k}");
                 let ty = self.value_type(i, tasks, &v);
                 let value = self.parameter(i, tasks, &name, &v, None, &mut task, &mut extra);
                 task = task.parameter(name.clone(), value);
@@ -502,7 +499,7 @@ impl<'a> DagLowering<'a> {
                 Some(InputKind::Item(field)) => {
                     let p = TaskInputParameter::component_input(item_input(dag));
                     match field {
-                        Some(f) => p.select(format!("parseJson(string_value)[\"{f}\"]")),
+                        Some(f) => p.select(format!("parseJson(string_value)[{}]", serde_json::Value::from(f))),
                         None => p,
                     }
                 }
@@ -557,35 +554,6 @@ impl<'a> DagLowering<'a> {
             _ => None,
         }
     }
-
-    /// A condition in CEL over the group task's inputs; the values it reads are collected in
-    /// `operands`, read as `inputs.parameter_values['<group>-operand-N']`.
-    fn cel(&self, c: &Condition, operands: &mut Vec<ValueRef>) -> String {
-        match c {
-            Condition::Compare { lhs, op, rhs, kind } => {
-                let mut side = |o: &Operand| -> String {
-                    match o {
-                        Operand::Value(v) => {
-                            let k = operands.len();
-                            operands.push(v.clone());
-                            let read = format!("inputs.parameter_values['\u{0}{k}']");
-                            match kind {
-                                OperandKind::Number => format!("double({read})"),
-                                OperandKind::Text => read,
-                            }
-                        }
-                        Operand::Text(s) => cel_string(s),
-                        Operand::Number(x) => format!("{x:?}"),
-                    }
-                };
-                let (l, r) = (side(lhs), side(rhs));
-                format!("{l} {} {r}", cmp(*op))
-            }
-            Condition::And(a, b) => format!("({}) && ({})", self.cel(a, operands), self.cel(b, operands)),
-            Condition::Or(a, b) => format!("({}) || ({})", self.cel(a, operands), self.cel(b, operands)),
-            Condition::Not(a) => format!("!({})", self.cel(a, operands)),
-        }
-    }
 }
 
 /// The component of a DAG or variant named `name`.
@@ -593,14 +561,31 @@ pub(crate) fn component_name(name: &str) -> String {
     format!("comp-{name}")
 }
 
-fn cmp(op: CmpOp) -> &'static str {
-    match op {
-        CmpOp::Eq => "==",
-        CmpOp::Ne => "!=",
-        CmpOp::Gt => ">",
-        CmpOp::Ge => ">=",
-        CmpOp::Lt => "<",
-        CmpOp::Le => "<=",
+/// A condition in CEL over the group task's inputs; the values it reads are collected in
+/// `operands`, the N-th read as `inputs.parameter_values['<prefix>N']`.
+fn cel(c: &Condition, prefix: &str, operands: &mut Vec<ValueRef>) -> String {
+    match c {
+        Condition::Compare { lhs, op, rhs, kind } => {
+            let mut side = |o: &Operand| -> String {
+                match o {
+                    Operand::Value(v) => {
+                        let read = format!("inputs.parameter_values['{prefix}{}']", operands.len());
+                        operands.push(v.clone());
+                        match kind {
+                            OperandKind::Number => format!("double({read})"),
+                            OperandKind::Text => read,
+                        }
+                    }
+                    Operand::Text(s) => cel_string(s),
+                    Operand::Number(x) => format!("{x:?}"),
+                }
+            };
+            let (l, r) = (side(lhs), side(rhs));
+            format!("{l} {} {r}", op.symbol())
+        }
+        Condition::And(a, b) => format!("({}) && ({})", cel(a, prefix, operands), cel(b, prefix, operands)),
+        Condition::Or(a, b) => format!("({}) || ({})", cel(a, prefix, operands), cel(b, prefix, operands)),
+        Condition::Not(a) => format!("!({})", cel(a, prefix, operands)),
     }
 }
 
