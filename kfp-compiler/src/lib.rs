@@ -19,6 +19,7 @@ mod front;
 pub mod kfp_v2;
 mod passes;
 mod plan;
+mod yaml;
 
 use kfp_dsl::Pipeline;
 

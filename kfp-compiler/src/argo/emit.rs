@@ -2,8 +2,6 @@
 
 use std::io;
 
-use serde_saphyr::SerializerOptions;
-
 use crate::argo::Workflow;
 use crate::error::CompileError;
 
@@ -14,7 +12,7 @@ use crate::error::CompileError;
 /// # Errors
 /// [`CompileError::Emit`] if the serializer fails.
 pub fn to_yaml(w: &Workflow) -> Result<String, CompileError> {
-    let options = yaml_options();
+    let options = crate::yaml::options();
     // Sized up front from the task count: growing a multi-megabyte string by doubling copies it
     // several times.
     let tasks: usize = w.spec.templates.iter().filter_map(|t| t.dag.as_ref()).map(|d| d.tasks.len()).sum();
@@ -39,23 +37,17 @@ pub fn to_json(w: &Workflow) -> Result<String, CompileError> {
 /// # Errors
 /// [`CompileError::Emit`] if the serializer or the writer fails.
 pub fn write_yaml<W: io::Write>(w: &Workflow, out: W) -> Result<(), CompileError> {
-    serde_saphyr::to_io_writer_with_options(&mut { out }, w, yaml_options())
+    serde_saphyr::to_io_writer_with_options(&mut { out }, w, crate::yaml::options())
         .map_err(|e| CompileError::Emit(e.to_string()))
 }
 
 /// A Kubernetes manifest as YAML text, for a resource template.
 pub(crate) fn manifest_text(v: &serde_json::Value) -> Result<String, CompileError> {
-    serde_saphyr::to_string_with_options(v, yaml_options()).map_err(|e| CompileError::Emit(e.to_string()))
+    serde_saphyr::to_string_with_options(v, crate::yaml::options()).map_err(|e| CompileError::Emit(e.to_string()))
 }
 
 /// Writes a multi-line string as a YAML literal block (`|`), as kubectl users read manifests; JSON
 /// gets a plain string.
 pub(crate) fn literal_block<S: serde::Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
     serde::Serialize::serialize(&serde_saphyr::LitStr(text), s)
-}
-
-fn yaml_options() -> SerializerOptions {
-    let mut options = SerializerOptions::default();
-    options.prefer_block_scalars = false;
-    options
 }

@@ -2,8 +2,6 @@
 //! is one) or JSON; and reads it back. The only module of the KFP v2 backend that knows the YAML
 //! library.
 
-use serde_saphyr::SerializerOptions;
-
 use super::pipeline_spec::PipelineSpec;
 use super::platform::PlatformSpec;
 use crate::CompileError;
@@ -19,13 +17,13 @@ use crate::CompileError;
 pub fn to_yaml(spec: &PipelineSpec, platform: Option<&PlatformSpec>) -> Result<String, CompileError> {
     let tasks: usize = spec.components.len() + spec.deployment_spec.executors.len();
     let mut out = String::with_capacity(4096 + 512 * tasks);
-    serde_saphyr::to_fmt_writer_with_options(&mut out, spec, yaml_options()).map_err(emit_error)?;
+    serde_saphyr::to_fmt_writer_with_options(&mut out, spec, crate::yaml::options()).map_err(emit_error)?;
     if let Some(platform) = platform.filter(|p| !p.is_empty()) {
         if !out.ends_with('\n') {
             out.push('\n');
         }
         out.push_str("---\n");
-        serde_saphyr::to_fmt_writer_with_options(&mut out, platform, yaml_options()).map_err(emit_error)?;
+        serde_saphyr::to_fmt_writer_with_options(&mut out, platform, crate::yaml::options()).map_err(emit_error)?;
     }
     Ok(out)
 }
@@ -40,10 +38,10 @@ pub fn write_yaml<W: std::io::Write>(
     platform: Option<&PlatformSpec>,
     mut out: W,
 ) -> Result<(), CompileError> {
-    serde_saphyr::to_io_writer_with_options(&mut out, spec, yaml_options()).map_err(emit_error)?;
+    serde_saphyr::to_io_writer_with_options(&mut out, spec, crate::yaml::options()).map_err(emit_error)?;
     if let Some(platform) = platform.filter(|p| !p.is_empty()) {
         out.write_all(b"---\n").map_err(|e| CompileError::Emit(e.to_string()))?;
-        serde_saphyr::to_io_writer_with_options(&mut out, platform, yaml_options()).map_err(emit_error)?;
+        serde_saphyr::to_io_writer_with_options(&mut out, platform, crate::yaml::options()).map_err(emit_error)?;
     }
     Ok(())
 }
@@ -137,13 +135,6 @@ pub fn from_yaml(text: &str) -> Result<(PipelineSpec, Option<PlatformSpec>), Rea
 
 fn emit_error(e: serde_saphyr::ser::Error) -> CompileError {
     CompileError::Emit(e.to_string())
-}
-
-/// The Argo emitter's settings (`crate::yaml`), so both backends quote and fold alike.
-fn yaml_options() -> SerializerOptions {
-    let mut options = SerializerOptions::default();
-    options.prefer_block_scalars = false;
-    options
 }
 
 #[cfg(test)]

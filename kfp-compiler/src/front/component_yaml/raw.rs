@@ -118,13 +118,5 @@ fn thousands(n: usize) -> String {
 
 /// Writes a component.yaml.
 pub(crate) fn write(out: &Out) -> Result<String, String> {
-    serde_saphyr::to_string_with_options(out, yaml_options()).map_err(|e| e.to_string())
-}
-
-/// The workflow emitter's options (`crate::argo::emit`): strings a YAML 1.1 reader would retype are
-/// quoted, long lines are never folded.
-fn yaml_options() -> serde_saphyr::SerializerOptions {
-    let mut options = serde_saphyr::SerializerOptions::default();
-    options.prefer_block_scalars = false;
-    options
+    serde_saphyr::to_string_with_options(out, crate::yaml::options()).map_err(|e| e.to_string())
 }
