@@ -130,20 +130,21 @@ fn run_once_ir(n: usize, out: Option<&str>) -> Run {
     let t0 = Instant::now();
     let pipeline = build(n);
     let t1 = Instant::now();
-    let (spec, platform) =
+    let compiled =
         kfp::compile_kfp_v2(&pipeline, &kfp::CompileOptions::default()).unwrap_or_else(|e| fail(&e.to_string()));
+    let (spec, platform) = (&compiled.spec, compiled.platform.as_ref());
     let t2 = Instant::now();
     let bytes = match out {
         Some(path) => {
             let file = std::fs::File::create(path).unwrap_or_else(|e| fail(&format!("cannot write `{path}`: {e}")));
             let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
-            kfp::kfp_v2::write_yaml(&spec, platform.as_ref(), &mut w).unwrap_or_else(|e| fail(&e.to_string()));
+            kfp::kfp_v2::write_yaml(spec, platform, &mut w).unwrap_or_else(|e| fail(&e.to_string()));
             let file = w.into_inner().unwrap_or_else(|e| fail(&format!("cannot write `{path}`: {e}")));
             file.metadata().map(|m| m.len()).unwrap_or(0)
         }
         None => {
             let mut c = Counter(0);
-            kfp::kfp_v2::write_yaml(&spec, platform.as_ref(), &mut c).expect("a counter never fails");
+            kfp::kfp_v2::write_yaml(spec, platform, &mut c).expect("a counter never fails");
             c.0
         }
     };

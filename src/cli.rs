@@ -136,6 +136,10 @@ struct CompileArgs {
     /// the KFP v2 pipeline IR (Kubeflow Pipelines 2.x, Vertex AI).
     #[arg(long, value_enum, default_value_t = Target::Argo)]
     target: Target,
+    /// With `--target kfp-v2`: leave out what the IR cannot express (sidecars, resource steps, Argo-only
+    /// settings, ...) with a warning for each, instead of refusing the pipeline.
+    #[arg(long)]
+    lossy: bool,
 }
 
 /// The output format family.
@@ -279,6 +283,12 @@ fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Res
         opts = opts.argument(name, value);
     }
     let text = match c.target {
+        Target::Argo if c.lossy => Err(CompileError::InvalidOption {
+            option: "--lossy",
+            reason: "the Argo target expresses every construct, so there is nothing to leave out: give \
+                     `--target kfp-v2` with it, or drop it"
+                .to_owned(),
+        }),
         Target::Argo => {
             let workflow = crate::compile(&pipeline, &opts).map_err(CliError::Compile)?;
             match c.format {
@@ -288,10 +298,12 @@ fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Res
         }
         Target::KfpV2 => {
             let built = pipeline.build().map_err(|e| CliError::Compile(e.into()))?;
-            let (spec, platform) = kfp_compiler::compile_kfp_v2(&built, &opts).map_err(CliError::Compile)?;
+            let compiled = kfp_compiler::compile_kfp_v2(&built, &opts.lossy(c.lossy)).map_err(CliError::Compile)?;
+            // What `--lossy` left out goes to stderr, before the output is written.
+            eprint!("{}", compiled.warnings());
             match c.format {
-                Format::Yaml => kfp_compiler::kfp_v2::to_yaml(&spec, platform.as_ref()),
-                Format::Json => kfp_compiler::kfp_v2::to_json(&spec, platform.as_ref()),
+                Format::Yaml => compiled.to_yaml(),
+                Format::Json => compiled.to_json(),
             }
         }
     }

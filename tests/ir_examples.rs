@@ -87,6 +87,60 @@ fn examples_the_ir_cannot_express_name_every_construct() {
     }
 }
 
+/// With `--lossy`, what the IR can express of each, and the warning naming what it leaves out.
+const LOSSY: &[(&str, &[&str])] = &[
+    ("pod_settings", &["sidecar `metrics-agent` of `train`", "init container `warm-cache`", "(left out)"]),
+    ("pipeline_conf", &["pipeline setting `ttl_after_finished`", "pipeline setting `dns_config`"]),
+    ("metrics", &["output `mlpipeline-metrics` of `evaluate`", "kept as a plain system.Artifact"]),
+];
+
+/// With `--lossy`, what cannot be left out.
+const LOSSY_ERRORS: &[(&str, &str)] = &[
+    ("recursion", "recursive call of graph component `flip_until_tails`"),
+    ("k8s_resources", "task `show-job` reads an output of `run-job`, which --lossy leaves out"),
+    ("kubeflow", "has no task left once --lossy leaves out"),
+];
+
+#[test]
+fn lossy_leaves_out_what_the_ir_cannot_express_and_says_what() {
+    let dir = temp_dir("ir-lossy");
+    let mut files = Vec::new();
+    for (name, expected) in LOSSY {
+        let file = dir.join(format!("{name}.yaml"));
+        let out = run_example(name, &["compile", "--target", "kfp-v2", "--lossy", "-o", file.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{name}: {stderr}");
+        assert!(stderr.starts_with("warning: --lossy: the KFP v2 IR leaves out "), "{name}: {stderr}");
+        for e in *expected {
+            assert!(stderr.contains(e), "{name}: `{e}` missing from:\n{stderr}");
+        }
+        insta::assert_snapshot!(format!("ir_lossy_{name}"), std::fs::read_to_string(&file).unwrap());
+        files.push(file);
+    }
+    for (name, expected) in LOSSY_ERRORS {
+        let out = run_example(name, &["compile", "--target", "kfp-v2", "--lossy"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name} compiled with --lossy: {stderr}");
+        assert!(out.stdout.is_empty(), "{name}: nothing is written");
+        assert!(stderr.contains(expected), "{name}: `{expected}` missing from:\n{stderr}");
+    }
+    let Some(tool) = ir_validate() else { return };
+    let out = Command::new("python3").arg(&tool).arg("--werror").args(&files).output().expect("run ir-validate");
+    assert!(out.status.success(), "ir-validate rejected the --lossy IR:\n{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn lossy_is_for_the_ir_only() {
+    let out = run_example("linear", &["compile", "--lossy"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--lossy: the Argo target expresses every construct"), "{stderr}");
+    // On a pipeline the IR expresses whole, `--lossy` changes nothing and warns of nothing.
+    let out = run_example("linear", &["compile", "--target", "kfp-v2", "--lossy"]);
+    assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), compile_example("linear", &["--target", "kfp-v2"]));
+}
+
 #[test]
 fn every_example_is_in_one_list() {
     for name in EXAMPLES {
@@ -136,8 +190,7 @@ fn a_volume_becomes_create_pvc_mount_and_delete_pvc() {
         p.delete_volume(&vol).after(&writer);
     })
     .unwrap();
-    let (spec, platform) = kfp::compile_kfp_v2(&pipeline, &kfp::CompileOptions::default()).unwrap();
-    let yaml = kfp_compiler::kfp_v2::to_yaml(&spec, platform.as_ref()).unwrap();
+    let yaml = kfp::compile_kfp_v2(&pipeline, &kfp::CompileOptions::default()).unwrap().to_yaml().unwrap();
     let doc: Vec<&str> = yaml.split("\n---\n").collect();
     assert_eq!(doc.len(), 2, "a PlatformSpec follows:\n{yaml}");
     assert!(yaml.contains("image: argostub/createpvc") && yaml.contains("image: argostub/deletepvc"), "{yaml}");

@@ -40,6 +40,10 @@ pub struct CompileOptions {
     /// Values for pipeline parameters, replacing their defaults in `spec.arguments`: `(name, value)`,
     /// each value checked against the parameter's type.
     pub arguments: Vec<(String, String)>,
+    /// For the KFP v2 IR: leave out what the IR cannot express (with a warning for each, in
+    /// [`kfp_v2::Compiled::left_out`]) instead of refusing the pipeline. Recursion, and a value read
+    /// from a task left out, stay errors.
+    pub lossy: bool,
 }
 
 impl CompileOptions {
@@ -47,6 +51,13 @@ impl CompileOptions {
     #[must_use]
     pub fn argument(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.arguments.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets [`lossy`](Self::lossy).
+    #[must_use]
+    pub fn lossy(mut self, lossy: bool) -> Self {
+        self.lossy = lossy;
         self
     }
 
@@ -73,14 +84,12 @@ pub fn compile(pipeline: &Pipeline, opts: &CompileOptions) -> Result<argo::Workf
 
 /// Compiles a built pipeline to the KFP v2 pipeline IR (what Kubeflow Pipelines 2.x and Vertex AI
 /// run): the `PipelineSpec` and, when a task has Kubernetes settings, the kfp-kubernetes
-/// `PlatformSpec`. Write them with [`kfp_v2::to_yaml`].
+/// `PlatformSpec`. Write them with [`kfp_v2::Compiled::to_yaml`].
 ///
 /// # Errors
-/// What [`compile`] refuses, and every construct the IR cannot express, one line each.
-pub fn compile_kfp_v2(
-    pipeline: &Pipeline,
-    opts: &CompileOptions,
-) -> Result<(kfp_v2::PipelineSpec, Option<kfp_v2::PlatformSpec>), CompileError> {
+/// What [`compile`] refuses, and every construct the IR cannot express, one line each (with
+/// [`CompileOptions::lossy`], only those that cannot be left out).
+pub fn compile_kfp_v2(pipeline: &Pipeline, opts: &CompileOptions) -> Result<kfp_v2::Compiled, CompileError> {
     let validated = passes::validate::validate(pipeline)?;
     let variants = passes::variants::variants(&validated)?;
     let names = passes::naming::name(&validated, variants)?;
@@ -94,7 +103,7 @@ pub fn compile_kfp_v2(
             ),
         });
     }
-    let (mut spec, platform) = kfp_v2::lower::lower(pipeline, &names, &plan)?;
+    let mut compiled = kfp_v2::lower::lower(pipeline, &names, plan, opts.lossy)?;
     // `--param` values become the root inputs' defaults, checked as on Argo.
     for (name, value) in &opts.arguments {
         let Some(param) = pipeline.params().iter().find(|s| s.name == *name) else {
@@ -110,10 +119,10 @@ pub fn compile_kfp_v2(
             value: value.clone(),
             reason,
         })?;
-        if let Some(d) = spec.root.input_definitions.parameters.get_mut(name.as_str()) {
+        if let Some(d) = compiled.spec.root.input_definitions.parameters.get_mut(name.as_str()) {
             d.default_value = Some(kfp_v2::lower::typed_constant(&parsed, d.parameter_type));
             d.is_optional = true;
         }
     }
-    Ok((spec, platform))
+    Ok(compiled)
 }

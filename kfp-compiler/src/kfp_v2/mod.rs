@@ -49,11 +49,13 @@
 //! # Ok::<(), kfp_compiler::CompileError>(())
 //! ```
 
+mod compiled;
 mod dag;
 mod definitions;
 mod emit;
 mod executor;
 mod inputs;
+mod lossy;
 pub(crate) mod lower;
 mod pipeline_spec;
 pub mod placeholder;
@@ -65,6 +67,7 @@ mod pvc;
 mod settings;
 pub mod unsupported;
 
+pub use compiled::Compiled;
 pub use dag::{
     ArtifactSelector, ComponentRef, DagOutputArtifact, DagOutputParameter, DagOutputs, DagSpec, ParameterSelector,
     PipelineTaskSpec, TaskInfo,

@@ -254,10 +254,12 @@ pub(crate) fn platform_config(
         match source {
             VolumeSource::Secret(name) => k.secret_as_volume.push(SecretAsVolume::new(name, path)),
             VolumeSource::ConfigMap(name) => k.config_map_as_volume.push(ConfigMapAsVolume::new(name, path)),
-            VolumeSource::Pvc(name) => k.pvc_mount.push(match claim(name) {
-                Some(reference) => pvc_mount(reference, path),
-                None => PvcMount::named(name, path),
-            }),
+            VolumeSource::Pvc(name) => match claim(name) {
+                Some(reference) => k.pvc_mount.push(pvc_mount(reference, path)),
+                // An Argo placeholder the KFP backend would not fill: refused, or left out by `--lossy`.
+                None if name.contains("{{") => {}
+                None => k.pvc_mount.push(PvcMount::named(name, path)),
+            },
             VolumeSource::EmptyDir(medium) => {
                 let mut e = EmptyDirMount::new(&m.volume, path);
                 e.medium.clone_from(medium);

@@ -39,6 +39,9 @@ pub enum LeaveOut {
     Construct,
     /// The whole task (and the values it would pass on).
     Task,
+    /// The visualization only: the file is still written, as a plain `system.Artifact` the KFP v2 UI
+    /// does not show (a Kubeflow v1 UI file).
+    Visualization,
     /// Nothing can be left out: the pipeline cannot compile (recursion).
     Never,
 }
@@ -62,7 +65,8 @@ pub fn describe_lossy(left_out: &[Unsupported]) -> String {
         .map(|u| {
             let what = match u.leave_out {
                 LeaveOut::Task => "left out with its task",
-                _ => "left out",
+                LeaveOut::Visualization => "kept as a plain system.Artifact, which the KFP v2 UI does not show",
+                LeaveOut::Construct | LeaveOut::Never => "left out",
             };
             format!("  {u} ({what})")
         })
@@ -105,7 +109,7 @@ pub fn unsupported(p: &Pipeline) -> Vec<Unsupported> {
                                 "KFP v2's UI reads metrics and visualizations from Metrics, ClassificationMetrics, \
                                  HTML and Markdown artifacts: declare `Output<Metrics>` / `Output<Html>` / \
                                  `Output<Markdown>` instead",
-                                LeaveOut::Construct,
+                                LeaveOut::Visualization,
                             );
                         }
                     }

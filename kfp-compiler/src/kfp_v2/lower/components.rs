@@ -30,7 +30,19 @@ pub(crate) fn artifact_type(kfp_type: &str) -> ArtifactTypeSchema {
             ArtifactTypeSchema::system(kfp_type)
         }
         "Html" => ArtifactTypeSchema::system("HTML"),
+        // A Kubeflow v1 UI file (refused, or with `--lossy` kept as a plain file the v2 UI does not show).
+        "UI_metadata" => ArtifactTypeSchema::system("Artifact"),
         other => ArtifactTypeSchema::new(other, "0.0.1"),
+    }
+}
+
+/// The type of output `name`: as [`artifact_type`], except the Kubeflow v1 metrics file, which KFP v2
+/// would take for a `system.Metrics` artifact (whose numbers live in metadata, not in the file) and
+/// show empty: only `--lossy` gets here, and keeps it as a plain `system.Artifact`.
+pub(crate) fn output_artifact_type(name: &str, kfp_type: &str) -> ArtifactTypeSchema {
+    match name {
+        "mlpipeline-metrics" | "mlpipeline-ui-metadata" => ArtifactTypeSchema::system("Artifact"),
+        _ => artifact_type(kfp_type),
     }
 }
 
@@ -92,9 +104,10 @@ pub(crate) fn component(spec: &Spec, absent: &[usize], executor_label: &str) -> 
             IoKind::Parameter { type_name } => {
                 c.output_parameter(output.name.clone(), OutputParameterDefinition::new(parameter_type(type_name)))
             }
-            IoKind::Artifact { type_name } => {
-                c.output_artifact(output.name.clone(), OutputArtifactDefinition::new(artifact_type(type_name)))
-            }
+            IoKind::Artifact { type_name } => c.output_artifact(
+                output.name.clone(),
+                OutputArtifactDefinition::new(output_artifact_type(&output.name, type_name)),
+            ),
         };
     }
     c

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use kfp_dsl::{GlobalValue, Pipeline};
 
-use super::components::{artifact_type, parameter_type, typed_constant};
+use super::components::{artifact_type, output_artifact_type, parameter_type, typed_constant};
 use crate::kfp_v2::placeholder::input_parameter;
 use crate::kfp_v2::{
     ArtifactDefinition, ArtifactTypeSchema, CachingOptions, ComponentSpec, DagOutputParameter, DagSpec, IteratorItems,
@@ -168,7 +168,7 @@ impl<'a> DagLowering<'a> {
                 let spec = self.p.component(self.names.variants[v].component);
                 spec.output(port).map(|o| match &o.kind {
                     kfp_dsl::IoKind::Parameter { type_name } => Ty::Param(parameter_type(type_name)),
-                    kfp_dsl::IoKind::Artifact { type_name } => Ty::Artifact(artifact_type(type_name)),
+                    kfp_dsl::IoKind::Artifact { type_name } => Ty::Artifact(output_artifact_type(&o.name, type_name)),
                 })
             }
             Calls::Graph(g) => {

@@ -10,7 +10,7 @@ pub(crate) use components::typed_constant;
 use kfp_dsl::Pipeline;
 
 use crate::error::CompileError;
-use crate::kfp_v2::{PipelineInfo, PipelineSpec, PlatformSpec, pvc, settings};
+use crate::kfp_v2::{Compiled, PipelineInfo, PipelineSpec, PlatformSpec, lossy, pvc, settings};
 use crate::passes::naming::Names;
 use crate::plan::Plan;
 
@@ -19,18 +19,18 @@ use crate::plan::Plan;
 ///
 /// # Errors
 /// Constructs the IR cannot express, one line each with the user's line where there is one.
-pub(crate) fn lower(
-    p: &Pipeline,
-    names: &Names,
-    plan: &Plan,
-) -> Result<(PipelineSpec, Option<PlatformSpec>), CompileError> {
+pub(crate) fn lower(p: &Pipeline, names: &Names, mut plan: Plan, lossy: bool) -> Result<Compiled, CompileError> {
     let problems = crate::kfp_v2::unsupported::unsupported(p);
-    if !problems.is_empty() {
+    if !problems.is_empty() && !lossy {
         return Err(CompileError::Unsupported {
             target: "the KFP v2 IR",
             problems: problems.iter().map(ToString::to_string).collect(),
         });
     }
+    let unsupported = |problems: Vec<String>| CompileError::Unsupported { target: "the KFP v2 IR", problems };
+    let left_out_tasks = lossy::tasks_to_leave_out(&problems).map_err(unsupported)?;
+    lossy::leave_out(p, names, &mut plan, &left_out_tasks).map_err(unsupported)?;
+    let plan = &plan;
     let mut errors = Vec::new();
     let mut lowering = dags::DagLowering::new(p, names, plan);
     let dag_components = lowering.lower();
@@ -67,6 +67,8 @@ pub(crate) fn lower(
                     spec = spec.component(dags::component_name(template), step.component(&label));
                     spec = spec.executor(label, step.executor());
                 }
+                // `--lossy` left every call of it out (`unsupported` lists each).
+                None if lossy => {}
                 None => errors.push(format!(
                     "component `{}` is a resource step: the KFP v2 IR has no Kubernetes-object steps",
                     component.name
@@ -103,5 +105,5 @@ pub(crate) fn lower(
     if !errors.is_empty() {
         return Err(CompileError::Scope { errors });
     }
-    Ok((spec, (!platform.is_empty()).then_some(platform)))
+    Ok(Compiled { spec, platform: (!platform.is_empty()).then_some(platform), left_out: problems })
 }
