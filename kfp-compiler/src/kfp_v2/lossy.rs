@@ -82,7 +82,7 @@ pub(crate) fn leave_out(
         }
         for t in &mut dag.tasks {
             if t.after.iter().any(|a| gone.contains(a)) {
-                let after: BTreeSet<Name> = t.after.iter().flat_map(|a| resolve(a)).collect();
+                let after: BTreeSet<Name> = t.after.iter().flat_map(&resolve).collect();
                 t.after = after.into_iter().collect();
             }
             let mut reads = Vec::new();
