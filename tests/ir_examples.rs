@@ -27,7 +27,7 @@ const IR_EXAMPLES: &[&str] = &[
 const NOT_IR: &[(&str, &[&str])] = &[
     ("recursion", &["examples/recursion.rs:", "recursive call of graph component `flip_until_tails`"]),
     ("pod_settings", &["sidecar `metrics-agent`", "init container `warm-cache`", "from parameter `epochs`"]),
-    ("pipeline_conf", &["pipeline setting `ttl_after_finished`", "pipeline setting `max_parallelism`"]),
+    ("pipeline_conf", &["pipeline setting `pod_gc`", "pipeline setting `max_parallelism`"]),
     ("metrics", &["output `mlpipeline-metrics` of `evaluate`", "declare `Output<Metrics>`"]),
     ("k8s_resources", &["volume snapshot `work-snap`", "examples/k8s_resources.rs:"]),
     ("kubeflow", &["Katib experiment `tune`", "training job `train`"]),
@@ -90,7 +90,7 @@ fn examples_the_ir_cannot_express_name_every_construct() {
 /// With `--lossy`, what the IR can express of each, and the warning naming what it leaves out.
 const LOSSY: &[(&str, &[&str])] = &[
     ("pod_settings", &["sidecar `metrics-agent` of `train`", "init container `warm-cache`", "(left out)"]),
-    ("pipeline_conf", &["pipeline setting `ttl_after_finished`", "pipeline setting `dns_config`"]),
+    ("pipeline_conf", &["pipeline setting `max_parallelism`", "pipeline setting `dns_config`"]),
     ("metrics", &["output `mlpipeline-metrics` of `evaluate`", "kept as a plain system.Artifact"]),
 ];
 

@@ -88,11 +88,12 @@ pub use pipeline_spec::{
 };
 pub use platform::{
     ConfigMapAsEnv, ConfigMapAsVolume, ConfigMapKeyToEnv, KubernetesDeploymentSpec, KubernetesExecutorConfig,
-    KubernetesPlatform, PlatformSpec, Platforms, PvcMount, PvcReference, SecretAsEnv, SecretAsVolume, SecretKeyToEnv,
+    KubernetesPlatform, PipelineConfig, PlatformSpec, Platforms, PvcMount, PvcReference, SecretAsEnv, SecretAsVolume,
+    SecretKeyToEnv,
 };
 pub use platform_pod::{
     EmptyDirMount, FieldPathAsEnv, GenericEphemeralVolume, ImagePullPolicy, ImagePullSecret, NodeAffinityTerm,
-    NodeSelector, PodMetadata, SelectorRequirement, Toleration,
+    NodeSelector, PodMetadata, SecurityContext, SelectorRequirement, Toleration,
 };
 pub use policies::{
     CachingOptions, IteratorItems, IteratorPolicy, ParameterIterator, RetryPolicy, TriggerPolicy, TriggerStrategy,

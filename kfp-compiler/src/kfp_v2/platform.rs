@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::inputs::{TaskInputParameter, TaskOutputParameterSpec};
 use super::platform_pod::{
     EmptyDirMount, FieldPathAsEnv, GenericEphemeralVolume, ImagePullPolicy, ImagePullSecret, NodeAffinityTerm,
-    NodeSelector, PodMetadata, Toleration,
+    NodeSelector, PodMetadata, SecurityContext, Toleration,
 };
 use super::proto_json::int64_string;
 
@@ -35,7 +35,15 @@ impl PlatformSpec {
     /// No executor has settings: the document is not written.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.platforms.kubernetes.deployment_spec.executors.is_empty()
+        let k = &self.platforms.kubernetes;
+        k.deployment_spec.executors.is_empty() && k.pipeline_config.is_none()
+    }
+
+    /// Sets the run-wide settings (`pipelineConfig`).
+    #[must_use]
+    pub fn pipeline_config(mut self, config: PipelineConfig) -> Self {
+        self.platforms.kubernetes.pipeline_config = Some(config);
+        self
     }
 }
 
@@ -55,7 +63,34 @@ pub struct Platforms {
 #[non_exhaustive]
 pub struct KubernetesPlatform {
     /// `deploymentSpec`.
+    #[serde(default, skip_serializing_if = "KubernetesDeploymentSpec::is_empty")]
     pub deployment_spec: KubernetesDeploymentSpec,
+    /// `pipelineConfig`: settings of the whole run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline_config: Option<PipelineConfig>,
+}
+
+/// `platforms.kubernetes.pipelineConfig` (`ml_pipelines.PipelineConfig`): how long the run may take
+/// and how long its Kubernetes resources stay after it. int32 fields, written as JSON numbers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PipelineConfig {
+    /// The run's timeout in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_deadline_seconds: Option<i32>,
+    /// Seconds the run's resources stay after it ends, however it ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_ttl_on_completion: Option<i32>,
+}
+
+impl KubernetesDeploymentSpec {
+    /// No executor has settings.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.executors.is_empty()
+    }
 }
 
 /// `platforms.kubernetes.deploymentSpec`.
@@ -115,6 +150,9 @@ pub struct KubernetesExecutorConfig {
     /// Secrets mounted as volumes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secret_as_volume: Vec<SecretAsVolume>,
+    /// The container's user, group and non-root setting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_context: Option<SecurityContext>,
     /// Tolerations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tolerations: Vec<Toleration>,

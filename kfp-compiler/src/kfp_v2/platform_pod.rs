@@ -282,3 +282,21 @@ pub struct GenericEphemeralVolume {
     /// The volume's name in the pod.
     pub volume_name: String,
 }
+
+/// The container's identity (`securityContext`): kfp-kubernetes 2.17.3 has the user, the group and
+/// non-root only.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SecurityContext {
+    /// Run as this group id.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "int64_string")]
+    pub run_as_group: Option<i64>,
+    /// Refuse to run as root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_as_non_root: Option<bool>,
+    /// Run as this user id.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "int64_string")]
+    pub run_as_user: Option<i64>,
+}

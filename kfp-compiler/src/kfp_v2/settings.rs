@@ -12,8 +12,8 @@ use super::placeholder::input_parameter;
 use super::{
     AcceleratorConfig, CachingOptions, ConfigMapAsEnv, ConfigMapAsVolume, ConfigMapKeyToEnv, EmptyDirMount, EnvVar,
     FieldPathAsEnv, ImagePullPolicy, ImagePullSecret, KubernetesExecutorConfig, NodeAffinityTerm, NodeSelector,
-    PodMetadata, PvcMount, PvcReference, ResourceSpec, RetryPolicy, SecretAsEnv, SecretAsVolume, SecretKeyToEnv,
-    SelectorRequirement, Toleration,
+    PipelineConfig, PodMetadata, PvcMount, PvcReference, ResourceSpec, RetryPolicy, SecretAsEnv, SecretAsVolume,
+    SecretKeyToEnv, SecurityContext, SelectorRequirement, Toleration,
 };
 
 /// Whether a resource name is an accelerator (an extended resource such as `nvidia.com/gpu`,
@@ -295,7 +295,28 @@ pub(crate) fn platform_config(
         task.image_pull_policy.as_deref().or(pipeline.image_pull_policy.as_deref()).and_then(pull_policy);
     k.image_pull_secret = pipeline.image_pull_secrets.iter().map(|s| ImagePullSecret::new(s)).collect();
     k.active_deadline_seconds = task.timeout_seconds.and_then(|s| i64::try_from(s).ok());
+    if let Some(c) = &task.security_context {
+        let identity = SecurityContext {
+            run_as_group: c.run_as_group,
+            run_as_non_root: c.run_as_non_root,
+            run_as_user: c.run_as_user,
+        };
+        // The other fields have no place in kfp-kubernetes 2.17.3 (refused, or left out by `--lossy`).
+        k.security_context = (identity != SecurityContext::default()).then_some(identity);
+    }
     (k != KubernetesExecutorConfig::default()).then_some(k)
+}
+
+/// The run-wide settings the IR carries (`pipelineConfig`, as kfp 2.17's `dsl.PipelineConfig` writes
+/// them): the workflow timeout and the time its resources stay after it ends. A value past int32's
+/// range has no IR form (it is refused with the other constructs, or left out by `--lossy`).
+pub(crate) fn pipeline_config(p: &PipelineSettings) -> Option<PipelineConfig> {
+    let int32 = |v: Option<u64>| v.and_then(|v| i32::try_from(v).ok());
+    let config = PipelineConfig {
+        active_deadline_seconds: int32(p.timeout_seconds),
+        resource_ttl_on_completion: int32(p.ttl_seconds_after_finished),
+    };
+    (config != PipelineConfig::default()).then_some(config)
 }
 
 /// Secret and config-map keys and field paths as env: one entry per secret or config map.

@@ -227,6 +227,27 @@ fn pipeline_defaults_reach_every_task_and_the_task_wins() {
     assert_eq!(k.image_pull_policy, Some(ImagePullPolicy::Never));
 }
 
+/// The identity fields of a security context as kfp-kubernetes' `securityContext` (the rest is
+/// `unsupported`'s), and the run's timeout and TTL as kfp 2.17's `dsl.PipelineConfig` writes them.
+#[test]
+fn security_context_and_pipeline_config_as_kfp_writes_them() {
+    let mut context = kfp_dsl::model::SecurityContext::default();
+    (context.run_as_user, context.run_as_non_root, context.privileged) = (Some(1000), Some(true), Some(true));
+    let (s, p) = built(|p, t| {
+        let _ = t.security_context(context);
+        p.ttl_after_finished(300);
+        p.workflow_timeout(3600);
+    });
+    let k = platform_config(&s, p.settings(), |_| None).unwrap();
+    let json = serde_json::to_value(k.security_context).unwrap();
+    assert_eq!(json, serde_json::json!({"runAsNonRoot": true, "runAsUser": "1000"}));
+    let config = pipeline_config(p.settings()).unwrap();
+    let json = serde_json::to_value(config).unwrap();
+    assert_eq!(json, serde_json::json!({"activeDeadlineSeconds": 3600, "resourceTtlOnCompletion": 300}));
+    let (_, p) = built(|p, _| p.ttl_after_finished(1 << 40));
+    assert_eq!(pipeline_config(p.settings()), None, "past int32: refused by `unsupported`, never wrapped");
+}
+
 /// `k_pod_settings.py`'s two tasks, built with the model, give what kfp wrote for them (where
 /// `../shared` is present).
 #[test]

@@ -292,23 +292,18 @@ fn task_settings(
     }
 }
 
-/// The security context: kfp-kubernetes 2.17.3 has `securityContext` with the user, group and
-/// non-root fields only, and kfp-rs's `PlatformSpec` does not carry it yet; one entry per field set.
+/// The security context: kfp-kubernetes 2.17.3's `securityContext` has the user, group and non-root
+/// fields only; one entry per other field set.
 fn security_context(c: &SecurityContext, task: &str, push: &mut impl FnMut(String, &'static str)) {
-    const IDENTITY: &str = "kfp-kubernetes 2.17.3 writes it as `securityContext`, which kfp-rs's PlatformSpec does \
-                            not carry yet: compile for Argo";
-    const OTHER: &str = "kfp-kubernetes 2.17.3's `securityContext` has runAsUser, runAsGroup and runAsNonRoot only \
-                         (the KFP backend itself forbids privilege escalation): compile for Argo";
-    for (field, set, why) in [
-        ("run_as_user", c.run_as_user.is_some(), IDENTITY),
-        ("run_as_group", c.run_as_group.is_some(), IDENTITY),
-        ("run_as_non_root", c.run_as_non_root.is_some(), IDENTITY),
-        ("privileged", c.privileged.is_some(), OTHER),
-        ("read_only_root_filesystem", c.read_only_root_filesystem.is_some(), OTHER),
-        ("allow_privilege_escalation", c.allow_privilege_escalation.is_some(), OTHER),
+    const WHY: &str = "kfp-kubernetes 2.17.3's `securityContext` has runAsUser, runAsGroup and runAsNonRoot only \
+                       (the KFP backend itself forbids privilege escalation): compile for Argo";
+    for (field, set) in [
+        ("privileged", c.privileged.is_some()),
+        ("read_only_root_filesystem", c.read_only_root_filesystem.is_some()),
+        ("allow_privilege_escalation", c.allow_privilege_escalation.is_some()),
     ] {
         if set {
-            push(format!("security context `{field}` of `{task}`"), why);
+            push(format!("security context `{field}` of `{task}`"), WHY);
         }
     }
 }
@@ -350,10 +345,10 @@ fn pipeline_settings(s: &PipelineSettings, out: &mut Vec<Unsupported>) {
         }
     };
     const ARGO: &str = "an Argo workflow setting with no place in the IR: compile for Argo";
-    const CONFIG: &str = "kfp 2.17 writes it as `platforms.kubernetes.pipelineConfig`, which kfp-rs does not emit yet: \
-                          set it on the run, or compile for Argo";
-    push("ttl_after_finished", s.ttl_seconds_after_finished.is_some(), CONFIG);
-    push("workflow_timeout", s.timeout_seconds.is_some(), CONFIG);
+    const INT32: &str = "`pipelineConfig` holds seconds as an int32 (at most 2147483647, about 68 years)";
+    let too_big = |v: Option<u64>| v.is_some_and(|v| i32::try_from(v).is_err());
+    push("ttl_after_finished", too_big(s.ttl_seconds_after_finished), INT32);
+    push("workflow_timeout", too_big(s.timeout_seconds), INT32);
     push("max_parallelism", s.parallelism.is_some(), ARGO);
     push("pod_gc", s.pod_gc.is_some(), ARGO);
     push(

@@ -93,7 +93,6 @@ fn each_unsupported_setting_names_its_task_call() {
             "environment variable `EPOCHS` of `echo` from parameter `n`",
             "every key of secret `creds` as environment variables of `echo`",
             "volume `old` of `echo` on claim `{{workflow.name}}-old`",
-            "security context `run_as_user` of `echo`",
             "security context `privileged` of `echo`",
             "retry policy `Always` of `echo`",
             "max cache staleness `P7D` of `echo`",
@@ -147,6 +146,7 @@ fn v1_ui_outputs_and_argo_pipeline_settings_are_listed() {
         p.call_component(&ui, []);
         p.max_parallelism(2);
         p.ttl_after_finished(60);
+        p.workflow_timeout(u64::from(u32::MAX));
         p.service_account("runner");
     });
     assert_eq!(
@@ -154,7 +154,7 @@ fn v1_ui_outputs_and_argo_pipeline_settings_are_listed() {
         [
             (Some(line), "output `mlpipeline-metrics` of `report` (a Kubeflow v1 UI file)".to_owned()),
             (Some(line), "output `mlpipeline-ui-metadata` of `report` (a Kubeflow v1 UI file)".to_owned()),
-            (None, "pipeline setting `ttl_after_finished`".to_owned()),
+            (None, "pipeline setting `workflow_timeout`".to_owned()),
             (None, "pipeline setting `max_parallelism`".to_owned()),
             (None, "pipeline setting `service_account`".to_owned()),
         ]

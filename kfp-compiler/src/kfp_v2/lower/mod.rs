@@ -102,6 +102,9 @@ pub(crate) fn lower(p: &Pipeline, names: &Names, mut plan: Plan, lossy: bool) ->
         }
         spec = spec.executor(label, executor.into());
     }
+    if let Some(config) = settings::pipeline_config(p.settings()) {
+        platform = platform.pipeline_config(config);
+    }
     if !errors.is_empty() {
         return Err(CompileError::Scope { errors });
     }
