@@ -76,7 +76,7 @@ impl CompileOptions {
 /// user's source location where there is one.
 pub fn compile(pipeline: &Pipeline, opts: &CompileOptions) -> Result<argo::Workflow, CompileError> {
     let validated = passes::validate::validate(pipeline)?;
-    let variants = passes::variants::variants(&validated)?;
+    let variants = passes::variants::variants(&validated, &passes::variants::Split::Never)?;
     let names = passes::naming::name(&validated, variants)?;
     let plan = plan::plan(pipeline, &names)?;
     argo::lower::lower(pipeline, &names, plan, opts)
@@ -91,7 +91,9 @@ pub fn compile(pipeline: &Pipeline, opts: &CompileOptions) -> Result<argo::Workf
 /// [`CompileOptions::lossy`], only those that cannot be left out).
 pub fn compile_kfp_v2(pipeline: &Pipeline, opts: &CompileOptions) -> Result<kfp_v2::Compiled, CompileError> {
     let validated = passes::validate::validate(pipeline)?;
-    let variants = passes::variants::variants(&validated)?;
+    let mounts_created_claim = kfp_v2::lower::mounts_created_claim(pipeline);
+    let split = passes::variants::Split::ByScope(&mounts_created_claim);
+    let variants = passes::variants::variants(&validated, &split)?;
     let names = passes::naming::name(&validated, variants)?;
     let plan = plan::plan(pipeline, &names)?;
     if let Some(Some(account)) = &opts.service_account {

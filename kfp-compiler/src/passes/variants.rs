@@ -1,7 +1,8 @@
 //! Pass 2: template variants. Calls of one component share a template unless their settings differ or
-//! they resolve its `if` / `isPresent` placeholders (or leave optional inputs out) differently.
+//! they resolve its `if` / `isPresent` placeholders (or leave optional inputs out) differently, or a
+//! backend needs calls in different scopes apart ([`Split`]).
 
-use kfp_dsl::{ArgValue, CallFacts, Callee, ComponentId, ContainerSpec};
+use kfp_dsl::{ArgValue, CallFacts, Callee, ComponentId, ContainerSpec, ScopeId, TaskId};
 
 use crate::error::CompileError;
 use crate::passes::naming::FastMap;
@@ -15,11 +16,21 @@ pub(crate) struct Variants {
     pub(crate) of_task: Vec<Option<usize>>,
 }
 
+/// Which calls a backend needs in a variant of their own per scope, whatever their settings.
+pub(crate) enum Split<'a> {
+    /// None (Argo: every per-call difference is in the task, not the template).
+    Never,
+    /// The calls this says (the KFP v2 IR: a mount of a claim the pipeline creates reads the claim's
+    /// name in the executor's `PlatformSpec`, spelled differently in the DAG that creates the claim
+    /// and in the DAGs below it).
+    ByScope(&'a dyn Fn(TaskId) -> bool),
+}
+
 /// Finds the variants, in first-use order.
 ///
 /// # Errors
 /// [`CompileError::Call`] for a call whose `if` / `isPresent` cannot be resolved.
-pub(crate) fn variants(v: &Validated<'_>) -> Result<Variants, CompileError> {
+pub(crate) fn variants(v: &Validated<'_>, split: &Split<'_>) -> Result<Variants, CompileError> {
     let p = v.pipeline;
     let mut variant_ids: FastMap<Variant, usize> = FastMap::default();
     let mut list = Vec::new();
@@ -54,7 +65,11 @@ pub(crate) fn variants(v: &Validated<'_>) -> Result<Variants, CompileError> {
             s
         });
         let settings = settings.filter(|s| *s != kfp_dsl::TaskSettings::default()).map(std::rc::Rc::new);
-        let key = Variant { component, settings, call };
+        let scope = match split {
+            Split::ByScope(apart) if apart(id) => Some(t.scope()),
+            _ => None,
+        };
+        let key = Variant { component, settings, call, scope };
         let next = list.len();
         let idx = *variant_ids.entry(key.clone()).or_insert_with(|| {
             list.push(key);
@@ -74,6 +89,8 @@ pub(crate) struct Variant {
     pub(crate) settings: Option<std::rc::Rc<kfp_dsl::TaskSettings>>,
     /// For calls that leave optional inputs out or resolve `if` / `isPresent`: what they run.
     pub(crate) call: Option<std::rc::Rc<CallShape>>,
+    /// For calls a backend needs apart per scope ([`Split::ByScope`]): the scope.
+    pub(crate) scope: Option<ScopeId>,
 }
 
 /// The container one call runs, and the inputs it leaves out.

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use kfp_dsl::{GlobalValue, Pipeline};
 
+use super::channels::Channels;
 use super::components::{artifact_type, output_artifact_type, parameter_type, typed_constant};
 use crate::kfp_v2::placeholder::input_parameter;
 use crate::kfp_v2::{
@@ -33,6 +34,8 @@ pub(crate) struct DagLowering<'a> {
     pub(crate) p: &'a Pipeline,
     pub(crate) names: &'a Names,
     pub(crate) plan: &'a Plan,
+    /// Values settings read from outside their DAG.
+    channels: &'a Channels,
     /// Input types of each DAG, by scope index, known once its parent is lowered.
     inputs: Vec<BTreeMap<Name, Ty>>,
     /// Output types of each DAG, by scope index.
@@ -67,12 +70,13 @@ fn items_input(dag: &DagPlan) -> String {
 }
 
 impl<'a> DagLowering<'a> {
-    pub(crate) fn new(p: &'a Pipeline, names: &'a Names, plan: &'a Plan) -> Self {
+    pub(crate) fn new(p: &'a Pipeline, names: &'a Names, plan: &'a Plan, channels: &'a Channels) -> Self {
         let n = plan.dags.len();
         DagLowering {
             p,
             names,
             plan,
+            channels,
             inputs: vec![BTreeMap::new(); n],
             outputs: vec![BTreeMap::new(); n],
             errors: Vec::new(),
@@ -273,6 +277,12 @@ impl<'a> DagLowering<'a> {
                 }
             }
         }
+        // Values settings read from outside (`channels`).
+        for (name, t) in &self.channels.inputs[i] {
+            if dag.kind != DagKind::Root {
+                c = c.input_parameter(name.clone(), ParameterDefinition::new(*t));
+            }
+        }
         // Inputs added for this DAG by its group task (loop items as a value, condition operands).
         for (name, t) in self.inputs[i].clone() {
             let declared = c.input_definitions.parameters.contains_key(&*name)
@@ -335,14 +345,13 @@ impl<'a> DagLowering<'a> {
                     }
                     // A resource from a pipeline parameter: the executor reads it from a task input, as
                     // kfp writes it.
+                    // (The channel input itself is in `self.channels`.)
                     for (key, param) in settings::resource_inputs(&s) {
                         let channel = format!("pipelinechannel--{param}");
-                        task = task
-                            .parameter(
-                                key,
-                                TaskInputParameter::constant(serde_json::Value::String(input_parameter(&channel))),
-                            )
-                            .parameter(channel, TaskInputParameter::component_input(param));
+                        task = task.parameter(
+                            key,
+                            TaskInputParameter::constant(serde_json::Value::String(input_parameter(&channel))),
+                        );
                     }
                 }
                 None => task = task.caching(CachingOptions::enabled()),
@@ -437,6 +446,9 @@ impl<'a> DagLowering<'a> {
         for (name, value) in extra.drain(..) {
             task = task.parameter(name, value);
         }
+        for (name, value) in self.channels.args.get(&(i, t.name.clone())).into_iter().flatten() {
+            task = task.parameter(name.clone(), value.clone());
+        }
         let mut out = vec![(t.name.to_string(), task)];
         if let Some(hook) = &t.exit_hook {
             let exit = self.plan.dag(hook.calls);
@@ -448,6 +460,9 @@ impl<'a> DagLowering<'a> {
                 let value = self.parameter(i, tasks, name, v, None, &mut task, &mut extra);
                 task = task.parameter(name.to_string(), value);
                 self.inputs[hook.calls.index()].entry(name.clone()).or_insert(ty);
+            }
+            for (name, value) in self.channels.args.get(&(i, exit.name.clone())).into_iter().flatten() {
+                task = task.parameter(name.clone(), value.clone());
             }
             out.push((exit.name.to_string(), task));
         }

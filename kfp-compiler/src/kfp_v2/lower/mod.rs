@@ -2,6 +2,7 @@
 //! (as on Argo, variants are shared by calls), one DAG component per planned DAG, the root DAG as the
 //! pipeline's `root`, and the pipeline's parameters as its inputs.
 
+mod channels;
 mod components;
 mod dags;
 
@@ -13,6 +14,18 @@ use crate::error::CompileError;
 use crate::kfp_v2::{Compiled, PipelineInfo, PipelineSpec, PlatformSpec, lossy, pvc, settings};
 use crate::passes::naming::Names;
 use crate::plan::Plan;
+
+/// Whether a task mounts a claim the pipeline creates (such calls get an executor per DAG: the
+/// `PlatformSpec` reads the claim's name from the CreatePVC task in its DAG, and from a
+/// `pipelinechannel--<task>-name` input in the DAGs below it).
+pub(crate) fn mounts_created_claim(p: &Pipeline) -> impl Fn(kfp_dsl::TaskId) -> bool + '_ {
+    let claims = pvc::created_claims(p);
+    move |id| {
+        p.task(id).settings().is_some_and(|s| {
+            s.volumes.iter().any(|(_, v)| matches!(v, kfp_dsl::model::VolumeSource::Pvc(c) if claims.contains_key(c)))
+        })
+    }
+}
 
 /// The IR of a planned pipeline: the `PipelineSpec`, and the `PlatformSpec` when a task has
 /// Kubernetes settings.
@@ -32,7 +45,9 @@ pub(crate) fn lower(p: &Pipeline, names: &Names, mut plan: Plan, lossy: bool) ->
     lossy::leave_out(p, names, &mut plan, &left_out_tasks).map_err(unsupported)?;
     let plan = &plan;
     let mut errors = Vec::new();
-    let mut lowering = dags::DagLowering::new(p, names, plan);
+    let channels = channels::Channels::find(p, names, plan);
+    errors.extend(channels.errors.iter().cloned());
+    let mut lowering = dags::DagLowering::new(p, names, plan, &channels);
     let dag_components = lowering.lower();
     errors.append(&mut lowering.errors);
     let mut root = None;
@@ -96,7 +111,10 @@ pub(crate) fn lower(p: &Pipeline, names: &Names, mut plan: Plan, lossy: bool) ->
             executor = executor.resources(r);
         }
         // A mount of a claim the pipeline creates reads the claim's name from its CreatePVC task.
-        let claim = |name: &str| claims.get(name).map(|id| pvc::claim_reference(&names.tasks[id.index()]));
+        let claim = |name: &str| match channels.claims.get(&i).and_then(|c| c.get(name)) {
+            Some(reference) => Some(reference.clone()),
+            None => claims.get(name).map(|id| pvc::claim_reference(&names.tasks[id.index()])),
+        };
         if let Some(config) = settings::platform_config(settings, p.settings(), claim) {
             platform = platform.executor(label.clone(), config);
         }
