@@ -5,6 +5,7 @@
 mod channels;
 mod components;
 mod dags;
+mod skippable;
 
 pub(crate) use components::typed_constant;
 
@@ -67,6 +68,7 @@ pub(crate) fn lower(p: &Pipeline, names: &Names, mut plan: Plan, lossy: bool) ->
     for (n, c) in components {
         spec = spec.component(n, c);
     }
+    skippable::wrap_awaited_conditions(&mut spec);
     let binary = p.binary().unwrap_or(p.name());
     let mut platform = PlatformSpec::default();
     let claims = pvc::created_claims(p);
