@@ -1,0 +1,360 @@
+//! Our examples compiled with `--target kfp-v2` against the KFP v2 IR kfp 2.17.3 compiled the same
+//! pipelines to (`tests/fixtures/kfp-v2/`, copies of `../shared/reference/kfp-v2/`).
+//!
+//! They are compared by structure (`support/ir_canon.rs`), not by bytes: per DAG, the tasks with their
+//! component's inputs and outputs and their kinds; the loops (items, parallelism), conditions (CEL
+//! over the values the channels carry) and exit handlers (strategy, dependencies, final status); where
+//! every input comes from and what every task waits for; caching, retry, resources and the
+//! PlatformSpec. Each place where our example or our IR differs from kfp's on purpose is listed in the
+//! test, with the reason, as an edit of one side's description ([`intended`], [`only_here`],
+//! [`dissolve`]) that fails if the difference goes away; task names that differ are mapped by a table.
+
+#[path = "support/ir_canon.rs"]
+mod ir_canon;
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use ir_canon::*;
+use support::*;
+
+/// The kfp reference files copied into the fixtures (and checked against `../shared`).
+const FIXTURES: &[&str] = &["a_linear.yaml", "d_parallelfor_static.yaml", "f_condition.yaml", "h_exit_handler.yaml"];
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kfp-v2")
+}
+
+/// kfp's IR for `file`, described with its task names mapped by `rename` (kfp's name -> ours).
+fn kfp(file: &str, rename: &[(&str, &str)]) -> Canon {
+    let text = std::fs::read_to_string(fixture_dir().join(file)).expect("fixture");
+    let (doc, platform) = read_ir(&text);
+    assert_eq!(doc["sdkVersion"], "kfp-2.17.3", "{file}");
+    describe(&doc, platform.as_ref(), rename)
+}
+
+/// Our IR for example `name` (`extra` added to `compile --target kfp-v2`), described.
+fn ours(name: &str, extra: &[&str]) -> Canon {
+    let mut args = vec!["--target", "kfp-v2"];
+    args.extend_from_slice(extra);
+    let text = compile_example(name, &args);
+    let (doc, platform) = read_ir(&text);
+    describe(&doc, platform.as_ref(), &[])
+}
+
+/// Intended difference: the channels a nested group receives.
+const PASSED_ON: &str = "kfp passes every channel of the enclosing group on to a nested group, used or \
+                         not; ours passes only the values the group reads";
+
+/// Intended difference: how a condition reads a number.
+const NUMERIC_CAST: &str = "our IR reads every numeric operand with double(), kfp an integer one with \
+                            int(): a NUMBER_INTEGER value is a protobuf number (a double) either way, \
+                            and integral values compare the same";
+
+#[test]
+fn fixtures_are_the_shared_reference_files() {
+    let Some(shared) = shared_dir() else {
+        eprintln!("SKIPPED: no ../shared to check the fixtures against");
+        return;
+    };
+    let reference = shared.join("reference/kfp-v2");
+    for file in FIXTURES {
+        let copy = std::fs::read(fixture_dir().join(file)).expect("fixture");
+        let original = std::fs::read(reference.join(file)).expect("shared reference");
+        assert!(copy == original, "tests/fixtures/kfp-v2/{file} differs from {}: copy it again", reference.display());
+    }
+}
+
+#[test]
+fn linear_matches_a_linear() {
+    // The same pipeline, the same names: no intended difference.
+    let (ours, kfp) = (ours("linear", &[]), kfp("a_linear.yaml", &[]));
+    assert_same("linear vs a_linear", &ours, &kfp);
+}
+
+#[test]
+fn parallel_for_matches_d_parallelfor_static() {
+    // kfp numbers its loops after the loop-item channels (`for-loop-2`, `for-loop-4`); ours counts loops.
+    let rename = [("for-loop-2", "for-loop-1"), ("for-loop-4", "for-loop-2")];
+    let (ours, mut kfp) = (ours("parallel_for", &[]), kfp("d_parallelfor_static.yaml", &rename));
+    intended(
+        &mut kfp,
+        "for-loop-1/train",
+        "kfp types every field of a static dict loop item as STRING (the port declares `lr: str`); \
+         our struct item keeps the field's type, f64",
+        |t| {
+            assert_eq!(t.component_inputs["lr"], "STRING");
+            t.component_inputs.insert("lr".into(), "NUMBER_DOUBLE".into());
+        },
+    );
+    intended(
+        &mut kfp,
+        "done",
+        "the port passes done's message as an argument (`done(msg='all configs trained')`); our `done` \
+         has it in its command, as the v1 pipeline did",
+        |t| {
+            assert_eq!(t.inputs["msg"], r#"const:"all configs trained""#);
+            t.component_inputs.clear();
+            t.inputs.clear();
+        },
+    );
+    assert_same("parallel_for vs d_parallelfor_static", &ours, &kfp);
+}
+
+#[test]
+fn condition_matches_f_condition() {
+    let rename = [
+        // kfp numbers conditions in creation order counting the if/else groups; ours counts conditions.
+        ("condition-3", "condition-1"),
+        ("condition-4", "condition-3"),
+        ("condition-5", "condition-4"),
+        ("condition-7", "condition-5"),
+        // kfp keys tasks by component (`flip-2`, `say-2`) and shows `set_display_name`; ours keys
+        // them by `task_name`.
+        ("flip-2", "flip-again"),
+        ("say", "heads-then-tails"),
+        ("say-2", "tails"),
+        ("say-and-pass", "big"),
+    ];
+    let (mut ours, mut kfp) = (ours("condition", &[]), kfp("f_condition.yaml", &rename));
+    // Our example's `ne("heads")` (`x != 'heads'`) compares equal to kfp's Else (`!(x == 'heads')`):
+    // conditions are compared in one normal form (ir_canon::normalize_cel).
+
+    // The if/else on the coin.
+    dissolve(
+        &mut kfp,
+        "condition-branches-1",
+        "kfp groups the branches of an If/Else in a condition-branches DAG; our example writes the else \
+         as a second condition (`ne(\"heads\")`, as the v1 example did), and our IR has no such group \
+         (each branch is a condition DAG of its own, its CEL negating the earlier branches)",
+    );
+    intended(
+        &mut kfp,
+        "condition-1",
+        "kfp names the If group (`dsl.If(..., name='is-heads')`); our conditions have no name",
+        |t| t.display = "condition-1".into(),
+    );
+    // The number against the threshold.
+    intended(&mut ours, "condition-4/condition-5", NUMERIC_CAST, |t| {
+        t.condition = t.condition.as_ref().map(|c| c.replace("double(", "int("))
+    });
+    for (branch, why) in [
+        ("condition-4/condition-branches-6/condition-8", "the port's Elif (`==`): our example has no such branch"),
+        ("condition-4/condition-branches-6/condition-9", "the port's Else: our example has no such branch"),
+        (
+            "condition-4/say-3",
+            "the port fans in with dsl.OneOf inside the condition (kfp 2 refuses .after() on a condition \
+             from outside it); ours runs `after-all` at the root after the condition, as v1 did",
+        ),
+    ] {
+        only_here(&mut kfp, branch, why);
+    }
+    only_here(&mut ours, "after-all", "see condition-4/say-3: kfp's `after-all` is inside the condition");
+    dissolve(
+        &mut kfp,
+        "condition-4/condition-branches-6",
+        "kfp's If/Elif/Else group: with the Elif and Else gone, its If is a condition like ours",
+    );
+    for (group, channel) in
+        [("condition-1/condition-2", "output:flip.output"), ("condition-4/condition-5", "param:mode")]
+    {
+        intended(&mut kfp, group, PASSED_ON, |t| assert!(t.component_inputs.remove(channel).is_some()));
+    }
+    intended(
+        &mut kfp,
+        "condition-4/condition-5/big",
+        "the port's `big` passes an f-string through say_and_pass (so that dsl.OneOf can collect its \
+         output); ours says the number, as v1 did. Both read random-number's output",
+        |t| {
+            assert_eq!(t.inputs["msg"], "fstring:big: ⟨output:random-number.n⟩");
+            t.component_inputs = [("n".to_owned(), "NUMBER_INTEGER".to_owned())].into();
+            t.component_outputs.clear();
+            t.inputs = [("n".to_owned(), "output:random-number.n".to_owned())].into();
+        },
+    );
+    assert_same("condition vs f_condition", &ours, &kfp);
+}
+
+#[test]
+fn exit_handler_matches_h_exit_handler() {
+    // kfp keys tasks by component (`step`, `step-2`, `step-3`); ours by `task_name`.
+    let rename = [("step", "prepare"), ("step-2", "work"), ("step-3", "celebrate")];
+    let (mut ours, mut kfp) = (ours("exit_handler", &[]), kfp("h_exit_handler.yaml", &rename));
+    dissolve(
+        &mut ours,
+        "exit-handler-1-exit",
+        "our exit tasks run in a DAG of their own (the exit closure may add several tasks), which carries \
+         the exit task's dependentTasks, ALL_UPSTREAM_TASKS_COMPLETED and taskFinalStatus input; kfp's \
+         exit task is one task at the root",
+    );
+    intended(
+        &mut kfp,
+        "exit-handler-1",
+        "kfp names the exit handler (`dsl.ExitHandler(..., name='cleanup-and-notify')`); ours has no name",
+        |t| t.display = "exit-handler-1".into(),
+    );
+    intended(
+        &mut kfp,
+        "notify",
+        "the port's notify takes the run id and the final status and formats the message in its \
+         arguments; ours formats the same two values into the message in the pipeline (fmt_param!)",
+        |t| {
+            assert_eq!(t.inputs["run_id"], r#"const:"{{$.pipeline_job_uuid}}""#);
+            assert_eq!(t.inputs["status"], "final-status:exit-handler-1");
+            assert_eq!(t.component_inputs["status"], "TASK_FINAL_STATUS optional");
+            t.component_inputs =
+                [("message".to_owned(), "STRING".to_owned()), ("url".to_owned(), "STRING".to_owned())].into();
+            t.inputs = [
+                (
+                    "message".to_owned(),
+                    r#"fstring:run=⟨const:"{{$.pipeline_job_uuid}}"⟩ status=⟨final-status:exit-handler-1⟩"#.to_owned(),
+                ),
+                ("url".to_owned(), t.inputs["notify_url"].clone()),
+            ]
+            .into();
+        },
+    );
+    assert_same("exit_handler vs h_exit_handler", &ours, &kfp);
+}
+
+#[test]
+fn every_input_of_every_kfp_reference_is_resolved() {
+    // The describer follows every channel of kfp's files (the fixtures, and every reference in
+    // ../shared when it is there, pod settings, volumes, artifacts and recursion included) to where it
+    // starts: it would otherwise compare channel names.
+    let mut files: Vec<PathBuf> = FIXTURES.iter().map(|f| fixture_dir().join(f)).collect();
+    if let Some(shared) = shared_dir() {
+        let dir = shared.join("reference/kfp-v2");
+        for entry in std::fs::read_dir(&dir).expect("reference dir") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                files.push(path);
+            }
+        }
+    }
+    for file in files {
+        let (doc, platform) = read_ir(&std::fs::read_to_string(&file).expect("read"));
+        let canon = describe(&doc, platform.as_ref(), &[]);
+        assert!(canon.len() > 1, "{}: no tasks", file.display());
+        for (path, task) in &canon {
+            let text = format!("{task:?}");
+            assert!(!text.contains("unbound:") && !text.contains("unknown:"), "{}: {path}: {text}", file.display());
+            assert!(!text.contains("pipelinechannel--"), "{}: {path}: {text}", file.display());
+        }
+    }
+}
+
+// f_condition.py itself, written with our DSL: If/Else on the coin (with a nested If), and
+// If/Elif/Else on a number against a parameter. Only the fan-in with dsl.OneOf has no counterpart.
+
+/// Flips a coin.
+#[kfp::container_component(image = "python:3.10-alpine")]
+fn flip(output: kfp::OutputParam<String>) -> kfp::ContainerSpec {
+    kfp::ContainerSpec::new(["sh", "-c"]).arg("python -c 'print(42)' | tee \"$0\"").arg(output)
+}
+
+/// Draws a number.
+#[kfp::container_component(image = "python:3.10-alpine", name = "random-number")]
+fn random_number(n: kfp::OutputParam<u32>) -> kfp::ContainerSpec {
+    kfp::ContainerSpec::new(["sh", "-c"]).arg("python -c 'print(42)' | tee \"$0\"").arg(n)
+}
+
+/// Says something.
+#[kfp::container_component(image = "alpine:3.18")]
+fn say(msg: kfp::Param<String>) -> kfp::ContainerSpec {
+    kfp::ContainerSpec::new(["echo"]).arg(msg)
+}
+
+/// Says something and passes it on.
+#[kfp::container_component(image = "alpine:3.18", name = "say-and-pass")]
+fn say_and_pass(msg: kfp::Param<String>, said: kfp::OutputParam<String>) -> kfp::ContainerSpec {
+    kfp::ContainerSpec::new(["sh", "-c", "echo \"$0\" | tee \"$1\""]).arg(msg).arg(said)
+}
+
+#[test]
+fn if_elif_else_matches_f_condition() {
+    use kfp::prelude::*;
+    let pipeline = kfp::Pipeline::build("Conditions", None, |p| {
+        let mode = p.param_with_default::<String>("mode", "full");
+        let threshold = p.param_with_default::<u32>("threshold", 50);
+        let flipped = flip(p).task_name("flip");
+        p.condition(flipped.output.eq("heads"), |p| {
+            let again = flip(p).task_name("flip-again");
+            p.condition(again.output.eq("tails"), |p| {
+                say(p, again.output).task_name("heads-then-tails");
+            });
+        })
+        .otherwise(|p| {
+            say(p, flipped.output).task_name("tails");
+        });
+        p.condition(mode.eq("full"), |p| {
+            let num = random_number(p);
+            p.condition(num.n.gt(threshold), |p| {
+                say_and_pass(p, fmt_param!(p, "big: {}", num.n)).task_name("big");
+            })
+            .elif(num.n.eq(threshold), |p| {
+                say_and_pass(p, "equal").task_name("equal");
+            })
+            .otherwise(|p| {
+                say_and_pass(p, "small").task_name("small");
+            });
+        });
+    })
+    .expect("pipeline");
+    let (spec, platform) = kfp::compile_kfp_v2(&pipeline, &kfp::CompileOptions::default()).expect("compile");
+    let yaml = kfp::kfp_v2::to_yaml(&spec, platform.as_ref()).expect("yaml");
+    let (doc, platform) = read_ir(&yaml);
+    let mut ours = describe(&doc, platform.as_ref(), &[]);
+
+    // kfp numbers conditions counting the if/else groups and keys tasks by component; ours counts
+    // conditions and keys tasks by `task_name` (here kfp's display names).
+    let rename = [
+        ("condition-3", "condition-1"),
+        ("condition-4", "condition-3"),
+        ("condition-5", "condition-4"),
+        ("condition-7", "condition-5"),
+        ("condition-8", "condition-6"),
+        ("condition-9", "condition-7"),
+        ("flip-2", "flip-again"),
+        ("say", "heads-then-tails"),
+        ("say-2", "tails"),
+        ("say-and-pass", "big"),
+        ("say-and-pass-2", "equal"),
+        ("say-and-pass-3", "small"),
+    ];
+    let mut kfp = kfp("f_condition.yaml", &rename);
+    for group in ["condition-branches-1", "condition-4/condition-branches-6"] {
+        dissolve(
+            &mut kfp,
+            group,
+            "kfp groups the branches of an If/Elif/Else in a condition-branches DAG (which dsl.OneOf \
+             reads); our IR makes each branch a condition DAG of the enclosing DAG, its CEL negating \
+             the earlier branches. The branches' conditions compare equal (normalize_cel)",
+        );
+    }
+    only_here(
+        &mut kfp,
+        "condition-4/say-3",
+        "`after-all` reads dsl.OneOf over the three branches' outputs: our DSL has no OneOf",
+    );
+    intended(
+        &mut kfp,
+        "condition-1",
+        "kfp names the If group (`dsl.If(..., name='is-heads')`); our conditions have no name",
+        |t| t.display = "condition-1".into(),
+    );
+    for (group, channel) in [
+        ("condition-1/condition-2", "output:flip.output"),
+        ("condition-4/condition-5", "param:mode"),
+        ("condition-4/condition-6", "param:mode"),
+        ("condition-4/condition-7", "param:mode"),
+    ] {
+        intended(&mut kfp, group, PASSED_ON, |t| assert!(t.component_inputs.remove(channel).is_some()));
+    }
+    for group in ["condition-4/condition-5", "condition-4/condition-6", "condition-4/condition-7"] {
+        intended(&mut ours, group, NUMERIC_CAST, |t| {
+            t.condition = t.condition.as_ref().map(|c| c.replace("double(", "int("));
+        });
+    }
+    assert_same("if/elif/else vs f_condition", &ours, &kfp);
+}
