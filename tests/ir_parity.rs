@@ -19,7 +19,14 @@ use ir_canon::*;
 use support::*;
 
 /// The kfp reference files copied into the fixtures (and checked against `../shared`).
-const FIXTURES: &[&str] = &["a_linear.yaml", "d_parallelfor_static.yaml", "f_condition.yaml", "h_exit_handler.yaml"];
+const FIXTURES: &[&str] = &[
+    "a_linear.yaml",
+    "d_parallelfor_static.yaml",
+    "f_condition.yaml",
+    "h_exit_handler.yaml",
+    "i_resource_volume.yaml",
+    "k_pod_settings.yaml",
+];
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kfp-v2")
@@ -357,4 +364,150 @@ fn if_elif_else_matches_f_condition() {
         });
     }
     assert_same("if/elif/else vs f_condition", &ours, &kfp);
+}
+
+// The settings of k_pod_settings.py that the KFP v2 IR can hold, written with our DSL (the example
+// `pod_settings` also has a sidecar, an init container and an env var from a parameter, which the IR
+// cannot hold: compiling it needs `--lossy`).
+
+/// Trains a model and writes where it put it.
+#[kfp::container_component(image = "registry.example.com/ml/trainer:1.2.3")]
+fn train(epochs: kfp::Param<u32>, model_uri: kfp::OutputParam<String>) -> kfp::ContainerSpec {
+    kfp::ContainerSpec::new(["python3", "-m", "trainer"])
+        .arg("--epochs")
+        .arg(epochs)
+        .arg("--model-uri-out")
+        .arg(model_uri)
+}
+
+/// Serves a model.
+#[kfp::container_component(image = "registry.example.com/ml/server:1.0")]
+fn serve(model_uri: kfp::Param<String>) -> kfp::ContainerSpec {
+    kfp::ContainerSpec::new(["serve", "--model"]).arg(model_uri)
+}
+
+#[test]
+fn pod_settings_match_k_pod_settings() {
+    use kfp::VolumeSource;
+    let pipeline = kfp::Pipeline::build("Pod settings", None, |p| {
+        let epochs = p.param_with_default::<u32>("epochs", 5);
+        let memory = p.param_with_default::<String>("memory", "4G");
+        let trained = train(p, epochs)
+            .retry_with(3, "OnFailure", "30s", 2, "5m")
+            .timeout(3600)
+            .cpu_request("2")
+            .cpu_limit("4")
+            .memory_request("8G")
+            .memory_limit("16G")
+            .gpu_limit(1)
+            .node_selector("cloud.google.com/gke-accelerator", "nvidia-tesla-t4")
+            .toleration("nvidia.com/gpu", "Exists", None, "NoSchedule")
+            .node_affinity(true, "pool", "In", &["gpu"])
+            .env("MODE", "prod")
+            .env_from_secret("API_TOKEN", "trainer-secrets", "token")
+            .volume("gcp-sa", VolumeSource::Secret("user-gcp-sa".into()), "/secret/gcp")
+            .label("team", "ml")
+            .annotation("example.com/cost-center", "42")
+            .display_name("Train the model")
+            .image_pull_policy("Always");
+        serve(p, trained.model_uri).caching(false).memory_limit(memory);
+    })
+    .expect("pipeline");
+    let (spec, platform) = kfp::compile_kfp_v2(&pipeline, &kfp::CompileOptions::default()).expect("compile");
+    let yaml = kfp::kfp_v2::to_yaml(&spec, platform.as_ref()).expect("yaml");
+    let (doc, platform) = read_ir(&yaml);
+    let ours = describe(&doc, platform.as_ref(), &[]);
+    let kfp = kfp("k_pod_settings.yaml", &[]);
+    assert_same("pod settings vs k_pod_settings", &ours, &kfp);
+}
+
+// i_resource_volume.py written with our DSL: a claim created, mounted, snapshotted by a kubectl step,
+// restored, mounted, deleted; a Job run, shown and deleted by kubectl steps. (The example
+// `k8s_resources` makes the snapshot and the Job Kubernetes resources, which the IR cannot hold:
+// compiling it needs `--lossy`.)
+
+/// Writes a file to the volume.
+#[kfp::container_component(image = "alpine:3.18", name = "write")]
+fn write_file(msg: kfp::Param<String>) -> kfp::ContainerSpec {
+    kfp::ContainerSpec::new(["sh", "-c", "echo \"$0\" > /data/file.txt"]).arg(msg)
+}
+
+/// Snapshots a claim (stands in for kfp's kubectl step).
+#[kfp::container_component(image = "bitnami/kubectl:1.29", name = "snapshot")]
+fn snapshot_claim(
+    pvc_name: kfp::Param<String>,
+    snapshot_name: kfp::Param<String>,
+    size: kfp::OutputParam<String>,
+) -> kfp::ContainerSpec {
+    kfp::ContainerSpec::new(["sh", "-c"]).arg("kubectl ...").arg(pvc_name).arg(snapshot_name).arg(size)
+}
+
+/// Reads the file from the restored volume.
+#[kfp::container_component(image = "alpine:3.18", name = "read")]
+fn read_file() -> kfp::ContainerSpec {
+    kfp::ContainerSpec::new(["cat", "/restored/file.txt"])
+}
+
+/// Runs a Job.
+#[kfp::container_component(image = "bitnami/kubectl:1.29", name = "run-job")]
+fn run_job(
+    job_image: kfp::Param<String>,
+    name: kfp::OutputParam<String>,
+    job_uid: kfp::OutputParam<String>,
+) -> kfp::ContainerSpec {
+    kfp::ContainerSpec::new(["sh", "-c"]).arg("kubectl ...").arg(job_image).arg(name).arg(job_uid)
+}
+
+/// Shows the Job.
+#[kfp::container_component(image = "alpine:3.18", name = "show-job")]
+fn show_job(name: kfp::Param<String>, job_uid: kfp::Param<String>) -> kfp::ContainerSpec {
+    kfp::ContainerSpec::new(["echo"]).arg(name).arg(job_uid)
+}
+
+/// Deletes the Job.
+#[kfp::container_component(image = "bitnami/kubectl:1.29", name = "delete-job")]
+fn delete_job(name: kfp::Param<String>) -> kfp::ContainerSpec {
+    kfp::ContainerSpec::new(["kubectl", "delete", "job"]).arg(name)
+}
+
+#[test]
+fn volumes_match_i_resource_volume() {
+    use kfp::prelude::*;
+    let pipeline = kfp::Pipeline::build("Resource and volume ops", None, |p| {
+        let size = p.param_with_default::<String>("size", "1Gi");
+        let job_image = p.param_with_default::<String>("job_image", "alpine:3.18");
+        let pvc = p.volume(
+            VolumeClaim::new("work-pvc", size).access_mode("ReadWriteOnce").annotation("example.com/owner", "anchors"),
+        );
+        pvc.task.display_name("create-pvc");
+        let writer = write_file(p, "hello").mount(&pvc, "/data");
+        let snap = snapshot_claim(p, pvc.claim_name, "work-snap").after(&writer);
+        let restored = p.volume(VolumeClaim::new("restored-pvc", snap.size).access_mode("ReadWriteOnce"));
+        restored.task.display_name("restore-pvc");
+        read_file(p).mount(&restored, "/restored");
+        let job = run_job(p, job_image);
+        let shown = show_job(p, job.name, job.job_uid);
+        delete_job(p, job.name).after(&shown);
+        p.delete_volume(&pvc).after(&snap).display_name("delete-pvc");
+    })
+    .expect("pipeline");
+    let (spec, platform) = kfp::compile_kfp_v2(&pipeline, &kfp::CompileOptions::default()).expect("compile");
+    let yaml = kfp::kfp_v2::to_yaml(&spec, platform.as_ref()).expect("yaml");
+    let (doc, platform) = read_ir(&yaml);
+    let ours = describe(&doc, platform.as_ref(), &[]);
+    // kfp keys kfp-kubernetes tasks by component (`createpvc`, `createpvc-2`, `deletepvc`); ours by
+    // the volume's name.
+    let rename = [("createpvc", "work-pvc"), ("createpvc-2", "restored-pvc"), ("deletepvc", "delete-work-pvc")];
+    let mut kfp = kfp("i_resource_volume.yaml", &rename);
+    intended(
+        &mut kfp,
+        "restored-pvc",
+        "kfp's port restores the claim from the snapshot its kubectl step made (`data_source`); our DSL \
+         restores a claim only from a `volume_snapshot`, a Kubernetes resource the IR cannot hold, so \
+         this claim (after the same kubectl step) has no data source",
+        |t| {
+            assert!(t.inputs.remove("data_source").unwrap().contains("\"kind\":\"VolumeSnapshot\""));
+        },
+    );
+    assert_same("volumes vs i_resource_volume", &ours, &kfp);
 }

@@ -7,7 +7,7 @@
 //! (resolved through the sub-DAG inputs that carry it down to the pipeline parameter, task output,
 //! loop item, final status or constant it started as), what it waits for, its trigger policy and
 //! condition (CEL with each channel read replaced by the value it carries), its loop iterator, and its
-//! settings (caching, retry, executor resources, PlatformSpec).
+//! settings (caching, retry, executor image, env and resources, PlatformSpec).
 
 #![allow(dead_code)]
 
@@ -62,6 +62,9 @@ pub(crate) struct Task {
     pub(crate) retry: Option<Value>,
     /// The executor's `container.resources` (placeholders replaced by their sources).
     pub(crate) resources: Option<Value>,
+    /// The executor's `container.image` and `container.env`.
+    pub(crate) image: Option<Value>,
+    pub(crate) env: Option<Value>,
     /// The executor's entry in the `PlatformSpec` (producer tasks renamed).
     pub(crate) platform: Option<Value>,
 }
@@ -92,6 +95,8 @@ impl fmt::Debug for Task {
             ("caching", &self.caching),
             ("retry", &self.retry),
             ("resources", &self.resources),
+            ("image", &self.image),
+            ("env", &self.env),
             ("platform", &self.platform),
         ] {
             if let Some(v) = v {
@@ -244,6 +249,8 @@ impl<'a> Walker<'a> {
                 }
             }
             t.resources = executor["container"].get("resources").map(|r| self.substitute_value(r, task, frames));
+            t.image = executor["container"].get("image").or_else(|| executor["importer"].get("typeSchema")).cloned();
+            t.env = executor["container"].get("env").cloned();
             t.platform = self
                 .platform
                 .map(|p| &p["platforms"]["kubernetes"]["deploymentSpec"]["executors"][label])
