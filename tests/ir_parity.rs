@@ -44,8 +44,44 @@ fn kfp(file: &str, rename: &[(&str, &str)]) -> Canon {
 fn ours(name: &str, extra: &[&str]) -> Canon {
     let mut args = vec!["--target", "kfp-v2"];
     args.extend_from_slice(extra);
-    let text = compile_example(name, &args);
-    let (doc, platform) = read_ir(&text);
+    let canon = describe_ir(&compile_example(name, &args));
+    assert_resolved(name, &canon);
+    canon
+}
+
+/// Our IR for `pipeline` (compiled in-process), described; checked by `ir-validate --werror` too when
+/// `../shared/tools/ir-validate` and its Python packages are here (the examples' IR is checked in
+/// tests/ir_examples.rs).
+fn ours_built(pipeline: &kfp::Pipeline) -> Canon {
+    let (spec, platform) = kfp::compile_kfp_v2(pipeline, &kfp::CompileOptions::default()).expect("compile");
+    let yaml = kfp::kfp_v2::to_yaml(&spec, platform.as_ref()).expect("yaml");
+    ir_validate(pipeline.name(), &yaml);
+    let canon = describe_ir(&yaml);
+    assert_resolved(pipeline.name(), &canon);
+    canon
+}
+
+fn ir_validate(name: &str, yaml: &str) {
+    let Some(tool) = shared_dir().map(|d| d.join("tools/ir-validate")).filter(|t| t.exists()) else { return };
+    let modules = "from kfp.pipeline_spec import pipeline_spec_pb2; import google.rpc, yaml";
+    let python = std::process::Command::new("python3").args(["-c", modules]).output();
+    if !python.is_ok_and(|o| o.status.success()) {
+        eprintln!("SKIPPED: ir-validate needs kfp-pipeline-spec, googleapis-common-protos and pyyaml");
+        return;
+    }
+    let file = temp_dir(&format!("ir-parity-{}", name.replace(' ', "-"))).join("pipeline.yaml");
+    std::fs::write(&file, yaml).expect("write IR");
+    let out = std::process::Command::new("python3").arg(tool).arg("--werror").arg(&file).output().expect("ir-validate");
+    assert!(
+        out.status.success(),
+        "ir-validate rejected {name}:\n{}{}\n{yaml}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn describe_ir(yaml: &str) -> Canon {
+    let (doc, platform) = read_ir(yaml);
     describe(&doc, platform.as_ref(), &[])
 }
 
@@ -243,11 +279,7 @@ fn every_input_of_every_kfp_reference_is_resolved() {
         let (doc, platform) = read_ir(&std::fs::read_to_string(&file).expect("read"));
         let canon = describe(&doc, platform.as_ref(), &[]);
         assert!(canon.len() > 1, "{}: no tasks", file.display());
-        for (path, task) in &canon {
-            let text = format!("{task:?}");
-            assert!(!text.contains("unbound:") && !text.contains("unknown:"), "{}: {path}: {text}", file.display());
-            assert!(!text.contains("pipelinechannel--"), "{}: {path}: {text}", file.display());
-        }
+        assert_resolved(&file.display().to_string(), &canon);
     }
 }
 
@@ -308,10 +340,7 @@ fn if_elif_else_matches_f_condition() {
         });
     })
     .expect("pipeline");
-    let (spec, platform) = kfp::compile_kfp_v2(&pipeline, &kfp::CompileOptions::default()).expect("compile");
-    let yaml = kfp::kfp_v2::to_yaml(&spec, platform.as_ref()).expect("yaml");
-    let (doc, platform) = read_ir(&yaml);
-    let mut ours = describe(&doc, platform.as_ref(), &[]);
+    let mut ours = ours_built(&pipeline);
 
     // kfp numbers conditions counting the if/else groups and keys tasks by component; ours counts
     // conditions and keys tasks by `task_name` (here kfp's display names).
@@ -413,10 +442,7 @@ fn pod_settings_match_k_pod_settings() {
         serve(p, trained.model_uri).caching(false).memory_limit(memory);
     })
     .expect("pipeline");
-    let (spec, platform) = kfp::compile_kfp_v2(&pipeline, &kfp::CompileOptions::default()).expect("compile");
-    let yaml = kfp::kfp_v2::to_yaml(&spec, platform.as_ref()).expect("yaml");
-    let (doc, platform) = read_ir(&yaml);
-    let ours = describe(&doc, platform.as_ref(), &[]);
+    let ours = ours_built(&pipeline);
     let kfp = kfp("k_pod_settings.yaml", &[]);
     assert_same("pod settings vs k_pod_settings", &ours, &kfp);
 }
@@ -491,10 +517,7 @@ fn volumes_match_i_resource_volume() {
         p.delete_volume(&pvc).after(&snap).display_name("delete-pvc");
     })
     .expect("pipeline");
-    let (spec, platform) = kfp::compile_kfp_v2(&pipeline, &kfp::CompileOptions::default()).expect("compile");
-    let yaml = kfp::kfp_v2::to_yaml(&spec, platform.as_ref()).expect("yaml");
-    let (doc, platform) = read_ir(&yaml);
-    let ours = describe(&doc, platform.as_ref(), &[]);
+    let ours = ours_built(&pipeline);
     // kfp keys kfp-kubernetes tasks by component (`createpvc`, `createpvc-2`, `deletepvc`); ours by
     // the volume's name.
     let rename = [("createpvc", "work-pvc"), ("createpvc-2", "restored-pvc"), ("deletepvc", "delete-work-pvc")];
@@ -510,4 +533,25 @@ fn volumes_match_i_resource_volume() {
         },
     );
     assert_same("volumes vs i_resource_volume", &ours, &kfp);
+}
+
+#[test]
+fn conditions_compare_in_one_normal_form() {
+    let n = normalize_cel;
+    // The same condition, written as kfp and as our IR write it.
+    assert_eq!(n("!(⟨a⟩ == 'x')"), n("⟨a⟩ != 'x'"));
+    assert_eq!(
+        n("!(int(⟨a⟩) > int(⟨b⟩)) && int(⟨a⟩) == int(⟨b⟩)"),
+        n("(!(int(⟨a⟩) > int(⟨b⟩))) && (int(⟨a⟩) == int(⟨b⟩))")
+    );
+    assert_eq!(n("!(⟨a⟩ > 1) && !(⟨a⟩ == 1)"), n("!((⟨a⟩ > 1) || (⟨a⟩ == 1))"));
+    assert_eq!(n("⟨a⟩ == 'x' && (⟨b⟩ == 'y' && ⟨c⟩ == 'z')"), n("(⟨a⟩ == 'x' && ⟨b⟩ == 'y') && ⟨c⟩ == 'z'"));
+    assert_eq!(n("⟨a⟩ == 'it\\'s (x)'"), "⟨a⟩ == 'it\\'s (x)'");
+    // Different conditions stay different.
+    assert_ne!(n("⟨a⟩ == 'x' && ⟨b⟩ == 'y'"), n("⟨a⟩ == 'x' || ⟨b⟩ == 'y'"));
+    assert_ne!(n("!(⟨a⟩ > 1)"), n("⟨a⟩ > 1"));
+    assert_ne!(n("!(⟨a⟩ > 1)"), n("⟨a⟩ < 1"));
+    assert_ne!(n("⟨a⟩ == 'x' && (⟨b⟩ == 'y' || ⟨c⟩ == 'z')"), n("(⟨a⟩ == 'x' && ⟨b⟩ == 'y') || ⟨c⟩ == 'z'"));
+    assert_ne!(n("int(⟨a⟩) > int(⟨b⟩)"), n("double(⟨a⟩) > double(⟨b⟩)"));
+    assert_ne!(n("⟨a⟩ == 'x'"), n("⟨b⟩ == 'x'"));
 }

@@ -327,6 +327,10 @@ impl<'a> Walker<'a> {
 
     /// Input `name` of the innermost DAG of `frames`, followed up to where it starts.
     fn component_input(&self, name: &str, frames: &[Frame<'a>]) -> String {
+        // The DAG must declare the input it hands on (the backend reads only declared inputs).
+        if self.dag_of(frames)["inputDefinitions"]["parameters"].get(name).is_none() {
+            return format!("undeclared:{name}");
+        }
         let Some(((dag, task), outer)) = frames.split_last() else { return format!("param:{name}") };
         if task["parameterIterator"]["itemInput"] == name {
             return format!("item:{dag}");
@@ -340,6 +344,9 @@ impl<'a> Walker<'a> {
     /// Where an artifact input spec comes from.
     fn artifact(&self, spec: &Value, frames: &[Frame<'a>]) -> String {
         if let Some(name) = spec["componentInputArtifact"].as_str() {
+            if self.dag_of(frames)["inputDefinitions"]["artifacts"].get(name).is_none() {
+                return format!("undeclared:{name}");
+            }
             let Some(((dag, task), outer)) = frames.split_last() else { return format!("param:{name}") };
             if task["artifactIterator"]["itemInput"] == name {
                 return format!("item:{dag}");
@@ -489,6 +496,18 @@ pub(crate) fn dissolve(canon: &mut Canon, path: &str, why: &str) {
         }
         let new = format!("{parent}{rest}");
         assert!(canon.insert(new.clone(), task).is_none(), "dissolve({path}): {new} already exists");
+    }
+}
+
+/// Panics where `canon` has a value it could not follow to its start: an input no task or DAG binds,
+/// a DAG input used but not declared, a source of a kind the describer does not know, or a channel name
+/// left over.
+pub(crate) fn assert_resolved(what: &str, canon: &Canon) {
+    for (path, task) in canon {
+        let text = format!("{task:?}");
+        for bad in ["unbound:", "unknown:", "undeclared:", "pipelinechannel--"] {
+            assert!(!text.contains(bad), "{what}: {path}: {bad} in {text}");
+        }
     }
 }
 
