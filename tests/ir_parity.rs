@@ -192,7 +192,12 @@ fn condition_matches_f_condition() {
     ] {
         only_here(&mut kfp, branch, why);
     }
-    only_here(&mut ours, "after-all", "see condition-4/say-3: kfp's `after-all` is inside the condition");
+    only_here(
+        &mut ours,
+        "after-all",
+        "see condition-4/say-3: kfp's `after-all` is inside the condition. That ours waits on the \
+         condition from outside is a bug of our IR, asserted by no_task_waits_on_a_condition_it_may_skip",
+    );
     dissolve(
         &mut kfp,
         "condition-4/condition-branches-6",
@@ -281,6 +286,29 @@ fn every_input_of_every_kfp_reference_is_resolved() {
         assert!(canon.len() > 1, "{}: no tasks", file.display());
         assert_resolved(&file.display().to_string(), &canon);
     }
+}
+
+/// kfp never makes a task wait on a condition group from outside it (it refuses `.after()` across a
+/// `dsl.If`; the port of f_condition fans in with dsl.OneOf inside the condition instead). The KFP v2
+/// backend compiles `dependentTasks` to Argo's enhanced `depends: <task>.Succeeded` and gives a
+/// condition task `when: <condition> != false`: when the condition is false the condition task is
+/// Skipped and a task waiting on it is Omitted, never run. On Argo (our other target, and kfp v1) the
+/// same `.after()` is a plain dependency, which runs once the condition has been evaluated either way.
+#[test]
+fn no_task_waits_on_a_condition_it_may_skip() {
+    for file in FIXTURES {
+        assert_eq!(waits_on_skippable(&kfp(file, &[])), Vec::<String>::new(), "{file}");
+    }
+    let mut found = Vec::new();
+    for example in ["linear", "parallel_for", "condition", "exit_handler"] {
+        found.extend(waits_on_skippable(&ours(example, &[])).into_iter().map(|w| format!("{example}: {w}")));
+    }
+    assert!(
+        found.is_empty(),
+        "our IR makes a task wait on a condition task: on KFP it is skipped whenever the condition is \
+         false (kfp 2.17 refuses such a dependency):\n{}",
+        found.join("\n")
+    );
 }
 
 // f_condition.py itself, written with our DSL: If/Else on the coin (with a nested If), and

@@ -511,6 +511,26 @@ pub(crate) fn assert_resolved(what: &str, canon: &Canon) {
     }
 }
 
+/// The tasks of `canon` that wait (`dependentTasks`) on a task with a `triggerPolicy.condition`, other
+/// than exit tasks: `"TASK waits on CONDITION-TASK (CEL)"`. The KFP v2 backend turns a dependency into
+/// Argo's `<task>.Succeeded` and skips a condition task whose condition is false, so such a task never
+/// runs when the condition is false; kfp refuses to write one.
+pub(crate) fn waits_on_skippable(canon: &Canon) -> Vec<String> {
+    let mut out = Vec::new();
+    for (path, task) in canon {
+        if task.strategy.as_deref() == Some("ALL_UPSTREAM_TASKS_COMPLETED") {
+            continue;
+        }
+        let parent = path.rfind('/').map_or("", |i| &path[..=i]);
+        for dep in &task.deps {
+            if let Some(cond) = canon.get(&format!("{parent}{dep}")).and_then(|d| d.condition.as_ref()) {
+                out.push(format!("{path} waits on {parent}{dep} ({cond})"));
+            }
+        }
+    }
+    out
+}
+
 /// Panics with both descriptions, task by task, where they differ.
 pub(crate) fn assert_same(what: &str, ours: &Canon, kfp: &Canon) {
     if std::env::var_os("KFP_SHOW_CANON").is_some() {
