@@ -1,13 +1,17 @@
-//! Our examples compiled with `--target kfp-v2` against the KFP v2 IR kfp 2.17.3 compiled the same
-//! pipelines to (`tests/fixtures/kfp-v2/`, copies of `../shared/reference/kfp-v2/`).
+//! Our KFP v2 IR against the IR kfp 2.17.3 compiled for the same pipelines (`tests/fixtures/kfp-v2/`,
+//! copies of `../shared/reference/kfp-v2/`): our examples `linear`, `parallel_for`, `condition` and
+//! `exit_handler` (compiled with `--target kfp-v2`), and, written with our DSL in this file, f_condition's
+//! If/Elif/Else, the settings of k_pod_settings and the volumes of i_resource_volume (the examples
+//! `pod_settings` and `k8s_resources` hold constructs the IR cannot, and need `--lossy`).
 //!
 //! They are compared by structure (`support/ir_canon.rs`), not by bytes: per DAG, the tasks with their
-//! component's inputs and outputs and their kinds; the loops (items, parallelism), conditions (CEL
-//! over the values the channels carry) and exit handlers (strategy, dependencies, final status); where
-//! every input comes from and what every task waits for; caching, retry, resources and the
-//! PlatformSpec. Each place where our example or our IR differs from kfp's on purpose is listed in the
-//! test, with the reason, as an edit of one side's description ([`intended`], [`only_here`],
-//! [`dissolve`]) that fails if the difference goes away; task names that differ are mapped by a table.
+//! kind and their component's inputs and outputs; the loops (items, parallelism), conditions (CEL over
+//! the values the channels carry, in one normal form) and exit handlers (strategy, dependencies, final
+//! status); where every input comes from and what every task waits for; caching, retry, image, env,
+//! resources and the PlatformSpec. Each place where our pipeline or our IR differs from kfp's on
+//! purpose is listed in the test, with the reason, as an edit of one side's description ([`intended`],
+//! [`only_here`], [`dissolve`]) that fails if the difference goes away; task names that differ are
+//! mapped by a table. Where our IR differs from kfp's by mistake, the test asserts kfp's behaviour.
 
 #[path = "support/ir_canon.rs"]
 mod ir_canon;
