@@ -1,8 +1,9 @@
 //! Our KFP v2 IR against the IR kfp 2.17.3 compiled for the same pipelines (`tests/fixtures/kfp-v2/`,
 //! copies of `../shared/reference/kfp-v2/`): our examples `linear`, `parallel_for`, `condition` and
-//! `exit_handler` (compiled with `--target kfp-v2`), and, written with our DSL in this file, f_condition's
-//! If/Elif/Else, the settings of k_pod_settings and the volumes of i_resource_volume (the examples
-//! `pod_settings` and `k8s_resources` hold constructs the IR cannot, and need `--lossy`).
+//! `exit_handler` (compiled with `--target kfp-v2`) and `pod_settings` (with `--lossy`), and, written
+//! with our DSL in this file, f_condition's If/Elif/Else, the settings of k_pod_settings and the volumes
+//! of i_resource_volume (the example `k8s_resources` does not compile to the IR even with `--lossy`: a
+//! step reads an output of the Kubernetes resource step it leaves out).
 //!
 //! They are compared by structure (`support/ir_canon.rs`), not by bytes: per DAG, the tasks with their
 //! kind and their component's inputs and outputs; the loops (items, parallelism), conditions (CEL over
@@ -57,8 +58,9 @@ fn ours(name: &str, extra: &[&str]) -> Canon {
 /// `../shared/tools/ir-validate` and its Python packages are here (the examples' IR is checked in
 /// tests/ir_examples.rs).
 fn ours_built(pipeline: &kfp::Pipeline) -> Canon {
-    let (spec, platform) = kfp::compile_kfp_v2(pipeline, &kfp::CompileOptions::default()).expect("compile");
-    let yaml = kfp::kfp_v2::to_yaml(&spec, platform.as_ref()).expect("yaml");
+    let compiled = kfp::compile_kfp_v2(pipeline, &kfp::CompileOptions::default()).expect("compile");
+    assert!(compiled.left_out.is_empty(), "{}: nothing is left out without --lossy", pipeline.name());
+    let yaml = compiled.to_yaml().expect("yaml");
     ir_validate(pipeline.name(), &yaml);
     let canon = describe_ir(&yaml);
     assert_resolved(pipeline.name(), &canon);
@@ -270,6 +272,14 @@ fn exit_handler_matches_h_exit_handler() {
 }
 
 #[test]
+fn pod_settings_example_matches_k_pod_settings() {
+    // `--lossy` leaves out what the IR cannot hold (the sidecar, the init container, the env var from a
+    // parameter, the cache staleness: kfp's port has none of them either); the rest is the same.
+    let (ours, kfp) = (ours("pod_settings", &["--lossy"]), kfp("k_pod_settings.yaml", &[]));
+    assert_same("pod_settings --lossy vs k_pod_settings", &ours, &kfp);
+}
+
+#[test]
 fn every_input_of_every_kfp_reference_is_resolved() {
     // The describer follows every channel of kfp's files (the fixtures, and every reference in
     // ../shared when it is there, pod settings, volumes, artifacts and recursion included) to where it
@@ -304,8 +314,14 @@ fn no_task_waits_on_a_condition_it_may_skip() {
         assert_eq!(waits_on_skippable(&kfp(file, &[])), Vec::<String>::new(), "{file}");
     }
     let mut found = Vec::new();
-    for example in ["linear", "parallel_for", "condition", "exit_handler"] {
-        found.extend(waits_on_skippable(&ours(example, &[])).into_iter().map(|w| format!("{example}: {w}")));
+    for (example, extra) in [
+        ("linear", &[][..]),
+        ("parallel_for", &[]),
+        ("condition", &[]),
+        ("exit_handler", &[]),
+        ("pod_settings", &["--lossy"]),
+    ] {
+        found.extend(waits_on_skippable(&ours(example, extra)).into_iter().map(|w| format!("{example}: {w}")));
     }
     assert!(
         found.is_empty(),
@@ -427,9 +443,8 @@ fn if_elif_else_matches_f_condition() {
     assert_same("if/elif/else vs f_condition", &ours, &kfp);
 }
 
-// The settings of k_pod_settings.py that the KFP v2 IR can hold, written with our DSL (the example
-// `pod_settings` also has a sidecar, an init container and an env var from a parameter, which the IR
-// cannot hold: compiling it needs `--lossy`).
+// The settings of k_pod_settings.py that the KFP v2 IR can hold, written with our DSL, without what
+// `--lossy` leaves out of the example `pod_settings` (compared above): checked by ir-validate too.
 
 /// Trains a model and writes where it put it.
 #[kfp::container_component(image = "registry.example.com/ml/trainer:1.2.3")]
@@ -481,8 +496,8 @@ fn pod_settings_match_k_pod_settings() {
 
 // i_resource_volume.py written with our DSL: a claim created, mounted, snapshotted by a kubectl step,
 // restored, mounted, deleted; a Job run, shown and deleted by kubectl steps. (The example
-// `k8s_resources` makes the snapshot and the Job Kubernetes resources, which the IR cannot hold:
-// compiling it needs `--lossy`.)
+// `k8s_resources` makes the snapshot and the Job Kubernetes resources, which the IR cannot hold, and
+// `show-job` reads the Job's output, so even `--lossy` refuses it.)
 
 /// Writes a file to the volume.
 #[kfp::container_component(image = "alpine:3.18", name = "write")]
