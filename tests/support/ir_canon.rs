@@ -677,7 +677,6 @@ fn cel_nnf(e: Cel, negate: bool) -> Cel {
             _ => Cel::Not(Box::new(Cel::Cmp(l, op, r))),
         },
         Cel::Not(inner) => cel_nnf(*inner, !negate),
-        Cel::And(items) | Cel::Or(items) if items.is_empty() => unreachable!(),
         Cel::And(items) => cel_join(items.into_iter().map(|x| cel_nnf(x, negate)).collect(), negate),
         Cel::Or(items) => cel_join(items.into_iter().map(|x| cel_nnf(x, negate)).collect(), !negate),
         cmp => cmp,
