@@ -183,7 +183,14 @@ fn condition_matches_f_condition() {
         "kfp names the If group (`dsl.If(..., name='is-heads')`); our conditions have no name",
         |t| t.display = "condition-1".into(),
     );
-    // The number against the threshold.
+    // The number against the threshold: `after-all` waits for it, so our IR runs it inside a DAG that
+    // always runs (kfp refuses the `.after()`; the port fans in with OneOf instead).
+    dissolve(
+        &mut ours,
+        "condition-4",
+        "a condition group another task waits for runs inside `comp-condition-4-or-skipped`, so the task \
+         runs when the condition is false (the KFP backend waits for `.Succeeded`), as on Argo",
+    );
     intended(&mut ours, "condition-4/condition-5", NUMERIC_CAST, |t| {
         t.condition = t.condition.as_ref().map(|c| c.replace("double(", "int("))
     });
