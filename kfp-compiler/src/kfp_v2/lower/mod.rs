@@ -5,6 +5,7 @@
 mod channels;
 mod components;
 mod dags;
+mod exit_inline;
 mod skippable;
 
 pub(crate) use components::typed_constant;
@@ -122,6 +123,7 @@ pub(crate) fn lower(p: &Pipeline, names: &Names, mut plan: Plan, lossy: bool) ->
         }
         spec = spec.executor(label, executor.into());
     }
+    exit_inline::inline_single_exit_tasks(&mut spec, &platform);
     if let Some(config) = settings::pipeline_config(p.settings()) {
         platform = platform.pipeline_config(config);
     }
