@@ -264,6 +264,9 @@ impl<'a> DagLowering<'a> {
                             if let Some(default) = &p.default {
                                 d = d.default_value(typed_constant(default, t)).optional();
                             }
+                            if let Some(desc) = &p.description {
+                                d = d.description(desc.clone());
+                            }
                         }
                     }
                     c = c.input_parameter(input.name.to_string(), d);
