@@ -28,6 +28,8 @@ use crate::kfp_v2::{self, Executor, Implementation, ParameterType};
 
 mod placeholders;
 #[cfg(test)]
+mod round_trip_tests;
+#[cfg(test)]
 mod tests;
 
 /// Whether `text` is an IR file rather than a kfp v1 component.yaml: a top-level `pipelineInfo`,
