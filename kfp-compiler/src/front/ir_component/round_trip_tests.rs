@@ -120,9 +120,9 @@ fn artifacts_round_trip_between_loaded_components() {
     let ir = compiled(|p| {
         let made = p.call_component(&table, [("name", "t".into())]);
         let data = made.artifact::<Dataset>("table");
-        let fit = p.call_component(&train, [("data", data.clone().into())]);
+        let fit = p.call_component(&train, [("data", data.into())]);
         let model = fit.artifact::<Model>("model");
-        p.call_component(&evaluate, [("table", data.clone().into()), ("model", model.into())]);
+        p.call_component(&evaluate, [("table", data.into()), ("model", model.into())]);
         p.call_component(&summarize, [("data", data.into()), ("limit", 5i64.into())]);
     });
     assert_same("ir/artifacts.yaml", &ir, "comp-evaluate", &["table", "model"]);
