@@ -33,11 +33,12 @@ mod round_trip_tests;
 mod tests;
 
 /// Whether `text` is an IR file rather than a kfp v1 component.yaml: a top-level `pipelineInfo`,
-/// `deploymentSpec` or `root` (keys no component.yaml has), as YAML or as JSON.
+/// `deploymentSpec` or `root` (keys no component.yaml has); as JSON (`compile(c, 'x.json')`), a
+/// `"pipelineInfo"` or `"deploymentSpec"` key (`"root"` could be a value in a component.yaml).
 pub(super) fn looks_like_ir(text: &str) -> bool {
     const KEYS: [&str; 3] = ["pipelineInfo", "deploymentSpec", "root"];
     if text.trim_start().starts_with('{') {
-        return KEYS.iter().any(|k| text.contains(&format!("\"{k}\"")));
+        return ["\"pipelineInfo\":", "\"deploymentSpec\":"].iter().any(|k| text.contains(k));
     }
     text.lines().any(|l| KEYS.iter().any(|k| l.strip_prefix(k).is_some_and(|rest| rest.trim_start().starts_with(':'))))
 }

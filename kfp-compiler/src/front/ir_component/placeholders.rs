@@ -123,10 +123,11 @@ impl Names<'_> {
         let inner = &p[3..p.len() - 2];
         if inner.is_empty() {
             return Err(format!(
-                "`{field}`: `{{{{$}}}}` is the executor input that the KFP v2 launcher writes for a lightweight \
-                 Python component (`@dsl.component`), whose function kfp's own executor runs; kfp-rs runs the \
-                 container itself, with no such launcher, so it cannot run this component: write it as a \
-                 `@dsl.container_component` (or in Rust, as a `#[component]`) instead"
+                "`{field}`: `{{{{$}}}}` is the executor input of a lightweight Python component \
+                 (`@dsl.component`): kfp's own executor reads it to call the function, and only the KFP v2 \
+                 launcher writes it; kfp-rs components also run on Argo, where nothing writes it, so kfp-rs \
+                 cannot load this component: write it as a `@dsl.container_component` (or in Rust, as a \
+                 `#[component]`) and compile that"
             ));
         }
         let parsed = [

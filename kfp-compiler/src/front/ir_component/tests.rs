@@ -112,6 +112,8 @@ fn the_format_is_told_apart_and_json_ir_reads_too() {
         let path = format!("{}/../examples/components/{v1}", env!("CARGO_MANIFEST_DIR"));
         assert!(!super::looks_like_ir(&std::fs::read_to_string(path).unwrap()), "{v1}");
     }
+    // A component.yaml written as JSON, whose values say `root`, is not the IR.
+    assert!(!super::looks_like_ir(r#"{"name": "root", "description": "root: deploymentSpec"}"#));
     // kfp also compiles to JSON (`compile(c, 'x.json')`).
     let (ir, _) = crate::kfp_v2::from_yaml(&yaml).unwrap();
     let json = serde_json::to_string_pretty(&ir).unwrap();
@@ -136,7 +138,7 @@ fn what_the_model_cannot_express_is_refused_clearly() {
     let cases: Vec<(String, &str)> = vec![
         (
             fixture("lightweight.yaml"),
-            r#"`deploymentSpec.executors.exec-add.container.args[1]`: `{{$}}` is the executor input that the KFP v2 launcher writes for a lightweight Python component (`@dsl.component`), whose function kfp's own executor runs; kfp-rs runs the container itself, with no such launcher, so it cannot run this component: write it as a `@dsl.container_component` (or in Rust, as a `#[component]`) instead"#,
+            r#"`deploymentSpec.executors.exec-add.container.args[1]`: `{{$}}` is the executor input of a lightweight Python component (`@dsl.component`): kfp's own executor reads it to call the function, and only the KFP v2 launcher writes it; kfp-rs components also run on Argo, where nothing writes it, so kfp-rs cannot load this component: write it as a `@dsl.container_component` (or in Rust, as a `#[component]`) and compile that"#,
         ),
         (
             fixture("two_steps.yaml"),
