@@ -51,10 +51,16 @@ fn err<T>(message: impl Into<String>) -> Result<T, ComponentFileError> {
 const COMPILE_ONE: &str = "compile each `@dsl.container_component` by itself: \
                            `kfp.compiler.Compiler().compile(my_component, 'component.yaml')`";
 
+/// Why a kfp-kubernetes `PlatformSpec` is refused, and what to do.
+const PLATFORM: &str = "the file has a second YAML document, a kfp-kubernetes `PlatformSpec` (secrets, \
+                        volumes, node selectors ...), which kfp-rs does not read from component files: delete \
+                        it (from the `---` on) and set those on the task in Rust";
+
 /// Reads an IR file of one container component.
 ///
 /// # Errors
-/// Not the IR (with the line), or more than one container component can say (see the module).
+/// Not the IR (with the line), or anything beyond one container component the model can express
+/// (see the module).
 pub(super) fn parse(text: &str) -> Result<ComponentSpec, ComponentFileError> {
     let (ir, platform) = kfp_v2::from_yaml(text).map_err(|e| {
         // The parser's own "error: line L column C: ": the line is said once, by the caller.
@@ -66,9 +72,7 @@ pub(super) fn parse(text: &str) -> Result<ComponentSpec, ComponentFileError> {
         ComponentFileError { line: e.at, message: format!("{message} (reading a kfp 2.x IR component file)") }
     })?;
     if platform.is_some() {
-        return err("the file has a second YAML document, a kfp-kubernetes `PlatformSpec` (secrets, volumes, node \
-             selectors ...), which kfp-rs does not read from component files: delete it (from the `---` on) \
-             and set those on the task in Rust");
+        return err(PLATFORM);
     }
     let mut components = ir.components.iter();
     let (key, comp) = match (components.next(), ir.components.len()) {
@@ -109,8 +113,7 @@ pub(super) fn parse(text: &str) -> Result<ComponentSpec, ComponentFileError> {
         Some(Executor::Importer(_)) => {
             return err(format!(
                 "`{exec_field}` is an importer (`dsl.importer`), not a container: kfp-rs loads container \
-                 components and has no importer: pass the artifact from the task that writes it, or read \
-                 its URI in a container component"
+                 components and has no importer: pass the artifact from the task that writes it instead"
             ));
         }
         None => {

@@ -146,7 +146,7 @@ fn what_the_model_cannot_express_is_refused_clearly() {
         ),
         (
             fixture("importer.yaml"),
-            r#"`deploymentSpec.executors.exec-importer` is an importer (`dsl.importer`), not a container: kfp-rs loads container components and has no importer: pass the artifact from the task that writes it, or read its URI in a container component"#,
+            r#"`deploymentSpec.executors.exec-importer` is an importer (`dsl.importer`), not a container: kfp-rs loads container components and has no importer: pass the artifact from the task that writes it instead"#,
         ),
         (
             edited(
