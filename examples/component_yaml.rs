@@ -2,7 +2,9 @@
 //! is compiled: a wiring mistake is a rustc error, a broken file a compile error naming its line. The
 //! two specs under `examples/components/` use every placeholder (`inputValue`, `inputPath`,
 //! `outputPath`, `concat`, `if`, `isPresent`), inputs with defaults, optional inputs and an env var;
-//! the dataset one writes is passed to the other.
+//! the dataset one writes is passed to the other. `components/ir/summarize.yaml` is a kfp 2.x
+//! component file (the IR YAML kfp's compiler writes for a `@dsl.container_component`; its Python
+//! source is beside it), loaded and typed the same way: its inputs come in alphabetical order.
 //!
 //!     cargo run --example component_yaml -- compile
 //!     cargo run --example component_yaml -- component-spec "Make data"     # export a spec
@@ -11,6 +13,7 @@ use kfp::prelude::*;
 
 load_component!("components/make_data.yaml");
 load_component!("components/train.yaml");
+load_component!("components/ir/summarize.yaml");
 
 #[pipeline(name = "component yaml", description = "component.yaml files, typed")]
 fn component_yaml(p: &Dag, #[default(50)] rows: Param<i64>) {
@@ -20,6 +23,8 @@ fn component_yaml(p: &Dag, #[default(50)] rows: Param<i64>) {
     // Another call leaves `seed` out: `isPresent` is false there, so it gets its own template.
     let other = make_data(p, absent(), absent(), Some("y"));
     train(p, other.data, Some(3), absent()).after(&fit);
+    // The kfp 2.x component: `data`, `limit` (optional), `title` (default `Summary`).
+    summarize(p, data.data, Some(5), Some("Random rows"));
 }
 
 fn main() {

@@ -184,6 +184,12 @@ pub use kfp_macros::{ArtifactKind, Outputs, ParamType, component};
 /// optional inputs take `Some(value)` or `kfp::absent()` (then their default applies). A broken file is
 /// a compile error at the macro naming the file, line and reason; the crate is recompiled when the file
 /// changes. The path is relative to the file that calls the macro, as with `include_str!`.
+///
+/// A kfp 2.x component file (the IR YAML `kfp.compiler.Compiler().compile(component, path)` writes for
+/// a `@dsl.container_component`) loads the same way and is typed the same (`STRING` -> `String`,
+/// `NUMBER_INTEGER` -> `i64`, `NUMBER_DOUBLE` -> `f64`, `BOOLEAN` -> `bool`, `LIST`, `STRUCT`,
+/// `system.Dataset` -> `Dataset`, ...); its inputs come in alphabetical order, as kfp writes them.
+/// Lightweight Python components (`@dsl.component`), pipelines and importers are refused.
 pub use kfp_macros::load_component;
 
 /// Builds and compiles a pipeline definition.
@@ -227,10 +233,12 @@ pub fn compile_pipeline(pipeline: &Pipeline, opts: &CompileOptions) -> Result<ar
     kfp_compiler::compile(pipeline, opts)
 }
 
-/// Loads a kfp v1 component.yaml at run time, for [`Dag::call_component`].
+/// Loads a component file at run time, for [`Dag::call_component`]: a kfp v1 component.yaml, or a kfp
+/// 2.x IR file of one container component (as for [`load_component!`]).
 ///
 /// # Errors
-/// The file cannot be read, or the spec is broken: `path:line:column: reason`.
+/// The file cannot be read, or the spec is broken: `path:line:column: reason` (`path: reason`, the
+/// reason naming the field, for what an IR file holds beyond one container component).
 pub fn load_component_file(path: impl AsRef<std::path::Path>) -> Result<ComponentSpec, String> {
     let path = path.as_ref();
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;

@@ -113,6 +113,38 @@ fn broken_specs_are_clear_errors_at_run_time_too() {
     assert!(missing.starts_with("cannot read `") && missing.contains("nope.yaml"), "{missing}");
 }
 
+/// kfp 2.x IR component files load at run time too, typed the same, and what kfp-rs cannot run is an
+/// error starting with the file's path and naming the field.
+#[test]
+fn ir_component_files_load_at_run_time() {
+    let (make, summarize) = (spec("make_data.yaml"), spec("ir/summarize.yaml"));
+    let inputs: Vec<(&str, &str)> = summarize.inputs.iter().map(|i| (&*i.name, i.kind.type_name())).collect();
+    assert_eq!(inputs, [("data", "Dataset"), ("limit", "Integer"), ("title", "String")]);
+    let line = line!() + 4;
+    let p = build(|p| {
+        let data = p.call_component(&make, []);
+        let summary = p.call_component(&summarize, [("data", data.artifact::<Dataset>("data").into())]);
+        let _ = summary.output::<String>("lines");
+    });
+    let err = p.unwrap_err().to_string();
+    assert!(err.starts_with(&format!("tests/component_files.rs:{line}:")), "{err}");
+    assert!(err.ends_with("`summarize`: output `lines` is Integer, not String"), "{err}");
+    let dir = format!("{}/examples/components/ir", env!("CARGO_MANIFEST_DIR"));
+    for (file, field) in [
+        ("lightweight.yaml", "`deploymentSpec.executors.exec-add.container.args[1]`: `{{$}}` is the executor input"),
+        ("two_steps.yaml", "`components` holds 2 components"),
+        ("importer.yaml", "`deploymentSpec.executors.exec-importer` is an importer"),
+        (
+            "artifact_uri.yaml",
+            "`deploymentSpec.executors.exec-upload.container.args[0]`: the placeholder `{{$.inputs.artifacts['data'].uri}}`",
+        ),
+    ] {
+        let path = format!("{dir}/{file}");
+        let err = kfp::load_component_file(&path).unwrap_err();
+        assert!(err.starts_with(&format!("{path}: {field}")), "{file}: {err}");
+    }
+}
+
 /// The interface of every component of every example, as compiled (the `component_spec`
 /// annotation), equals the interface of its exported component.yaml read back.
 #[test]

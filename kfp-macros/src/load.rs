@@ -1,5 +1,6 @@
-//! `load_component!("path/to/component.yaml")`: a kfp v1 component.yaml becomes the same typed
-//! function a `#[container_component]` would be, checked when the crate is compiled.
+//! `load_component!("path/to/component.yaml")`: a kfp v1 component.yaml, or a kfp 2.x IR file of one
+//! container component (`kfp_compiler::parse_component` reads both), becomes the same typed function
+//! a `#[container_component]` would be, checked when the crate is compiled.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};

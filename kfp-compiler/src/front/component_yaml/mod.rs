@@ -34,13 +34,19 @@ pub fn is_parameter_type(t: &str) -> bool {
     matches!(t, "String" | "Integer" | "Float" | "Bool" | "Boolean" | "JsonArray" | "JsonObject")
 }
 
-/// Reads a component.yaml.
+/// Reads a component file: a kfp v1 component.yaml, or a kfp 2.x IR file holding one container
+/// component (what `kfp.compiler.Compiler().compile(component, path)` writes), told apart by the IR's
+/// top-level `pipelineInfo`, `deploymentSpec` or `root`.
 ///
 /// # Errors
 /// The first mistake, with its line: not YAML, not a mapping, a missing name, a duplicate input,
 /// an unknown placeholder, a placeholder naming an unknown input, `outputPath` on an input, a default
-/// that is not a string, an `if` without `cond`, an implementation that is not a container, ...
+/// that is not a string, an `if` without `cond`, an implementation that is not a container, ...; for
+/// an IR file, what it holds beyond one container component (see `front/ir_component`).
 pub fn parse_component(text: &str) -> Result<ComponentSpec, ComponentFileError> {
+    if super::ir_component::looks_like_ir(text) {
+        return super::ir_component::parse(text);
+    }
     let doc = raw::parse(text).map_err(|(line, message)| ComponentFileError { line, message })?;
     let whole = Some((1, 1));
     let name = match &doc.name {
@@ -126,18 +132,18 @@ pub fn parse_component(text: &str) -> Result<ComponentSpec, ComponentFileError> 
     Ok(spec)
 }
 
-/// An input or output as written.
+/// An input or output as written (in a component.yaml, or in an IR file's definitions).
 #[derive(Clone, Debug)]
-struct Io {
-    name: String,
-    type_name: String,
-    description: Option<String>,
-    default: Option<String>,
-    optional: bool,
+pub(in crate::front) struct Io {
+    pub(in crate::front) name: String,
+    pub(in crate::front) type_name: String,
+    pub(in crate::front) description: Option<String>,
+    pub(in crate::front) default: Option<String>,
+    pub(in crate::front) optional: bool,
 }
 
 impl Io {
-    fn into_input(self, artifact: bool) -> InputSpec {
+    pub(in crate::front) fn into_input(self, artifact: bool) -> InputSpec {
         let kind = if artifact {
             IoKind::Artifact { type_name: self.type_name }
         } else {
@@ -153,7 +159,7 @@ impl Io {
         i
     }
 
-    fn into_output(self) -> OutputSpec {
+    pub(in crate::front) fn into_output(self) -> OutputSpec {
         let artifact = !is_parameter_type(&self.type_name);
         let mut o = kfp_dsl::ComponentSpec::new("", None)
             .output_param::<String>(&self.name, self.description.as_deref())
