@@ -15,7 +15,7 @@ fn file(path: &str) -> String {
 
 fn compiled(body: impl FnOnce(&Dag)) -> PipelineSpec {
     let p = Pipeline::build("round-trip", None, body).unwrap_or_else(|e| panic!("{e}"));
-    crate::compile_kfp_v2(&p, &CompileOptions::default()).unwrap_or_else(|e| panic!("{e}")).0
+    crate::compile_kfp_v2(&p, &CompileOptions::default()).unwrap_or_else(|e| panic!("{e}")).spec
 }
 
 /// The one component of an IR file, and its container.
