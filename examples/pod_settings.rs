@@ -33,6 +33,9 @@ fn pod_settings(p: &Dag, #[default(5)] epochs: Param<u32>, #[default("4G")] memo
         .sidecar(ExtraContainer::new("metrics-agent", "registry.example.com/agent:2").args(["--port", "9100"]))
         .init_container(ExtraContainer::new("warm-cache", "alpine:3.18").command(["sh", "-c", "echo warm"]))
         .retry_with(3, "OnFailure", "30s", 2, "5m")
+        // Exit code 2 means bad arguments: retrying cannot help. A retry runs on another node.
+        .retry_if(!RetryIf::exit_code_in([2]))
+        .retry_on_other_node()
         .timeout(3600)
         .cpu_request("2")
         .cpu_limit("4")

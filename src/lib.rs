@@ -14,9 +14,9 @@ pub use kfp_dsl::{
     EnvSource, Executor, ExtraContainer, FanIn, GraphComponent, GraphInterface, GraphOutput, GraphReturn, Html,
     Implementation, Input, InputSpec, IntoArg, IntoCond, IntoLoopItems, IntoOperand, IntoSetting, Invocation, IoKind,
     Literal, LoopDone, LoopItem, Markdown, Metrics, Model, NoFields, NodeAffinity, Optional, Orderable, Output,
-    OutputParam, OutputSpec, Param, ParamType, Pipeline, PipelineDef, PipelineParamSpec, Retry, SecurityContext,
-    SettingValue, Single, SourceLocation, Task, TaskId, TaskSettings, Toleration, Upstream, ValueSrc, VolumeSource,
-    absent, fmt_arg, fmt_param,
+    OutputParam, OutputSpec, Param, ParamType, Pipeline, PipelineDef, PipelineParamSpec, Retry, RetryIf,
+    SecurityContext, SettingValue, Single, SourceLocation, Task, TaskId, TaskSettings, Toleration, Upstream, ValueSrc,
+    VolumeSource, absent, fmt_arg, fmt_param,
 };
 pub use kfp_dsl::{
     ComponentBody, DnsConfig, KfpMetrics, KfpUiMetadata, PipelineSettings, ResourceSpec, Snapshot, Volume, VolumeClaim,
@@ -213,8 +213,8 @@ pub fn compile_yaml(pipeline: &PipelineDef, opts: &CompileOptions) -> Result<Str
 pub mod prelude {
     pub use crate::{
         AnyArtifact, Arg, Artifact, ArtifactKind, ClassificationMetrics, ContainerSpec, Dag, Dataset, Html, Input,
-        LoopItem, Markdown, Metrics, Model, Output, OutputParam, Outputs, Param, ParamType, ResourceSpec, Task,
-        VolumeClaim, absent, component, container_component, fmt_arg, fmt_param, graph_component, load_component,
+        LoopItem, Markdown, Metrics, Model, Output, OutputParam, Outputs, Param, ParamType, ResourceSpec, RetryIf,
+        Task, VolumeClaim, absent, component, container_component, fmt_arg, fmt_param, graph_component, load_component,
         pipeline, resource_component,
     };
 }

@@ -159,7 +159,12 @@ fn pod_settings_has_every_setting_of_k_pod_settings() {
     let template = |doc: &Value, name: &str| -> Value {
         doc["spec"]["templates"].as_array().unwrap().iter().find(|t| t["name"] == name).cloned().unwrap()
     };
-    let (o, k) = (template(&ours, "train"), template(&kfp, "train"));
+    let (mut o, k) = (template(&ours, "train"), template(&kfp, "train"));
+    // Beyond kfp v1: the example retries only when the exit code is not 2, on another node (kfp v1's
+    // `set_retry` has no retry expression or anti-affinity).
+    let strategy = o["retryStrategy"].as_object_mut().unwrap();
+    assert_eq!(strategy.remove("expression"), Some(Value::from("!(asInt(lastRetry.exitCode) == 2)")));
+    assert_eq!(strategy.remove("affinity"), Some(serde_json::json!({"nodeAntiAffinity": {}})));
     for field in [
         "nodeSelector",
         "tolerations",

@@ -36,6 +36,21 @@ fn retried_with_backoff(p: &Dag, counter: Param<String>) {
     flaky(p, counter, 3).retry_with(2, "OnFailure", "1s", 2, "1m");
 }
 
+/// Counts its attempts in `counter` and exits with `code` each time.
+#[container_component(image = "alpine:3.20")]
+fn exits_with(counter: Param<String>, code: Param<u32>) -> ContainerSpec {
+    ContainerSpec::new(["sh", "-c"])
+        .arg(r#"n=$(( $(cat "$0" 2>/dev/null || echo 0) + 1 )); echo $n > "$0"; exit "$1""#)
+        .arg(counter)
+        .arg(code)
+}
+
+/// Retried on any failure but exit code 2.
+#[pipeline(name = "retried-unless-2")]
+fn retried_unless_2(p: &Dag, counter: Param<String>, code: Param<u32>) {
+    exits_with(p, counter, code).retry(2).retry_if(!RetryIf::exit_code_in([2]));
+}
+
 /// Writes `out` on its first attempt and fails; on the next it writes nothing and succeeds.
 #[container_component(image = "alpine:3.20")]
 fn forgetful(counter: Param<String>, out: OutputParam<String>) -> ContainerSpec {
@@ -173,6 +188,19 @@ fn a_step_that_fails_twice_succeeds_on_its_third_attempt_with_retry_2() {
     let s = step(&report, "flaky");
     assert_eq!((s.status, s.attempts), (Status::Failed, 2));
     assert_eq!(std::fs::read_to_string(file).unwrap().trim(), "2");
+}
+
+#[test]
+fn retry_if_retries_only_the_failures_it_holds_for() {
+    for (code, attempts) in [("2", 1), ("3", 3)] {
+        let dir = temp_dir(&format!("retry-if-{code}"));
+        let (file, counter) = counter_file(&dir);
+        let params = [("counter", counter), ("code", code.to_owned())];
+        let report = kfp::runner::run(&retried_unless_2, &options(&dir, &params)).unwrap();
+        let s = step(&report, "exits-with");
+        assert_eq!((s.status, s.attempts), (Status::Failed, attempts), "exit {code}: {}", report.table());
+        assert_eq!(std::fs::read_to_string(file).unwrap().trim(), attempts.to_string());
+    }
 }
 
 #[test]

@@ -60,6 +60,24 @@ fn invalid_settings_are_clear_errors_with_their_line() {
 }
 
 #[test]
+fn retry_conditions_need_a_retry_count_and_an_exit_code() {
+    let line = line!() + 2;
+    let err = kfp::Pipeline::build("s", None, |p| {
+        echo(p, "a").retry_if(RetryIf::errored());
+        echo(p, "b").retry_on_other_node();
+        echo(p, "c").retry(1).retry_if(RetryIf::exit_code_in([]) | RetryIf::errored());
+    })
+    .unwrap_err()
+    .to_string();
+    let expected = [
+        (line, "`.retry_if(..)` needs a retry count: call `.retry(n)` or `.retry_with(..)` before it"),
+        (line + 1, "`.retry_on_other_node()` needs a retry count: call `.retry(n)` or `.retry_with(..)` before it"),
+        (line + 2, "`RetryIf::exit_code_in` needs at least one exit code"),
+    ];
+    assert_lines(&err, &expected);
+}
+
+#[test]
 fn settings_from_task_outputs_are_rejected() {
     let err = kfp::Pipeline::build("s", None, |p| {
         let a = echo(p, "a");

@@ -59,8 +59,9 @@ struct Output {
 
 /// Why an attempt failed, in Argo's terms: retry policies tell them apart.
 enum Failure {
-    /// The command ran and failed (non-zero exit, killed at its deadline): `OnFailure`.
-    Failed(String),
+    /// The command ran and failed (non-zero exit, killed at its deadline): `OnFailure`; with its
+    /// exit code when it exited.
+    Failed(String, Option<i32>),
     /// The step could not be set up, started or read back: `OnError`.
     Error(String),
     /// Retrying cannot help (a path outside the run directory, an argument over the limit).
@@ -102,7 +103,7 @@ impl<'w> Step<'w> {
                     && e.stop.is_some()
                 {
                     // Stopped while waiting to retry.
-                    return Some(self.end(e, Err(Failure::Failed(last))));
+                    return Some(self.end(e, Err(Failure::Failed(last, None))));
                 }
                 if self.attempts == 0
                     && let Some(o) = e.not_started(&self.path, may_start)
@@ -161,7 +162,7 @@ impl<'w> Step<'w> {
                 };
                 match result {
                     Ok(o) => Some(self.end(e, Ok(o))),
-                    Err(_) if e.stop.is_some() => Some(self.end(e, Err(Failure::Failed(String::new())))),
+                    Err(_) if e.stop.is_some() => Some(self.end(e, Err(Failure::Failed(String::new(), None)))),
                     Err(f) => self.attempt_failed(e, f),
                 }
             }
@@ -177,8 +178,8 @@ impl<'w> Step<'w> {
     fn attempt_failed(&mut self, e: &mut Engine<'w>, f: Failure) -> Option<Outcome> {
         let elapsed = self.first_start.map_or(Duration::ZERO, |t| t.elapsed());
         let (message, retryable) = match &f {
-            Failure::Failed(m) => (m.clone(), self.retry.on_failure),
-            Failure::Error(m) => (m.clone(), self.retry.on_error),
+            Failure::Failed(m, code) => (m.clone(), self.retry.on_failure && self.retry.allows("Failed", *code, m)),
+            Failure::Error(m) => (m.clone(), self.retry.on_error && self.retry.allows("Error", None, m)),
             Failure::Fatal(m) => (m.clone(), false),
         };
         if retryable && let Some(wait) = self.retry.next(self.attempts, elapsed) {
@@ -209,7 +210,7 @@ impl<'w> Step<'w> {
             (Err(_), Some(Stop::Deadline(secs))) => {
                 (Status::Failed, Some(format!("stopped: the workflow's activeDeadlineSeconds ({secs}s) passed")))
             }
-            (Err(Failure::Failed(m) | Failure::Error(m) | Failure::Fatal(m)), None) => {
+            (Err(Failure::Failed(m, _) | Failure::Error(m) | Failure::Fatal(m)), None) => {
                 (Status::Failed, Some(m.clone()))
             }
         };
@@ -380,18 +381,17 @@ impl<'w> Step<'w> {
 /// An attempt's result from its exit status, log and output files.
 fn collect(r: &Running, status: ExitStatus) -> Result<Outcome, Failure> {
     if let Some(secs) = r.timed_out {
-        return Err(Failure::Failed(format!(
-            "timed out after {secs}s (activeDeadlineSeconds) (log: {})",
-            r.log.display()
-        )));
+        return Err(Failure::Failed(
+            format!("timed out after {secs}s (activeDeadlineSeconds) (log: {})", r.log.display()),
+            None,
+        ));
     }
     if !status.success() {
         let text = std::fs::read_to_string(&r.log).unwrap_or_default();
-        return Err(Failure::Failed(format!(
-            "exited with {status}: {} (log: {})",
-            reason(&text, r.function),
-            r.log.display()
-        )));
+        return Err(Failure::Failed(
+            format!("exited with {status}: {} (log: {})", reason(&text, r.function), r.log.display()),
+            status.code(),
+        ));
     }
     let mut outcome = Outcome::of(Status::Succeeded);
     for o in &r.outputs {

@@ -14,6 +14,8 @@ pub(super) struct Retry {
     duration: Duration,
     factor: f64,
     max_duration: Option<Duration>,
+    /// `expression`: retry only the failed attempts it holds for.
+    expression: Option<String>,
 }
 
 impl Retry {
@@ -50,7 +52,22 @@ impl Retry {
             Some(d) => Some(parse_duration(&d).ok_or(format!("backoff maxDuration `{d}` is not a duration"))?),
             None => None,
         };
-        Ok(Retry { limit, on_failure, on_error, duration, factor, max_duration })
+        let expression = s.get("expression").map(text);
+        if let Some(e) = &expression {
+            // Checked now, with a failed attempt's variables, so a bad expression fails the run up front.
+            eval_expression(e, "Failed", Some(1), "")?;
+        }
+        Ok(Retry { limit, on_failure, on_error, duration, factor, max_duration, expression })
+    }
+
+    /// Whether `expression` lets an attempt that ended in `status` (`Failed`, `Error`) with `exit_code`
+    /// be retried, as Argo evaluates it over `lastRetry` (an attempt with no exit code has `-1`). An
+    /// expression that cannot be evaluated retries nothing, as on Argo.
+    pub(super) fn allows(&self, status: &str, exit_code: Option<i32>, message: &str) -> bool {
+        match &self.expression {
+            None => true,
+            Some(e) => eval_expression(e, status, exit_code, message).unwrap_or(false),
+        }
     }
 
     /// How long to wait before attempt `attempts + 1`, `elapsed` after the first started; `None`
@@ -65,6 +82,23 @@ impl Retry {
             Some(max) if elapsed + wait > max => None,
             _ => Some(wait),
         }
+    }
+}
+
+/// Evaluates a retry `expression` with the `lastRetry` variables of one failed attempt.
+fn eval_expression(expr: &str, status: &str, exit_code: Option<i32>, message: &str) -> Result<bool, String> {
+    let code = exit_code.unwrap_or(-1).to_string();
+    let mut lookup = |name: &str| match name {
+        "lastRetry.exitCode" => Some(code.clone()),
+        "lastRetry.status" => Some(status.to_owned()),
+        "lastRetry.message" => Some(message.to_owned()),
+        "lastRetry.duration" => Some("0".to_owned()),
+        _ => None,
+    };
+    match kfp_compiler::argo_template::eval(expr, &mut lookup) {
+        Ok(kfp_compiler::argo_template::Value::Bool(b)) => Ok(b),
+        Ok(other) => Err(format!("retry expression `{expr}` is {other:?}, not a boolean")),
+        Err(e) => Err(format!("retry expression `{expr}`: {e}")),
     }
 }
 
@@ -125,5 +159,21 @@ mod tests {
         // Without a limit, Argo retries until the step succeeds.
         let unlimited = Retry::of(Some(&serde_json::json!({}))).unwrap();
         assert_eq!(unlimited.next(u32::MAX - 1, Duration::ZERO), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn a_retry_expression_picks_the_attempts_to_retry() {
+        // As kfp-rs writes `RetryIf::exit_code_in([137, 143]) | RetryIf::errored()`.
+        let expr =
+            "((asInt(lastRetry.exitCode) == 137 || asInt(lastRetry.exitCode) == 143) || lastRetry.status == 'Error')";
+        let r = Retry::of(Some(&serde_json::json!({"limit": "2", "expression": expr}))).unwrap();
+        assert!(r.allows("Failed", Some(137), ""));
+        assert!(!r.allows("Failed", Some(1), ""));
+        assert!(r.allows("Error", None, "cannot start"));
+        // As kfp-rs writes `!RetryIf::exit_code_in([1])`.
+        let not_one = Retry::of(Some(&serde_json::json!({"expression": "!(asInt(lastRetry.exitCode) == 1)"}))).unwrap();
+        assert!(!not_one.allows("Failed", Some(1), "") && not_one.allows("Failed", Some(2), ""));
+        assert!(Retry::of(Some(&serde_json::json!({"expression": "lastRetry.nope == 1"}))).is_err());
+        assert!(Retry::default().allows("Failed", Some(1), ""), "no expression: every failure");
     }
 }

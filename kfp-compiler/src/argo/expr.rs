@@ -3,7 +3,7 @@
 //! Values reach Argo's expression tags (`{{=...}}`) as variables, never as text spliced
 //! into the expression, so no value can change a condition or the JSON and YAML built around it.
 
-use kfp_dsl::{CmpOp, GlobalValue};
+use kfp_dsl::{CmpOp, GlobalValue, RetryIf};
 
 use crate::argo::template::NUMBER_PATTERN;
 use crate::plan::{Condition, Operand, OperandKind, ValueRef};
@@ -127,6 +127,21 @@ pub(crate) fn task_output_param(task: &str, name: &str) -> String {
 }
 
 pub(crate) use kfp_dsl::paths::{input_path, output_path};
+
+/// A retry condition as Argo's `retryStrategy.expression` (a bare expression over `lastRetry`, not
+/// a tag): exit codes are integers from the typed condition, never values of the run.
+pub(crate) fn retry_if(c: &RetryIf) -> String {
+    match c {
+        RetryIf::ExitCodeIn(codes) => {
+            let each: Vec<String> = codes.iter().map(|c| format!("asInt(lastRetry.exitCode) == {c}")).collect();
+            if each.len() == 1 { each.join("") } else { format!("({})", each.join(" || ")) }
+        }
+        RetryIf::Errored => "lastRetry.status == 'Error'".to_owned(),
+        RetryIf::And(a, b) => format!("({} && {})", retry_if(a), retry_if(b)),
+        RetryIf::Or(a, b) => format!("({} || {})", retry_if(a), retry_if(b)),
+        RetryIf::Not(a) => format!("!({})", retry_if(a)),
+    }
+}
 
 /// `{{=EXPR}}`: an expression tag.
 pub(crate) fn tag(expr: &str) -> String {

@@ -284,6 +284,21 @@ fn task_settings(
             "the IR retries failed tasks (count and backoff) with no policy: drop the policy",
         );
     }
+    if let Some(r) = &s.retry {
+        if r.when.is_some() {
+            push(
+                format!("retry condition (`retry_if`) of `{task}`"),
+                "the IR's retryPolicy has a count and a backoff only, so every failure is retried: drop the \
+                 condition, or compile for Argo",
+            );
+        }
+        if r.other_node {
+            push(
+                format!("retry on another node of `{task}`"),
+                "the IR's retryPolicy has a count and a backoff only: compile for Argo",
+            );
+        }
+    }
     if let Some(staleness) = &s.max_cache_staleness {
         push(
             format!("max cache staleness `{staleness}` of `{task}`"),

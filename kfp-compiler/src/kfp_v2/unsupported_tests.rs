@@ -79,6 +79,8 @@ fn each_unsupported_setting_names_its_task_call() {
             .env_from_all_of_secret("creds")
             .security_context(context)
             .retry_with(2, "Always", "30s", 2, "5m")
+            .retry_if(!kfp_dsl::RetryIf::exit_code_in([1]))
+            .retry_on_other_node()
             .max_cache_staleness("P7D")
             .ephemeral_storage_request("1Gi")
             .volume("old", VolumeSource::Pvc("{{workflow.name}}-old".into()), "/old");
@@ -95,6 +97,8 @@ fn each_unsupported_setting_names_its_task_call() {
             "volume `old` of `echo` on claim `{{workflow.name}}-old`",
             "security context `privileged` of `echo`",
             "retry policy `Always` of `echo`",
+            "retry condition (`retry_if`) of `echo`",
+            "retry on another node of `echo`",
             "max cache staleness `P7D` of `echo`",
         ]
     );

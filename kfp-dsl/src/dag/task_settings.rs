@@ -3,8 +3,8 @@
 //! (a bad quantity, label key or toleration operator is an error naming the line).
 
 use crate::model::{
-    EnvSource, ExtraContainer, Mount, NodeAffinity, Retry, SecurityContext, SettingValue, TaskSettings, Toleration,
-    ValueSrc, VolumeSource,
+    EnvSource, ExtraContainer, Mount, NodeAffinity, Retry, RetryIf, SecurityContext, SettingValue, TaskSettings,
+    Toleration, ValueSrc, VolumeSource,
 };
 
 pub use crate::checks::{
@@ -333,7 +333,15 @@ impl<O: Copy> Task<'_, O> {
     #[track_caller]
     pub fn retry(self, limit: u32) -> Self {
         self.set(SourceLocation::caller(), |s| {
-            s.retry = Some(Retry { limit, policy: None, backoff: None, factor: None, max_backoff: None });
+            s.retry = Some(Retry {
+                limit,
+                policy: None,
+                backoff: None,
+                factor: None,
+                max_backoff: None,
+                when: None,
+                other_node: false,
+            });
             Ok(())
         })
     }
@@ -348,6 +356,8 @@ impl<O: Copy> Task<'_, O> {
             backoff: Some(backoff.to_owned()),
             factor: Some(factor),
             max_backoff: Some(max.to_owned()),
+            when: None,
+            other_node: false,
         };
         self.set(SourceLocation::caller(), |s| {
             one_of("retry policy", policy, &["Always", "OnFailure", "OnError", "OnTransientError"])?;
@@ -355,6 +365,35 @@ impl<O: Copy> Task<'_, O> {
                 check_duration(d)?;
             }
             s.retry = Some(r);
+            Ok(())
+        })
+    }
+
+    /// Retries only the failed attempts `when` holds for (Argo `retryStrategy.expression`), for
+    /// example `RetryIf::exit_code_in([137, 143]) | RetryIf::errored()`, or `!RetryIf::exit_code_in([1])`.
+    /// Call it after `.retry(n)` or `.retry_with(..)`, which set how often.
+    #[track_caller]
+    pub fn retry_if(self, when: RetryIf) -> Self {
+        self.set(SourceLocation::caller(), |s| {
+            when.check()?;
+            let retry = s.retry.as_mut().ok_or_else(|| {
+                "`.retry_if(..)` needs a retry count: call `.retry(n)` or `.retry_with(..)` before it".to_owned()
+            })?;
+            retry.when = Some(when);
+            Ok(())
+        })
+    }
+
+    /// Runs each retry on a node other than the failed attempts' (Argo's `nodeAntiAffinity` in the
+    /// retry strategy): for failures a bad node causes. Call it after `.retry(n)` or `.retry_with(..)`.
+    #[track_caller]
+    pub fn retry_on_other_node(self) -> Self {
+        self.set(SourceLocation::caller(), |s| {
+            let retry = s.retry.as_mut().ok_or_else(|| {
+                "`.retry_on_other_node()` needs a retry count: call `.retry(n)` or `.retry_with(..)` before it"
+                    .to_owned()
+            })?;
+            retry.other_node = true;
             Ok(())
         })
     }

@@ -11,7 +11,7 @@
 //! - [`scope`]: loops, conditions (`Cond`), exit handlers and graph bodies;
 //! - [`component`], [`container`], [`resource`], [`invocation`]: component specs and what a
 //!   component runs (a container, a Kubernetes object, a Rust function);
-//! - [`settings`]: task and pipeline settings.
+//! - [`settings`]: task and pipeline settings; [`retry_if`]: when a failed attempt is retried.
 
 pub mod component;
 pub mod container;
@@ -19,6 +19,7 @@ pub mod ids;
 pub mod invocation;
 pub mod pipeline;
 pub mod resource;
+pub mod retry_if;
 pub mod scope;
 pub mod settings;
 pub mod value;
@@ -29,6 +30,7 @@ pub use ids::*;
 pub use invocation::*;
 pub use pipeline::*;
 pub use resource::*;
+pub use retry_if::*;
 pub use scope::*;
 pub use settings::*;
 pub use value::*;

@@ -127,6 +127,10 @@ pub struct Retry {
     pub factor: Option<u32>,
     /// The longest wait (`"5m"`).
     pub max_backoff: Option<String>,
+    /// Retry only the failed attempts this holds for.
+    pub when: Option<crate::model::RetryIf>,
+    /// Run each retry on a node other than the failed attempts'.
+    pub other_node: bool,
 }
 
 /// A node affinity term: `key` `operator` `values`.

@@ -183,6 +183,12 @@ pub(crate) fn apply(t: &mut Template, s: &TaskSettings) {
             }
             v["backoff"] = backoff;
         }
+        if let Some(when) = &r.when {
+            v["expression"] = json!(expr::retry_if(when));
+        }
+        if r.other_node {
+            v["affinity"] = json!({"nodeAntiAffinity": {}});
+        }
         t.retry_strategy = Some(v);
     }
     t.active_deadline_seconds = s.timeout_seconds.map(|s| s.to_string());
