@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use kfp_dsl::SourceLocation;
 use kfp_dsl::model::{
-    Callee, EnvSource, GraphId, Implementation, IoKind, Pipeline, PipelineSettings, ResourceSpec, ScopeId, ScopeKind,
-    SecurityContext, SettingValue, TaskId, TaskSettings, VolumeSource,
+    ArgValue, Callee, EnvSource, FmtPart, GlobalValue, GraphId, Implementation, IoKind, Pipeline, PipelineSettings,
+    ResourceSpec, ScopeId, ScopeKind, SecurityContext, SettingValue, TaskId, TaskSettings, ValueSrc, VolumeSource,
 };
 
 use super::pvc;
@@ -126,12 +126,31 @@ pub fn unsupported(p: &Pipeline) -> Vec<Unsupported> {
                 }
             }
         }
+        if task.args().iter().any(|a| matches!(a, ArgValue::Param(v) if reads_namespace(p, v))) {
+            push(
+                format!("the namespace (`p.namespace()`) passed to `{name}`"),
+                "KFP v2 has no placeholder for the run's namespace: pass it as a pipeline parameter, or compile \
+                 for Argo",
+                LeaveOut::Never,
+            );
+        }
         if let Some(s) = task.settings() {
             task_settings(s, name, &claims, &mut push);
         }
     }
     pipeline_settings(p.settings(), &mut out);
     out
+}
+
+/// Whether `v` is, or is built from, the run's namespace.
+fn reads_namespace(p: &Pipeline, v: &ValueSrc) -> bool {
+    match v {
+        ValueSrc::Global(GlobalValue::Namespace) => true,
+        ValueSrc::Formatted { index, .. } => {
+            p.formatted(*index).iter().any(|part| matches!(part, FmtPart::Value(v) if reads_namespace(p, v)))
+        }
+        _ => false,
+    }
 }
 
 /// A resource step: a claim step CreatePVC / DeletePVC can say, or one entry.

@@ -140,6 +140,20 @@ fn steps_the_ir_has_no_kind_of_are_listed_with_their_line() {
 }
 
 #[test]
+fn the_namespace_has_no_ir_placeholder() {
+    let echo_msg = ComponentSpec::new("say", None)
+        .input_param::<String>("msg", None)
+        .body(ContainerSpec::new(["echo"]), Some("alpine:3.20"));
+    let line = line!() + 3;
+    let got = found(|p| {
+        let ns = kfp_dsl::fmt_param!(p, "in {}", p.namespace());
+        p.call_component(&echo_msg, [("msg", ns.into())]);
+        p.call_component(&echo_msg, [("msg", p.run_id().into())]);
+    });
+    assert_eq!(got, [(Some(line), "the namespace (`p.namespace()`) passed to `say`".to_owned())]);
+}
+
+#[test]
 fn v1_ui_outputs_and_argo_pipeline_settings_are_listed() {
     let line = line!() + 6;
     let got = found(|p| {

@@ -631,8 +631,8 @@ fn global(g: GlobalValue) -> &'static str {
     match g {
         GlobalValue::RunId => "{{$.pipeline_job_uuid}}",
         GlobalValue::WorkflowName => "{{$.pipeline_job_name}}",
-        // KFP v2 has no namespace placeholder; the run's resource name is the closest value it has.
-        GlobalValue::Namespace => "{{$.pipeline_job_resource_name}}",
+        // Refused before lowering (`unsupported`): KFP v2 has no namespace placeholder.
+        GlobalValue::Namespace => "",
     }
 }
 
