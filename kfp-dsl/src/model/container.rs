@@ -269,17 +269,17 @@ impl ContainerSpec {
                 skip_value = true;
                 continue;
             }
-            if !(text.starts_with('-') || text.starts_with('+')) && !(base == "busybox" && i == 1) {
+            if !(text.starts_with('-') || text.starts_with('+') || (base == "busybox" && i == 1)) {
                 break;
             }
             let cluster = text.len() > 1 && text.starts_with('-') && !text.starts_with("--");
             if cluster && text[1..].chars().all(|c| c.is_ascii_alphabetic()) && text[1..].contains(flag) {
                 if let Some(code) = argv.get(i + 1) {
                     code.visit(&mut |part| {
-                        if let Arg::InputValue(n) = part {
-                            if !found.iter().any(|(seen, _): &(String, String)| seen == n) {
-                                found.push((n.clone(), format!("{name} {text}")));
-                            }
+                        if let Arg::InputValue(n) = part
+                            && !found.iter().any(|(seen, _): &(String, String)| seen == n)
+                        {
+                            found.push((n.clone(), format!("{name} {text}")));
                         }
                     });
                 }
