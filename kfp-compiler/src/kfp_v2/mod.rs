@@ -52,6 +52,7 @@
 mod dag;
 mod definitions;
 mod emit;
+mod emit_tasks;
 mod executor;
 mod inputs;
 pub(crate) mod lower;
