@@ -29,7 +29,7 @@ use crate::CompileError;
 /// Where the text goes: kept whole ([`super::to_yaml`]), or handed to `flush` in chunks of about
 /// [`CHUNK`] bytes ([`super::write_yaml`], which never holds the whole document).
 pub(super) struct Out<'a> {
-    pub(super) buf: String,
+    buf: String,
     flush: Option<&'a mut Sink<'a>>,
     /// Scratch space for [`delegate`], reused.
     scratch: String,
