@@ -1,7 +1,8 @@
 //! Writes the IR: YAML (the `PipelineSpec` document, then `---` and the `PlatformSpec` when there
-//! is one) or JSON; and reads it back. The only module of the KFP v2 backend that knows the YAML
-//! library.
+//! is one) or JSON; and reads it back. With `emit_tasks.rs` (the direct writer for the DAG tasks,
+//! the bulk of a big document), the only module of the KFP v2 backend that knows the YAML library.
 
+use super::emit_tasks::{Out, write_spec};
 use super::pipeline_spec::PipelineSpec;
 use super::platform::PlatformSpec;
 use crate::CompileError;
@@ -16,8 +17,9 @@ use crate::CompileError;
 /// [`CompileError::Emit`] if the serializer fails.
 pub fn to_yaml(spec: &PipelineSpec, platform: Option<&PlatformSpec>) -> Result<String, CompileError> {
     let tasks: usize = spec.components.len() + spec.deployment_spec.executors.len();
-    let mut out = String::with_capacity(4096 + 512 * tasks);
-    serde_saphyr::to_fmt_writer_with_options(&mut out, spec, crate::yaml::options()).map_err(emit_error)?;
+    let mut out = Out::string(4096 + 512 * tasks);
+    write_spec(&mut out, spec)?;
+    let mut out = out.finish()?;
     if let Some(platform) = platform.filter(|p| !p.is_empty()) {
         if !out.ends_with('\n') {
             out.push('\n');
@@ -38,7 +40,10 @@ pub fn write_yaml<W: std::io::Write>(
     platform: Option<&PlatformSpec>,
     mut out: W,
 ) -> Result<(), CompileError> {
-    serde_saphyr::to_io_writer_with_options(&mut out, spec, crate::yaml::options()).map_err(emit_error)?;
+    let mut flush = |text: &str| out.write_all(text.as_bytes()).map_err(|e| CompileError::Emit(e.to_string()));
+    let mut spec_out = Out::streaming(&mut flush);
+    write_spec(&mut spec_out, spec)?;
+    spec_out.finish()?;
     if let Some(platform) = platform.filter(|p| !p.is_empty()) {
         out.write_all(b"---\n").map_err(|e| CompileError::Emit(e.to_string()))?;
         serde_saphyr::to_io_writer_with_options(&mut out, platform, crate::yaml::options()).map_err(emit_error)?;
@@ -197,6 +202,129 @@ mod tests {
             write_yaml(&spec(), platform, &mut bytes).expect("write");
             assert_eq!(String::from_utf8(bytes).expect("utf-8"), to_yaml(&spec(), platform).expect("yaml"));
         }
+    }
+
+    /// The whole document as serde-saphyr alone writes it: what the direct task writer must match.
+    fn reference(spec: &PipelineSpec) -> String {
+        let mut out = String::new();
+        serde_saphyr::to_fmt_writer_with_options(&mut out, spec, crate::yaml::options()).expect("yaml");
+        out
+    }
+
+    /// Both texts, equal line by line (the first difference is readable).
+    fn assert_same(got: &str, want: &str) {
+        for (n, (g, w)) in got.lines().zip(want.lines()).enumerate() {
+            assert_eq!(g, w, "line {}", n + 1);
+        }
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn the_direct_task_writer_matches_serde_saphyr() {
+        use crate::kfp_v2::{
+            ArtifactDefinition, ArtifactTypeSchema, CachingOptions, DagOutputParameter, IteratorItems,
+            OutputParameterDefinition, ParameterDefinition, ParameterIterator, ParameterType, RetryPolicy,
+            TaskInputArtifact, TaskInputParameter, TriggerPolicy,
+        };
+        // Names inside and outside the directly written class: YAML 1.1 and 1.2 lookalikes, digits
+        // first, indicators, spaces, colons, quotes, non-ASCII, newlines, empty.
+        let names = [
+            "t",
+            "step3-12",
+            "y",
+            "Y",
+            "on",
+            "No",
+            "null",
+            "NaN",
+            "inf",
+            "yes_",
+            "a.b_c",
+            "1abc",
+            "2.1.0",
+            "-x",
+            "a b",
+            "a: b",
+            "a:b",
+            "#x",
+            "x #y",
+            "'q'",
+            "\"d\"",
+            "é",
+            "line\nbreak",
+            "",
+            "~",
+            "<<",
+            "true",
+        ];
+        let mut dag = DagSpec::default()
+            .output_parameter("out", DagOutputParameter::from_task("t", "y"))
+            .task("empty", PipelineTaskSpec::new("comp-t", "empty"));
+        for (i, n) in names.iter().enumerate() {
+            let mut task = PipelineTaskSpec::new(format!("comp-{n}"), *n)
+                .caching(if i % 3 == 0 { CachingOptions::disabled() } else { CachingOptions::enabled() })
+                .after(*n)
+                .after("t")
+                .parameter(*n, TaskInputParameter::component_input(*n))
+                .parameter(format!("p{i}"), TaskInputParameter::task_output(*n, *n))
+                .parameter("c", TaskInputParameter::constant(serde_json::json!({"k": [1.5, "y", null]})))
+                .parameter("s", TaskInputParameter::component_input("item").select("parseJson(string_value)[\"a\"]"));
+            if i % 2 == 0 {
+                task = task.artifact("a", TaskInputArtifact::task_output("t", "m"));
+            }
+            if i % 4 == 1 {
+                task = task
+                    .iterate(ParameterIterator::new(IteratorItems::Raw("[1, 2]".into()), "item"))
+                    .parallelism_limit(2)
+                    .retry(RetryPolicy::new(3).backoff(1, 2.0, 60))
+                    .trigger(TriggerPolicy::condition("inputs.parameter_values['x'] == 'y'"));
+            }
+            if i % 4 == 3 {
+                task.caching_options = Some(CachingOptions { cache_key: Some((*n).to_owned()), enable_cache: true });
+                task.caching_options = None;
+            }
+            dag = dag.task(*n, task).task(format!("k{i}"), PipelineTaskSpec::new("comp-t", format!("k{i}")));
+        }
+        let root = ComponentSpec::dag(dag.clone())
+            .input_parameter("msg", ParameterDefinition::new(ParameterType::Text).default_value("y".into()))
+            .input_artifact("data", ArtifactDefinition::new(ArtifactTypeSchema::system("Dataset")))
+            .output_parameter("out", OutputParameterDefinition::new(ParameterType::Text));
+        let mut full = PipelineSpec::new(PipelineInfo::new("p").description("two\nlines"), root)
+            .component("comp-t", ComponentSpec::executor("exec-t"))
+            .component("comp-dag", ComponentSpec::dag(dag.clone()))
+            .component("comp-no-tasks", ComponentSpec::dag(DagSpec::default()))
+            .executor("exec-t", ContainerSpec::new("alpine").args(["a b", "y", "x: z"]).into());
+        for n in names {
+            full = full.component(n, ComponentSpec::dag(DagSpec::default().task(n, PipelineTaskSpec::new(n, n))));
+        }
+        full.default_pipeline_root = Some("gs://b/r".into());
+        assert_same(&to_yaml(&full, None).expect("yaml"), &reference(&full));
+        let mut bytes = Vec::new();
+        write_yaml(&full, None, &mut bytes).expect("write");
+        assert_same(&String::from_utf8(bytes).expect("utf-8"), &reference(&full));
+
+        // Nothing at all, and a spec whose root has no tasks.
+        let bare = PipelineSpec::new(PipelineInfo::new("p"), ComponentSpec::dag(DagSpec::default()));
+        assert_same(&to_yaml(&bare, None).expect("yaml"), &reference(&bare));
+        assert_same(&to_yaml(&spec(), None).expect("yaml"), &reference(&spec()));
+    }
+
+    #[test]
+    fn streaming_flushes_in_chunks_with_the_same_bytes() {
+        let mut dag = DagSpec::default();
+        for i in 0..3_000 {
+            dag = dag.task(
+                format!("t{i}"),
+                PipelineTaskSpec::new("comp-t", format!("t{i}"))
+                    .after(format!("t{}", i + 1))
+                    .parameter("x", crate::kfp_v2::TaskInputParameter::task_output(format!("t{}", i + 1), "y")),
+            );
+        }
+        let big = PipelineSpec { root: ComponentSpec::dag(dag), ..spec() };
+        let mut bytes = Vec::new();
+        write_yaml(&big, None, &mut bytes).expect("write");
+        assert!(bytes.len() > 1 << 17);
+        assert_same(&String::from_utf8(bytes).expect("utf-8"), &reference(&big));
     }
 
     #[test]

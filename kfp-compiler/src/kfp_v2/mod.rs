@@ -53,6 +53,7 @@ mod compiled;
 mod dag;
 mod definitions;
 mod emit;
+mod emit_tasks;
 mod executor;
 mod inputs;
 mod lossy;

@@ -5,7 +5,7 @@
 //! `taskFinalStatus`; a value built from parts is a constant with one placeholder per part, each
 //! part an extra task input, as kfp writes f-strings.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use kfp_dsl::{GlobalValue, Pipeline};
 
@@ -17,7 +17,7 @@ use crate::kfp_v2::{
     OutputParameterDefinition, ParameterDefinition, ParameterIterator, ParameterType, PipelineTaskSpec,
     TaskInputArtifact, TaskInputParameter, TriggerPolicy, settings,
 };
-use crate::passes::naming::{Name, Names};
+use crate::passes::naming::{FastMap, Name, Names};
 use crate::plan::{
     Calls, Condition, DagKind, DagPlan, InputKind, Items, Operand, OperandKind, Plan, TaskPlan, ValueRef,
 };
@@ -40,6 +40,11 @@ pub(crate) struct DagLowering<'a> {
     inputs: Vec<BTreeMap<Name, Ty>>,
     /// Output types of each DAG, by scope index.
     outputs: Vec<BTreeMap<Name, Ty>>,
+    /// What each task of each DAG calls, by scope index and task name: built once per DAG (both
+    /// passes over the DAGs read it, and every task output argument looks its producer up).
+    calls: Vec<TaskCalls>,
+    /// Per variant: its component's name (`comp-<template>`), formatted once rather than per call.
+    variant_refs: Vec<String>,
     pub(crate) errors: Vec<String>,
 }
 
@@ -49,10 +54,8 @@ const RUN_STATUS: &str = "run-status";
 /// The pipeline parameters and run status a value reads (the pipeline-wide exit tasks' inputs).
 fn collect_run_refs(v: &ValueRef, out: &mut Vec<ValueRef>) {
     match v {
-        ValueRef::PipelineParam(_) | ValueRef::RunStatus => {
-            if !out.contains(v) {
-                out.push(v.clone());
-            }
+        ValueRef::PipelineParam(_) | ValueRef::RunStatus if !out.contains(v) => {
+            out.push(v.clone());
         }
         ValueRef::Concat(parts) => parts.iter().for_each(|p| collect_run_refs(p, out)),
         _ => {}
@@ -69,6 +72,10 @@ fn items_input(dag: &DagPlan) -> String {
     format!("{}-loop-items", dag.name)
 }
 
+/// The callee of each task of a DAG, by task name. (FNV: the names are the compiler's own, and one
+/// is hashed per task output read.)
+type TaskCalls = FastMap<Name, Calls>;
+
 impl<'a> DagLowering<'a> {
     pub(crate) fn new(p: &'a Pipeline, names: &'a Names, plan: &'a Plan, channels: &'a Channels) -> Self {
         let n = plan.dags.len();
@@ -79,6 +86,8 @@ impl<'a> DagLowering<'a> {
             channels,
             inputs: vec![BTreeMap::new(); n],
             outputs: vec![BTreeMap::new(); n],
+            calls: plan.dags.iter().map(|dag| dag.tasks.iter().map(|t| (t.name.clone(), t.calls)).collect()).collect(),
+            variant_refs: names.templates.iter().map(|t| component_name(t)).collect(),
             errors: Vec::new(),
         }
     }
@@ -100,10 +109,9 @@ impl<'a> DagLowering<'a> {
         // Output types first, children before parents, so a group task's outputs are known.
         for i in (0..self.plan.dags.len()).rev() {
             let dag = &self.plan.dags[i];
-            let tasks = self.task_calls(dag);
             let mut types = BTreeMap::new();
             for o in &dag.outputs {
-                let t = self.value_type(i, &tasks, &o.value);
+                let t = self.value_type(i, &self.calls[i], &o.value);
                 let t = if dag.kind == DagKind::Loop { Ty::Param(ParameterType::List) } else { t };
                 types.insert(o.name.clone(), t);
             }
@@ -137,12 +145,8 @@ impl<'a> DagLowering<'a> {
         out
     }
 
-    fn task_calls(&self, dag: &DagPlan) -> HashMap<Name, Calls> {
-        dag.tasks.iter().map(|t| (t.name.clone(), t.calls)).collect()
-    }
-
     /// The type of `v` as read in DAG `i`.
-    fn value_type(&self, i: usize, tasks: &HashMap<Name, Calls>, v: &ValueRef) -> Ty {
+    fn value_type(&self, i: usize, tasks: &TaskCalls, v: &ValueRef) -> Ty {
         let string = Ty::Param(ParameterType::Text);
         match v {
             ValueRef::Literal(_) | ValueRef::Global(_) | ValueRef::Concat(_) | ValueRef::Item(_) => string,
@@ -207,7 +211,7 @@ impl<'a> DagLowering<'a> {
 
     fn component_ref(&self, calls: Calls) -> String {
         match calls {
-            Calls::Variant(v) => component_name(&self.names.templates[v]),
+            Calls::Variant(v) => self.variant_refs[v].clone(),
             Calls::Graph(g) => component_name(&self.plan.dag(self.p.graph_spec(g).scope).name),
             Calls::Scope(c) => component_name(&self.plan.dag(c).name),
         }
@@ -216,13 +220,13 @@ impl<'a> DagLowering<'a> {
     /// DAG `i` as a component.
     fn dag(&mut self, i: usize) -> ComponentSpec {
         let dag = &self.plan.dags[i];
-        let tasks = self.task_calls(dag);
+        // Taken out for the loop (`task` needs `&mut self`), put back after.
+        let tasks = std::mem::take(&mut self.calls[i]);
         let mut spec = DagSpec::default();
         for t in &dag.tasks {
-            for (name, task) in self.task(i, &tasks, t) {
-                spec = spec.task(name, task);
-            }
+            self.task(i, &tasks, t, &mut spec.tasks);
         }
+        self.calls[i] = tasks;
         for o in &dag.outputs {
             if o.default.is_some() {
                 self.errors.push(format!(
@@ -259,14 +263,14 @@ impl<'a> DagLowering<'a> {
                         _ => ParameterType::Text,
                     };
                     let mut d = ParameterDefinition::new(t);
-                    if dag.kind == DagKind::Root {
-                        if let Some(p) = self.p.params().iter().find(|p| *p.name == *input.name) {
-                            if let Some(default) = &p.default {
-                                d = d.default_value(typed_constant(default, t)).optional();
-                            }
-                            if let Some(desc) = &p.description {
-                                d = d.description(desc.clone());
-                            }
+                    if dag.kind == DagKind::Root
+                        && let Some(p) = self.p.params().iter().find(|p| *p.name == *input.name)
+                    {
+                        if let Some(default) = &p.default {
+                            d = d.default_value(typed_constant(default, t)).optional();
+                        }
+                        if let Some(desc) = &p.description {
+                            d = d.description(desc.clone());
                         }
                     }
                     c = c.input_parameter(input.name.to_string(), d);
@@ -290,12 +294,14 @@ impl<'a> DagLowering<'a> {
         for (name, t) in self.inputs[i].clone() {
             let declared = c.input_definitions.parameters.contains_key(&*name)
                 || c.input_definitions.artifacts.contains_key(&*name);
-            if !declared && dag.kind != DagKind::Root && !matches!(dag.kind, DagKind::Graph(_)) {
-                if let Ty::Param(t) = t {
-                    if !dag.inputs.iter().any(|d| d.name == name) && *name != *item {
-                        c = c.input_parameter(name.to_string(), ParameterDefinition::new(t));
-                    }
-                }
+            if !declared
+                && dag.kind != DagKind::Root
+                && !matches!(dag.kind, DagKind::Graph(_))
+                && let Ty::Param(t) = t
+                && !dag.inputs.iter().any(|d| d.name == name)
+                && *name != *item
+            {
+                c = c.input_parameter(name.to_string(), ParameterDefinition::new(t));
             }
         }
         for o in &dag.outputs {
@@ -317,21 +323,20 @@ impl<'a> DagLowering<'a> {
             dag.inputs.iter().filter(|d| d.kind == InputKind::Item(None)).map(|d| &d.name).collect();
         for t in &dag.tasks {
             for (name, v) in &t.parameters {
-                if let ValueRef::Input(n) = v {
-                    if items.contains(&n) {
-                        if let Some(Ty::Param(ty)) = self.input_type(t.calls, name) {
-                            return ty;
-                        }
-                    }
+                if let ValueRef::Input(n) = v
+                    && items.contains(&n)
+                    && let Some(Ty::Param(ty)) = self.input_type(t.calls, name)
+                {
+                    return ty;
                 }
             }
         }
         ParameterType::Text
     }
 
-    /// One task of DAG `i` as IR tasks: the task itself, and for an exit handler's body the exit
-    /// tasks' task after it.
-    fn task(&mut self, i: usize, tasks: &HashMap<Name, Calls>, t: &TaskPlan) -> Vec<(String, PipelineTaskSpec)> {
+    /// One task of DAG `i` as IR tasks, added to `out`: the task itself, and for an exit handler's
+    /// body the exit tasks' task after it.
+    fn task(&mut self, i: usize, tasks: &TaskCalls, t: &TaskPlan, out: &mut BTreeMap<String, PipelineTaskSpec>) {
         let display = match t.calls {
             Calls::Variant(v) => self.names.variants[v].settings.as_ref().and_then(|s| s.display_name.clone()),
             _ => None,
@@ -340,16 +345,17 @@ impl<'a> DagLowering<'a> {
             PipelineTaskSpec::new(self.component_ref(t.calls), display.unwrap_or_else(|| t.name.to_string()));
         task.dependent_tasks = t.after.iter().map(|n| n.to_string()).collect();
         if let Calls::Variant(v) = t.calls {
-            match self.names.variants[v].settings.clone() {
+            let names = self.names;
+            match names.variants[v].settings.as_deref() {
                 Some(s) => {
-                    task = task.caching(settings::caching(&s));
+                    task = task.caching(settings::caching(s));
                     if let Some(r) = &s.retry {
                         task = task.retry(settings::retry_policy(r));
                     }
                     // A resource from a pipeline parameter: the executor reads it from a task input, as
                     // kfp writes it.
                     // (The channel input itself is in `self.channels`.)
-                    for (key, param) in settings::resource_inputs(&s) {
+                    for (key, param) in settings::resource_inputs(s) {
                         let channel = format!("pipelinechannel--{param}");
                         task = task.parameter(
                             key,
@@ -380,7 +386,7 @@ impl<'a> DagLowering<'a> {
                 continue;
             }
             let expected = self.input_type(t.calls, name);
-            let value = self.parameter(i, tasks, name, v, expected.as_ref(), &mut task, &mut extra);
+            let value = self.parameter(i, tasks, name, v, expected.as_ref(), &mut extra);
             task = task.parameter(name.to_string(), value);
         }
         for (name, v) in &t.artifacts {
@@ -407,7 +413,7 @@ impl<'a> DagLowering<'a> {
                 }
                 Items::Value(v) => {
                     let input = items_input(child);
-                    let value = self.parameter(i, tasks, &input, v, None, &mut task, &mut extra);
+                    let value = self.parameter(i, tasks, &input, v, None, &mut extra);
                     task = task.parameter(input.clone(), value);
                     self.inputs[c.index()].insert(Name::from(input.as_str()), Ty::Param(ParameterType::List));
                     IteratorItems::InputParameter(input)
@@ -426,7 +432,7 @@ impl<'a> DagLowering<'a> {
             for (k, v) in operands.into_iter().enumerate() {
                 let name = format!("{prefix}{k}");
                 let ty = self.value_type(i, tasks, &v);
-                let value = self.parameter(i, tasks, &name, &v, None, &mut task, &mut extra);
+                let value = self.parameter(i, tasks, &name, &v, None, &mut extra);
                 task = task.parameter(name.clone(), value);
                 self.inputs[c.index()].insert(Name::from(name.as_str()), ty);
             }
@@ -452,7 +458,7 @@ impl<'a> DagLowering<'a> {
         for (name, value) in self.channels.args.get(&(i, t.name.clone())).into_iter().flatten() {
             task = task.parameter(name.clone(), value.clone());
         }
-        let mut out = vec![(t.name.to_string(), task)];
+        out.insert(t.name.to_string(), task);
         if let Some(hook) = &t.exit_hook {
             let exit = self.plan.dag(hook.calls);
             let mut task = PipelineTaskSpec::new(component_name(&exit.name), exit.name.to_string())
@@ -460,36 +466,34 @@ impl<'a> DagLowering<'a> {
                 .trigger(TriggerPolicy::all_upstream_completed());
             for (name, v) in &hook.parameters {
                 let ty = self.value_type(i, tasks, v);
-                let value = self.parameter(i, tasks, name, v, None, &mut task, &mut extra);
+                let value = self.parameter(i, tasks, name, v, None, &mut extra);
                 task = task.parameter(name.to_string(), value);
                 self.inputs[hook.calls.index()].entry(name.clone()).or_insert(ty);
             }
             for (name, value) in self.channels.args.get(&(i, exit.name.clone())).into_iter().flatten() {
                 task = task.parameter(name.clone(), value.clone());
             }
-            out.push((exit.name.to_string(), task));
+            out.insert(exit.name.to_string(), task);
         }
         if self.plan.on_exit.is_some()
             && i == 0
             && matches!(t.calls, Calls::Scope(c) if self.plan.dag(c).kind == DagKind::ExitBody)
+            && let Some(exit_scope) = self.plan.on_exit
         {
-            if let Some(exit_scope) = self.plan.on_exit {
-                let exit = self.plan.dag(exit_scope);
-                let mut task = PipelineTaskSpec::new(component_name(&exit.name), exit.name.to_string())
-                    .after(t.name.to_string())
-                    .trigger(TriggerPolicy::all_upstream_completed());
-                for name in self.inputs[exit_scope.index()].keys() {
-                    let value = if &**name == RUN_STATUS {
-                        TaskInputParameter::final_status(t.name.to_string())
-                    } else {
-                        TaskInputParameter::component_input(name.to_string())
-                    };
-                    task = task.parameter(name.to_string(), value);
-                }
-                out.push((exit.name.to_string(), task));
+            let exit = self.plan.dag(exit_scope);
+            let mut task = PipelineTaskSpec::new(component_name(&exit.name), exit.name.to_string())
+                .after(t.name.to_string())
+                .trigger(TriggerPolicy::all_upstream_completed());
+            for name in self.inputs[exit_scope.index()].keys() {
+                let value = if &**name == RUN_STATUS {
+                    TaskInputParameter::final_status(t.name.to_string())
+                } else {
+                    TaskInputParameter::component_input(name.to_string())
+                };
+                task = task.parameter(name.to_string(), value);
             }
+            out.insert(exit.name.to_string(), task);
         }
-        out
     }
 
     /// A parameter argument as the IR spells it in DAG `i`.
@@ -497,11 +501,10 @@ impl<'a> DagLowering<'a> {
     fn parameter(
         &mut self,
         i: usize,
-        tasks: &HashMap<Name, Calls>,
+        tasks: &TaskCalls,
         name: &str,
         v: &ValueRef,
         expected: Option<&Ty>,
-        task: &mut PipelineTaskSpec,
         extra: &mut Vec<(String, TaskInputParameter)>,
     ) -> TaskInputParameter {
         let dag = &self.plan.dags[i];
@@ -548,7 +551,7 @@ impl<'a> DagLowering<'a> {
                         ValueRef::Literal(s) => text.push_str(s),
                         other => {
                             let channel = format!("{name}-part-{k}");
-                            let value = self.parameter(i, tasks, &channel, other, None, task, extra);
+                            let value = self.parameter(i, tasks, &channel, other, None, extra);
                             extra.push((channel.clone(), value));
                             text.push_str(&input_parameter(&channel));
                         }
