@@ -240,7 +240,7 @@ fn condition_matches_f_condition() {
 fn exit_handler_matches_h_exit_handler() {
     // kfp keys tasks by component (`step`, `step-2`, `step-3`); ours by `task_name`.
     let rename = [("step", "prepare"), ("step-2", "work"), ("step-3", "celebrate")];
-    let (mut ours, mut kfp) = (ours("exit_handler", &[]), kfp("h_exit_handler.yaml", &rename));
+    let (ours, mut kfp) = (ours("exit_handler", &[]), kfp("h_exit_handler.yaml", &rename));
     intended(
         &mut kfp,
         "exit-handler-1",
