@@ -20,12 +20,22 @@ impl Invocation {
         T::__parse_param(v).map_err(|e| format!("parameter `{name}`: `{v}` is not a valid {}: {e}", T::KFP_TYPE))
     }
 
-    /// Input artifact `name`.
+    /// Input artifact `name`. A list input given as the KFP v2 executor input (`{{$}}`, a JSON object)
+    /// becomes a directory of links to the list's artifacts, in list order (see
+    /// [`crate::artifact_list`]).
     ///
     /// # Errors
-    /// A missing input.
+    /// A missing input, or an executor input that does not hold the list.
     pub fn input<K>(&self, name: &str) -> Result<Input<K>, String> {
-        self.inputs.get(name).map(Input::at).ok_or_else(|| format!("missing input `{name}`"))
+        let path = self.inputs.get(name).ok_or_else(|| format!("missing input `{name}`"))?;
+        let text = path.to_string_lossy();
+        if text.trim_start().starts_with('{') {
+            let parent = std::env::temp_dir().join(format!("kfp-artifact-lists-{}", std::process::id()));
+            let dir = crate::artifact_list::list_dir_from_executor_input(&text, name, &parent)
+                .map_err(|e| format!("input `{name}`: {e}"))?;
+            return Ok(Input::at(dir));
+        }
+        Ok(Input::at(path))
     }
 
     /// Output artifact `name`; its directory is created.

@@ -116,7 +116,7 @@ impl CallFacts for TaskFacts<'_> {
         let i = self.spec.inputs.iter().position(|i| i.name == name)?;
         match self.args.get(i)? {
             ArgValue::Const(v) => Some(v.clone()),
-            ArgValue::Param(_) | ArgValue::Artifact(_) | ArgValue::Absent => None,
+            ArgValue::Param(_) | ArgValue::Artifact(_) | ArgValue::ArtifactList(_) | ArgValue::Absent => None,
         }
     }
 }

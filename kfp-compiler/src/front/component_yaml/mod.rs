@@ -139,7 +139,7 @@ struct Io {
 impl Io {
     fn into_input(self, artifact: bool) -> InputSpec {
         let kind = if artifact {
-            IoKind::Artifact { type_name: self.type_name }
+            IoKind::Artifact { type_name: self.type_name, list: false }
         } else {
             IoKind::Parameter { type_name: self.type_name }
         };
@@ -160,7 +160,7 @@ impl Io {
             .outputs
             .remove(0);
         o.kind = if artifact {
-            IoKind::Artifact { type_name: self.type_name }
+            IoKind::Artifact { type_name: self.type_name, list: false }
         } else {
             IoKind::Parameter { type_name: self.type_name }
         };
