@@ -222,7 +222,7 @@ impl<'a, 'p> Planner<'a, 'p> {
         self.errors.push(format!("{location}: {msg}"));
     }
 
-    fn template_name(&self, s: ScopeId) -> Name {
+    pub(super) fn template_name(&self, s: ScopeId) -> Name {
         match self.p.scope(s).kind {
             ScopeKind::Root => Name::from(self.names.root.as_str()),
             ScopeKind::Graph(g) => self.names.graphs[g.index()].clone(),

@@ -257,7 +257,7 @@ impl Planner<'_, '_> {
         }
         deps.push(Node::Group(l));
         let port = Name::from(self.loop_output_name(l, index));
-        Ok(ValueRef::LoopArtifacts { group: self.group_name(l).clone(), port })
+        Ok(ValueRef::LoopArtifacts { group: self.group_name(l).clone(), port, dag: self.template_name(l) })
     }
 
     pub(super) fn artifact(&mut self, a: ArtifactSrc, s: ScopeId, deps: &mut Vec<Node>) -> Result<ValueRef, String> {

@@ -104,7 +104,11 @@ impl<'a> DagLowering<'a> {
             let mut types = BTreeMap::new();
             for o in &dag.outputs {
                 let t = self.value_type(i, &tasks, &o.value);
-                let t = if dag.kind == DagKind::Loop { Ty::Param(ParameterType::List) } else { t };
+                // A loop collects: parameters into a list, artifacts into an artifact list (of their type).
+                let t = match t {
+                    Ty::Param(_) if dag.kind == DagKind::Loop => Ty::Param(ParameterType::List),
+                    t => t,
+                };
                 types.insert(o.name.clone(), t);
             }
             self.outputs[i] = types;
@@ -158,7 +162,7 @@ impl<'a> DagLowering<'a> {
                 self.output_type(tasks.get(task).copied(), port).unwrap_or(string)
             }
             ValueRef::LoopOutput { .. } => Ty::Param(ParameterType::List),
-            ValueRef::LoopArtifacts { group, port } => self
+            ValueRef::LoopArtifacts { group, port, .. } => self
                 .output_type(tasks.get(group).copied(), port)
                 .unwrap_or(Ty::Artifact(ArtifactTypeSchema::system("Artifact"))),
             ValueRef::ConditionOutput { group, port } => {
@@ -582,7 +586,7 @@ impl<'a> DagLowering<'a> {
             ValueRef::InputArtifact(n) | ValueRef::Input(n) => Some(TaskInputArtifact::component_input(n.to_string())),
             ValueRef::TaskArtifact { task, port }
             | ValueRef::TaskOutput { task, port }
-            | ValueRef::LoopArtifacts { group: task, port } => {
+            | ValueRef::LoopArtifacts { group: task, port, .. } => {
                 Some(TaskInputArtifact::task_output(task.to_string(), port.to_string()))
             }
             _ => None,
