@@ -90,6 +90,8 @@ pub fn list_paths_from_executor_input(executor_input: &str, name: &str) -> Resul
 pub fn list_dir_from_executor_input(executor_input: &str, name: &str, parent: &Path) -> Result<PathBuf, String> {
     let paths = list_paths_from_executor_input(executor_input, name)?;
     let dir = parent.join(name);
+    // Made afresh each time the input is read (the links of an earlier read would be in the way).
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
     for (i, p) in paths.iter().enumerate() {
         let link = dir.join(i.to_string());

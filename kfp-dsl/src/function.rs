@@ -157,6 +157,28 @@ mod tests {
     }
 
     #[test]
+    fn a_list_input_given_as_the_executor_input_links_the_launchers_paths() {
+        let executor_input = r#"{"inputs":{"artifacts":{"shards":{"artifacts":[
+            {"uri":"minio://mlpipeline/v2/a/shard"},{"uri":"gs://b/c/shard"}]}}}}"#;
+        let inv = Invocation::parse(&args(&["--input", "shards", executor_input])).unwrap();
+        let shards = inv.input::<Vec<crate::Dataset>>("shards").unwrap();
+        let targets: Vec<PathBuf> = shards.paths().unwrap().iter().map(|p| std::fs::read_link(p).unwrap()).collect();
+        assert_eq!(targets, [PathBuf::from("/minio/mlpipeline/v2/a/shard"), PathBuf::from("/gcs/b/c/shard")]);
+        let bad = Invocation::parse(&args(&["--input", "shards", r#"{"inputs":{}}"#])).unwrap();
+        assert_eq!(
+            bad.input::<Vec<crate::Dataset>>("shards").unwrap_err(),
+            "input `shards`: the executor input has no artifact list `shards`"
+        );
+        // A plain path stays a path (Argo and the local runner give the list as a directory).
+        assert_eq!(inv.input::<crate::Dataset>("shards").map(|_| ()), Ok(()));
+        let dir = Invocation::parse(&args(&["--input", "shards", "/tmp/inputs/shards/data"])).unwrap();
+        assert_eq!(
+            dir.input::<Vec<crate::Dataset>>("shards").unwrap().path(),
+            PathBuf::from("/tmp/inputs/shards/data")
+        );
+    }
+
+    #[test]
     fn a_name_given_twice_is_an_error() {
         let e = Invocation::parse(&args(&["--param", "n", "3", "--param", "n", "4"])).unwrap_err();
         assert_eq!(e, "`--param n` is given twice: give each name once");
