@@ -169,6 +169,62 @@ fn a_dynamic_call_checks_lists_against_single_artifacts() {
     .expect("a collected list feeds a list input");
 }
 
+/// Collects shards inside a graph component's body, which can be called more than once.
+#[graph_component]
+fn shards_in_a_graph(p: &Dag, n: Param<u32>) {
+    let shards = p.parallel_for([1u32, 2], |p, _| shard(p, n).out);
+    count_rows(p, shards);
+}
+
+#[test]
+fn a_loop_in_a_graph_components_body_cannot_collect_artifacts_on_argo() {
+    let p = build(|p| {
+        shards_in_a_graph(p, 3u32);
+    });
+    let err = argo(&p).unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "but it is in a graph component's body, which can be called more than once, so its runs would mix"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_list_cannot_be_used_away_from_its_loop() {
+    let line = line!() + 5;
+    let p = build(|p| {
+        let shards = p.parallel_for([1u32, 2], |p, n| shard(p, n).out);
+        let rows = count_rows(p, shards).output;
+        p.condition(rows.gt(1), |p| {
+            count_rows(p, shards);
+        });
+    });
+    for err in [
+        argo(&p).unwrap_err().to_string(),
+        kfp::compile_kfp_v2(&p, &CompileOptions::default()).unwrap_err().to_string(),
+    ] {
+        assert!(err.contains(&format!("tests/fan_in.rs:{line}:")), "{err}");
+        assert!(
+            err.contains(
+                "input `shards`: a loop's collected artifacts can only be used by tasks beside the loop (in the \
+                 scope that holds it), not in a nested or enclosing scope"
+            ),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_list_input_has_no_component_yaml_form() {
+    let err = kfp::component_to_yaml(&<count_rows as kfp::Component>::spec(), "bin", Some("img")).unwrap_err();
+    assert_eq!(
+        err,
+        "input `shards` of `count_rows` is a list of artifacts: kfp's component.yaml has no way to write one (it \
+         would read back as one artifact)"
+    );
+}
+
 #[test]
 fn an_output_cannot_be_a_list() {
     let spec = kfp::ComponentSpec::new("make", None)

@@ -1,7 +1,7 @@
 //! Our KFP v2 IR against the IR kfp 2.17.3 compiled for the same pipelines (`tests/fixtures/kfp-v2/`,
-//! copies of `../shared/reference/kfp-v2/`): our examples `linear`, `parallel_for`, `condition` and
-//! `exit_handler` (compiled with `--target kfp-v2`), `collected_artifacts` (m_collected_artifacts without
-//! its importer) and `pod_settings` (with `--lossy`), and, written
+//! copies of `../shared/reference/kfp-v2/`): our examples `linear`, `parallel_for`, `condition`,
+//! `exit_handler` and `collected_artifacts` (m_collected_artifacts without its importer; compiled with
+//! `--target kfp-v2`) and `pod_settings` (with `--lossy`), and, written
 //! with our DSL in this file, f_condition's If/Elif/Else, the settings of k_pod_settings and the volumes
 //! of i_resource_volume (the example `k8s_resources` does not compile to the IR even with `--lossy`: a
 //! step reads an output of the Kubernetes resource step it leaves out).
