@@ -159,6 +159,11 @@ fn every_component_exports_a_spec_that_imports_with_the_same_interface() {
             if stderr.contains("is a resource step: kfp's component.yaml has no way to write one") {
                 continue;
             }
+            // A list input (`Input<Vec<K>>`, collected_artifacts' `merge`) has no component.yaml form either.
+            if stderr.contains("is a list of artifacts: kfp's component.yaml has no way to write one") {
+                assert_eq!((*example, name), ("collected_artifacts", "merge"), "{stderr}");
+                continue;
+            }
             assert!(out.status.success(), "{example} {name}: {}", String::from_utf8_lossy(&out.stderr));
             let text = String::from_utf8(out.stdout).unwrap();
             let imported = kfp::parse_component(&text).unwrap_or_else(|e| panic!("{example} {name}: {e}\n{text}"));

@@ -21,6 +21,7 @@ const IR_EXAMPLES: &[&str] = &[
     "train_eval",
     "component_yaml",
     "many_steps",
+    "collected_artifacts",
 ];
 
 /// Examples the IR cannot express, with what each must name.

@@ -1,6 +1,7 @@
 //! Our KFP v2 IR against the IR kfp 2.17.3 compiled for the same pipelines (`tests/fixtures/kfp-v2/`,
-//! copies of `../shared/reference/kfp-v2/`): our examples `linear`, `parallel_for`, `condition` and
-//! `exit_handler` (compiled with `--target kfp-v2`) and `pod_settings` (with `--lossy`), and, written
+//! copies of `../shared/reference/kfp-v2/`): our examples `linear`, `parallel_for`, `condition`,
+//! `exit_handler` and `collected_artifacts` (m_collected_artifacts without its importer; compiled with
+//! `--target kfp-v2`) and `pod_settings` (with `--lossy`), and, written
 //! with our DSL in this file, f_condition's If/Elif/Else, the settings of k_pod_settings and the volumes
 //! of i_resource_volume (the example `k8s_resources` does not compile to the IR even with `--lossy`: a
 //! step reads an output of the Kubernetes resource step it leaves out).
@@ -21,6 +22,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use ir_canon::*;
+use serde_json::json;
 use support::*;
 
 /// The kfp reference files copied into the fixtures (and checked against `../shared`).
@@ -31,6 +33,7 @@ const FIXTURES: &[&str] = &[
     "h_exit_handler.yaml",
     "i_resource_volume.yaml",
     "k_pod_settings.yaml",
+    "m_collected_artifacts.yaml",
 ];
 
 fn fixture_dir() -> PathBuf {
@@ -601,4 +604,58 @@ fn conditions_compare_in_one_normal_form() {
     assert_ne!(n("⟨a⟩ == 'x' && (⟨b⟩ == 'y' || ⟨c⟩ == 'z')"), n("(⟨a⟩ == 'x' && ⟨b⟩ == 'y') || ⟨c⟩ == 'z'"));
     assert_ne!(n("int(⟨a⟩) > int(⟨b⟩)"), n("double(⟨a⟩) > double(⟨b⟩)"));
     assert_ne!(n("⟨a⟩ == 'x'"), n("⟨b⟩ == 'x'"));
+}
+
+#[test]
+fn collected_artifacts_matches_m_collected_artifacts() {
+    // kfp numbers its loops after the loop-item channels; ours counts loops.
+    let rename = [("for-loop-2", "for-loop-1")];
+    let (ours, mut kfp) = (ours("collected_artifacts", &[]), kfp("m_collected_artifacts.yaml", &rename));
+    // The fan-in itself is the same: the loop DAG's artifact list and LIST of counts, read by `merge`
+    // from the loop task (`artifact:for-loop-1/make-shard.shard`, `output:for-loop-1/make-shard.*`).
+    only_here(&mut kfp, "importer", "the importer part of m_collected_artifacts is out of the example's scope");
+    intended(&mut kfp, "<pipeline>", "without the importer, the pipeline has no `vocab_uri` parameter", |t| {
+        assert!(t.component_inputs.remove("vocab_uri").is_some());
+    });
+    intended(
+        &mut kfp,
+        "for-loop-1",
+        "kfp's items are dicts of strings (`'rows': '80'`); ours are a `#[derive(ParamType)]` struct whose \
+         `rows` is a u32",
+        |t| {
+            let items = json!({"parallelism": 2, "raw": [
+                {"rows": 80, "split": "train"}, {"rows": 15, "split": "eval"}, {"rows": 5, "split": "test"}
+            ]});
+            t.iterator = Some(items);
+        },
+    );
+    intended(
+        &mut kfp,
+        "for-loop-1/make-shard",
+        "kfp's make_shard is a shell container with `rows: str` and an int output `count`; ours is a Rust \
+         function component taking `rows: u32` and returning the count (its `output`), in the examples' image",
+        |t| {
+            t.component_inputs.insert("rows".into(), "NUMBER_INTEGER".into());
+            let count = t.component_outputs.remove("count").unwrap();
+            t.component_outputs.insert("output".into(), count);
+            t.image = Some(json!("ghcr.io/kfp-rs/examples:0.1"));
+        },
+    );
+    intended(
+        &mut kfp,
+        "merge",
+        "without the importer, merge has no `vocab` input; kfp names a Python function's return `Output`, \
+         ours `output`; ours runs in the examples' image",
+        |t| {
+            assert!(t.component_inputs.remove("vocab").is_some());
+            assert!(t.inputs.remove("vocab").is_some());
+            assert!(t.deps.remove("importer"));
+            let out = t.component_outputs.remove("Output").unwrap();
+            t.component_outputs.insert("output".into(), out);
+            assert_eq!(t.inputs["counts"], "output:for-loop-1/make-shard.count");
+            t.inputs.insert("counts".into(), "output:for-loop-1/make-shard.output".into());
+            t.image = Some(json!("ghcr.io/kfp-rs/examples:0.1"));
+        },
+    );
+    assert_same("collected_artifacts vs m_collected_artifacts", &ours, &kfp);
 }

@@ -76,10 +76,15 @@ impl CompileOptions {
 /// user's source location where there is one.
 pub fn compile(pipeline: &Pipeline, opts: &CompileOptions) -> Result<argo::Workflow, CompileError> {
     let validated = passes::validate::validate(pipeline)?;
-    let variants = passes::variants::variants(&validated, &passes::variants::Split::Never)?;
+    // A task whose output a loop collects as artifacts writes it under a key of its own: a template of
+    // its own.
+    let collected = argo::lower::fan_in::collected(pipeline);
+    argo::lower::fan_in::check(pipeline, &collected)?;
+    let apart = |t: kfp_dsl::TaskId| collected.contains_key(&t);
+    let variants = passes::variants::variants(&validated, &passes::variants::Split::ByTask(&apart))?;
     let names = passes::naming::name(&validated, variants)?;
     let plan = plan::plan(pipeline, &names)?;
-    argo::lower::lower(pipeline, &names, plan, opts)
+    argo::lower::lower(pipeline, &names, plan, opts, &collected)
 }
 
 /// Compiles a built pipeline to the KFP v2 pipeline IR (what Kubeflow Pipelines 2.x and Vertex AI

@@ -13,6 +13,20 @@ pub trait ArtifactKind: crate::__private::KindSealed + 'static {
     /// The output's name in the workflow when the Kubeflow UI needs a fixed one
     /// (`mlpipeline-metrics`, `mlpipeline-ui-metadata`), whatever the Rust argument is called.
     const FIXED_NAME: Option<&'static str> = None;
+
+    /// Whether this is a list of artifacts (`Vec<K>`): what a loop collects from the artifacts its
+    /// iterations produce (kfp's `Input[List[Dataset]]`).
+    const LIST: bool = false;
+}
+
+/// A list of artifacts of kind `K`, one per iteration of the loop that collected them: a component
+/// takes it as `Input<Vec<K>>` (kfp's `Input[List[K]]`), a loop gives it as `Artifact<Vec<K>>` when its
+/// body returns an `Artifact<K>`. A list is not a [`ConcreteKind`]: it never passes where one artifact
+/// is expected, nor one artifact where a list is.
+impl<K: ConcreteKind> crate::__private::KindSealed for Vec<K> {}
+impl<K: ConcreteKind> ArtifactKind for Vec<K> {
+    const KFP_TYPE: &'static str = K::KFP_TYPE;
+    const LIST: bool = true;
 }
 
 /// Every kind except [`AnyArtifact`]: the kinds an `Input<AnyArtifact>` accepts.

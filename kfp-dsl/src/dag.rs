@@ -435,7 +435,7 @@ impl Dag {
         for (i, arg) in args.iter().enumerate() {
             let src = match arg {
                 ArgValue::Const(_) | ArgValue::Absent => continue,
-                ArgValue::Param(src) => *src,
+                ArgValue::Param(src) | ArgValue::ArtifactList(src) => *src,
                 ArgValue::Artifact(a) => {
                     if a.dag == self.id {
                         producers.push(a.task);

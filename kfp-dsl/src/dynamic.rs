@@ -18,6 +18,8 @@ pub struct DynArg {
     /// checked by parsing them as the input's type.
     type_name: Option<&'static str>,
     artifact: bool,
+    /// A list of artifacts (what a loop collected).
+    list: bool,
 }
 
 impl DynArg {
@@ -37,31 +39,36 @@ impl DynArg {
 
 impl<T: ParamType> From<Param<T>> for DynArg {
     fn from(p: Param<T>) -> Self {
-        DynArg { value: ArgValue::Param(p.src), type_name: Some(T::KFP_TYPE), artifact: false }
+        DynArg { value: ArgValue::Param(p.src), type_name: Some(T::KFP_TYPE), artifact: false, list: false }
     }
 }
 
 impl<T: ParamType> From<LoopItem<'_, T>> for DynArg {
     fn from(p: LoopItem<'_, T>) -> Self {
-        DynArg { value: ArgValue::Param(p.src()), type_name: Some(T::KFP_TYPE), artifact: false }
+        DynArg { value: ArgValue::Param(p.src()), type_name: Some(T::KFP_TYPE), artifact: false, list: false }
     }
 }
 
 impl<K: ArtifactKind> From<Artifact<K>> for DynArg {
     fn from(a: Artifact<K>) -> Self {
-        DynArg { value: ArgValue::Artifact(a.src), type_name: Some(K::KFP_TYPE), artifact: true }
+        DynArg { value: a.src.arg(), type_name: Some(K::KFP_TYPE), artifact: true, list: K::LIST }
     }
 }
 
 impl<T: ParamType> From<T> for DynArg {
     fn from(v: T) -> Self {
-        DynArg { value: ArgValue::Const(v.__to_param_string()), type_name: Some(T::KFP_TYPE), artifact: false }
+        DynArg {
+            value: ArgValue::Const(v.__to_param_string()),
+            type_name: Some(T::KFP_TYPE),
+            artifact: false,
+            list: false,
+        }
     }
 }
 
 impl From<&str> for DynArg {
     fn from(v: &str) -> Self {
-        DynArg { value: ArgValue::Const(v.to_owned()), type_name: None, artifact: false }
+        DynArg { value: ArgValue::Const(v.to_owned()), type_name: None, artifact: false, list: false }
     }
 }
 
@@ -136,6 +143,15 @@ impl Dag {
                 }
                 (IoKind::Parameter { .. }, true) => problems
                     .push(format!("input `{}` is a value ({declared}): pass a parameter, not an artifact", input.name)),
+                (IoKind::Artifact { list: true, .. }, true) if !arg.list => problems.push(format!(
+                    "input `{}` is a list of artifacts ({declared}): pass the `Artifact<Vec<_>>` a loop collected, \
+                     not one artifact",
+                    input.name
+                )),
+                (IoKind::Artifact { list: false, .. }, true) if arg.list => problems.push(format!(
+                    "input `{}` is one artifact ({declared}): pass one artifact, not a list a loop collected",
+                    input.name
+                )),
                 _ => {}
             }
             match (arg.type_name, &arg.value) {
@@ -188,7 +204,9 @@ impl<'a> Task<'a, DynOutputs> {
     /// naming this line.
     #[track_caller]
     pub fn artifact<K: ArtifactKind>(&self, name: &str) -> Artifact<K> {
-        let port = self.dyn_port(name, true, K::KFP_TYPE, SourceLocation::caller());
+        // A task's output is one artifact: a list comes only from a loop.
+        let type_name = if K::LIST { "a list of artifacts" } else { K::KFP_TYPE };
+        let port = self.dyn_port(name, true, type_name, SourceLocation::caller());
         Artifact::from_src(ArtifactSrc { dag: self.dag_id(), task: self.id(), port })
     }
 

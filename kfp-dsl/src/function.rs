@@ -20,12 +20,22 @@ impl Invocation {
         T::__parse_param(v).map_err(|e| format!("parameter `{name}`: `{v}` is not a valid {}: {e}", T::KFP_TYPE))
     }
 
-    /// Input artifact `name`.
+    /// Input artifact `name`. A list input given as the KFP v2 executor input (`{{$}}`, a JSON object)
+    /// becomes a directory of links to the list's artifacts, in list order (see
+    /// [`crate::artifact_list`]).
     ///
     /// # Errors
-    /// A missing input.
+    /// A missing input, or an executor input that does not hold the list.
     pub fn input<K>(&self, name: &str) -> Result<Input<K>, String> {
-        self.inputs.get(name).map(Input::at).ok_or_else(|| format!("missing input `{name}`"))
+        let path = self.inputs.get(name).ok_or_else(|| format!("missing input `{name}`"))?;
+        let text = path.to_string_lossy();
+        if text.trim_start().starts_with('{') {
+            let parent = std::env::temp_dir().join(format!("kfp-artifact-lists-{}", std::process::id()));
+            let dir = crate::artifact_list::list_dir_from_executor_input(&text, name, &parent)
+                .map_err(|e| format!("input `{name}`: {e}"))?;
+            return Ok(Input::at(dir));
+        }
+        Ok(Input::at(path))
     }
 
     /// Output artifact `name`; its directory is created.
@@ -144,6 +154,28 @@ mod tests {
         assert_eq!(inv.input::<crate::Dataset>("d").unwrap().path(), PathBuf::from("/x"));
         assert!(Invocation::parse(&args(&["--nope", "a", "b"])).unwrap_err().contains("unknown argument"));
         assert!(Invocation::parse(&args(&["--param", "a"])).unwrap_err().contains("needs a name and a value"));
+    }
+
+    #[test]
+    fn a_list_input_given_as_the_executor_input_links_the_launchers_paths() {
+        let executor_input = r#"{"inputs":{"artifacts":{"shards":{"artifacts":[
+            {"uri":"minio://mlpipeline/v2/a/shard"},{"uri":"gs://b/c/shard"}]}}}}"#;
+        let inv = Invocation::parse(&args(&["--input", "shards", executor_input])).unwrap();
+        let shards = inv.input::<Vec<crate::Dataset>>("shards").unwrap();
+        let targets: Vec<PathBuf> = shards.paths().unwrap().iter().map(|p| std::fs::read_link(p).unwrap()).collect();
+        assert_eq!(targets, [PathBuf::from("/minio/mlpipeline/v2/a/shard"), PathBuf::from("/gcs/b/c/shard")]);
+        let bad = Invocation::parse(&args(&["--input", "shards", r#"{"inputs":{}}"#])).unwrap();
+        assert_eq!(
+            bad.input::<Vec<crate::Dataset>>("shards").unwrap_err(),
+            "input `shards`: the executor input has no artifact list `shards`"
+        );
+        // A plain path stays a path (Argo and the local runner give the list as a directory).
+        assert_eq!(inv.input::<crate::Dataset>("shards").map(|_| ()), Ok(()));
+        let dir = Invocation::parse(&args(&["--input", "shards", "/tmp/inputs/shards/data"])).unwrap();
+        assert_eq!(
+            dir.input::<Vec<crate::Dataset>>("shards").unwrap().path(),
+            PathBuf::from("/tmp/inputs/shards/data")
+        );
     }
 
     #[test]

@@ -46,9 +46,31 @@ impl<T> fmt::Debug for Param<T> {
 /// A typed artifact (file or directory in the artifact store) produced by a task.
 ///
 /// `Artifact<K>` feeds `Input<K>` and `Input<AnyArtifact>`, never an input of another kind.
+///
+/// A loop whose body returns an `Artifact<K>` gives an `Artifact<Vec<K>>`: the artifacts of all its
+/// iterations, which feeds `Input<Vec<K>>`.
 pub struct Artifact<K> {
-    pub(crate) src: ArtifactSrc,
+    pub(crate) src: ArtifactOrigin,
     _k: PhantomData<fn() -> K>,
+}
+
+/// Where an artifact handle comes from: one task's output, or the outputs a loop collected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum ArtifactOrigin {
+    /// A task's output artifact.
+    Task(ArtifactSrc),
+    /// The artifacts a loop body returned, collected over its iterations (a `ValueSrc::LoopOutput`).
+    Collected(ValueSrc),
+}
+
+impl ArtifactOrigin {
+    /// The task argument this handle makes.
+    pub(crate) fn arg(self) -> crate::model::ArgValue {
+        match self {
+            ArtifactOrigin::Task(a) => crate::model::ArgValue::Artifact(a),
+            ArtifactOrigin::Collected(v) => crate::model::ArgValue::ArtifactList(v),
+        }
+    }
 }
 
 impl<K> Clone for Artifact<K> {
@@ -60,7 +82,12 @@ impl<K> Copy for Artifact<K> {}
 
 impl<K: ArtifactKind> Artifact<K> {
     pub(crate) fn from_src(src: ArtifactSrc) -> Self {
-        Artifact { src, _k: PhantomData }
+        Artifact { src: ArtifactOrigin::Task(src), _k: PhantomData }
+    }
+
+    /// The artifacts a loop collected (`src` is a `ValueSrc::LoopOutput`).
+    pub(crate) fn collected(src: ValueSrc) -> Self {
+        Artifact { src: ArtifactOrigin::Collected(src), _k: PhantomData }
     }
 }
 

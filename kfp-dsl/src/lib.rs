@@ -10,6 +10,7 @@
 //! Users depend on the `kfp` crate, which re-exports this one.
 
 mod artifact;
+pub mod artifact_list;
 mod checks;
 mod cond;
 mod container;

@@ -4,7 +4,8 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Deref;
 
-use crate::handles::Param;
+use crate::artifact::ConcreteKind;
+use crate::handles::{Artifact, ArtifactOrigin, Param};
 
 use crate::model::{ArgValue, DagId, LoopSource, ScopeId, ValueSrc};
 use crate::types::ParamType;
@@ -129,12 +130,13 @@ impl<T: ParamType> IntoLoopItems<T> for LoopItem<'_, Vec<T>> {
     }
 }
 
-/// What a `parallel_for` body may return: `()`, a `Param<T>` (collected into a `Param<Vec<T>>`), or a
-/// tuple of them. The collected values are Argo's aggregated outputs of the loop: a JSON list with one
-/// element per iteration.
+/// What a `parallel_for` body may return: `()`, a `Param<T>` (collected into a `Param<Vec<T>>`), an
+/// `Artifact<K>` (collected into an `Artifact<Vec<K>>`), or a tuple of them. The collected values are
+/// Argo's aggregated outputs of the loop: a JSON list with one element per iteration; the collected
+/// artifacts are one artifact per iteration.
 #[diagnostic::on_unimplemented(
     message = "a `parallel_for` body cannot return `{Self}`",
-    note = "return `()`, a `Param<T>` produced in the loop (collected into a `Param<Vec<T>>`), or a tuple of them; loop items cannot leave their loop"
+    note = "return `()`, a `Param<T>` or an `Artifact<K>` produced in the loop (collected into a `Param<Vec<T>>` / `Artifact<Vec<K>>`), or a tuple of them; loop items cannot leave their loop"
 )]
 pub trait FanIn {
     /// What the loop gives back.
@@ -142,7 +144,7 @@ pub trait FanIn {
 
     /// The values returned, with their element types.
     #[doc(hidden)]
-    fn __values(&self, out: &mut Vec<(ValueSrc, &'static str)>);
+    fn __values(&self, out: &mut Vec<LoopValue>);
 
     /// The collected handles of loop `l`, numbered from `next`.
     #[doc(hidden)]
@@ -159,7 +161,7 @@ pub struct LoopDone {
 
 impl FanIn for () {
     type Collected = LoopDone;
-    fn __values(&self, _: &mut Vec<(ValueSrc, &'static str)>) {}
+    fn __values(&self, _: &mut Vec<LoopValue>) {}
     fn __collected(l: LoopDone, _: &mut u32) -> LoopDone {
         l
     }
@@ -167,8 +169,8 @@ impl FanIn for () {
 
 impl<T: ParamType> FanIn for Param<T> {
     type Collected = Param<Vec<T>>;
-    fn __values(&self, out: &mut Vec<(ValueSrc, &'static str)>) {
-        out.push((self.src, T::KFP_TYPE));
+    fn __values(&self, out: &mut Vec<LoopValue>) {
+        out.push(LoopValue { value: self.src, type_name: T::KFP_TYPE, artifact: false });
     }
     fn __collected(l: LoopDone, next: &mut u32) -> Param<Vec<T>> {
         *next += 1;
@@ -176,12 +178,38 @@ impl<T: ParamType> FanIn for Param<T> {
     }
 }
 
+impl<K: ConcreteKind> FanIn for Artifact<K> {
+    type Collected = Artifact<Vec<K>>;
+    fn __values(&self, out: &mut Vec<LoopValue>) {
+        let value = match self.src {
+            ArtifactOrigin::Task(a) => ValueSrc::TaskOutput { dag: a.dag, task: a.task, port: a.port },
+            // Not made for a concrete kind; the loop reports it as not produced in its body.
+            ArtifactOrigin::Collected(v) => v,
+        };
+        out.push(LoopValue { value, type_name: K::KFP_TYPE, artifact: true });
+    }
+    fn __collected(l: LoopDone, next: &mut u32) -> Artifact<Vec<K>> {
+        *next += 1;
+        Artifact::collected(ValueSrc::LoopOutput { dag: l.dag, scope: l.scope, index: *next - 1 })
+    }
+}
+
+/// One value a loop body returns: its source in the body, the kfp type of one element, and whether it
+/// is an artifact.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct LoopValue {
+    pub(crate) value: ValueSrc,
+    pub(crate) type_name: &'static str,
+    pub(crate) artifact: bool,
+}
+
 macro_rules! fan_in_tuple {
     ($($name:ident),+) => {
         impl<$($name: FanIn),+> FanIn for ($($name,)+) {
             type Collected = ($($name::Collected,)+);
             #[allow(non_snake_case)]
-            fn __values(&self, out: &mut Vec<(ValueSrc, &'static str)>) {
+            fn __values(&self, out: &mut Vec<LoopValue>) {
                 let ($($name,)+) = self;
                 $($name.__values(out);)+
             }

@@ -37,7 +37,7 @@ impl ComponentSpec {
     /// Adds an artifact input of kind `K`.
     #[must_use]
     pub fn input_artifact<K: ArtifactKind>(self, name: &str, description: Option<&str>) -> Self {
-        self.with_input(name, IoKind::Artifact { type_name: K::KFP_TYPE.to_owned() }, description)
+        self.with_input(name, IoKind::Artifact { type_name: K::KFP_TYPE.to_owned(), list: K::LIST }, description)
     }
 
     /// Adds a parameter output of type `T`.
@@ -50,7 +50,7 @@ impl ComponentSpec {
     #[must_use]
     pub fn output_artifact<K: ArtifactKind>(self, name: &str, description: Option<&str>) -> Self {
         let name = K::FIXED_NAME.unwrap_or(name);
-        self.with_output(name, IoKind::Artifact { type_name: K::KFP_TYPE.to_owned() }, description)
+        self.with_output(name, IoKind::Artifact { type_name: K::KFP_TYPE.to_owned(), list: K::LIST }, description)
     }
 
     /// Sets what the component runs: a container or a resource step.

@@ -85,7 +85,7 @@ impl<K: ArtifactKind> WireSealed<Input<K>> for Artifact<K> {}
 #[diagnostic::do_not_recommend]
 impl<K: ArtifactKind, N> IntoArg<Input<K>, N> for Artifact<K> {
     fn __into_arg(self) -> ArgValue {
-        ArgValue::Artifact(self.src)
+        self.src.arg()
     }
 }
 
@@ -94,7 +94,7 @@ impl<K: ConcreteKind> WireSealed<Input<AnyArtifact>> for Artifact<K> {}
 #[diagnostic::do_not_recommend]
 impl<K: ConcreteKind, N> IntoArg<Input<AnyArtifact>, N> for Artifact<K> {
     fn __into_arg(self) -> ArgValue {
-        ArgValue::Artifact(self.src)
+        self.src.arg()
     }
 }
 

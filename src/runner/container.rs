@@ -10,7 +10,7 @@ use kfp_compiler::argo::Template;
 
 use super::engine::{Engine, Stop};
 use super::retry::{Retry, parse_seconds};
-use super::{Artifacts, Outcome, Params, Status, StepReport, expr, signals};
+use super::{Artifacts, Outcome, Params, Status, StepReport, expr, repository, signals};
 
 /// Linux's limit on one argument or environment string, with its final NUL (`MAX_ARG_STRLEN`).
 const MAX_ARG_STRLEN: usize = 128 * 1024;
@@ -55,6 +55,8 @@ struct Output {
     name: String,
     local: PathBuf,
     artifact: bool,
+    /// Where a key-only output artifact goes in the run's artifact repository.
+    key: Option<PathBuf>,
 }
 
 /// Why an attempt failed, in Argo's terms: retry policies tell them apart.
@@ -307,7 +309,18 @@ impl<'w> Step<'w> {
             if !containerised {
                 paths.push((declared.to_owned(), local.clone()));
             }
-            outputs.push(Output { name: name.to_owned(), local, artifact });
+            let s3 = t.outputs.artifacts.iter().find(|a| artifact && *a.name == *name).and_then(|a| a.s3.as_ref());
+            let key = match s3 {
+                Some(s3) => Some(
+                    repository::key_path(root, &s3.key, &mut |x| match x {
+                        "pod.name" => Some(repository::pod_name(&self.path)),
+                        _ => e.workflow.get(x).cloned(),
+                    })
+                    .map_err(|err| error(format!("output `{name}`: {err}")))?,
+                ),
+                None => None,
+            };
+            outputs.push(Output { name: name.to_owned(), local, artifact, key });
         }
         let rewrite =
             |s: String| paths.iter().fold(s, |acc, (from, to)| acc.replace(from.as_str(), &to.display().to_string()));
@@ -396,6 +409,15 @@ fn collect(r: &Running, status: ExitStatus) -> Result<Outcome, Failure> {
     let mut outcome = Outcome::of(Status::Succeeded);
     for o in &r.outputs {
         if o.artifact {
+            if let Some(key) = &o.key {
+                // Stored as it is (`archive: none`), replacing what an earlier attempt stored.
+                let _ = std::fs::remove_dir_all(key).or_else(|_| std::fs::remove_file(key));
+                if let Some(parent) = key.parent() {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|err| Failure::Error(format!("cannot create `{}`: {err}", parent.display())))?;
+                }
+                copy_all(&o.local, key).map_err(|err| Failure::Error(format!("output `{}`: {err}", o.name)))?;
+            }
             outcome.artifacts.insert(o.name.clone(), o.local.clone());
         } else {
             let text = std::fs::read_to_string(&o.local).map_err(|err| {

@@ -293,6 +293,15 @@ impl<'w> Engine<'w> {
         }
         let mut artifacts = HashMap::new();
         for a in &args.artifacts {
+            // A key-only artifact: what was written under the key, as a directory (empty when nothing
+            // was, as for a loop over no items).
+            if let Some(s3) = &a.s3 {
+                let dir = super::repository::key_path(&self.opts.workdir, &s3.key, &mut |x| scope(x))
+                    .map_err(|e| format!("artifact `{}`: {e}", a.name))?;
+                std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+                artifacts.insert(a.name.to_string(), dir);
+                continue;
+            }
             let from = a.from.as_deref().unwrap_or_default();
             let v = expr::substitute(from, &mut |x| scope(x)).map_err(|e| format!("artifact `{}`: {e}", a.name))?;
             artifacts.insert(a.name.to_string(), PathBuf::from(v));

@@ -10,6 +10,7 @@ mod container;
 mod engine;
 mod expr;
 mod report;
+mod repository;
 mod retry;
 mod signals;
 mod workdir;

@@ -23,6 +23,7 @@ pub const EXAMPLES: &[&str] = &[
     "k8s_resources",
     "kubeflow",
     "many_steps",
+    "collected_artifacts",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.

@@ -20,6 +20,8 @@ pub(crate) fn value(v: &ValueRef) -> String {
         | ValueRef::LoopOutput { group: task, port }
         | ValueRef::ConditionOutput { group: task, port } => task_output_param(task, port),
         ValueRef::TaskArtifact { task, port } => format!("{{{{tasks.{task}.outputs.artifacts.{port}}}}}"),
+        // Argo has no expression for a loop's collected artifacts: they are read by key (`fan_in`).
+        ValueRef::LoopArtifacts { .. } => String::new(),
         ValueRef::TaskStatus(task) => format!("{{{{tasks.{task}.status}}}}"),
         ValueRef::RunStatus => "{{workflow.status}}".to_owned(),
         ValueRef::Item(None) => "{{item}}".to_owned(),

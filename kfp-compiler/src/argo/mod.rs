@@ -12,6 +12,6 @@ mod workflow;
 pub(crate) use emit::{literal_block, manifest_text};
 pub use emit::{to_json, to_yaml, write_yaml};
 pub use workflow::{
-    Arguments, ArtifactRef, Container, DagTask, DagTemplate, EnvVar, Inputs, LifecycleHook, Name, ObjectMeta, Outputs,
-    Parameter, ResourceTemplate, Template, ValueFrom, Workflow, WorkflowSpec,
+    ArchiveStrategy, Arguments, ArtifactRef, Container, DagTask, DagTemplate, EnvVar, Inputs, LifecycleHook, Name,
+    NoArchive, ObjectMeta, Outputs, Parameter, ResourceTemplate, S3Key, Template, ValueFrom, Workflow, WorkflowSpec,
 };

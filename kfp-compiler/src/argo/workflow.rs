@@ -355,17 +355,63 @@ pub struct ArtifactRef {
     /// Which output it comes from (`{{tasks.X.outputs.artifacts.Y}}`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// `archive: {none: {}}`: stored as it is (a key-only artifact, read back as a directory).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<ArchiveStrategy>,
+    /// `s3: {key: ...}`: a key in the default artifact repository (a key-only artifact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub s3: Option<S3Key>,
+}
+
+/// `archive: {none: {}}`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ArchiveStrategy {
+    /// No archive.
+    pub none: NoArchive,
+}
+
+/// `{}`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct NoArchive {}
+
+/// `s3: {key: ...}`: a key in the workflow's default artifact repository.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct S3Key {
+    /// The key.
+    pub key: String,
 }
 
 impl ArtifactRef {
     /// An artifact declared at `path` in the container.
     pub fn at_path(name: impl Into<Name>, path: impl Into<String>) -> Self {
-        ArtifactRef { name: name.into(), path: Some(path.into()), from: None }
+        ArtifactRef { name: name.into(), path: Some(path.into()), from: None, archive: None, s3: None }
     }
 
     /// An argument taken from another task's output (`{{tasks.X.outputs.artifacts.Y}}`).
     pub fn from_output(name: impl Into<Name>, from: impl Into<String>) -> Self {
-        ArtifactRef { name: name.into(), path: None, from: Some(from.into()) }
+        ArtifactRef { name: name.into(), path: None, from: Some(from.into()), archive: None, s3: None }
+    }
+
+    /// A declaration or argument without a path or source.
+    pub fn named(name: impl Into<Name>) -> Self {
+        ArtifactRef { name: name.into(), path: None, from: None, archive: None, s3: None }
+    }
+
+    /// An argument read from `key` in the default artifact repository (a key-only artifact; a key
+    /// that several outputs were written under reads as a directory of them).
+    pub fn from_key(name: impl Into<Name>, key: impl Into<String>) -> Self {
+        ArtifactRef { s3: Some(S3Key { key: key.into() }), ..ArtifactRef::named(name) }
+    }
+
+    /// Writes this output to `key` in the default artifact repository, not archived.
+    #[must_use]
+    pub fn to_key(mut self, key: impl Into<String>) -> Self {
+        self.archive = Some(ArchiveStrategy::default());
+        self.s3 = Some(S3Key { key: key.into() });
+        self
     }
 }
 

@@ -132,6 +132,7 @@ fn value_tasks<'a>(v: &'a ValueRef, out: &mut Vec<&'a Name>) {
         ValueRef::TaskOutput { task, .. }
         | ValueRef::TaskArtifact { task, .. }
         | ValueRef::LoopOutput { group: task, .. }
+        | ValueRef::LoopArtifacts { group: task, .. }
         | ValueRef::ConditionOutput { group: task, .. }
         | ValueRef::TaskStatus(task) => out.push(task),
         ValueRef::Concat(parts) => parts.iter().for_each(|p| value_tasks(p, out)),

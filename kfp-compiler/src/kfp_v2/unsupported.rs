@@ -99,8 +99,20 @@ pub fn unsupported(p: &Pipeline) -> Vec<Unsupported> {
                 if let Implementation::Resource(r) = &spec.implementation {
                     resource_step(r, name, &mut push);
                 }
+                if let Implementation::Container(_) = &spec.implementation {
+                    for i in spec.inputs.iter().filter(|i| i.kind.is_artifact_list()) {
+                        push(
+                            format!("list input `{}` of container component `{name}`", i.name),
+                            "the KFP v2 launcher gives a container only the first artifact of a list (its \
+                             placeholders have no form for a list; kfp lets only Python components read one): \
+                             make the consumer a Rust function component (`#[component]`), which reads the \
+                             whole list, or compile for Argo",
+                            LeaveOut::Task,
+                        );
+                    }
+                }
                 for o in &spec.outputs {
-                    if let IoKind::Artifact { type_name } = &o.kind {
+                    if let IoKind::Artifact { type_name, .. } = &o.kind {
                         let v1_ui = matches!(o.name.as_str(), "mlpipeline-metrics" | "mlpipeline-ui-metadata")
                             || type_name == "UI_metadata";
                         if v1_ui {

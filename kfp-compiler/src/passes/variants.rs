@@ -18,12 +18,13 @@ pub(crate) struct Variants {
 
 /// Which calls a backend needs in a variant of their own per scope, whatever their settings.
 pub(crate) enum Split<'a> {
-    /// None (Argo: every per-call difference is in the task, not the template).
-    Never,
     /// The calls this says (the KFP v2 IR: a mount of a claim the pipeline creates reads the claim's
     /// name in the executor's `PlatformSpec`, spelled differently in the DAG that creates the claim
     /// and in the DAGs below it).
     ByScope(&'a dyn Fn(TaskId) -> bool),
+    /// The calls this says, each in a variant of its own (Argo: a task whose output a loop collects as
+    /// an artifact list writes it under a key of its own loop and output).
+    ByTask(&'a dyn Fn(TaskId) -> bool),
 }
 
 /// Finds the variants, in first-use order.
@@ -69,7 +70,11 @@ pub(crate) fn variants(v: &Validated<'_>, split: &Split<'_>) -> Result<Variants,
             Split::ByScope(apart) if apart(id) => Some(t.scope()),
             _ => None,
         };
-        let key = Variant { component, settings, call, scope };
+        let task = match split {
+            Split::ByTask(apart) if apart(id) => Some(id),
+            _ => None,
+        };
+        let key = Variant { component, settings, call, scope, task };
         let next = list.len();
         let idx = *variant_ids.entry(key.clone()).or_insert_with(|| {
             list.push(key);
@@ -91,6 +96,8 @@ pub(crate) struct Variant {
     pub(crate) call: Option<std::rc::Rc<CallShape>>,
     /// For calls a backend needs apart per scope ([`Split::ByScope`]): the scope.
     pub(crate) scope: Option<ScopeId>,
+    /// For calls a backend needs apart each ([`Split::ByTask`]): the task.
+    pub(crate) task: Option<TaskId>,
 }
 
 /// The container one call runs, and the inputs it leaves out.
@@ -116,7 +123,7 @@ impl CallFacts for TaskFacts<'_> {
         let i = self.spec.inputs.iter().position(|i| i.name == name)?;
         match self.args.get(i)? {
             ArgValue::Const(v) => Some(v.clone()),
-            ArgValue::Param(_) | ArgValue::Artifact(_) | ArgValue::Absent => None,
+            ArgValue::Param(_) | ArgValue::Artifact(_) | ArgValue::ArtifactList(_) | ArgValue::Absent => None,
         }
     }
 }

@@ -222,7 +222,7 @@ impl<'a, 'p> Planner<'a, 'p> {
         self.errors.push(format!("{location}: {msg}"));
     }
 
-    fn template_name(&self, s: ScopeId) -> Name {
+    pub(super) fn template_name(&self, s: ScopeId) -> Name {
         match self.p.scope(s).kind {
             ScopeKind::Root => Name::from(self.names.root.as_str()),
             ScopeKind::Graph(g) => self.names.graphs[g.index()].clone(),
@@ -311,9 +311,15 @@ impl<'a, 'p> Planner<'a, 'p> {
             }
         };
         let mut outputs = Vec::with_capacity(values.len());
-        for (name, v) in values {
+        for (i, (name, v)) in values.into_iter().enumerate() {
             let mut deps = Vec::new();
-            match self.resolve(v, s, &mut deps) {
+            let resolved = match (v, self.loop_output_is_artifact(s, i)) {
+                (ValueSrc::TaskOutput { dag, task, port }, true) => {
+                    self.artifact(ArtifactSrc { dag, task, port }, s, &mut deps)
+                }
+                _ => self.resolve(v, s, &mut deps),
+            };
+            match resolved {
                 Ok(value) => outputs.push(DagOutput { name: Name::from(name), value, default: None }),
                 Err(msg) => {
                     let location = self.p.scope(s).location;
@@ -322,6 +328,11 @@ impl<'a, 'p> Planner<'a, 'p> {
             }
         }
         outputs
+    }
+
+    /// Whether output `index` of scope `s` is a loop's collected artifact.
+    fn loop_output_is_artifact(&self, s: ScopeId, index: usize) -> bool {
+        matches!(&self.p.scope(s).kind, ScopeKind::Loop(l) if l.outputs.get(index).is_some_and(|o| o.artifact))
     }
 
     /// A task calling a component or a graph component.
@@ -351,6 +362,10 @@ impl<'a, 'p> Planner<'a, 'p> {
                     Err(msg) => self.error(node.location(), format!("input `{name}`: {msg}")),
                 },
                 ArgValue::Artifact(a) => match self.artifact(*a, s, deps) {
+                    Ok(e) => task.artifacts.push((name, e)),
+                    Err(msg) => self.error(node.location(), format!("input `{name}`: {msg}")),
+                },
+                ArgValue::ArtifactList(v) => match self.artifact_list(*v, s, deps) {
                     Ok(e) => task.artifacts.push((name, e)),
                     Err(msg) => self.error(node.location(), format!("input `{name}`: {msg}")),
                 },

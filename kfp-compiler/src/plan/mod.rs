@@ -180,6 +180,9 @@ pub(crate) enum ValueRef {
     TaskArtifact { task: Name, port: Name },
     /// A loop's collected output (a JSON list), from its group task in this DAG.
     LoopOutput { group: Name, port: Name },
+    /// A loop's collected artifacts (one per iteration), from its group task in this DAG: feeds a list
+    /// input (`Input<Vec<K>>`).
+    LoopArtifacts { group: Name, port: Name, dag: Name },
     /// A value a condition's group task in this DAG exports, or its default if the branch was skipped.
     ConditionOutput { group: Name, port: Name },
     /// How the exit handler body's group task in this DAG ended.

@@ -237,6 +237,29 @@ impl Planner<'_, '_> {
         )
     }
 
+    /// The reference reading the artifacts loop output `v` collected, in the DAG of scope `s`: only in
+    /// the DAG that holds the loop (both backends read them from the loop's group task).
+    pub(super) fn artifact_list(&mut self, v: ValueSrc, s: ScopeId, deps: &mut Vec<Node>) -> Result<ValueRef, String> {
+        let ValueSrc::LoopOutput { scope: l, index, .. } = v else {
+            return Err("a list of artifacts comes only from a loop".to_owned());
+        };
+        let is_artifact = matches!(&self.p.scope(l).kind, ScopeKind::Loop(lp) if lp.outputs.get(index as usize).is_some_and(|o| o.artifact));
+        if !is_artifact {
+            return Err("a loop's collected parameters are not artifacts".to_owned());
+        }
+        if self.encloses(l, s) {
+            return Err("a loop's collected artifacts are used inside the loop itself".to_owned());
+        }
+        if self.parent(l) != Some(s) {
+            return Err("a loop's collected artifacts can only be used by tasks beside the loop (in the scope that \
+                 holds it), not in a nested or enclosing scope"
+                .to_owned());
+        }
+        deps.push(Node::Group(l));
+        let port = Name::from(self.loop_output_name(l, index));
+        Ok(ValueRef::LoopArtifacts { group: self.group_name(l).clone(), port, dag: self.template_name(l) })
+    }
+
     pub(super) fn artifact(&mut self, a: ArtifactSrc, s: ScopeId, deps: &mut Vec<Node>) -> Result<ValueRef, String> {
         let ts = self.p.task(a.task).scope();
         let out = self.output_port(a.task, a.port);

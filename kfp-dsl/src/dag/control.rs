@@ -85,7 +85,7 @@ impl Dag {
         {
             let mut b = self.inner.borrow_mut();
             let mut outputs = Vec::with_capacity(values.len());
-            for (value, type_name) in values {
+            for crate::loops::LoopValue { value, type_name, artifact } in values {
                 let produced_here = match value {
                     ValueSrc::TaskOutput { dag, task, .. } if dag == self.id => b.graph[task.node()].scope == scope,
                     _ => false,
@@ -96,7 +96,7 @@ impl Dag {
                         reason: "a loop body can only return outputs of tasks called directly in it".to_owned(),
                     });
                 }
-                outputs.push(LoopOutputSpec { value, type_name });
+                outputs.push(LoopOutputSpec { value, type_name, artifact });
             }
             if let ScopeKind::Loop(l) = &mut b.scopes[scope.index()].kind {
                 l.outputs = outputs;

@@ -10,10 +10,13 @@ pub enum IoKind {
         /// The kfp type name.
         type_name: String,
     },
-    /// An artifact of kfp type `type_name` (`Dataset`, `Model`, ...).
+    /// An artifact of kfp type `type_name` (`Dataset`, `Model`, ...), or a list of them (`list`: an
+    /// input declared `Input<Vec<K>>`, fed by a loop's collected artifacts; kfp's `isArtifactList`).
     Artifact {
-        /// The kfp type name.
+        /// The kfp type name (of one element for a list).
         type_name: String,
+        /// A list of artifacts, one per iteration of the loop that collected them.
+        list: bool,
     },
 }
 
@@ -21,13 +24,18 @@ impl IoKind {
     /// The kfp type name.
     pub fn type_name(&self) -> &str {
         match self {
-            IoKind::Parameter { type_name } | IoKind::Artifact { type_name } => type_name,
+            IoKind::Parameter { type_name } | IoKind::Artifact { type_name, .. } => type_name,
         }
     }
 
     /// Whether this is an artifact.
     pub fn is_artifact(&self) -> bool {
         matches!(self, IoKind::Artifact { .. })
+    }
+
+    /// Whether this is a list of artifacts (`Input<Vec<K>>`).
+    pub fn is_artifact_list(&self) -> bool {
+        matches!(self, IoKind::Artifact { list: true, .. })
     }
 }
 
@@ -247,6 +255,13 @@ impl ComponentSpec {
             if let Err(e) = check_io_name(name) {
                 problems.push(e);
             }
+        }
+        for o in self.outputs.iter().filter(|o| o.kind.is_artifact_list()) {
+            problems.push(format!(
+                "output `{}` is a list of artifacts: a step writes one artifact per output; a loop collects \
+                 them into a list (return the output from the `parallel_for` body)",
+                o.name
+            ));
         }
         if let Some(r) = self.resource_spec() {
             problems.extend(r.problems(self));

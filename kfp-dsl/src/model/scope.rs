@@ -35,6 +35,8 @@ pub struct LoopOutputSpec {
     pub value: ValueSrc,
     /// The kfp type of one element.
     pub type_name: &'static str,
+    /// An output artifact (collected into a list of artifacts), not a parameter.
+    pub artifact: bool,
 }
 
 /// What a scope is.

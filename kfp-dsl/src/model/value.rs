@@ -128,6 +128,8 @@ pub enum ArgValue {
     Param(ValueSrc),
     /// An artifact handle.
     Artifact(ArtifactSrc),
+    /// The artifacts a loop collected (a `ValueSrc::LoopOutput` of an artifact): feeds a list input.
+    ArtifactList(ValueSrc),
     /// An optional input the call leaves out (it has no default).
     Absent,
 }

@@ -50,7 +50,7 @@ fn inputs(dag: &DagPlan) -> Inputs {
     let mut inputs = Inputs::default();
     for i in &dag.inputs {
         match i.kind {
-            InputKind::Artifact => inputs.artifacts.push(ArtifactRef { name: i.name.clone(), path: None, from: None }),
+            InputKind::Artifact => inputs.artifacts.push(ArtifactRef::named(i.name.clone())),
             InputKind::Parameter | InputKind::Item(_) => inputs.parameters.push(Parameter::named(i.name.clone())),
         }
     }
@@ -63,9 +63,16 @@ fn outputs(dag: &DagPlan) -> Outputs {
     let parameters = dag
         .outputs
         .iter()
+        // A loop's collected artifacts are read by key (`fan_in`), not through the loop's outputs.
+        .filter(|o| !collected_artifact(dag, &o.value))
         .map(|o| output_parameter(o.name.clone(), expr::value(&o.value), o.default.clone()))
         .collect();
     Outputs { parameters, ..Outputs::default() }
+}
+
+/// Whether `v`, an output of `dag`, is an artifact its loop collects.
+fn collected_artifact(dag: &DagPlan, v: &ValueRef) -> bool {
+    dag.kind == crate::plan::DagKind::Loop && matches!(v, ValueRef::TaskArtifact { .. })
 }
 
 fn output_parameter(name: Name, parameter: String, default: Option<String>) -> Parameter {
@@ -79,7 +86,13 @@ fn output_parameter(name: Name, parameter: String, default: Option<String>) -> P
 fn arguments(parameters: Args, artifacts: Args) -> Arguments {
     Arguments {
         parameters: parameters.into_iter().map(|(n, v)| Parameter::with_value(n, expr::into_value(v))).collect(),
-        artifacts: artifacts.into_iter().map(|(n, v)| ArtifactRef::from_output(n, expr::into_value(v))).collect(),
+        artifacts: artifacts
+            .into_iter()
+            .map(|(n, v)| match v {
+                ValueRef::LoopArtifacts { port, dag, .. } => ArtifactRef::from_key(n, super::fan_in::key(&dag, &port)),
+                v => ArtifactRef::from_output(n, expr::into_value(v)),
+            })
+            .collect(),
     }
 }
 
@@ -146,7 +159,7 @@ impl Render<'_> {
                     inner.arguments.parameters.push(Parameter::with_value(name, expr::value(&ValueRef::Item(field))));
                 }
                 InputKind::Artifact => {
-                    inputs.artifacts.push(ArtifactRef { name: name.clone(), path: None, from: None });
+                    inputs.artifacts.push(ArtifactRef::named(name.clone()));
                     let from = expr::value(&ValueRef::InputArtifact(name.clone()));
                     inner.arguments.artifacts.push(ArtifactRef::from_output(name, from));
                 }
@@ -172,6 +185,7 @@ impl Render<'_> {
             parameters: dag
                 .outputs
                 .iter()
+                .filter(|o| !collected_artifact(dag, &o.value))
                 .map(|o| output_parameter(o.name.clone(), expr::task_output_param(&t.name, &o.name), None))
                 .collect(),
             ..Outputs::default()

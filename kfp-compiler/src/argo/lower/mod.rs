@@ -2,6 +2,7 @@
 //! components), one container template per component variant.
 
 mod dags;
+pub(crate) mod fan_in;
 mod pod;
 
 use std::collections::BTreeMap;
@@ -34,6 +35,7 @@ pub(crate) fn lower(
     names: &Names,
     mut plan: Plan,
     opts: &CompileOptions,
+    collected: &std::collections::HashMap<kfp_dsl::TaskId, Vec<fan_in::Collected>>,
 ) -> Result<Workflow, CompileError> {
     let arguments = workflow_arguments(p, opts)?;
     let mut templates = dags::dag_templates(&mut plan, names)?;
@@ -72,6 +74,11 @@ pub(crate) fn lower(
             }
         };
         let mut t = container_template(spec, container, absent, &names.templates[i]);
+        for (output, key) in fan_in::output_keys(p, names, collected, i) {
+            for a in t.outputs.artifacts.iter_mut().filter(|a| *a.name == *output) {
+                *a = a.clone().to_key(key.clone());
+            }
+        }
         t.metadata.annotations.insert(kfp_meta::COMPONENT_SPEC.to_owned(), kfp_meta::component_spec(spec));
         t.metadata.labels.insert(kfp_meta::ENABLE_CACHING.to_owned(), "true".to_owned());
         if let Some(settings) = &var.settings {

@@ -145,7 +145,7 @@ pub(in crate::front) struct Io {
 impl Io {
     pub(in crate::front) fn into_input(self, artifact: bool) -> InputSpec {
         let kind = if artifact {
-            IoKind::Artifact { type_name: self.type_name }
+            IoKind::Artifact { type_name: self.type_name, list: false }
         } else {
             IoKind::Parameter { type_name: self.type_name }
         };
@@ -166,7 +166,7 @@ impl Io {
             .outputs
             .remove(0);
         o.kind = if artifact {
-            IoKind::Artifact { type_name: self.type_name }
+            IoKind::Artifact { type_name: self.type_name, list: false }
         } else {
             IoKind::Parameter { type_name: self.type_name }
         };

@@ -12,8 +12,16 @@ use super::raw;
 /// that runs it (`binary component NAME ...`, in `default_image` when it names none).
 ///
 /// # Errors
-/// The serializer failed (not expected).
+/// A resource step or a list input (neither has a component.yaml form), or the serializer failed (not
+/// expected).
 pub fn component_to_yaml(spec: &ComponentSpec, binary: &str, default_image: Option<&str>) -> Result<String, String> {
+    if let Some(i) = spec.inputs.iter().find(|i| i.kind.is_artifact_list()) {
+        return Err(format!(
+            "input `{}` of `{}` is a list of artifacts: kfp's component.yaml has no way to write one (it would \
+             read back as one artifact)",
+            i.name, spec.name
+        ));
+    }
     let container = match &spec.implementation {
         Implementation::Container(c) => Some(c.clone()),
         Implementation::Resource(_) => {

@@ -215,7 +215,7 @@ pub(super) fn parse(text: &str) -> Result<ComponentSpec, ComponentFileError> {
     }
     for (io, artifact) in outputs {
         let kind = if artifact {
-            IoKind::Artifact { type_name: io.type_name.clone() }
+            IoKind::Artifact { type_name: io.type_name.clone(), list: false }
         } else {
             IoKind::Parameter { type_name: io.type_name.clone() }
         };
@@ -273,8 +273,9 @@ fn artifact_type_name(title: &str) -> String {
 
 fn list_error(field: &str) -> String {
     format!(
-        "`{field}` is a list of artifacts (`isArtifactList`), which kfp-rs's components do not take: declare one \
-         artifact and compile the component again"
+        "`{field}` is a list of artifacts (`isArtifactList`), which a container component cannot read (the KFP \
+         launcher fills no placeholder for a list; in kfp-rs only a Rust `#[component]` takes `Input<Vec<K>>`): \
+         declare one artifact and compile the component again"
     )
 }
 

@@ -197,7 +197,7 @@ fn what_the_model_cannot_express_is_refused_clearly() {
         ),
         (
             edited("artifacts.yaml", "          isOptional: true\n", "          isArtifactList: true\n"),
-            r#"`components.comp-evaluate.inputDefinitions.artifacts.baseline` is a list of artifacts (`isArtifactList`), which kfp-rs's components do not take: declare one artifact and compile the component again"#,
+            r#"`components.comp-evaluate.inputDefinitions.artifacts.baseline` is a list of artifacts (`isArtifactList`), which a container component cannot read (the KFP launcher fills no placeholder for a list; in kfp-rs only a Rust `#[component]` takes `Input<Vec<K>>`): declare one artifact and compile the component again"#,
         ),
         (
             edited(

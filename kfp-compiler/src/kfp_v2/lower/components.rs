@@ -90,8 +90,11 @@ pub(crate) fn component(spec: &Spec, absent: &[usize], executor_label: &str) -> 
                 }
                 c.input_parameter(input.name.clone(), d)
             }
-            IoKind::Artifact { type_name } => {
+            IoKind::Artifact { type_name, list } => {
                 let mut d = ArtifactDefinition::new(artifact_type(type_name));
+                if *list {
+                    d = d.list();
+                }
                 if input.optional {
                     d = d.optional();
                 }
@@ -104,7 +107,7 @@ pub(crate) fn component(spec: &Spec, absent: &[usize], executor_label: &str) -> 
             IoKind::Parameter { type_name } => {
                 c.output_parameter(output.name.clone(), OutputParameterDefinition::new(parameter_type(type_name)))
             }
-            IoKind::Artifact { type_name } => c.output_artifact(
+            IoKind::Artifact { type_name, .. } => c.output_artifact(
                 output.name.clone(),
                 OutputArtifactDefinition::new(output_artifact_type(&output.name, type_name)),
             ),
@@ -132,6 +135,10 @@ fn render(spec: &Spec, arg: &Arg) -> String {
     arg.visit(&mut |a| match a {
         Arg::Lit(s) => out.push_str(s),
         Arg::InputValue(n) => out.push_str(&input_parameter(n)),
+        // A list input has no path placeholder: a function component reads the whole executor input
+        // (`{{$}}`), whose `inputs.artifacts.<n>.artifacts[].uri` are the list (container components
+        // with a list input are refused, see `unsupported`).
+        Arg::InputPath(n) if spec.input(n).is_some_and(|i| i.kind.is_artifact_list()) => out.push_str("{{$}}"),
         Arg::InputPath(n) => out.push_str(&input_artifact_path(n)),
         Arg::OutputPath(n) => match spec.output(n).map(|o| o.kind.is_artifact()) {
             Some(true) => out.push_str(&output_artifact_path(n)),

@@ -112,7 +112,11 @@ impl<'a> DagLowering<'a> {
             let mut types = BTreeMap::new();
             for o in &dag.outputs {
                 let t = self.value_type(i, &self.calls[i], &o.value);
-                let t = if dag.kind == DagKind::Loop { Ty::Param(ParameterType::List) } else { t };
+                // A loop collects: parameters into a list, artifacts into an artifact list (of their type).
+                let t = match t {
+                    Ty::Param(_) if dag.kind == DagKind::Loop => Ty::Param(ParameterType::List),
+                    t => t,
+                };
                 types.insert(o.name.clone(), t);
             }
             self.outputs[i] = types;
@@ -162,6 +166,9 @@ impl<'a> DagLowering<'a> {
                 self.output_type(tasks.get(task).copied(), port).unwrap_or(string)
             }
             ValueRef::LoopOutput { .. } => Ty::Param(ParameterType::List),
+            ValueRef::LoopArtifacts { group, port, .. } => self
+                .output_type(tasks.get(group).copied(), port)
+                .unwrap_or(Ty::Artifact(ArtifactTypeSchema::system("Artifact"))),
             ValueRef::ConditionOutput { group, port } => {
                 self.output_type(tasks.get(group).copied(), port).unwrap_or(string)
             }
@@ -176,7 +183,9 @@ impl<'a> DagLowering<'a> {
                 let spec = self.p.component(self.names.variants[v].component);
                 spec.output(port).map(|o| match &o.kind {
                     kfp_dsl::IoKind::Parameter { type_name } => Ty::Param(parameter_type(type_name)),
-                    kfp_dsl::IoKind::Artifact { type_name } => Ty::Artifact(output_artifact_type(&o.name, type_name)),
+                    kfp_dsl::IoKind::Artifact { type_name, .. } => {
+                        Ty::Artifact(output_artifact_type(&o.name, type_name))
+                    }
                 })
             }
             Calls::Graph(g) => {
@@ -194,7 +203,7 @@ impl<'a> DagLowering<'a> {
                 let spec = self.p.component(self.names.variants[v].component);
                 spec.input(name).map(|i| match &i.kind {
                     kfp_dsl::IoKind::Parameter { type_name } => Ty::Param(parameter_type(type_name)),
-                    kfp_dsl::IoKind::Artifact { type_name } => Ty::Artifact(artifact_type(type_name)),
+                    kfp_dsl::IoKind::Artifact { type_name, .. } => Ty::Artifact(artifact_type(type_name)),
                 })
             }
             Calls::Graph(g) => self.inputs[self.p.graph_spec(g).scope.index()].get(name).cloned(),
@@ -240,6 +249,13 @@ impl<'a> DagLowering<'a> {
                     spec = spec.output_parameter(
                         o.name.to_string(),
                         DagOutputParameter::from_task(task.to_string(), port.to_string()),
+                    );
+                }
+                // A loop's collected artifacts: a list output of the loop DAG (`isArtifactList`).
+                ValueRef::TaskArtifact { task, port } if dag.kind == DagKind::Loop => {
+                    spec = spec.output_artifact(
+                        o.name.to_string(),
+                        crate::kfp_v2::DagOutputArtifact::from_task(task.to_string(), port.to_string()),
                     );
                 }
                 other => self.errors.push(format!("output `{}` of `{}` reads {other:?}: no IR form", o.name, dag.name)),
@@ -305,8 +321,13 @@ impl<'a> DagLowering<'a> {
             }
         }
         for o in &dag.outputs {
-            if let Some(Ty::Param(t)) = self.outputs[i].get(&o.name) {
-                c = c.output_parameter(o.name.to_string(), OutputParameterDefinition::new(*t));
+            match self.outputs[i].get(&o.name) {
+                Some(Ty::Param(t)) => c = c.output_parameter(o.name.to_string(), OutputParameterDefinition::new(*t)),
+                Some(Ty::Artifact(a)) if dag.kind == DagKind::Loop => {
+                    let d = crate::kfp_v2::OutputArtifactDefinition::new(a.clone()).list();
+                    c = c.output_artifact(o.name.to_string(), d);
+                }
+                _ => {}
             }
         }
         c
@@ -559,7 +580,7 @@ impl<'a> DagLowering<'a> {
                 }
                 TaskInputParameter::constant(serde_json::Value::String(text))
             }
-            ValueRef::InputArtifact(_) | ValueRef::TaskArtifact { .. } => {
+            ValueRef::InputArtifact(_) | ValueRef::TaskArtifact { .. } | ValueRef::LoopArtifacts { .. } => {
                 self.errors.push(format!("parameter `{name}` reads an artifact"));
                 TaskInputParameter::constant(serde_json::Value::String(String::new()))
             }
@@ -569,7 +590,9 @@ impl<'a> DagLowering<'a> {
     fn artifact(&self, v: &ValueRef) -> Option<TaskInputArtifact> {
         match v {
             ValueRef::InputArtifact(n) | ValueRef::Input(n) => Some(TaskInputArtifact::component_input(n.to_string())),
-            ValueRef::TaskArtifact { task, port } | ValueRef::TaskOutput { task, port } => {
+            ValueRef::TaskArtifact { task, port }
+            | ValueRef::TaskOutput { task, port }
+            | ValueRef::LoopArtifacts { group: task, port, .. } => {
                 Some(TaskInputArtifact::task_output(task.to_string(), port.to_string()))
             }
             _ => None,
