@@ -4,9 +4,6 @@
 
 mod support;
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use support::*;
 
 /// Examples whose every construct the IR can express.
@@ -34,17 +31,6 @@ const NOT_IR: &[(&str, &[&str])] = &[
     ("kubeflow", &["Katib experiment `tune`", "training job `train`"]),
 ];
 
-fn ir_validate() -> Option<PathBuf> {
-    let shared = shared_dir()?;
-    let tool = shared.join("tools/ir-validate");
-    let ok = tool.exists()
-        && Command::new("python3")
-            .args(["-c", "from kfp.pipeline_spec import pipeline_spec_pb2; import google.rpc, yaml"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-    need("ir-validate with kfp-pipeline-spec, googleapis-common-protos and pyyaml", ok).then_some(tool)
-}
-
 #[test]
 fn every_example_the_ir_can_express_matches_its_ir_snapshot() {
     for name in IR_EXAMPLES {
@@ -55,7 +41,7 @@ fn every_example_the_ir_can_express_matches_its_ir_snapshot() {
 
 #[test]
 fn every_ir_example_passes_ir_validate() {
-    let Some(tool) = ir_validate() else { return };
+    let Some(tool) = have_ir_validate() else { return };
     let dir = temp_dir("ir-validate");
     let mut files = Vec::new();
     for name in IR_EXAMPLES {
@@ -64,13 +50,7 @@ fn every_ir_example_passes_ir_validate() {
         assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
         files.push(file);
     }
-    let out = Command::new("python3").arg(&tool).arg("--werror").args(&files).output().expect("run ir-validate");
-    assert!(
-        out.status.success(),
-        "ir-validate rejected the IR:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ir_validate(&tool, &files);
 }
 
 #[test]
@@ -125,9 +105,8 @@ fn lossy_leaves_out_what_the_ir_cannot_express_and_says_what() {
         assert!(out.stdout.is_empty(), "{name}: nothing is written");
         assert!(stderr.contains(expected), "{name}: `{expected}` missing from:\n{stderr}");
     }
-    let Some(tool) = ir_validate() else { return };
-    let out = Command::new("python3").arg(&tool).arg("--werror").args(&files).output().expect("run ir-validate");
-    assert!(out.status.success(), "ir-validate rejected the --lossy IR:\n{}", String::from_utf8_lossy(&out.stdout));
+    let Some(tool) = have_ir_validate() else { return };
+    ir_validate(&tool, &files);
 }
 
 #[test]
@@ -197,15 +176,5 @@ fn a_volume_becomes_create_pvc_mount_and_delete_pvc() {
     assert!(yaml.contains("image: argostub/createpvc") && yaml.contains("image: argostub/deletepvc"), "{yaml}");
     assert!(yaml.contains("pvcNameParameter:") && yaml.contains("producerTask: create-pvc"), "{yaml}");
     assert!(yaml.contains("outputParameterKey: name"), "{yaml}");
-    let Some(tool) = ir_validate() else { return };
-    let dir = temp_dir("ir-volume");
-    let file = dir.join("volumes.yaml");
-    std::fs::write(&file, &yaml).unwrap();
-    let out = Command::new("python3").arg(&tool).arg("--werror").arg(&file).output().expect("run ir-validate");
-    assert!(
-        out.status.success(),
-        "{}{}\n{yaml}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ir_validate_text("volumes", &yaml);
 }

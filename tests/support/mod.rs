@@ -95,6 +95,35 @@ pub fn have_argo_validate() -> Option<PathBuf> {
     need("../shared/tools/argo-validate with `pip install pyyaml jsonschema`", ok).then(|| dir.unwrap())
 }
 
+/// `../shared/tools/ir-validate`, when it and its Python packages are here (skips the test, or fails
+/// it in CI, when not).
+pub fn have_ir_validate() -> Option<PathBuf> {
+    let tool = shared_dir().map(|d| d.join("tools/ir-validate")).filter(|t| t.exists());
+    let ok = tool.is_some() && python_has("yaml, google.rpc; from kfp.pipeline_spec import pipeline_spec_pb2");
+    need("ir-validate with kfp-pipeline-spec, googleapis-common-protos and pyyaml", ok).then(|| tool.unwrap())
+}
+
+/// Runs `ir-validate --werror` on `files`, failing the test with its report when it rejects one.
+pub fn ir_validate(tool: &Path, files: &[PathBuf]) {
+    let out = Command::new("python3").arg(tool).arg("--werror").args(files).output().expect("run ir-validate");
+    assert!(
+        out.status.success(),
+        "ir-validate rejected the IR:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Writes the IR `yaml` of pipeline `name` to a file and checks it with `ir-validate --werror` (when
+/// the tool is here; in CI it must be).
+pub fn ir_validate_text(name: &str, yaml: &str) {
+    let Some(tool) = have_ir_validate() else { return };
+    let file =
+        temp_dir(&format!("ir-validate-{}", name.replace(' ', "-"))).join(format!("{}.yaml", name.replace(' ', "-")));
+    std::fs::write(&file, yaml).expect("write the IR");
+    ir_validate(&tool, &[file]);
+}
+
 /// Parses YAML the way a YAML 1.1 reader (Argo, kubectl) does, returned as JSON.
 pub fn read_yaml11(yaml: &str) -> serde_json::Value {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/yaml11_to_json.py");

@@ -37,6 +37,11 @@ pub(crate) struct Channels {
     pub(crate) errors: Vec<String>,
 }
 
+/// The channel name kfp gives a pipeline parameter read by a task's settings.
+pub(crate) fn param_channel(param: &str) -> String {
+    format!("pipelinechannel--{param}")
+}
+
 /// The channel name kfp gives a CreatePVC task's claim name.
 pub(crate) fn claim_channel(create_task: &str) -> String {
     format!("pipelinechannel--{create_task}-name")
@@ -53,7 +58,7 @@ impl Channels {
                 let Calls::Variant(v) = t.calls else { continue };
                 let Some(s) = names.variants[v].settings.as_deref() else { continue };
                 for (_, param) in settings::resource_inputs(s) {
-                    let channel = format!("pipelinechannel--{param}");
+                    let channel = param_channel(param);
                     let value = c.read(p, plan, i, &channel, &Origin::Param(param.to_owned()), &mut BTreeSet::new());
                     c.args.entry((i, t.name.clone())).or_default().push((channel, value));
                 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use kfp_dsl::{GlobalValue, Pipeline};
 
-use super::channels::Channels;
+use super::channels::{Channels, param_channel};
 use super::components::{artifact_type, output_artifact_type, parameter_type, typed_constant};
 use crate::kfp_v2::placeholder::input_parameter;
 use crate::kfp_v2::{
@@ -377,7 +377,7 @@ impl<'a> DagLowering<'a> {
                     // kfp writes it.
                     // (The channel input itself is in `self.channels`.)
                     for (key, param) in settings::resource_inputs(s) {
-                        let channel = format!("pipelinechannel--{param}");
+                        let channel = param_channel(param);
                         task = task.parameter(
                             key,
                             TaskInputParameter::constant(serde_json::Value::String(input_parameter(&channel))),

@@ -93,9 +93,10 @@ fn single_container_task(
     let component = spec.components.get(&task.component_ref.name)?;
     let Implementation::ExecutorLabel(label) = &component.implementation else { return None };
     let settings = &platform.platforms.kubernetes.deployment_spec.executors;
-    let reads_dag_inputs = settings
-        .get(label)
-        .is_some_and(|k| serde_json::to_string(k).is_ok_and(|text| text.contains("componentInputParameter")));
+    // A mount of a created claim below its DAG reads the claim's name from a DAG input (`channels`).
+    let reads_dag_inputs = settings.get(label).is_some_and(|k| {
+        k.pvc_mount.iter().any(|m| matches!(m.pvc_name_parameter.source, ParameterSource::ComponentInputParameter(_)))
+    });
     (plain && !reads_dag_inputs).then(|| (task_name.clone(), task.clone()))
 }
 

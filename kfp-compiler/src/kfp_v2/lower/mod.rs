@@ -110,7 +110,7 @@ pub(crate) fn lower(p: &Pipeline, names: &Names, mut plan: Plan, lossy: bool) ->
         for e in settings::container_env(settings) {
             executor.env.push(e);
         }
-        if let Some(r) = settings::container_resources(settings, |param| format!("pipelinechannel--{param}")) {
+        if let Some(r) = settings::container_resources(settings, channels::param_channel) {
             executor = executor.resources(r);
         }
         // A mount of a claim the pipeline creates reads the claim's name from its CreatePVC task.
