@@ -96,6 +96,45 @@ fn resource_step_mistakes_are_listed() {
     }
 }
 
+/// Waits Argo could not run.
+#[resource_component]
+fn bad_wait(n: Param<u32>) -> ResourceSpec {
+    let _ = n; // read by Argo's placeholder in the failure condition
+    ResourceSpec::create(json!({ "apiVersion": "batch/v1", "kind": "Job", "metadata": { "name": "j" } }))
+        .success_condition(r#"status.conditions.#(type=="Complete").status == True"#)
+        .failure_condition("status.failed > {{inputs.parameters.n}},status.phase == Bad Value")
+        .timeout(0)
+}
+
+/// Fails, but never says when it succeeds.
+#[resource_component]
+fn failure_only() -> ResourceSpec {
+    ResourceSpec::create(json!({ "apiVersion": "batch/v1", "kind": "Job", "metadata": { "name": "j" } }))
+        .failure_condition("status.failed > 0")
+}
+
+#[test]
+fn waits_argo_cannot_run_are_refused_at_their_line() {
+    let line = line!() + 2;
+    let err = kfp::Pipeline::build("r", None, |p| {
+        bad_wait(p, 2);
+        failure_only(p);
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with(&format!("tests/resources.rs:{line}:")), "{err}");
+    assert!(err.contains(&format!("tests/resources.rs:{}:", line + 1)), "{err}");
+    for expected in [
+        r#"success condition `status.conditions.#(type=="Complete").status == True`: `status.conditions.#` is not a path Argo can read"#,
+        // The placeholder is a value Argo fills in before it parses: only the second requirement is wrong.
+        "failure condition `status.failed > {{inputs.parameters.n}},status.phase == Bad Value`: found `Value`, expected `,` or the end",
+        "a timeout of 0 seconds would fail the step at once",
+        "a failure condition alone ends the step at its first check",
+    ] {
+        assert!(err.contains(expected), "{err}\nlacks {expected}");
+    }
+}
+
 #[test]
 fn volumes_make_mounting_tasks_depend_on_them() {
     let pipeline = kfp::Pipeline::build("v", None, |p| {

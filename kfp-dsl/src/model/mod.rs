@@ -23,6 +23,7 @@ pub mod retry_if;
 pub mod scope;
 pub mod settings;
 pub mod value;
+pub mod wait_condition;
 
 pub use component::*;
 pub use container::*;

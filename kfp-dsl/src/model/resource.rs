@@ -8,6 +8,10 @@ pub(crate) const RAW_OPEN: &str = "__kfp_raw_input__";
 
 pub(crate) const RAW_CLOSE: &str = "__kfp_end__";
 
+/// A resource step that waits on a condition fails after this long unless a timeout is set: 24
+/// hours (Argo itself polls a condition forever).
+pub const DEFAULT_WAIT_SECONDS: u64 = 24 * 3600;
+
 /// The actions Argo's resource template runs (`kubectl <action>`).
 pub(crate) const ACTIONS: [&str; 6] = ["create", "apply", "patch", "replace", "delete", "get"];
 
@@ -25,6 +29,8 @@ pub struct ResourceSpec {
     pub(crate) success: Option<String>,
     pub(crate) failure: Option<String>,
     pub(crate) outputs: Vec<(String, String)>,
+    pub(crate) jq_outputs: Vec<(String, String)>,
+    pub(crate) timeout: Option<u64>,
     pub(crate) flags: Vec<String>,
     pub(crate) merge_strategy: Option<String>,
     pub(crate) owner_reference: bool,
@@ -40,6 +46,8 @@ impl ResourceSpec {
             success: None,
             failure: None,
             outputs: Vec::new(),
+            jq_outputs: Vec::new(),
+            timeout: None,
             flags: Vec::new(),
             merge_strategy: None,
             owner_reference: false,
@@ -96,6 +104,14 @@ impl ResourceSpec {
         self
     }
 
+    /// Fails the step if its wait has not ended after `seconds` (a step that waits gets
+    /// [`DEFAULT_WAIT_SECONDS`] otherwise; a task's `.timeout(..)` wins over both).
+    #[must_use]
+    pub fn timeout(mut self, seconds: u64) -> Self {
+        self.timeout = Some(seconds);
+        self
+    }
+
     /// Extra `kubectl` flags (`--ignore-not-found`, ...).
     #[must_use]
     pub fn flags<S: Into<String>>(mut self, flags: impl IntoIterator<Item = S>) -> Self {
@@ -140,6 +156,18 @@ impl ResourceSpec {
     /// Each output parameter's name and JSONPath.
     pub fn json_path_outputs(&self) -> &[(String, String)] {
         &self.outputs
+    }
+
+    /// Each output parameter read with a jq filter (gojq, run by Argo on the object as JSON).
+    pub fn jq_outputs(&self) -> &[(String, String)] {
+        &self.jq_outputs
+    }
+
+    /// How long the step may run: its timeout, or [`DEFAULT_WAIT_SECONDS`] if it waits
+    /// on a condition (Argo polls a condition forever), or none.
+    pub fn wait_timeout(&self) -> Option<u64> {
+        let waits = self.success.is_some() || self.failure.is_some();
+        self.timeout.or(waits.then_some(DEFAULT_WAIT_SECONDS))
     }
 
     /// The extra kubectl flags.
@@ -231,6 +259,28 @@ impl ResourceSpec {
                 p.push(format!("`{s}` is not a merge strategy; expected `strategic`, `merge` or `json`"));
             }
         }
+        for (which, text) in [("success", &self.success), ("failure", &self.failure)] {
+            let Some(text) = text else { continue };
+            // Argo puts the step's inputs in before it parses: check the text with each as a value.
+            if let Err(e) = super::wait_condition::Condition::parse(&without_placeholders(text)) {
+                p.push(format!("{which} condition `{text}`: {e}"));
+            }
+        }
+        if self.failure.is_some() && self.success.is_none() {
+            p.push(
+                "a failure condition alone ends the step at its first check (Argo then counts it a success): \
+                 add a success condition"
+                    .to_owned(),
+            );
+        }
+        if self.timeout == Some(0) {
+            p.push("a timeout of 0 seconds would fail the step at once".to_owned());
+        }
+        for (name, filter) in &self.jq_outputs {
+            if filter.trim().is_empty() {
+                p.push(format!("output `{name}`: the jq filter is empty"));
+            }
+        }
         for (name, path) in &self.outputs {
             if !(path.starts_with('{') && path.ends_with('}')) {
                 p.push(format!("output `{name}`: `{path}` is not a JSONPath (like `{{.metadata.name}}`)"));
@@ -240,12 +290,12 @@ impl ResourceSpec {
             let name = &o.name;
             if o.kind.is_artifact() {
                 p.push(format!("output `{name}` is an artifact; a resource step has only output parameters"));
-            } else if !self.outputs.iter().any(|(n, _)| n == name) {
+            } else if !self.outputs.iter().chain(&self.jq_outputs).any(|(n, _)| n == name) {
                 p.push(format!("output `{name}` is not read from the object: add `.output({name}, \"{{.path}}\")`"));
             }
         }
         let mut seen = std::collections::HashSet::new();
-        for (name, _) in &self.outputs {
+        for (name, _) in self.outputs.iter().chain(&self.jq_outputs) {
             if !seen.insert(name) {
                 p.push(format!("output `{name}` is read twice"));
             }
@@ -255,4 +305,18 @@ impl ResourceSpec {
         }
         p
     }
+}
+
+/// `text` with each Argo placeholder (`{{inputs.parameters.n}}`) replaced by a value.
+fn without_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let Some(end) = rest[start..].find("}}") else { break };
+        out.push_str(&rest[..start]);
+        out.push('0');
+        rest = &rest[start + end + 2..];
+    }
+    out.push_str(rest);
+    out
 }
