@@ -1,9 +1,10 @@
 //! Kubernetes objects from a pipeline: the Rust version of kfp v1's `i_resource_volume.py`
 //! (`../shared/reference/kfp-v1/`). A persistent volume claim is created and mounted by a step that
 //! writes to it (which therefore runs after it), snapshotted (`snapshot.storage.k8s.io/v1`), restored
-//! into a second claim read by another step; a batch Job is created as a resource step with success
-//! and failure conditions and a typed output read by JSONPath, shown by a step, then deleted; the
-//! first claim is deleted after the snapshot.
+//! into a second claim read by another step; a batch Job is created as a resource step that waits
+//! until the Job has completed or failed (`Wait::batch_job`: a retried pod does not end it), with
+//! typed outputs read by JSONPath, shown by a step, then deleted; the first claim is deleted after
+//! the snapshot.
 //!
 //!     cargo run --example k8s_resources -- compile
 
@@ -44,8 +45,7 @@ fn run_job(
             }},
         },
     }))
-    .success_condition("status.succeeded > 0")
-    .failure_condition("status.failed > 0")
+    .wait(Wait::batch_job())
     .output(name, "{.metadata.name}")
     .output(job_uid, "{.metadata.uid}")
 }

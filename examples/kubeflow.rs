@@ -21,6 +21,7 @@ fn kubeflow_services(
             .double("lr", 0.001, 0.1)
             .categorical("optimizer", &["sgd", "adam"])
             .trials(12, 3, 3)
+            .goal(0.99) // stop early once a trial reaches 99 % accuracy
             .trial(
                 image,
                 [

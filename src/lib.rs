@@ -20,8 +20,10 @@ pub use kfp_dsl::{
 };
 pub use kfp_dsl::{
     ComponentBody, DnsConfig, KfpMetrics, KfpUiMetadata, PipelineSettings, ResourceSpec, Snapshot, Volume, VolumeClaim,
-    kubeflow, metrics,
+    Wait, kubeflow, metrics, waits,
 };
+/// Argo's resource conditions, parsed and evaluated as Argo does (for tests and tools).
+pub use kfp_dsl::model::wait_condition;
 
 /// Turns a function whose body returns a [`ContainerSpec`] into a typed container component.
 ///
@@ -214,7 +216,7 @@ pub mod prelude {
     pub use crate::{
         AnyArtifact, Arg, Artifact, ArtifactKind, ClassificationMetrics, ContainerSpec, Dag, Dataset, Html, Input,
         LoopItem, Markdown, Metrics, Model, Output, OutputParam, Outputs, Param, ParamType, ResourceSpec, RetryIf,
-        Task, VolumeClaim, absent, component, container_component, fmt_arg, fmt_param, graph_component, load_component,
+        Task, VolumeClaim, Wait, absent, component, container_component, fmt_arg, fmt_param, graph_component, load_component,
         pipeline, resource_component,
     };
 }

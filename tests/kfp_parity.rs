@@ -206,6 +206,10 @@ fn pod_settings_has_every_setting_of_k_pod_settings() {
     assert_eq!(template(&ours, "train")["container"]["resources"]["limits"]["nvidia.com/gpu"], "1");
 }
 
+fn k_str(v: &Value) -> &str {
+    v.as_str().unwrap_or_default()
+}
+
 #[test]
 fn k8s_resources_has_every_step_of_i_resource_volume() {
     let Some(kfp) = reference("i_resource_volume.yaml") else { return };
@@ -247,16 +251,22 @@ fn k8s_resources_has_every_step_of_i_resource_volume() {
             .as_array()
             .into_iter()
             .flatten()
-            .map(|p| p["valueFrom"]["jsonPath"].as_str().unwrap().to_owned())
+            .filter_map(|p| Some(p["valueFrom"]["jsonPath"].as_str()?.to_owned()))
             .collect()
     };
     for step in ["create-pvc", "restore-pvc", "run-job"] {
         let (o, k) = (task_template(&ours, step), task_template(&kfp, step));
         assert_eq!(manifest(&o), manifest(&k), "{step} manifest");
-        for field in ["action", "successCondition", "failureCondition"] {
-            assert_eq!(o["resource"][field], k["resource"][field], "{step} {field}");
-        }
+        assert_eq!(o["resource"]["action"], k["resource"]["action"], "{step} action");
     }
+    // kfp v1 waits for the Job with `status.succeeded > 0` / `status.failed > 0`, which fails at the
+    // first failed pod of a Job that is still retrying (and fails a Job that succeeded on retry);
+    // ours reads the Job's terminal state (tests/resource_waits.rs checks it stage by stage).
+    let job = task_template(&ours, "run-job");
+    assert_eq!(k_str(&task_template(&kfp, "run-job")["resource"]["failureCondition"]), "status.failed > 0");
+    assert_eq!(k_str(&job["resource"]["successCondition"]), kfp::Wait::batch_job().success());
+    assert_eq!(Some(k_str(&job["resource"]["failureCondition"])), kfp::Wait::batch_job().failure());
+    assert_eq!(job["activeDeadlineSeconds"], "86400");
     // kfp v1 reads `{}` (the whole manifest) and the size of every claim; ours reads what is used.
     assert!(json_paths(&task_template(&kfp, "run-job")).is_superset(&json_paths(&task_template(&ours, "run-job"))));
     assert!(json_paths(&task_template(&ours, "run-job")).contains("{.metadata.uid}"));
@@ -265,8 +275,13 @@ fn k8s_resources_has_every_step_of_i_resource_volume() {
     assert_eq!(o["resource"]["successCondition"], k["resource"]["successCondition"]);
     assert_eq!(manifest(&o)["apiVersion"], "snapshot.storage.k8s.io/v1");
     assert_eq!(manifest(&o)["spec"]["source"]["persistentVolumeClaimName"], "{{input}}");
-    let snap_paths = json_paths(&o);
-    assert!(snap_paths.contains("{.status.restoreSize}") && snap_paths.contains("{.metadata.name}"));
+    // kfp v1 reads the size with a JSONPath, which gives "" when the driver reports none; ours fails
+    // the step then, with a message, instead of restoring a claim of size "".
+    assert!(json_paths(&k).contains("{.status.restoreSize}"));
+    assert!(json_paths(&o).contains("{.metadata.name}"));
+    let size = o["outputs"]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "size").unwrap();
+    assert!(size["valueFrom"]["jqFilter"].as_str().unwrap().starts_with(".status.restoreSize | if . == null"));
+    assert_eq!(o["activeDeadlineSeconds"], "1800");
     for (step, path) in [("write", "/data"), ("read", "/restored")] {
         let (o, k) = (task_template(&ours, step), task_template(&kfp, step));
         assert_eq!(o["container"]["volumeMounts"][0]["mountPath"], path);

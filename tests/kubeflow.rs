@@ -28,11 +28,13 @@ fn katib_best_values_feed_a_tensorflow_job() {
         );
     });
     let katib = resource(&wf, "search");
-    assert_eq!(katib.success_condition.as_deref(), Some("status.trialsSucceeded > 3"));
-    assert_eq!(katib.failure_condition.as_deref(), Some("status.trialsFailed > 1"));
+    let wait = kfp::Wait::katib_experiment();
+    assert_eq!(katib.success_condition.as_deref(), Some(wait.success()));
+    assert_eq!(katib.failure_condition.as_deref(), wait.failure());
     assert!(katib.manifest.contains("type: minimize") && katib.manifest.contains("parameterType: int"));
     let fit = resource(&wf, "fit");
-    assert_eq!(fit.success_condition.as_deref(), Some("status.replicaStatuses.Chief.succeeded > 0"));
+    assert_eq!(fit.success_condition.as_deref(), Some(kfp::Wait::training_job().success()));
+    assert!(fit.manifest.contains("backoffLimit: 3") && fit.manifest.contains("activeDeadlineSeconds: 86400"));
     assert!(fit.manifest.contains("tfReplicaSpecs:") && fit.manifest.contains("replicas: 3"), "{}", fit.manifest);
     let root = wf.spec.templates.iter().find(|t| t.dag.is_some()).unwrap();
     let task = root.dag.as_ref().unwrap().tasks.iter().find(|t| &*t.name == "fit").unwrap();
@@ -48,7 +50,15 @@ fn an_inference_service_waits_for_the_model() {
     });
     let s = resource(&wf, "iris");
     assert_eq!(s.action, "apply");
-    assert_eq!(s.success_condition.as_deref(), Some("status.modelStatus.states.activeModelState == Loaded"));
+    assert_eq!(s.success_condition.as_deref(), Some(kfp::Wait::inference_service().success()));
+    let t = wf.spec.templates.iter().find(|t| t.name == "iris").unwrap();
+    assert_eq!(t.active_deadline_seconds.as_deref(), Some("3600"));
+    let wf = compile(|p| {
+        p.inference_service(InferenceService::new("iris", "sklearn", "gs://m").create_only().timeout(600));
+    });
+    assert_eq!(resource(&wf, "iris").action, "create");
+    let t = wf.spec.templates.iter().find(|t| t.name == "iris").unwrap();
+    assert_eq!(t.active_deadline_seconds.as_deref(), Some("600"));
     assert!(s.manifest.contains("storageUri: \"{{inputs.parameters.arg0}}\""), "{}", s.manifest);
 }
 

@@ -105,6 +105,8 @@ pub struct KatibExperiment {
     max_failed_trials: u32,
     image: String,
     command: Vec<JobArg>,
+    goal: Option<f64>,
+    timeout: u64,
     problems: Vec<String>,
 }
 
@@ -131,8 +133,28 @@ impl KatibExperiment {
             max_failed_trials: 3,
             image: String::new(),
             command: Vec::new(),
+            goal: None,
+            timeout: crate::waits::DEFAULT_WAIT_SECONDS,
             problems: Vec::new(),
         }
+    }
+
+    /// Stops the search as soon as a trial reaches `goal` (at least it when maximizing, at most it
+    /// when minimizing); the experiment then succeeds with that trial as the best.
+    #[must_use]
+    pub fn goal(mut self, goal: f64) -> Self {
+        if !goal.is_finite() {
+            self.problems.push(format!("the objective goal {goal} is not a number"));
+        }
+        self.goal = Some(goal);
+        self
+    }
+
+    /// Fails the step if the search has not ended after `seconds` (24 hours unless set).
+    #[must_use]
+    pub fn timeout(mut self, seconds: u64) -> Self {
+        self.timeout = seconds;
+        self
     }
 
     /// The search algorithm (`random`, `grid`, `bayesianoptimization`, `tpe`, `hyperband`, `cmaes`).
@@ -206,7 +228,9 @@ impl KatibExperiment {
 /// A Katib search made by [`Dag::katib_experiment`].
 #[derive(Clone, Debug)]
 pub struct KatibSearch<'a> {
-    /// The step (it succeeds when every trial has succeeded).
+    /// The step: it succeeds when the experiment succeeds (its trial budget spent, its goal
+    /// reached, or its search space exhausted) and fails when Katib marks it failed (too many
+    /// failed trials) or after its timeout.
     pub task: Task<'a, DynOutputs>,
     name: String,
     names: Vec<String>,
@@ -245,6 +269,8 @@ pub struct TrainingJob {
     command: Vec<JobArg>,
     workers: u32,
     gpus: u32,
+    backoff_limit: u32,
+    timeout: u64,
 }
 
 impl TrainingJob {
@@ -266,7 +292,25 @@ impl TrainingJob {
             command: command.into_iter().collect(),
             workers: 0,
             gpus: 0,
+            backoff_limit: 3,
+            timeout: crate::waits::DEFAULT_WAIT_SECONDS,
         }
+    }
+
+    /// How many times the operator restarts failed replicas before it fails the job (3 unless
+    /// set; without a limit a replica that keeps crashing would restart forever).
+    #[must_use]
+    pub fn backoff_limit(mut self, n: u32) -> Self {
+        self.backoff_limit = n;
+        self
+    }
+
+    /// How long the job may run (24 hours unless set): the operator fails it then
+    /// (`runPolicy.activeDeadlineSeconds`), and the step with it.
+    #[must_use]
+    pub fn timeout(mut self, seconds: u64) -> Self {
+        self.timeout = seconds;
+        self
     }
 
     /// Worker replicas beside the master (or chief).
@@ -292,6 +336,8 @@ pub struct InferenceService {
     format: String,
     storage_uri: JobArg,
     min_replicas: Option<u32>,
+    create_only: bool,
+    timeout: u64,
 }
 
 impl InferenceService {
@@ -303,6 +349,8 @@ impl InferenceService {
             format: format.to_owned(),
             storage_uri: storage_uri.into(),
             min_replicas: None,
+            create_only: false,
+            timeout: 3600,
         }
     }
 
@@ -310,6 +358,22 @@ impl InferenceService {
     #[must_use]
     pub fn min_replicas(mut self, n: u32) -> Self {
         self.min_replicas = Some(n);
+        self
+    }
+
+    /// Creates the service (`kubectl create`) instead of creating or updating it, so the step fails
+    /// if one of that name exists. The step then never reads the status an earlier model left: the
+    /// exact choice when each run deploys its own service.
+    #[must_use]
+    pub fn create_only(mut self) -> Self {
+        self.create_only = true;
+        self
+    }
+
+    /// Fails the step if the model is not loaded after `seconds` (an hour unless set).
+    #[must_use]
+    pub fn timeout(mut self, seconds: u64) -> Self {
+        self.timeout = seconds;
         self
     }
 }
@@ -325,8 +389,7 @@ pub struct Deployment<'a> {
 
 impl Dag {
     /// Runs a Katib hyperparameter search and waits for it; [`KatibSearch::best`] gives each
-    /// parameter's best value. The step succeeds when all trials have succeeded and fails when more
-    /// than the allowed trials fail.
+    /// parameter's best value. The step ends when the experiment does (see [`crate::Wait::katib_experiment`]).
     #[track_caller]
     pub fn katib_experiment(&self, e: KatibExperiment) -> KatibSearch<'_> {
         let location = SourceLocation::caller();
@@ -347,16 +410,23 @@ impl Dag {
                 problems.push(format!("the trial command never uses `${{trialParameters.{n}}}`"));
             }
         }
+        let mut objective = json!({ "type": e.objective, "objectiveMetricName": e.metric });
+        if let Some(goal) = e.goal {
+            objective["goal"] = json!(goal);
+        }
         let manifest = json!({
             "apiVersion": "kubeflow.org/v1beta1",
             "kind": "Experiment",
             "metadata": { "name": object_name(&e.name) },
             "spec": {
-                "objective": { "type": e.objective, "objectiveMetricName": e.metric },
+                "objective": objective,
                 "algorithm": { "algorithmName": e.algorithm },
                 "maxTrialCount": e.max_trials,
                 "parallelTrialCount": e.parallel_trials,
                 "maxFailedTrialCount": e.max_failed_trials,
+                // Katib's default, said here: an experiment that never restarts never leaves a
+                // stale completionTime next to a running search (see `Wait::katib_experiment`).
+                "resumePolicy": "Never",
                 "parameters": e.parameters,
                 "trialTemplate": {
                     "primaryContainerName": "training",
@@ -376,8 +446,7 @@ impl Dag {
             },
         });
         let mut body = ResourceSpec::create(manifest)
-            .success_condition(&format!("status.trialsSucceeded > {}", e.max_trials.saturating_sub(1)))
-            .failure_condition(&format!("status.trialsFailed > {}", e.max_failed_trials))
+            .wait(crate::Wait::katib_experiment().timeout(e.timeout))
             .output_named("best-trial", "{.status.currentOptimalTrial.bestTrialName}");
         let mut outputs = vec!["best-trial".to_owned()];
         for n in &names {
@@ -393,8 +462,8 @@ impl Dag {
         KatibSearch { task, name: e.name, names }
     }
 
-    /// Runs a training-operator job and waits for it: it succeeds when the master (PyTorch) or the
-    /// chief (TensorFlow) succeeds, and fails when it fails.
+    /// Runs a training-operator job and waits for it: the step ends when the job does (see
+    /// [`crate::Wait::training_job`]); a replica the operator restarts does not end it.
     #[track_caller]
     pub fn training_job(&self, job: TrainingJob) -> Task<'_, DynOutputs> {
         let location = SourceLocation::caller();
@@ -429,12 +498,18 @@ impl Dag {
             "apiVersion": "kubeflow.org/v1",
             "kind": job.kind,
             "metadata": { "name": object_name(&job.name) },
-            "spec": { specs: replicas },
+            "spec": {
+                "runPolicy": { "backoffLimit": job.backoff_limit, "activeDeadlineSeconds": job.timeout },
+                specs: replicas,
+            },
         });
-        let body = ResourceSpec::create(manifest)
-            .success_condition(&format!("status.replicaStatuses.{lead}.succeeded > 0"))
-            .failure_condition(&format!("status.replicaStatuses.{lead}.failed > 0"))
-            .output_named("name", "{.metadata.name}");
+        if job.timeout == 0 {
+            problems.push("a timeout of 0 seconds would fail the job at once".to_owned());
+        }
+        // The step waits a minute longer than the job may run, so the operator's own verdict (with
+        // its reason) ends it.
+        let wait = crate::Wait::training_job().timeout(job.timeout.saturating_add(60));
+        let body = ResourceSpec::create(manifest).wait(wait).output_named("name", "{.metadata.name}");
         if !problems.is_empty() {
             self.push_error(BuildError::InvalidCall { location, component: job.name.clone(), problems });
         }
@@ -443,7 +518,7 @@ impl Dag {
     }
 
     /// Deploys (or updates) a KServe `InferenceService` and waits until the model is loaded; fails if
-    /// KServe cannot load it.
+    /// KServe cannot load it (see [`crate::Wait::inference_service`]).
     #[track_caller]
     pub fn inference_service(&self, s: InferenceService) -> Deployment<'_> {
         let location = SourceLocation::caller();
@@ -460,9 +535,9 @@ impl Dag {
             "metadata": { "name": s.name },
             "spec": { "predictor": predictor },
         });
-        let body = ResourceSpec::apply(manifest)
-            .success_condition("status.modelStatus.states.activeModelState == Loaded")
-            .failure_condition("status.modelStatus.states.activeModelState == FailedToLoad")
+        let action = if s.create_only { "create" } else { "apply" };
+        let body = ResourceSpec::new(action, manifest)
+            .wait(crate::Wait::inference_service().timeout(s.timeout))
             .output_named("url", "{.status.url}");
         if !problems.is_empty() {
             self.push_error(BuildError::InvalidCall { location, component: s.name.clone(), problems });

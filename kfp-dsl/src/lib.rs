@@ -30,6 +30,7 @@ mod resource;
 mod spec;
 mod types;
 mod volume;
+pub mod waits;
 mod wire;
 
 #[doc(hidden)]
@@ -65,4 +66,5 @@ pub use model::{
 pub use spec::ComponentBody;
 pub use types::ParamType;
 pub use volume::{Snapshot, Volume, VolumeClaim};
+pub use waits::Wait;
 pub use wire::{Absent, IntoArg, Literal, Optional, absent};

@@ -18,6 +18,16 @@ impl ResourceSpec {
         self.outputs.push((out.name().to_owned(), json_path.to_owned()));
         self
     }
+
+    /// Output parameter `out` is what the jq filter `filter` gives on the object (Argo runs gojq on
+    /// it as JSON after the wait ends; a string result is the value as is, anything else its JSON).
+    /// `error("why")` in the filter fails the step with that message, so a value the pipeline
+    /// cannot use stops the run here: `.status.size // error("no size")`.
+    #[must_use]
+    pub fn output_jq<T: ParamType>(mut self, out: OutputParam<T>, filter: &str) -> Self {
+        self.jq_outputs.push((out.name().to_owned(), filter.to_owned()));
+        self
+    }
 }
 
 /// In a resource component's manifest, the component's own input renders as its Argo placeholder.

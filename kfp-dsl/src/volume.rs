@@ -107,13 +107,19 @@ impl Volume<'_> {
 /// A snapshot made by [`Dag::volume_snapshot`].
 #[derive(Clone, Copy, Debug)]
 pub struct Snapshot<'a> {
-    /// The step that takes the snapshot (it succeeds once the snapshot is ready to use).
+    /// The step that takes the snapshot (it succeeds once the snapshot is ready to use, and fails
+    /// if it is not after 30 minutes or has no size; `.task.timeout(..)` changes the limit).
     pub task: Task<'a, DynOutputs>,
     /// The snapshot's name.
     pub name: Param<String>,
-    /// Its size (`status.restoreSize`), enough for a volume restored from it.
+    /// Its size (`status.restoreSize`), enough for a volume restored from it (never empty: the step
+    /// fails if the snapshot reports none).
     pub size: Param<String>,
 }
+
+/// The snapshot's size, or the step fails: a CSI driver may report none (or 0, unknown), and a
+/// claim restored with that size would ask for `storage: ""`.
+const SNAPSHOT_SIZE: &str = r#".status.restoreSize | if . == null or . == "" or . == "0" then error("the snapshot is ready but its CSI driver reports no restoreSize; restore it with a size of your own: VolumeClaim::new(name, size).from_snapshot(..)") else . end"#;
 
 pub(crate) fn check_name(name: &str) -> Option<String> {
     let ok = !name.is_empty()
@@ -218,9 +224,9 @@ impl Dag {
             "spec": snap_spec,
         });
         let body = ResourceSpec::create(manifest)
-            .success_condition("status.readyToUse == true")
+            .wait(crate::Wait::volume_snapshot())
             .output(slot("name"), "{.metadata.name}")
-            .output(slot("size"), "{.status.restoreSize}");
+            .output_jq(slot("size"), SNAPSHOT_SIZE);
         let spec = spec(name, "Takes a volume snapshot.", &["claim"], &["name", "size"], body);
         if !problems.is_empty() {
             self.push_error(BuildError::InvalidCall { location, component: name.to_owned(), problems });

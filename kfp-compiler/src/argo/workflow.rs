@@ -341,6 +341,9 @@ pub struct ValueFrom {
     /// For resource templates: a JSONPath into the object.
     #[serde(rename = "jsonPath", skip_serializing_if = "Option::is_none")]
     pub json_path: Option<String>,
+    /// For resource templates: a jq filter over the object (an `error(..)` in it fails the step).
+    #[serde(rename = "jqFilter", skip_serializing_if = "Option::is_none")]
+    pub jq_filter: Option<String>,
 }
 
 /// An artifact declaration or argument.

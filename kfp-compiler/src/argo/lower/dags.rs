@@ -78,7 +78,7 @@ fn collected_artifact(dag: &DagPlan, v: &ValueRef) -> bool {
 fn output_parameter(name: Name, parameter: String, default: Option<String>) -> Parameter {
     Parameter {
         name,
-        value_from: Some(ValueFrom { path: None, parameter: Some(parameter), default, json_path: None }),
+        value_from: Some(ValueFrom { parameter: Some(parameter), default, ..ValueFrom::default() }),
         ..Parameter::default()
     }
 }

@@ -245,7 +245,7 @@ fn container_template(
 fn output_file(name: &str, path: String) -> Parameter {
     Parameter {
         name: Name::from(name),
-        value_from: Some(ValueFrom { path: Some(path), parameter: None, default: None, json_path: None }),
+        value_from: Some(ValueFrom { path: Some(path), ..ValueFrom::default() }),
         ..Parameter::default()
     }
 }
@@ -269,6 +269,11 @@ fn resource_template(
                 value_from: Some(ValueFrom { json_path: Some(path.clone()), ..ValueFrom::default() }),
                 ..Parameter::default()
             })
+            .chain(r.jq_outputs().iter().map(|(n, filter)| Parameter {
+                name: Name::from(n.as_str()),
+                value_from: Some(ValueFrom { jq_filter: Some(filter.clone()), ..ValueFrom::default() }),
+                ..Parameter::default()
+            }))
             .collect(),
         ..Outputs::default()
     };
@@ -282,7 +287,14 @@ fn resource_template(
         flags: r.kubectl_flags().to_vec(),
         set_owner_reference: r.owner_reference(),
     };
-    Ok(Template { name: name.to_owned(), inputs, outputs, resource: Some(resource), ..Template::default() })
+    Ok(Template {
+        name: name.to_owned(),
+        inputs,
+        outputs,
+        resource: Some(resource),
+        active_deadline_seconds: r.wait_timeout().map(|s| s.to_string()),
+        ..Template::default()
+    })
 }
 
 /// A container argument with its placeholders replaced by Argo expressions and paths.

@@ -191,7 +191,10 @@ pub(crate) fn apply(t: &mut Template, s: &TaskSettings) {
         }
         t.retry_strategy = Some(v);
     }
-    t.active_deadline_seconds = s.timeout_seconds.map(|s| s.to_string());
+    if let Some(secs) = s.timeout_seconds {
+        // Over a resource step's own wait timeout, set when its template was made.
+        t.active_deadline_seconds = Some(secs.to_string());
+    }
     t.sidecars = s.sidecars.iter().map(extra).collect();
     t.init_containers = s.init_containers.iter().map(extra).collect();
     for (name, source) in &s.volumes {
