@@ -202,3 +202,21 @@ fn every_waiting_step_has_a_timeout() {
         }
     }
 }
+
+#[test]
+fn a_task_timeout_wins_over_the_wait_and_a_step_that_does_not_wait_has_none() {
+    let pipeline = kfp::Pipeline::build("t", None, |p| {
+        let v = p.volume(kfp::VolumeClaim::new("data", "1Gi"));
+        p.volume_snapshot("snap", &v, None).task.timeout(120);
+        batch_job(p);
+    })
+    .unwrap();
+    let wf = kfp::compile_pipeline(&pipeline, &CompileOptions::default()).unwrap();
+    let deadline = |name: &str| {
+        let t = wf.spec.templates.iter().find(|t| t.name == name).unwrap();
+        t.active_deadline_seconds.clone()
+    };
+    assert_eq!(deadline("snap").as_deref(), Some("120"));
+    assert_eq!(deadline("batch-job").as_deref(), Some("86400"));
+    assert_eq!(deadline("data"), None, "creating a claim waits for nothing");
+}
