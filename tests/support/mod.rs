@@ -24,6 +24,7 @@ pub const EXAMPLES: &[&str] = &[
     "kubeflow",
     "many_steps",
     "collected_artifacts",
+    "shards",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.
