@@ -91,7 +91,8 @@ fn get(rest: &str, url: &str) -> Result<Vec<u8>, String> {
     let fail = |e: std::io::Error| format!("cannot read `{url}`: {e}");
     let mut s = TcpStream::connect(&host_port).map_err(fail)?;
     s.set_read_timeout(Some(Duration::from_secs(300))).map_err(fail)?;
-    write!(s, "GET {path} HTTP/1.0\r\nHost: {authority}\r\nConnection: close\r\n\r\n").map_err(fail)?;
+    let request = format!("GET {path} HTTP/1.0\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
+    s.write_all(request.as_bytes()).map_err(fail)?;
     let mut response = Vec::new();
     s.read_to_end(&mut response).map_err(fail)?;
     let Some(end) = response.windows(4).position(|w| w == b"\r\n\r\n") else {

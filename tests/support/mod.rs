@@ -24,6 +24,8 @@ pub const EXAMPLES: &[&str] = &[
     "kubeflow",
     "many_steps",
     "collected_artifacts",
+    "importer",
+    "file_from",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.

@@ -399,7 +399,7 @@ pub struct S3Key {
     /// The key.
     pub key: String,
     /// Credentials from the SDK's defaults (environment, IAM role), for a full location.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(rename = "useSDKCreds", skip_serializing_if = "std::ops::Not::not")]
     pub use_sdk_creds: bool,
 }
 
