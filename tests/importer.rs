@@ -326,6 +326,9 @@ fn the_examples_compile_for_both_backends() {
     let ir = compile_example("importer", &["--target", "kfp-v2"]);
     assert!(ir.contains("constant: gs://example-bucket/vocab/v1.txt"), "{ir}");
     assert!(ir.contains("runtimeParameter: uri"), "{ir}");
+    // The importers are no components of the pipeline's own: `component-spec` lists only those.
+    let listed = run_example("importer", &["component-spec"]);
+    assert_eq!(String::from_utf8_lossy(&listed.stdout), "known_words\ncount_lines\n");
     let argo = compile_example("file_from", &[]);
     assert!(argo.contains("raw:\n              data: \"{{inputs.parameters.config}}\""), "{argo}");
     let out = run_example("file_from", &["compile", "--target", "kfp-v2"]);

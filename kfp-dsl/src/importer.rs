@@ -5,7 +5,7 @@
 //! The method is `importer`, not `import` (a Rust keyword): it is the name of kfp's `dsl.importer`,
 //! which a reader coming from kfp looks for, and of the KFP v2 IR's `importer` executor.
 
-use crate::artifact::ArtifactKind;
+use crate::artifact::{AnyArtifact, ArtifactKind, ConcreteKind};
 use crate::dag::Dag;
 use crate::error::{BuildError, SourceLocation};
 use crate::handles::{Artifact, Param};
@@ -22,6 +22,15 @@ pub mod importer_inputs {
     /// The content of [`Dag::file_from`](crate::Dag::file_from).
     pub struct text;
 }
+
+/// The kinds of one artifact: what `importer` and `file_from` make (every kind but a list).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is a list of artifacts: `importer` and `file_from` bring in one artifact",
+    note = "a list (`Artifact<Vec<K>>`) comes only from a loop that collects its iterations' artifacts: import each artifact, and collect them in a loop if a step needs a list"
+)]
+pub trait OneArtifact: ArtifactKind {}
+impl<K: ConcreteKind> OneArtifact for K {}
+impl OneArtifact for AnyArtifact {}
 
 impl Dag {
     /// Brings an external object in as an `Artifact<K>` (kfp's `dsl.importer`).
@@ -45,8 +54,7 @@ impl Dag {
     /// A URI with no scheme, another scheme, an empty bucket, key or host is a build error naming
     /// this line.
     #[track_caller]
-    pub fn importer<K: ArtifactKind>(&self, uri: impl IntoArg<Param<String>, importer_inputs::uri>) -> Artifact<K> {
-        const { assert!(!K::LIST, "`importer` brings in one artifact: import each, not an `Artifact<Vec<_>>`") };
+    pub fn importer<K: OneArtifact>(&self, uri: impl IntoArg<Param<String>, importer_inputs::uri>) -> Artifact<K> {
         let location = SourceLocation::caller();
         let arg = uri.__into_arg();
         let source = match &arg {
@@ -82,8 +90,7 @@ impl Dag {
     /// On Argo the consuming task's artifact is a raw artifact holding the text; the KFP v2 IR has no
     /// such artifact (kfp 2.17 refuses a constant for an artifact input), and refuses it.
     #[track_caller]
-    pub fn file_from<K: ArtifactKind>(&self, text: impl IntoArg<Param<String>, importer_inputs::text>) -> Artifact<K> {
-        const { assert!(!K::LIST, "`file_from` makes one file: not an `Artifact<Vec<_>>`") };
+    pub fn file_from<K: OneArtifact>(&self, text: impl IntoArg<Param<String>, importer_inputs::text>) -> Artifact<K> {
         self.import_call::<K>(ImportSource::Text, "text-file", text.__into_arg(), SourceLocation::caller())
     }
 

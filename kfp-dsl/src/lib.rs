@@ -49,6 +49,7 @@ pub use error::{BuildError, BuildErrors, SourceLocation};
 pub use function::{ComponentReturn, Single};
 pub use graph::{GraphComponent, GraphOutput, GraphReturn};
 pub use handles::{Artifact, Input, Output, OutputParam, Param};
+pub use importer::OneArtifact;
 #[doc(hidden)]
 pub use importer::importer_inputs;
 pub use loops::{FanIn, IntoLoopItems, LoopDone, LoopItem, NoFields};
