@@ -336,3 +336,25 @@ fn the_examples_compile_for_both_backends() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("examples/file_from.rs:27:"), "{stderr}");
 }
+
+/// Counts the imported shards.
+#[component(image = "ghcr.io/x/y:1")]
+fn count_all(shards: Input<Vec<Dataset>>) -> Result<u32, String> {
+    Ok(shards.paths()?.len() as u32)
+}
+
+#[test]
+fn an_import_collected_by_a_loop_is_an_error_on_argo() {
+    let p = build(|p| {
+        let urls = vec!["https://h/1".to_owned(), "https://h/2".to_owned()];
+        let shards = p.parallel_for(urls, |p, url| p.importer::<Dataset>(url));
+        count_all(p, shards);
+    });
+    let err = kfp::compile_pipeline(&p, &CompileOptions::default()).unwrap_err().to_string();
+    assert!(err.contains("returns the artifact of `importer`, an importer or `file_from`"), "{err}");
+    assert!(err.contains("call `importer` / `file_from` where the artifact is used"), "{err}");
+    // The IR has an importer task per iteration, collected like any task's artifact.
+    let ir = kfp::compile_kfp_v2(&p, &CompileOptions::default()).expect("compiles to the IR").to_yaml().unwrap();
+    assert!(ir.contains("runtimeParameter: uri"), "{ir}");
+    ir_validate_text("importer-collected", &ir);
+}
