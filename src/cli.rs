@@ -178,15 +178,17 @@ where
 
 fn component_spec(pipeline: PipelineDef, a: &SpecArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
     let built = pipeline.build().map_err(|e| CliError::Compile(e.into()))?;
-    let names: Vec<String> = built.components().map(|(_, c)| format!("`{}`", c.name)).collect();
+    // Importers and values passed as files are no components of the user's.
+    let components = || built.components().filter(|(_, c)| c.import_spec().is_none());
+    let names: Vec<String> = components().map(|(_, c)| format!("`{}`", c.name)).collect();
     let write = |e| CliError::Write { path: PathBuf::from("<stdout>"), source: e };
     let Some(name) = &a.name else {
-        for (_, c) in built.components() {
+        for (_, c) in components() {
             writeln!(stdout, "{}", c.name).map_err(write)?;
         }
         return Ok(());
     };
-    let Some((_, spec)) = built.components().find(|(_, c)| c.name == *name) else {
+    let Some((_, spec)) = components().find(|(_, c)| c.name == *name) else {
         return Err(CliError::Component(format!(
             "pipeline `{}` has no component `{name}`; it has {}",
             built.name(),

@@ -19,6 +19,7 @@ const IR_EXAMPLES: &[&str] = &[
     "component_yaml",
     "many_steps",
     "collected_artifacts",
+    "importer",
 ];
 
 /// Examples the IR cannot express, with what each must name.
@@ -30,6 +31,7 @@ const NOT_IR: &[(&str, &[&str])] = &[
     ("k8s_resources", &["volume snapshot `work-snap`", "examples/k8s_resources.rs:"]),
     ("kubeflow", &["Katib experiment `tune`", "training job `train`"]),
     ("shards", &["examples/shards.rs:40:", "a range loop whose end is known only at run time (`..n`)"]),
+    ("file_from", &["examples/file_from.rs:27:", "`file_from` (a value passed to a step as a file)"]),
 ];
 
 #[test]

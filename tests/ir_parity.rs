@@ -2,8 +2,8 @@
 //! copies of `../shared/reference/kfp-v2/`): our examples `linear`, `parallel_for`, `condition`,
 //! `exit_handler` and `collected_artifacts` (m_collected_artifacts without its importer; compiled with
 //! `--target kfp-v2`) and `pod_settings` (with `--lossy`), and, written
-//! with our DSL in this file, f_condition's If/Elif/Else, the settings of k_pod_settings and the volumes
-//! of i_resource_volume (the example `k8s_resources` does not compile to the IR even with `--lossy`: a
+//! with our DSL in this file, f_condition's If/Elif/Else, the settings of k_pod_settings, the importer
+//! of m_collected_artifacts and the volumes of i_resource_volume (the example `k8s_resources` does not compile to the IR even with `--lossy`: a
 //! step reads an output of the Kubernetes resource step it leaves out).
 //!
 //! They are compared by structure (`support/ir_canon.rs`), not by bytes: per DAG, the tasks with their
@@ -594,7 +594,7 @@ fn collected_artifacts_matches_m_collected_artifacts() {
     let (ours, mut kfp) = (ours("collected_artifacts", &[]), kfp("m_collected_artifacts.yaml", &rename));
     // The fan-in itself is the same: the loop DAG's artifact list and LIST of counts, read by `merge`
     // from the loop task (`artifact:for-loop-1/make-shard.shard`, `output:for-loop-1/make-shard.*`).
-    only_here(&mut kfp, "importer", "the importer part of m_collected_artifacts is out of the example's scope");
+    only_here(&mut kfp, "importer", "the importer part of m_collected_artifacts is compared on its own below");
     intended(&mut kfp, "<pipeline>", "without the importer, the pipeline has no `vocab_uri` parameter", |t| {
         assert!(t.component_inputs.remove("vocab_uri").is_some());
     });
@@ -639,4 +639,33 @@ fn collected_artifacts_matches_m_collected_artifacts() {
         },
     );
     assert_same("collected_artifacts vs m_collected_artifacts", &ours, &kfp);
+}
+
+/// Reads an imported vocabulary (the consumer of m_collected_artifacts' importer).
+#[kfp::container_component(image = "python:3.11-slim")]
+fn merge_vocab(vocab: kfp::Input<kfp::AnyArtifact>) -> kfp::ContainerSpec {
+    kfp::ContainerSpec::new(["cat"]).arg(vocab)
+}
+
+#[test]
+fn importer_matches_m_collected_artifacts_importer() {
+    use kfp::prelude::*;
+    // The importer part of m_collected_artifacts (its fan-in is `collected_artifacts` above): a URI
+    // from the pipeline parameter `vocab_uri`, imported as a `system.Artifact`, read by `merge`.
+    let pipeline = kfp::Pipeline::build("Collected artifacts", None, |p| {
+        let vocab_uri = p.param_with_default::<String>("vocab_uri", "gs://example-bucket/vocab/v1.txt");
+        merge_vocab(p, p.importer::<AnyArtifact>(vocab_uri)).task_name("merge");
+    })
+    .unwrap();
+    let ours = ours_built(&pipeline);
+    let kfp = kfp("m_collected_artifacts.yaml", &[]);
+    // The importer task, whole: its kind, its `uri` input from `vocab_uri`, its `artifact` output of
+    // type `system.Artifact` (the executor's `typeSchema`), caching. (kfp's `metadata: {source:
+    // external}` is not in the canonical description: our importer sets none.)
+    assert_eq!(ours["importer"], kfp["importer"]);
+    assert_eq!(ours["<pipeline>"].component_inputs["vocab_uri"], kfp["<pipeline>"].component_inputs["vocab_uri"]);
+    // The consumer reads the importer's `artifact` and waits for it.
+    assert_eq!(ours["merge"].inputs["vocab"], kfp["merge"].inputs["vocab"]);
+    assert_eq!(ours["merge"].inputs["vocab"], "artifact:importer.artifact");
+    assert!(ours["merge"].deps.contains("importer") && kfp["merge"].deps.contains("importer"));
 }

@@ -20,6 +20,7 @@ mod error;
 mod function;
 mod graph;
 mod handles;
+mod importer;
 pub mod kubeflow;
 mod loops;
 pub mod metrics;
@@ -48,6 +49,9 @@ pub use error::{BuildError, BuildErrors, SourceLocation};
 pub use function::{ComponentReturn, Single};
 pub use graph::{GraphComponent, GraphOutput, GraphReturn};
 pub use handles::{Artifact, Input, Output, OutputParam, Param};
+pub use importer::OneArtifact;
+#[doc(hidden)]
+pub use importer::importer_inputs;
 pub use loops::{FanIn, IntoLoopItems, LoopDone, LoopItem, NoFields};
 pub use pipeline::PipelineDef;
 

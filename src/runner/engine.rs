@@ -301,6 +301,10 @@ impl<'w> Engine<'w> {
         }
         let mut artifacts = HashMap::new();
         for a in &args.artifacts {
+            if let Some(file) = super::import::external(&self.opts.workdir, a, scope) {
+                artifacts.insert(a.name.to_string(), file?);
+                continue;
+            }
             // A key-only artifact: what was written under the key, as a directory (empty when nothing
             // was, as for a loop over no items).
             if let Some(s3) = &a.s3 {

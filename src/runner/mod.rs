@@ -9,6 +9,7 @@
 mod container;
 mod engine;
 mod expr;
+mod import;
 mod report;
 mod repository;
 mod retry;

@@ -25,6 +25,8 @@ pub const EXAMPLES: &[&str] = &[
     "many_steps",
     "collected_artifacts",
     "shards",
+    "importer",
+    "file_from",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.

@@ -5,12 +5,14 @@
 mod emit;
 pub(crate) mod expr;
 mod kfp_meta;
+mod location;
 pub(crate) mod lower;
 pub mod template;
 mod workflow;
 
 pub(crate) use emit::{literal_block, manifest_text};
 pub use emit::{to_json, to_yaml, write_yaml};
+pub use location::{ExternalLocation, GcsArtifact, GitArtifact, HttpArtifact, RawArtifact};
 pub use workflow::{
     ArchiveStrategy, Arguments, ArtifactRef, Container, DagTask, DagTemplate, EnvVar, Inputs, LifecycleHook, Name,
     NoArchive, ObjectMeta, Outputs, Parameter, ResourceTemplate, S3Key, Sequence, Template, ValueFrom, Workflow,

@@ -361,9 +361,13 @@ pub struct ArtifactRef {
     /// `archive: {none: {}}`: stored as it is (a key-only artifact, read back as a directory).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archive: Option<ArchiveStrategy>,
-    /// `s3: {key: ...}`: a key in the default artifact repository (a key-only artifact).
+    /// `s3: {key: ...}`: a key in the default artifact repository (a key-only artifact), or with an
+    /// endpoint and a bucket, an object outside it (an importer).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub s3: Option<S3Key>,
+    /// An argument's location outside the artifact repository (`raw`, `http`, `gcs`, `git`).
+    #[serde(flatten)]
+    pub external: super::location::ExternalLocation,
 }
 
 /// `archive: {none: {}}`.
@@ -379,41 +383,89 @@ pub struct ArchiveStrategy {
 #[non_exhaustive]
 pub struct NoArchive {}
 
-/// `s3: {key: ...}`: a key in the workflow's default artifact repository.
+/// `s3: {key: ...}`: a key in the workflow's default artifact repository; with an `endpoint` and a
+/// `bucket`, a full location Argo does not relocate into the repository (an importer's object, read
+/// with the SDK's default credentials).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct S3Key {
+    /// The endpoint (only for a full location).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// The bucket (only for a full location).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
     /// The key.
     pub key: String,
+    /// Credentials from the SDK's defaults (environment, IAM role), for a full location.
+    #[serde(rename = "useSDKCreds", skip_serializing_if = "std::ops::Not::not")]
+    pub use_sdk_creds: bool,
+}
+
+impl S3Key {
+    /// A key in the default artifact repository.
+    pub fn key(key: impl Into<String>) -> Self {
+        S3Key { endpoint: None, bucket: None, key: key.into(), use_sdk_creds: false }
+    }
+
+    /// An object in Amazon S3 (`s3.amazonaws.com`), read with the SDK's default credentials.
+    pub fn aws(bucket: impl Into<String>, key: impl Into<String>) -> Self {
+        S3Key {
+            endpoint: Some("s3.amazonaws.com".to_owned()),
+            bucket: Some(bucket.into()),
+            key: key.into(),
+            use_sdk_creds: true,
+        }
+    }
+
+    /// Whether this is a full location outside the artifact repository.
+    pub fn is_external(&self) -> bool {
+        self.bucket.is_some()
+    }
 }
 
 impl ArtifactRef {
     /// An artifact declared at `path` in the container.
     pub fn at_path(name: impl Into<Name>, path: impl Into<String>) -> Self {
-        ArtifactRef { name: name.into(), path: Some(path.into()), from: None, archive: None, s3: None }
+        ArtifactRef {
+            name: name.into(),
+            path: Some(path.into()),
+            from: None,
+            archive: None,
+            s3: None,
+            external: Default::default(),
+        }
     }
 
     /// An argument taken from another task's output (`{{tasks.X.outputs.artifacts.Y}}`).
     pub fn from_output(name: impl Into<Name>, from: impl Into<String>) -> Self {
-        ArtifactRef { name: name.into(), path: None, from: Some(from.into()), archive: None, s3: None }
+        ArtifactRef {
+            name: name.into(),
+            path: None,
+            from: Some(from.into()),
+            archive: None,
+            s3: None,
+            external: Default::default(),
+        }
     }
 
     /// A declaration or argument without a path or source.
     pub fn named(name: impl Into<Name>) -> Self {
-        ArtifactRef { name: name.into(), path: None, from: None, archive: None, s3: None }
+        ArtifactRef { name: name.into(), path: None, from: None, archive: None, s3: None, external: Default::default() }
     }
 
     /// An argument read from `key` in the default artifact repository (a key-only artifact; a key
     /// that several outputs were written under reads as a directory of them).
     pub fn from_key(name: impl Into<Name>, key: impl Into<String>) -> Self {
-        ArtifactRef { s3: Some(S3Key { key: key.into() }), ..ArtifactRef::named(name) }
+        ArtifactRef { s3: Some(S3Key::key(key)), ..ArtifactRef::named(name) }
     }
 
     /// Writes this output to `key` in the default artifact repository, not archived.
     #[must_use]
     pub fn to_key(mut self, key: impl Into<String>) -> Self {
         self.archive = Some(ArchiveStrategy::default());
-        self.s3 = Some(S3Key { key: key.into() });
+        self.s3 = Some(S3Key::key(key));
         self
     }
 }

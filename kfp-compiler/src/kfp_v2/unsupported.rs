@@ -100,6 +100,9 @@ pub fn unsupported(p: &Pipeline) -> Vec<Unsupported> {
                 if let Implementation::Resource(r) = &spec.implementation {
                     resource_step(r, name, &mut push);
                 }
+                if let Implementation::Import(i) = &spec.implementation {
+                    super::importer::unsupported(i, &mut push);
+                }
                 if let Implementation::Container(_) = &spec.implementation {
                     for i in spec.inputs.iter().filter(|i| i.kind.is_artifact_list()) {
                         push(

@@ -76,6 +76,8 @@ pub enum Implementation {
     Function(FunctionSpec),
     /// A Kubernetes object created, changed, deleted or read by Argo (no container of ours).
     Resource(crate::model::ResourceSpec),
+    /// An artifact from outside the pipeline (an importer, or a value passed as a file): nothing runs.
+    Import(crate::model::ImportSpec),
 }
 
 /// A Rust function component's implementation. Two are equal when their images are: the executor's
@@ -174,6 +176,14 @@ impl ComponentSpec {
     pub fn resource_spec(&self) -> Option<&crate::model::ResourceSpec> {
         match &self.implementation {
             Implementation::Resource(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// What an import component brings in.
+    pub fn import_spec(&self) -> Option<&crate::model::ImportSpec> {
+        match &self.implementation {
+            Implementation::Import(i) => Some(i),
             _ => None,
         }
     }

@@ -11,11 +11,13 @@
 //! - [`scope`]: loops, conditions (`Cond`), exit handlers and graph bodies;
 //! - [`component`], [`container`], [`resource`], [`invocation`]: component specs and what a
 //!   component runs (a container, a Kubernetes object, a Rust function);
-//! - [`settings`]: task and pipeline settings; [`retry_if`]: when a failed attempt is retried.
+//! - [`settings`]: task and pipeline settings; [`retry_if`]: when a failed attempt is retried;
+//! - [`import`]: artifacts from outside the pipeline (an importer's URI, a value passed as a file).
 
 pub mod component;
 pub mod container;
 pub mod ids;
+pub mod import;
 pub mod invocation;
 pub mod pipeline;
 pub mod resource;
@@ -28,6 +30,7 @@ pub mod wait_condition;
 pub use component::*;
 pub use container::*;
 pub use ids::*;
+pub use import::*;
 pub use invocation::*;
 pub use pipeline::*;
 pub use resource::*;

@@ -10,15 +10,22 @@ use crate::error::CompileError;
 use crate::passes::naming::Names;
 use crate::plan::{Args, Calls, Count, DagPlan, InputKind, Items, Plan, TaskPlan, ValueRef};
 
+use super::importer::Imports;
+
 /// The DAG templates of the plan: the root first, then the other scopes in the plan's order, each
 /// loop's wrapper right after the DAG that holds the loop. The tasks are moved out of the plan as
 /// they are rendered (a large pipeline's plan is most of its memory).
-pub(crate) fn dag_templates(plan: &mut Plan, names: &Names) -> Result<Vec<Template>, CompileError> {
+pub(crate) fn dag_templates(
+    p: &kfp_dsl::Pipeline,
+    plan: &mut Plan,
+    names: &Names,
+) -> Result<Vec<Template>, CompileError> {
     let mut templates = Vec::with_capacity(plan.dags.len());
     let mut errors = Vec::new();
     for i in 0..plan.dags.len() {
-        let tasks = std::mem::take(&mut plan.dags[i].tasks);
-        let mut r = Render { plan, names, errors: &mut errors, wrappers: Vec::new() };
+        let mut tasks = std::mem::take(&mut plan.dags[i].tasks);
+        let imports = Imports::take(p, names, &plan.dags[i], &mut tasks, &mut errors);
+        let mut r = Render { plan, names, errors: &mut errors, wrappers: Vec::new(), imports };
         let tasks = tasks.into_iter().map(|t| r.task(t)).collect();
         let wrappers = r.wrappers;
         let dag = &plan.dags[i];
@@ -43,6 +50,8 @@ struct Render<'a> {
     errors: &'a mut Vec<String>,
     /// Wrapper templates made while rendering the current DAG.
     wrappers: Vec<Template>,
+    /// The current DAG's importers and values passed as files: locations, not tasks.
+    imports: Imports,
 }
 
 /// The inputs a DAG's template declares.
@@ -93,14 +102,17 @@ fn sequence(start: i64, count: Count) -> crate::argo::Sequence {
     crate::argo::Sequence { start: start.to_string(), count }
 }
 
-fn arguments(parameters: Args, artifacts: Args) -> Arguments {
+fn arguments(parameters: Args, artifacts: Args, imports: &Imports) -> Arguments {
     Arguments {
         parameters: parameters.into_iter().map(|(n, v)| Parameter::with_value(n, expr::into_value(v))).collect(),
         artifacts: artifacts
             .into_iter()
-            .map(|(n, v)| match v {
-                ValueRef::LoopArtifacts { port, dag, .. } => ArtifactRef::from_key(n, super::fan_in::key(&dag, &port)),
-                v => ArtifactRef::from_output(n, expr::into_value(v)),
+            .map(|(n, v)| match (imports.argument(&n, &v), v) {
+                (Some(imported), _) => imported,
+                (None, ValueRef::LoopArtifacts { port, dag, .. }) => {
+                    ArtifactRef::from_key(n, super::fan_in::key(&dag, &port))
+                }
+                (None, v) => ArtifactRef::from_output(n, expr::into_value(v)),
             })
             .collect(),
     }
@@ -127,7 +139,7 @@ impl Render<'_> {
         }
         let mut task = DagTask::new(t.name, self.template(t.calls));
         task.dependencies = t.after;
-        task.arguments = arguments(t.parameters, t.artifacts);
+        task.arguments = arguments(t.parameters, t.artifacts, &self.imports);
         if let Some(each) = t.for_each {
             match each.items {
                 Items::Static(items) => task.with_items = Some(items),
@@ -143,7 +155,7 @@ impl Render<'_> {
         }
         if let Some(hook) = t.exit_hook {
             let template = self.plan.dag(hook.calls).name.clone();
-            let arguments = arguments(hook.parameters, hook.artifacts);
+            let arguments = arguments(hook.parameters, hook.artifacts, &self.imports);
             task.hooks.insert("exit".to_owned(), LifecycleHook { template, arguments });
         }
         task
@@ -159,7 +171,7 @@ impl Render<'_> {
         outer.dependencies = t.after;
         // The items are passed by the wrapper's own looped task.
         let passed: Args = t.parameters.into_iter().filter(|(_, v)| !matches!(v, ValueRef::Item(_))).collect();
-        outer.arguments = arguments(passed, t.artifacts);
+        outer.arguments = arguments(passed, t.artifacts, &self.imports);
 
         let mut inner = DagTask::new(t.name.clone(), dag.name.clone());
         let mut inputs = Inputs::default();

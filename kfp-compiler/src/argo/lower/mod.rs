@@ -3,6 +3,7 @@
 
 mod dags;
 pub(crate) mod fan_in;
+mod importer;
 mod pod;
 
 use std::collections::BTreeMap;
@@ -38,11 +39,15 @@ pub(crate) fn lower(
     collected: &std::collections::HashMap<kfp_dsl::TaskId, Vec<fan_in::Collected>>,
 ) -> Result<Workflow, CompileError> {
     let arguments = workflow_arguments(p, opts)?;
-    let mut templates = dags::dag_templates(&mut plan, names)?;
+    let mut templates = dags::dag_templates(p, &mut plan, names)?;
     templates.reserve(names.variants.len());
     let mut missing = Vec::new();
     for (i, var) in names.variants.iter().enumerate() {
         let spec = p.component(var.component);
+        if spec.import_spec().is_some() {
+            // An importer or a value passed as a file: a location on its consumers' arguments.
+            continue;
+        }
         if let Some(r) = spec.resource_spec() {
             let mut t = resource_template(spec, r, &names.templates[i])?;
             t.metadata.annotations.insert(kfp_meta::COMPONENT_SPEC.to_owned(), kfp_meta::component_spec(spec));

@@ -12,7 +12,7 @@ use super::raw;
 /// that runs it (`binary component NAME ...`, in `default_image` when it names none).
 ///
 /// # Errors
-/// A resource step or a list input (neither has a component.yaml form), or the serializer failed (not
+/// A resource step, an importer or a list input (none has a component.yaml form), or the serializer failed (not
 /// expected).
 pub fn component_to_yaml(spec: &ComponentSpec, binary: &str, default_image: Option<&str>) -> Result<String, String> {
     if let Some(i) = spec.inputs.iter().find(|i| i.kind.is_artifact_list()) {
@@ -28,6 +28,9 @@ pub fn component_to_yaml(spec: &ComponentSpec, binary: &str, default_image: Opti
             return Err(format!("`{}` is a resource step: kfp's component.yaml has no way to write one", spec.name));
         }
         Implementation::Function(_) => spec.function_container(binary, default_image),
+        Implementation::Import(_) => {
+            return Err(format!("`{}` is an importer: kfp's component.yaml has no way to write one", spec.name));
+        }
     }
     .unwrap_or_default();
     let io = |name: &str, kind: &IoKind, description: &Option<String>| {

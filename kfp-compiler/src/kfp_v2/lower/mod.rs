@@ -10,6 +10,14 @@ mod skippable;
 
 pub(crate) use components::typed_constant;
 
+/// The IR component of a component with every input declared, and the artifact type of a kfp type
+/// name (for the importer, whose executor is not a container).
+pub(crate) fn component_ir(spec: &kfp_dsl::ComponentSpec, label: &str) -> crate::kfp_v2::ComponentSpec {
+    components::component(spec, &[], label)
+}
+
+pub(crate) use components::artifact_type as artifact_type_of;
+
 use kfp_dsl::Pipeline;
 
 use crate::error::CompileError;
@@ -77,6 +85,12 @@ pub(crate) fn lower(p: &Pipeline, names: &Names, mut plan: Plan, lossy: bool) ->
         let component = p.component(var.component);
         let template = &names.templates[i];
         let label = format!("exec-{template}");
+        if let Some(import) = component.import_spec() {
+            let (c, executor) = crate::kfp_v2::importer::importer(component, import, &label);
+            spec = spec.component(dags::component_name(template), c);
+            spec = spec.executor(label, executor);
+            continue;
+        }
         if let Some(r) = component.resource_spec() {
             // A volume made or deleted by the pipeline: kfp-kubernetes' CreatePVC / DeletePVC (any other
             // resource step was refused above).
