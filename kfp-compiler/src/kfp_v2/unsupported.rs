@@ -149,6 +149,7 @@ pub fn unsupported(p: &Pipeline) -> Vec<Unsupported> {
         if let Some(s) = task.settings() {
             task_settings(s, name, &claims, &mut push);
         }
+        super::flow::unsupported(p, id, name, &mut push);
     }
     pipeline_settings(p.settings(), &mut out);
     out

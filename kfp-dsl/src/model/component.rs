@@ -76,6 +76,8 @@ pub enum Implementation {
     Function(FunctionSpec),
     /// A Kubernetes object created, changed, deleted or read by Argo (no container of ours).
     Resource(crate::model::ResourceSpec),
+    /// A step that waits for a person or a duration (Argo `suspend`); no container runs.
+    Suspend(crate::model::SuspendSpec),
 }
 
 /// A Rust function component's implementation. Two are equal when their images are: the executor's
@@ -174,6 +176,14 @@ impl ComponentSpec {
     pub fn resource_spec(&self) -> Option<&crate::model::ResourceSpec> {
         match &self.implementation {
             Implementation::Resource(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The suspend step, for approvals and pauses.
+    pub fn suspend_spec(&self) -> Option<&crate::model::SuspendSpec> {
+        match &self.implementation {
+            Implementation::Suspend(s) => Some(s),
             _ => None,
         }
     }

@@ -2,8 +2,10 @@
 //! components), one container template per component variant.
 
 mod dags;
+mod depends;
 pub(crate) mod fan_in;
 mod pod;
+mod suspend;
 
 use std::collections::BTreeMap;
 
@@ -43,6 +45,10 @@ pub(crate) fn lower(
     let mut missing = Vec::new();
     for (i, var) in names.variants.iter().enumerate() {
         let spec = p.component(var.component);
+        if let Some(s) = spec.suspend_spec() {
+            templates.push(suspend::template(s, &names.templates[i]));
+            continue;
+        }
         if let Some(r) = spec.resource_spec() {
             let mut t = resource_template(spec, r, &names.templates[i])?;
             t.metadata.annotations.insert(kfp_meta::COMPONENT_SPEC.to_owned(), kfp_meta::component_spec(spec));
