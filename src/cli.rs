@@ -193,7 +193,8 @@ fn component_spec(pipeline: PipelineDef, a: &SpecArgs, stdout: &mut dyn Write) -
     let names: Vec<String> = built.components().map(|(_, c)| format!("`{}`", c.name)).collect();
     let write = |e| CliError::Write { path: PathBuf::from("<stdout>"), source: e };
     let Some(name) = &a.name else {
-        for (_, c) in built.components() {
+        // Approvals and pauses are steps of the pipeline, not components with a spec.
+        for (_, c) in built.components().filter(|(_, c)| c.suspend_spec().is_none()) {
             writeln!(stdout, "{}", c.name).map_err(write)?;
         }
         return Ok(());

@@ -284,3 +284,29 @@ fn pauses_of_no_time_or_fractions_and_bad_approval_names_are_errors() {
     assert!(err.contains("`pause(0ns)`"), "{err}");
     assert!(err.contains("invalid approval `deploy ok`"), "{err}");
 }
+
+#[test]
+fn the_examples_run_here_with_their_handlers_approvals_and_pauses() {
+    let dir = temp_dir("flow-cleanup-run");
+    let out = run_example("cleanup", &["run", "--param", "fail=true", "--workdir", dir.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "`evaluate` was left out after the failure: {stdout}");
+    let line = |step: &str| stdout.lines().find(|l| l.split_whitespace().next() == Some(step)).unwrap_or("").to_owned();
+    assert!(line("train").contains("Failed") && line("evaluate").contains("Omitted"), "{stdout}");
+    assert!(line("cleanup").contains("Succeeded") && line("cleanup").contains("released /scratch/run"), "{stdout}");
+
+    let dir = temp_dir("flow-release-run");
+    let args = ["run", "--approve", "deploy-ok", "--max-pause", "0", "--workdir", dir.to_str().unwrap()];
+    let out = run_example("release", &args);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("1.4.2 is up"), "{stdout}");
+
+    // No terminal (the test's stdin is closed) and no `--approve`: the approval fails, saying how.
+    let dir = temp_dir("flow-release-unapproved");
+    let out = run_example("release", &["run", "--workdir", dir.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("approval `deploy-ok` waits for a person, and this run has no terminal"), "{stderr}");
+    assert!(stderr.trim_end().ends_with("error: the run failed: deploy-ok"), "{stderr}");
+}

@@ -19,6 +19,7 @@ const IR_EXAMPLES: &[&str] = &[
     "component_yaml",
     "many_steps",
     "collected_artifacts",
+    "cleanup",
 ];
 
 /// Examples the IR cannot express, with what each must name.
@@ -29,6 +30,7 @@ const NOT_IR: &[(&str, &[&str])] = &[
     ("metrics", &["output `mlpipeline-metrics` of `evaluate`", "declare `Output<Metrics>`"]),
     ("k8s_resources", &["volume snapshot `work-snap`", "examples/k8s_resources.rs:"]),
     ("kubeflow", &["Katib experiment `tune`", "training job `train`"]),
+    ("release", &["examples/release.rs:46:5: `after_failed` on `notify`", "approval `deploy-ok`", "pause of 60s"]),
 ];
 
 #[test]

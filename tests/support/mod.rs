@@ -24,6 +24,8 @@ pub const EXAMPLES: &[&str] = &[
     "kubeflow",
     "many_steps",
     "collected_artifacts",
+    "cleanup",
+    "release",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.
