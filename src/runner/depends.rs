@@ -202,7 +202,9 @@ mod tests {
 
     #[test]
     fn not_and_precedence() {
-        assert!(eval("!a.Failed && b || c.Failed", &|n| if n == "c" { Status::Failed } else { Status::Failed }));
+        // `&&` binds tighter than `||`: read as `(!a.Failed && b) || c.Failed`.
+        let st = |n: &str| if n == "b" { Status::Succeeded } else { Status::Failed };
+        assert!(eval("!a.Failed && b || c.Failed", &st));
         assert!(!eval("!a.Failed && b", &|_| Status::Failed));
     }
 

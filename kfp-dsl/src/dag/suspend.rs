@@ -14,7 +14,7 @@ impl Dag {
     /// runner's `--approve NAME`. It waits without limit; bound the wait with the pipeline's timeout.
     /// The KFP v2 IR has no form for it.
     ///
-    /// ```ignore
+    /// ```text
     /// let ok = p.approval("deploy-ok").after(&eval);
     /// deploy(p, model).after(&ok);
     /// ```

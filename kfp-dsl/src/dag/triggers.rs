@@ -80,9 +80,9 @@ impl Dag {
                      none: pass the value through a task that always succeeds, or do not read it"
                 ))
             } else if existing.iter().any(|k| matches!(k, DepKind::Trigger(_))) {
-                Some(format!("the task already has an `after_finished` or `after_failed` on this task: keep one"))
+                Some("the task already has an `after_finished` or `after_failed` on this task: keep one".to_owned())
             } else if existing.contains(&DepKind::After) {
-                Some(format!("the task already runs `.after(..)` this task (after it succeeded): remove one"))
+                Some("the task already runs `.after(..)` this task (after it succeeded): remove one".to_owned())
             } else {
                 None
             }
