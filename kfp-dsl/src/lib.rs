@@ -60,8 +60,8 @@ pub use model::{
     Defaulted, Dep, DepKind, DnsConfig, EnvSource, Executor, ExtraContainer, FmtPart, FunctionSpec, GlobalValue,
     GraphId, GraphInterface, GraphSpec, Implementation, InputSpec, Interface, Invocation, IoKind, LoopOutputSpec,
     LoopScope, LoopSource, Mount, NodeAffinity, Operand, OutputSpec, Pipeline, PipelineParamSpec, PipelineSettings,
-    ResourceSpec, Retry, RetryIf, Scope, ScopeId, ScopeKind, SecurityContext, SettingValue, SuspendSpec, TaskId,
-    TaskNode, TaskSettings, Toleration, Trigger, ValueSrc, VolumeSource, check_io_name, resolve_args,
+    ResourceSpec, Retry, RetryIf, Scope, ScopeId, ScopeKind, SecurityContext, SequenceCount, SettingValue, SuspendSpec,
+    TaskId, TaskNode, TaskSettings, Toleration, Trigger, ValueSrc, VolumeSource, check_io_name, resolve_args,
 };
 pub use spec::ComponentBody;
 pub use types::ParamType;

@@ -13,6 +13,6 @@ pub(crate) use emit::{literal_block, manifest_text};
 pub use emit::{to_json, to_yaml, write_yaml};
 pub use workflow::{
     ArchiveStrategy, Arguments, ArtifactRef, Container, DagTask, DagTemplate, EnvVar, Inputs, LifecycleHook, Name,
-    NoArchive, ObjectMeta, Outputs, Parameter, ResourceTemplate, S3Key, SuspendTemplate, Template, ValueFrom, Workflow,
-    WorkflowSpec,
+    NoArchive, ObjectMeta, Outputs, Parameter, ResourceTemplate, S3Key, Sequence, SuspendTemplate, Template, ValueFrom,
+    Workflow, WorkflowSpec,
 };
