@@ -38,7 +38,7 @@ impl<O: Copy> Task<'_, O> {
     /// Both tasks must be in the same scope (the same loop body, condition branch or pipeline body).
     /// The run's status still follows Argo's rule (see the README, "Run after a failure").
     #[track_caller]
-    pub fn after_finished(self, upstream: &impl TriggerUpstream) -> Self {
+    pub fn after_finished(self, upstream: &(impl TriggerUpstream + ?Sized)) -> Self {
         self.dag.trigger(self.id, upstream.__task(), Trigger::Finished, SourceLocation::caller());
         self
     }
@@ -50,7 +50,7 @@ impl<O: Copy> Task<'_, O> {
     /// As with [`after_finished`](Self::after_finished), the task may not read an output of
     /// `upstream`, and both must be in the same scope.
     #[track_caller]
-    pub fn after_failed(self, upstream: &impl TriggerUpstream) -> Self {
+    pub fn after_failed(self, upstream: &(impl TriggerUpstream + ?Sized)) -> Self {
         self.dag.trigger(self.id, upstream.__task(), Trigger::Failed, SourceLocation::caller());
         self
     }
