@@ -103,6 +103,18 @@ struct RunArgs {
     /// tasks of the DAG: failFast).
     #[arg(long)]
     keep_going: bool,
+    /// Approve the approval step NAME (`p.approval(NAME)`) ahead, without asking; repeatable.
+    #[arg(long = "approve", value_name = "NAME")]
+    approve: Vec<String>,
+    /// Approve every approval step ahead, without asking.
+    #[arg(long)]
+    approve_all: bool,
+    /// How long an approval asked on the terminal waits for an answer before it fails.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    approval_timeout: u64,
+    /// Pauses (`p.pause(..)`) last at most this long here.
+    #[arg(long, value_name = "SECONDS")]
+    max_pause: Option<u64>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -178,8 +190,8 @@ where
 
 fn component_spec(pipeline: PipelineDef, a: &SpecArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
     let built = pipeline.build().map_err(|e| CliError::Compile(e.into()))?;
-    // Importers and values passed as files are no components of the user's.
-    let components = || built.components().filter(|(_, c)| c.import_spec().is_none());
+    // Importers and values passed as files, approvals and pauses are no components of the user's.
+    let components = || built.components().filter(|(_, c)| c.import_spec().is_none() && c.suspend_spec().is_none());
     let names: Vec<String> = components().map(|(_, c)| format!("`{}`", c.name)).collect();
     let write = |e| CliError::Write { path: PathBuf::from("<stdout>"), source: e };
     let Some(name) = &a.name else {
@@ -228,6 +240,10 @@ fn run_local(pipeline: PipelineDef, r: RunArgs, stdout: &mut dyn Write) -> Resul
     opts.host = r.host;
     opts.clean = r.clean;
     opts.keep_going = r.keep_going;
+    opts.approve = r.approve;
+    opts.approve_all = r.approve_all;
+    opts.approval_timeout = std::time::Duration::from_secs(r.approval_timeout);
+    opts.max_pause = r.max_pause.map(std::time::Duration::from_secs);
     if let Some(n) = r.parallelism {
         opts.parallelism = n;
     }

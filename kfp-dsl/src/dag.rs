@@ -24,9 +24,12 @@ use crate::types::{self, ParamType};
 
 mod control;
 mod pipeline_settings;
+mod suspend;
 pub(crate) mod task_settings;
+mod triggers;
 
 pub use control::{Branches, Upstream, UpstreamRef};
+pub use triggers::TriggerUpstream;
 
 /// How deeply scopes may nest: a backstop for a recursive Rust helper that opens scopes forever.
 const MAX_SCOPE_DEPTH: usize = 256;
@@ -471,6 +474,15 @@ impl Dag {
         match other {
             UpstreamRef::Task(dag, _) | UpstreamRef::Scope(dag, _) if dag != self.id => {
                 b.errors.push(BuildError::ForeignTask { location });
+            }
+            UpstreamRef::Task(_, other)
+                if b.graph
+                    .edges_connecting(other.node(), task.node())
+                    .any(|e| matches!(e.weight().kind, DepKind::Trigger(_))) =>
+            {
+                let reason =
+                    "the task already runs `after_finished` or `after_failed` this task: remove one".to_owned();
+                b.errors.push(BuildError::InvalidSetting { location, reason });
             }
             UpstreamRef::Task(_, other) => {
                 b.graph.add_edge(other.node(), task.node(), Dep { kind: DepKind::After, location });

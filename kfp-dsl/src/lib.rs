@@ -43,7 +43,7 @@ pub use artifact::{
 };
 pub use cond::{IntoCond, IntoOperand, Orderable};
 
-pub use dag::{Branches, Component, Dag, Task, Upstream, UpstreamRef};
+pub use dag::{Branches, Component, Dag, Task, TriggerUpstream, Upstream, UpstreamRef};
 pub use dynamic::{DynArg, DynOutputs};
 pub use error::{BuildError, BuildErrors, SourceLocation};
 pub use function::{ComponentReturn, Single};
@@ -64,8 +64,8 @@ pub use model::{
     Defaulted, Dep, DepKind, DnsConfig, EnvSource, Executor, ExtraContainer, FmtPart, FunctionSpec, GlobalValue,
     GraphId, GraphInterface, GraphSpec, Implementation, InputSpec, Interface, Invocation, IoKind, LoopOutputSpec,
     LoopScope, LoopSource, Mount, NodeAffinity, Operand, OutputSpec, Pipeline, PipelineParamSpec, PipelineSettings,
-    ResourceSpec, Retry, RetryIf, Scope, ScopeId, ScopeKind, SecurityContext, SequenceCount, SettingValue, TaskId,
-    TaskNode, TaskSettings, Toleration, ValueSrc, VolumeSource, check_io_name, resolve_args,
+    ResourceSpec, Retry, RetryIf, Scope, ScopeId, ScopeKind, SecurityContext, SequenceCount, SettingValue, SuspendSpec,
+    TaskId, TaskNode, TaskSettings, Toleration, Trigger, ValueSrc, VolumeSource, check_io_name, resolve_args,
 };
 pub use spec::ComponentBody;
 pub use types::ParamType;

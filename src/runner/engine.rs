@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use kfp_compiler::argo::{DagTask, Template, Workflow};
 
 use super::container::{Step, on_path};
+use super::depends::Depends;
 use super::{Artifacts, Outcome, Params, RunOptions, Status, StepReport, expr, signals};
 
 /// Why the run stops starting steps.
@@ -47,6 +48,8 @@ pub(super) enum Node<'w> {
     Step(Box<Step<'w>>),
     Dag(Box<DagRun<'w>>),
     Loop(Box<LoopRun<'w>>),
+    /// A pause (a suspend with a duration).
+    Pause(Box<super::suspend::Pause>),
 }
 
 impl<'w> Node<'w> {
@@ -58,6 +61,7 @@ impl<'w> Node<'w> {
             Node::Step(s) => s.poll(e, may_start),
             Node::Dag(d) => d.poll(e, may_start),
             Node::Loop(l) => l.poll(e, may_start),
+            Node::Pause(w) => w.poll(e),
         }
     }
 }
@@ -167,6 +171,9 @@ impl<'w> Engine<'w> {
             self.record(failed(path, format!("no template `{name}`")));
             return Node::Done(Outcome::of(Status::Failed));
         };
+        if let Some(s) = &t.suspend {
+            return super::suspend::start(self, s, path);
+        }
         if t.container.is_some() {
             return Node::Step(Box::new(Step::new(self, t, params.clone(), artifacts.clone(), path)));
         }
@@ -188,15 +195,47 @@ impl<'w> Engine<'w> {
             scope.insert(format!("inputs.artifacts.{k}"), v.display().to_string());
         }
         let index: HashMap<&str, usize> = dag.tasks.iter().enumerate().map(|(i, t)| (&*t.name, i)).collect();
-        let deps = dag
+        let mut depends = Vec::with_capacity(dag.tasks.len());
+        for task in &dag.tasks {
+            match task.depends.as_deref().map(Depends::parse).transpose() {
+                Ok(d) => depends.push(d),
+                Err(why) => {
+                    self.record(failed(path, format!("task `{}`: {why}", task.name)));
+                    return Node::Done(Outcome::of(Status::Failed));
+                }
+            }
+        }
+        let deps: Vec<Vec<usize>> = dag
             .tasks
             .iter()
-            .map(|task| task.dependencies.iter().filter_map(|d| index.get(&**d).copied()).collect())
+            .zip(&depends)
+            .map(|(task, d)| {
+                let mut names: Vec<String> = task.dependencies.iter().map(|n| n.to_string()).collect();
+                if let Some(d) = d {
+                    d.names(&mut names);
+                }
+                let mut on: Vec<usize> = names.iter().filter_map(|d| index.get(d.as_str()).copied()).collect();
+                on.sort_unstable();
+                on.dedup();
+                on
+            })
             .collect();
+        // A task some failure handler (`after_finished` / `after_failed`) waits for: its failure does
+        // not stop the DAG from starting tasks, as the handler must still run.
+        let mut handled = vec![false; dag.tasks.len()];
+        for (d, on) in depends.iter().zip(&deps) {
+            if d.as_ref().is_some_and(Depends::handles_failure) {
+                for &j in on {
+                    handled[j] = true;
+                }
+            }
+        }
         Node::Dag(Box::new(DagRun {
             t,
             tasks: &dag.tasks,
             deps,
+            depends,
+            handled,
             path: path.to_owned(),
             scope,
             state: dag.tasks.iter().map(|_| TaskState::Waiting).collect(),
@@ -335,6 +374,10 @@ pub(super) struct DagRun<'w> {
     t: &'w Template,
     tasks: &'w [DagTask],
     deps: Vec<Vec<usize>>,
+    /// Per task: its `depends` expression, if the DAG writes its edges that way.
+    depends: Vec<Option<Depends>>,
+    /// Per task: a failure handler waits for it.
+    handled: Vec<bool>,
     path: String,
     scope: HashMap<String, String>,
     state: Vec<TaskState<'w>>,
@@ -366,7 +409,9 @@ impl<'w> DagRun<'w> {
             let TaskState::Done(o) = s else { return None };
             statuses.push(o.status);
         }
-        let mut out = Outcome::of(overall(&statuses));
+        let status =
+            if self.depends.iter().any(Option::is_some) { self.phase_by_leaves(&statuses) } else { overall(&statuses) };
+        let mut out = Outcome::of(status);
         for p in &self.t.outputs.parameters {
             let Some(from) = p.value_from.as_ref() else { continue };
             let value = from
@@ -390,7 +435,20 @@ impl<'w> DagRun<'w> {
         }
         let task = &self.tasks[i];
         let child = join(&self.path, &task.name);
-        if e.stop.is_none() && dep_status.iter().any(|s| s.is_failure()) {
+        let holds = match &self.depends[i] {
+            Some(d) => {
+                let by_name = |n: &str| {
+                    self.deps[i]
+                        .iter()
+                        .zip(&dep_status)
+                        .find(|(j, _)| *self.tasks[**j].name == *n)
+                        .map_or(Status::Omitted, |(_, s)| *s)
+                };
+                d.eval(&by_name)
+            }
+            None => !dep_status.iter().any(|s| s.is_failure()),
+        };
+        if e.stop.is_none() && !holds {
             e.record(StepReport::new(&child, Status::Omitted, None));
             self.state[i] = TaskState::Done(Outcome::of(Status::Omitted));
             return true;
@@ -431,7 +489,7 @@ impl<'w> DagRun<'w> {
     /// Task `i` ended: its outputs join the scope, its exit hook starts.
     fn finish(&mut self, e: &mut Engine<'w>, i: usize, outcome: Outcome) {
         let task = &self.tasks[i];
-        self.failed |= outcome.status.is_failure();
+        self.failed |= outcome.status.is_failure() && !self.handled[i];
         self.scope.insert(format!("tasks.{}.status", task.name), outcome.status.word().to_owned());
         for (k, v) in &outcome.params {
             self.scope.insert(format!("tasks.{}.outputs.parameters.{k}", task.name), v.clone());
@@ -511,6 +569,38 @@ impl<'w> LoopRun<'w> {
             out.params.insert(name.clone(), serde_json::to_string(&list).unwrap_or_default());
         }
         Some(out)
+    }
+}
+
+impl DagRun<'_> {
+    /// The status of a DAG that writes its edges with `depends`, by Argo's rule (`assessDAGPhase`):
+    /// the DAG fails when one of its leaves (tasks no other task waits for) failed, or did not run
+    /// (skipped, omitted) on a branch where something failed. A failure whose handler is the leaf of
+    /// its branch and succeeded is handled: the DAG succeeds.
+    fn phase_by_leaves(&self, statuses: &[Status]) -> Status {
+        if statuses.contains(&Status::Interrupted) {
+            return Status::Interrupted;
+        }
+        let n = statuses.len();
+        let mut is_leaf = vec![true; n];
+        for on in &self.deps {
+            for &j in on {
+                is_leaf[j] = false;
+            }
+        }
+        // Tasks are in topological order (the compiler writes them so), so upstream phases are known.
+        let mut branch: Vec<Status> = Vec::with_capacity(n);
+        for (i, s) in statuses.iter().enumerate() {
+            let upstream_failed = self.deps[i].iter().any(|&j| branch.get(j) == Some(&Status::Failed));
+            branch.push(match s {
+                Status::Succeeded | Status::Failed => *s,
+                // Skipped or omitted: the phase of its branch; omitted with its DAG failing fast (an
+                // unhandled failure elsewhere): failed.
+                _ if upstream_failed || (*s == Status::Omitted && self.failed) => Status::Failed,
+                _ => Status::Succeeded,
+            });
+        }
+        if (0..n).any(|i| is_leaf[i] && branch[i] == Status::Failed) { Status::Failed } else { Status::Succeeded }
     }
 }
 

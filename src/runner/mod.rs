@@ -7,6 +7,7 @@
 //! step's files live under the run directory, which stays after the run.
 
 mod container;
+mod depends;
 mod engine;
 mod expr;
 mod import;
@@ -14,6 +15,7 @@ mod report;
 mod repository;
 mod retry;
 mod signals;
+mod suspend;
 mod workdir;
 
 use std::collections::HashMap;
@@ -44,13 +46,32 @@ pub struct RunOptions {
     pub clean: bool,
     /// After a step fails, let independent tasks of its DAG start (instead of Argo's `failFast`).
     pub keep_going: bool,
+    /// Approvals (`p.approval(NAME)`) given ahead: they pass without asking.
+    pub approve: Vec<String>,
+    /// Every approval passes without asking.
+    pub approve_all: bool,
+    /// How long an approval asked on the terminal waits for an answer before it fails.
+    pub approval_timeout: std::time::Duration,
+    /// Pauses (`p.pause(..)`) last at most this long here.
+    pub max_pause: Option<std::time::Duration>,
 }
 
 impl RunOptions {
     /// Defaults: one step per core, containers in docker or podman, Argo's failFast.
     pub fn new(workdir: PathBuf) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        RunOptions { workdir, parallelism: cores, host: false, arguments: Vec::new(), clean: false, keep_going: false }
+        RunOptions {
+            workdir,
+            parallelism: cores,
+            host: false,
+            arguments: Vec::new(),
+            clean: false,
+            keep_going: false,
+            approve: Vec::new(),
+            approve_all: false,
+            approval_timeout: std::time::Duration::from_secs(600),
+            max_pause: None,
+        }
     }
 }
 
@@ -100,6 +121,15 @@ fn parameters(wf: &Workflow) -> Result<HashMap<String, String>, String> {
 /// As [`run`].
 pub fn run_workflow(wf: &Workflow, binary: &str, opts: &RunOptions) -> Result<RunReport, String> {
     let params = parameters(wf)?;
+    let approvals = suspend::approvals(wf);
+    if let Some(unknown) = opts.approve.iter().find(|a| !approvals.iter().any(|n| suspend::same_name(a, n))) {
+        let known = if approvals.is_empty() {
+            "it has none".to_owned()
+        } else {
+            format!("its approvals are {}", approvals.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+        };
+        return Err(format!("`--approve {unknown}`: the pipeline has no approval of that name; {known}"));
+    }
     let name = wf.metadata.name.as_deref().or(wf.metadata.generate_name.as_deref()).unwrap_or(binary);
     workdir::claim(&opts.workdir, opts.clean, name)?;
     let _signals = signals::catch();

@@ -24,6 +24,8 @@ pub const EXAMPLES: &[&str] = &[
     "kubeflow",
     "many_steps",
     "collected_artifacts",
+    "cleanup",
+    "release",
     "shards",
     "importer",
     "file_from",

@@ -15,6 +15,6 @@ pub use emit::{to_json, to_yaml, write_yaml};
 pub use location::{ExternalLocation, GcsArtifact, GitArtifact, HttpArtifact, RawArtifact};
 pub use workflow::{
     ArchiveStrategy, Arguments, ArtifactRef, Container, DagTask, DagTemplate, EnvVar, Inputs, LifecycleHook, Name,
-    NoArchive, ObjectMeta, Outputs, Parameter, ResourceTemplate, S3Key, Sequence, Template, ValueFrom, Workflow,
-    WorkflowSpec,
+    NoArchive, ObjectMeta, Outputs, Parameter, ResourceTemplate, S3Key, Sequence, SuspendTemplate, Template, ValueFrom,
+    Workflow, WorkflowSpec,
 };

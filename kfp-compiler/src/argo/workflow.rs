@@ -121,6 +121,9 @@ pub struct Template {
     /// For DAG templates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dag: Option<DagTemplate>,
+    /// For suspend templates (approvals and pauses): the step waits to be resumed, or for `duration`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suspend: Option<SuspendTemplate>,
     /// For resource templates: a Kubernetes object Argo creates, changes, deletes or reads.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<ResourceTemplate>,
@@ -157,6 +160,15 @@ impl ObjectMeta {
     fn is_empty(&self) -> bool {
         self.name.is_none() && self.generate_name.is_none() && self.annotations.is_empty() && self.labels.is_empty()
     }
+}
+
+/// Argo's `SuspendTemplate`: no `duration` waits until the workflow is resumed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SuspendTemplate {
+    /// Resumes by itself after this long (`"30s"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
 }
 
 /// Argo's `ResourceTemplate`: `kubectl <action>` on a manifest.
@@ -490,6 +502,10 @@ pub struct DagTask {
     /// The tasks that must finish first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<Name>,
+    /// Instead of `dependencies`, in a DAG where some task runs after another finished or failed:
+    /// which outcomes of which tasks it waits for (`a && (b.Failed || b.Errored)`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub depends: Option<String>,
     /// Its arguments.
     #[serde(skip_serializing_if = "Arguments::is_empty")]
     pub arguments: Arguments,
@@ -517,6 +533,7 @@ impl DagTask {
             name,
             template,
             dependencies: Vec::new(),
+            depends: None,
             arguments: Arguments::default(),
             when: None,
             with_items: None,

@@ -55,6 +55,7 @@ mod definitions;
 mod emit;
 mod emit_tasks;
 mod executor;
+mod flow;
 mod importer;
 mod inputs;
 mod lossy;

@@ -153,6 +153,7 @@ pub fn unsupported(p: &Pipeline) -> Vec<Unsupported> {
         if let Some(s) = task.settings() {
             task_settings(s, name, &claims, &mut push);
         }
+        super::flow::unsupported(p, id, name, &mut push);
     }
     for scope in p.scopes() {
         if let ScopeKind::Loop(LoopScope {

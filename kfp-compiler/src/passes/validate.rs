@@ -31,7 +31,7 @@ fn explain_cycle(p: &Pipeline, edges: &[(TaskId, TaskId, Dep)]) -> String {
         })
         .collect();
     let mut made_by: Vec<String> =
-        edges.iter().filter(|(_, _, d)| d.kind == DepKind::After).map(|(_, _, d)| d.location.to_string()).collect();
+        edges.iter().filter(|(_, _, d)| d.kind != DepKind::Data).map(|(_, _, d)| d.location.to_string()).collect();
     made_by.dedup();
     let tasks = dedup_join(tasks);
     match made_by.split_first() {

@@ -12,7 +12,8 @@ impl Planner<'_, '_> {
     pub(super) fn lift_after_edges(&mut self) {
         for v in self.p.task_ids() {
             for (u, dep) in self.p.upstream(v) {
-                if dep.kind != DepKind::After {
+                // Triggers (`after_finished` / `after_failed`) join tasks of one scope, and order them too.
+                if dep.kind == DepKind::Data {
                     continue;
                 }
                 let (su, sv) = (self.p.task(u).scope(), self.p.task(v).scope());

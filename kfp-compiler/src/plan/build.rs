@@ -258,7 +258,8 @@ impl<'a, 'p> Planner<'a, 'p> {
             }
         }
         let name = self.template_name(s);
-        let tasks = self.order(s, &name, tasks, nodes, &position);
+        let mut tasks = self.order(s, &name, tasks, nodes, &position);
+        self.set_triggers(s, &mut tasks);
         let outputs = self.scope_outputs(s);
         let kind = match self.p.scope(s).kind {
             ScopeKind::Root => DagKind::Root,
@@ -385,6 +386,7 @@ impl<'a, 'p> Planner<'a, 'p> {
             when: None,
             for_each: None,
             exit_hook: None,
+            triggers: Vec::new(),
         }
     }
 

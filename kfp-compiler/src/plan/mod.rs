@@ -15,9 +15,10 @@ mod after;
 mod build;
 mod groups;
 mod order;
+mod triggers;
 mod values;
 
-use kfp_dsl::{CmpOp, GlobalValue, GraphId, ScopeId, SourceLocation};
+use kfp_dsl::{CmpOp, GlobalValue, GraphId, ScopeId, SourceLocation, Trigger};
 
 pub(crate) use build::plan;
 
@@ -118,6 +119,9 @@ pub(crate) struct TaskPlan {
     pub(crate) artifacts: Args,
     /// Names of the tasks of the same DAG it waits for (data and `.after(..)`), sorted.
     pub(crate) after: Vec<Name>,
+    /// Of the tasks in `after`, those it waits for to finish or to fail rather than to succeed
+    /// (`after_finished` / `after_failed`), sorted by name.
+    pub(crate) triggers: Vec<(Name, Trigger)>,
     /// A condition's group task runs when this holds.
     pub(crate) when: Option<Box<Condition>>,
     /// A loop's group task runs its DAG once per item.

@@ -78,6 +78,8 @@ pub enum Implementation {
     Resource(crate::model::ResourceSpec),
     /// An artifact from outside the pipeline (an importer, or a value passed as a file): nothing runs.
     Import(crate::model::ImportSpec),
+    /// A step that waits for a person or a duration (Argo `suspend`); no container runs.
+    Suspend(crate::model::SuspendSpec),
 }
 
 /// A Rust function component's implementation. Two are equal when their images are: the executor's
@@ -184,6 +186,14 @@ impl ComponentSpec {
     pub fn import_spec(&self) -> Option<&crate::model::ImportSpec> {
         match &self.implementation {
             Implementation::Import(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The suspend step, for approvals and pauses.
+    pub fn suspend_spec(&self) -> Option<&crate::model::SuspendSpec> {
+        match &self.implementation {
+            Implementation::Suspend(s) => Some(s),
             _ => None,
         }
     }

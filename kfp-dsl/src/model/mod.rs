@@ -13,6 +13,7 @@
 //!   component runs (a container, a Kubernetes object, a Rust function);
 //! - [`settings`]: task and pipeline settings; [`retry_if`]: when a failed attempt is retried;
 //! - [`import`]: artifacts from outside the pipeline (an importer's URI, a value passed as a file).
+//! - [`trigger`]: tasks that run after another finished or failed; [`suspend`]: approvals and pauses.
 
 pub mod component;
 pub mod container;
@@ -24,6 +25,8 @@ pub mod resource;
 pub mod retry_if;
 pub mod scope;
 pub mod settings;
+pub mod suspend;
+pub mod trigger;
 pub mod value;
 pub mod wait_condition;
 
@@ -37,4 +40,6 @@ pub use resource::*;
 pub use retry_if::*;
 pub use scope::*;
 pub use settings::*;
+pub use suspend::*;
+pub use trigger::*;
 pub use value::*;

@@ -69,6 +69,9 @@ pub enum DepKind {
     Data,
     /// `.after(...)` says so.
     After,
+    /// `.after_finished(..)` / `.after_failed(..)`: it runs when the other ended in a way the trigger
+    /// names, not only when it succeeded.
+    Trigger(crate::model::Trigger),
 }
 
 /// A dependency edge, with the call that made it.

@@ -25,7 +25,8 @@ pub(crate) fn dag_templates(
     for i in 0..plan.dags.len() {
         let mut tasks = std::mem::take(&mut plan.dags[i].tasks);
         let imports = Imports::take(p, names, &plan.dags[i], &mut tasks, &mut errors);
-        let mut r = Render { plan, names, errors: &mut errors, wrappers: Vec::new(), imports };
+        let depends = tasks.iter().any(|t| !t.triggers.is_empty());
+        let mut r = Render { plan, names, errors: &mut errors, wrappers: Vec::new(), imports, depends };
         let tasks = tasks.into_iter().map(|t| r.task(t)).collect();
         let wrappers = r.wrappers;
         let dag = &plan.dags[i];
@@ -52,6 +53,8 @@ struct Render<'a> {
     wrappers: Vec<Template>,
     /// The current DAG's importers and values passed as files: locations, not tasks.
     imports: Imports,
+    /// The current DAG spells its edges with `depends` (some task has a trigger).
+    depends: bool,
 }
 
 /// The inputs a DAG's template declares.
@@ -138,7 +141,7 @@ impl Render<'_> {
             return self.wrapped_loop(t, c, wrapper);
         }
         let mut task = DagTask::new(t.name, self.template(t.calls));
-        task.dependencies = t.after;
+        super::depends::set(&mut task, t.after, &t.triggers, self.depends);
         task.arguments = arguments(t.parameters, t.artifacts, &self.imports);
         if let Some(each) = t.for_each {
             match each.items {
@@ -168,7 +171,7 @@ impl Render<'_> {
     fn wrapped_loop(&mut self, t: TaskPlan, c: kfp_dsl::ScopeId, wrapper: Name) -> DagTask {
         let dag = self.plan.dag(c);
         let mut outer = DagTask::new(t.name.clone(), wrapper.clone());
-        outer.dependencies = t.after;
+        super::depends::set(&mut outer, t.after, &t.triggers, self.depends);
         // The items are passed by the wrapper's own looped task.
         let passed: Args = t.parameters.into_iter().filter(|(_, v)| !matches!(v, ValueRef::Item(_))).collect();
         outer.arguments = arguments(passed, t.artifacts, &self.imports);

@@ -2,9 +2,11 @@
 //! components), one container template per component variant.
 
 mod dags;
+mod depends;
 pub(crate) mod fan_in;
 mod importer;
 mod pod;
+mod suspend;
 
 use std::collections::BTreeMap;
 
@@ -46,6 +48,10 @@ pub(crate) fn lower(
         let spec = p.component(var.component);
         if spec.import_spec().is_some() {
             // An importer or a value passed as a file: a location on its consumers' arguments.
+            continue;
+        }
+        if let Some(s) = spec.suspend_spec() {
+            templates.push(suspend::template(s, &names.templates[i]));
             continue;
         }
         if let Some(r) = spec.resource_spec() {

@@ -12,7 +12,8 @@ use super::raw;
 /// that runs it (`binary component NAME ...`, in `default_image` when it names none).
 ///
 /// # Errors
-/// A resource step, an importer or a list input (none has a component.yaml form), or the serializer failed (not
+/// A resource step, an importer, an approval or pause, or a list input (none has a component.yaml form), or the
+/// serializer failed (not
 /// expected).
 pub fn component_to_yaml(spec: &ComponentSpec, binary: &str, default_image: Option<&str>) -> Result<String, String> {
     if let Some(i) = spec.inputs.iter().find(|i| i.kind.is_artifact_list()) {
@@ -26,6 +27,12 @@ pub fn component_to_yaml(spec: &ComponentSpec, binary: &str, default_image: Opti
         Implementation::Container(c) => Some(c.clone()),
         Implementation::Resource(_) => {
             return Err(format!("`{}` is a resource step: kfp's component.yaml has no way to write one", spec.name));
+        }
+        Implementation::Suspend(_) => {
+            return Err(format!(
+                "`{}` is an approval or a pause: kfp's component.yaml has no way to write one",
+                spec.name
+            ));
         }
         Implementation::Function(_) => spec.function_container(binary, default_image),
         Implementation::Import(_) => {

@@ -365,6 +365,10 @@ impl<'a> DagLowering<'a> {
         let mut task =
             PipelineTaskSpec::new(self.component_ref(t.calls), display.unwrap_or_else(|| t.name.to_string()));
         task.dependent_tasks = t.after.iter().map(|n| n.to_string()).collect();
+        // `after_finished` (kfp's `ignore_upstream_failure`); `after_failed` was refused before lowering.
+        if !t.triggers.is_empty() {
+            task = task.trigger(TriggerPolicy::all_upstream_completed());
+        }
         if let Calls::Variant(v) = t.calls {
             let names = self.names;
             match names.variants[v].settings.as_deref() {
