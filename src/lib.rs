@@ -8,6 +8,8 @@ pub use kfp_compiler::{
     CompileError, CompileOptions, ComponentFileError, argo, argo_template, compile_kfp_v2, component_to_yaml, kfp_v2,
     parse_component, to_json, to_yaml, write_yaml,
 };
+/// Argo's resource conditions, parsed and evaluated as Argo does (for tests and tools).
+pub use kfp_dsl::model::wait_condition;
 pub use kfp_dsl::{
     Absent, AnyArtifact, Arg, Artifact, ArtifactKind, Branches, BuildError, BuildErrors, ClassificationMetrics,
     Component, ComponentReturn, ComponentSpec, ConcreteKind, Cond, ContainerSpec, Dag, Dataset, DynArg, DynOutputs,
@@ -22,8 +24,6 @@ pub use kfp_dsl::{
     ComponentBody, DnsConfig, KfpMetrics, KfpUiMetadata, PipelineSettings, ResourceSpec, Snapshot, Volume, VolumeClaim,
     Wait, kubeflow, metrics, waits,
 };
-/// Argo's resource conditions, parsed and evaluated as Argo does (for tests and tools).
-pub use kfp_dsl::model::wait_condition;
 
 /// Turns a function whose body returns a [`ContainerSpec`] into a typed container component.
 ///
@@ -216,8 +216,8 @@ pub mod prelude {
     pub use crate::{
         AnyArtifact, Arg, Artifact, ArtifactKind, ClassificationMetrics, ContainerSpec, Dag, Dataset, Html, Input,
         LoopItem, Markdown, Metrics, Model, Output, OutputParam, Outputs, Param, ParamType, ResourceSpec, RetryIf,
-        Task, VolumeClaim, Wait, absent, component, container_component, fmt_arg, fmt_param, graph_component, load_component,
-        pipeline, resource_component,
+        Task, VolumeClaim, Wait, absent, component, container_component, fmt_arg, fmt_param, graph_component,
+        load_component, pipeline, resource_component,
     };
 }
 

@@ -22,8 +22,10 @@ use crate::model::{
 };
 use crate::types::{self, ParamType};
 
+mod caching;
 mod control;
 mod pipeline_settings;
+mod sync;
 pub(crate) mod task_settings;
 
 pub use control::{Branches, Upstream, UpstreamRef};

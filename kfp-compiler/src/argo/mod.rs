@@ -6,11 +6,15 @@ mod emit;
 pub(crate) mod expr;
 mod kfp_meta;
 pub(crate) mod lower;
+mod sync_types;
 pub mod template;
+mod version;
 mod workflow;
 
 pub(crate) use emit::{literal_block, manifest_text};
 pub use emit::{to_json, to_yaml, write_yaml};
+pub use sync_types::{ConfigMapKey, Memoize, MemoizeCache, Mutex, SemaphoreRef, Synchronization};
+pub use version::ArgoVersion;
 pub use workflow::{
     ArchiveStrategy, Arguments, ArtifactRef, Container, DagTask, DagTemplate, EnvVar, Inputs, LifecycleHook, Name,
     NoArchive, ObjectMeta, Outputs, Parameter, ResourceTemplate, S3Key, Template, ValueFrom, Workflow, WorkflowSpec,

@@ -11,7 +11,8 @@
 //! - [`scope`]: loops, conditions (`Cond`), exit handlers and graph bodies;
 //! - [`component`], [`container`], [`resource`], [`invocation`]: component specs and what a
 //!   component runs (a container, a Kubernetes object, a Rust function);
-//! - [`settings`]: task and pipeline settings; [`retry_if`]: when a failed attempt is retried.
+//! - [`settings`]: task and pipeline settings; [`retry_if`]: when a failed attempt is retried;
+//!   [`sync`]: mutexes and semaphores held across runs.
 
 pub mod component;
 pub mod container;
@@ -22,6 +23,7 @@ pub mod resource;
 pub mod retry_if;
 pub mod scope;
 pub mod settings;
+pub mod sync;
 pub mod value;
 pub mod wait_condition;
 
@@ -34,4 +36,5 @@ pub use resource::*;
 pub use retry_if::*;
 pub use scope::*;
 pub use settings::*;
+pub use sync::*;
 pub use value::*;
