@@ -21,7 +21,7 @@ pub use kfp_dsl::{
     VolumeSource, absent, fmt_arg, fmt_param,
 };
 pub use kfp_dsl::{
-    ComponentBody, DnsConfig, KfpMetrics, KfpUiMetadata, PipelineSettings, ResourceSpec, Snapshot, Volume, VolumeClaim,
+    ComponentBody, DnsConfig, KfpMetrics, KfpUiMetadata, Lock, PipelineSettings, ResourceSpec, Snapshot, Volume, VolumeClaim,
     Wait, kubeflow, metrics, waits,
 };
 

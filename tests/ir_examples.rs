@@ -19,6 +19,7 @@ const IR_EXAMPLES: &[&str] = &[
     "component_yaml",
     "many_steps",
     "collected_artifacts",
+    "caching",
 ];
 
 /// Examples the IR cannot express, with what each must name.
@@ -29,6 +30,7 @@ const NOT_IR: &[(&str, &[&str])] = &[
     ("metrics", &["output `mlpipeline-metrics` of `evaluate`", "declare `Output<Metrics>`"]),
     ("k8s_resources", &["volume snapshot `work-snap`", "examples/k8s_resources.rs:"]),
     ("kubeflow", &["Katib experiment `tune`", "training job `train`"]),
+    ("concurrency", &["mutex `nightly-retrain` of the pipeline", "semaphore `ml-limits/gpu-jobs` of `train`"]),
 ];
 
 #[test]
@@ -73,6 +75,7 @@ const LOSSY: &[(&str, &[&str])] = &[
     ("pod_settings", &["sidecar `metrics-agent` of `train`", "init container `warm-cache`", "(left out)"]),
     ("pipeline_conf", &["pipeline setting `max_parallelism`", "pipeline setting `dns_config`"]),
     ("metrics", &["output `mlpipeline-metrics` of `evaluate`", "kept as a plain system.Artifact"]),
+    ("concurrency", &["mutex `model-registry` of `publish`", "(left out)"]),
 ];
 
 /// With `--lossy`, what cannot be left out.

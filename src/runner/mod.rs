@@ -9,6 +9,7 @@
 mod container;
 mod engine;
 mod expr;
+mod locks;
 mod report;
 mod repository;
 mod retry;
