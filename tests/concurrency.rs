@@ -47,16 +47,18 @@ fn every_version_gets_the_shape_it_reads() {
     .unwrap();
     for v in [ArgoVersion::V3_4, ArgoVersion::V3_5] {
         let old = yaml(&one, v).unwrap();
-        assert!(old.contains("synchronization:\n    semaphore:\n      configMapKeyRef:\n        name: limits\n"), "{old}");
+        assert!(
+            old.contains("synchronization:\n    semaphore:\n      configMapKeyRef:\n        name: limits\n"),
+            "{old}"
+        );
         assert!(old.contains("    synchronization:\n      mutex:\n        name: shared\n"), "{old}");
         assert!(!old.contains("mutexes") && !old.contains("semaphores"), "{old}");
     }
     let Some(shared) = have_argo_validate() else { return };
     let dir = temp_dir("locks");
-    for (name, text, schema) in [
-        ("new", new, None),
-        ("old", yaml(&one, ArgoVersion::V3_4).unwrap(), Some("workflow-v3.4.schema.json")),
-    ] {
+    for (name, text, schema) in
+        [("new", new, None), ("old", yaml(&one, ArgoVersion::V3_4).unwrap(), Some("workflow-v3.4.schema.json"))]
+    {
         let file = dir.join(format!("{name}.yaml"));
         std::fs::write(&file, text).unwrap();
         argo_validate_with(&shared, &file, schema);
