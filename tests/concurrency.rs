@@ -201,3 +201,18 @@ fn the_runner_runs_one_step_at_a_time_per_mutex() {
         assert_eq!(report.succeeded, succeeds, "{name}: {}", report.table());
     }
 }
+
+#[test]
+fn locks_a_transformer_adds_are_checked_when_compiling() {
+    let p = kfp::Pipeline::build("locks", None, |p| {
+        p.for_every_task(|s| {
+            s.locks.push(kfp::Lock::Mutex("Not A Name".into()));
+            s.locks.push(kfp::Lock::Mutex("fine".into()));
+        });
+        echo(p, "a");
+    })
+    .unwrap();
+    let err = yaml(&p, ArgoVersion::V3_4).unwrap_err().to_string();
+    assert!(err.contains("mutex `Not A Name` of `echo`: `Not A Name` is not a valid mutex name"), "{err}");
+    assert!(err.contains("task `echo` holds mutex `Not A Name` and mutex `fine`"), "{err}");
+}
