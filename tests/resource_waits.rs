@@ -159,7 +159,13 @@ fn every_wait_ends_right_in_every_lifecycle_stage() {
     let names: Vec<_> = files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(
         names,
-        ["batch-job.json", "inference-service.json", "katib-experiment.json", "training-job.json", "volume-snapshot.json"]
+        [
+            "batch-job.json",
+            "inference-service.json",
+            "katib-experiment.json",
+            "training-job.json",
+            "volume-snapshot.json"
+        ]
     );
     let (mut wrong, mut checked, mut documented) = (Vec::new(), 0, 0);
     for file in &files {
@@ -175,7 +181,9 @@ fn every_wait_ends_right_in_every_lifecycle_stage() {
             checked += 1;
             let name = stage["stage"].as_str().unwrap();
             let file_name = file.file_name().unwrap().to_string_lossy();
-            if let Some((.., does, reason)) = DOCUMENTED.iter().find(|(f, s, ..)| *f == file_name && name.starts_with(s)) {
+            if let Some((.., does, reason)) =
+                DOCUMENTED.iter().find(|(f, s, ..)| *f == file_name && name.starts_with(s))
+            {
                 // Still the documented answer, and still not the operator's: the list cannot go stale.
                 assert_eq!(got, *does, "{file_name}: `{name}` ({reason})");
                 assert_ne!(got, expect, "{file_name}: `{name}` is right now: take it off DOCUMENTED");

@@ -60,8 +60,8 @@ pub use model::{
     Defaulted, Dep, DepKind, DnsConfig, EnvSource, Executor, ExtraContainer, FmtPart, FunctionSpec, GlobalValue,
     GraphId, GraphInterface, GraphSpec, Implementation, InputSpec, Interface, Invocation, IoKind, Lock, LoopOutputSpec,
     LoopScope, LoopSource, Mount, NodeAffinity, Operand, OutputSpec, Pipeline, PipelineLock, PipelineParamSpec,
-    PipelineSettings, ResourceSpec, Retry, RetryIf, Scope, ScopeId, ScopeKind, SecurityContext, SettingValue, TaskId,
-    TaskNode, TaskSettings, Toleration, ValueSrc, VolumeSource, check_io_name, resolve_args,
+    PipelineSettings, ResourceSpec, Retry, RetryIf, Scope, ScopeId, ScopeKind, SecurityContext, SequenceCount,
+    SettingValue, TaskId, TaskNode, TaskSettings, Toleration, ValueSrc, VolumeSource, check_io_name, resolve_args,
 };
 pub use spec::ComponentBody;
 pub use types::ParamType;

@@ -7,7 +7,7 @@ use std::ops::Deref;
 use crate::artifact::ConcreteKind;
 use crate::handles::{Artifact, ArtifactOrigin, Param};
 
-use crate::model::{ArgValue, DagId, LoopSource, ScopeId, ValueSrc};
+use crate::model::{ArgValue, DagId, LoopSource, ScopeId, SequenceCount, ValueSrc};
 use crate::types::ParamType;
 use crate::wire::IntoArg;
 
@@ -92,7 +92,7 @@ impl<T: ParamType, N> IntoArg<Param<T>, N> for LoopItem<'_, T> {
 /// type `Vec<T>` known at run time (Argo `withParam`).
 #[diagnostic::on_unimplemented(
     message = "cannot loop over `{Self}` as items of type `{T}`",
-    note = "loop over a list (`Vec<T>`, `[T; N]`, `&[T]`), a `Param<Vec<T>>`, or a loop item of type `Vec<T>`"
+    note = "loop over a list (`Vec<T>`, `[T; N]`, `&[T]`), a `Param<Vec<T>>`, a loop item of type `Vec<T>`, a range of `i32`, `i64` or `u32` (`0..8`, `1..=3`), or `..n` with `n` a `Param` of one of them"
 )]
 pub trait IntoLoopItems<T> {
     /// The source.
@@ -117,6 +117,37 @@ impl<T: ParamType> IntoLoopItems<T> for &[T] {
         LoopSource::Static(self.iter().map(ParamType::__to_json).collect())
     }
 }
+
+/// A range of integers known when the pipeline is built: `p.parallel_for(0..8, |p, i| ..)` (Argo
+/// `withSequence`; an empty range runs no iteration, as in Rust).
+macro_rules! literal_ranges {
+    ($($t:ty),*) => {$(
+        impl IntoLoopItems<$t> for std::ops::Range<$t> {
+            fn __source(self) -> LoopSource {
+                let count = (i128::from(self.end) - i128::from(self.start)).max(0) as u64;
+                LoopSource::Sequence { start: i64::from(self.start), count: SequenceCount::Literal(count) }
+            }
+        }
+
+        impl IntoLoopItems<$t> for std::ops::RangeInclusive<$t> {
+            fn __source(self) -> LoopSource {
+                let (start, end) = (i128::from(*self.start()), i128::from(*self.end()));
+                let count = (end - start + 1).clamp(0, i128::from(u64::MAX)) as u64;
+                LoopSource::Sequence { start: start as i64, count: SequenceCount::Literal(count) }
+            }
+        }
+
+        /// `..n`: the integers `0..n`, with `n` known at run time (a pipeline parameter, a task
+        /// output, a loop item): `p.parallel_for(..shards, |p, i| ..)` (Argo `withSequence`).
+        impl IntoLoopItems<$t> for std::ops::RangeTo<Param<$t>> {
+            fn __source(self) -> LoopSource {
+                LoopSource::Sequence { start: 0, count: SequenceCount::Value(self.end.src) }
+            }
+        }
+    )*};
+}
+
+literal_ranges!(i32, i64, u32);
 
 impl<T: ParamType> IntoLoopItems<T> for Param<Vec<T>> {
     fn __source(self) -> LoopSource {

@@ -243,6 +243,14 @@ impl<'w> Engine<'w> {
                     return Node::Done(Outcome::of(Status::Failed));
                 }
             }
+        } else if let Some(seq) = &task.with_sequence {
+            match sequence(seq, &lookup) {
+                Ok(items) => Some(items),
+                Err(e) => {
+                    self.record(failed(path, format!("loop range: {e}")));
+                    return Node::Done(Outcome::of(Status::Failed));
+                }
+            }
         } else {
             None
         };
@@ -503,6 +511,25 @@ impl<'w> LoopRun<'w> {
         }
         Some(out)
     }
+}
+
+/// The items of a `withSequence`, as Argo makes them: `count` integers from `start`, as strings.
+fn sequence(
+    seq: &kfp_compiler::argo::Sequence,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<serde_json::Value>, String> {
+    /// More iterations than any run on one machine could hold.
+    const MOST: i64 = 10_000_000;
+    let int = |field: &str, text: &str| -> Result<i64, String> {
+        let text = expr::substitute(text, &mut |x| lookup(x)).map_err(|e| e.to_string())?;
+        text.trim().parse::<i64>().map_err(|_| format!("{field} `{text}` is not an integer"))
+    };
+    let (start, count) = (int("start", &seq.start)?, int("count", &seq.count)?);
+    if !(0..=MOST).contains(&count) {
+        return Err(format!("count {count} is not between 0 and {MOST}"));
+    }
+    let end = start.checked_add(count).ok_or_else(|| format!("{start} + {count} overflows"))?;
+    Ok((start..end).map(|i| serde_json::Value::String(i.to_string())).collect())
 }
 
 /// The status of a DAG or loop from its parts'.

@@ -26,6 +26,7 @@ pub const EXAMPLES: &[&str] = &[
     "collected_artifacts",
     "concurrency",
     "caching",
+    "shards",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.

@@ -17,5 +17,6 @@ pub use sync_types::{ConfigMapKey, Memoize, MemoizeCache, Mutex, SemaphoreRef, S
 pub use version::ArgoVersion;
 pub use workflow::{
     ArchiveStrategy, Arguments, ArtifactRef, Container, DagTask, DagTemplate, EnvVar, Inputs, LifecycleHook, Name,
-    NoArchive, ObjectMeta, Outputs, Parameter, ResourceTemplate, S3Key, Template, ValueFrom, Workflow, WorkflowSpec,
+    NoArchive, ObjectMeta, Outputs, Parameter, ResourceTemplate, S3Key, Sequence, Template, ValueFrom, Workflow,
+    WorkflowSpec,
 };

@@ -459,6 +459,9 @@ pub struct DagTask {
     /// Runs the task once per item of the JSON list this expression gives.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_param: Option<String>,
+    /// Runs the task once per integer of this sequence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with_sequence: Option<Sequence>,
     /// Lifecycle hooks: `exit` runs after the task, however it ends.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub hooks: BTreeMap<String, LifecycleHook>,
@@ -475,9 +478,21 @@ impl DagTask {
             when: None,
             with_items: None,
             with_param: None,
+            with_sequence: None,
             hooks: BTreeMap::new(),
         }
     }
+}
+
+/// `withSequence`: `count` integers from `start` (Argo writes both as strings, which may hold a
+/// placeholder).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Sequence {
+    /// The first integer.
+    pub start: String,
+    /// How many.
+    pub count: String,
 }
 
 /// A template run at a point of a task's life (here: when it exits).

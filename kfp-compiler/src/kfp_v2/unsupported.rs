@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use kfp_dsl::SourceLocation;
 use kfp_dsl::model::{
-    ArgValue, Callee, EnvSource, FmtPart, GlobalValue, GraphId, Implementation, IoKind, Pipeline, PipelineSettings,
-    ResourceSpec, ScopeId, ScopeKind, SecurityContext, SettingValue, TaskId, TaskSettings, ValueSrc, VolumeSource,
+    ArgValue, Callee, EnvSource, FmtPart, GlobalValue, GraphId, Implementation, IoKind, LoopScope, LoopSource,
+    Pipeline, PipelineSettings, ResourceSpec, ScopeId, ScopeKind, SecurityContext, SequenceCount, SettingValue, TaskId,
+    TaskSettings, ValueSrc, VolumeSource,
 };
 
 use super::pvc;
@@ -148,6 +149,21 @@ pub fn unsupported(p: &Pipeline) -> Vec<Unsupported> {
         }
         if let Some(s) = task.settings() {
             task_settings(s, name, &claims, &mut push);
+        }
+    }
+    for scope in p.scopes() {
+        if let ScopeKind::Loop(LoopScope {
+            source: LoopSource::Sequence { count: SequenceCount::Value(_), .. }, ..
+        }) = &scope.kind
+        {
+            out.push(Unsupported {
+                location: Some(scope.location),
+                task: None,
+                what: "a range loop whose end is known only at run time (`..n`)".to_owned(),
+                why: "the IR iterates over a list, and has no step that makes one from a number: loop over a \
+                      literal range, or over a `Param<Vec<i64>>` a task returns, or compile for Argo",
+                leave_out: LeaveOut::Never,
+            });
         }
     }
     pipeline_settings(p.settings(), &mut out);

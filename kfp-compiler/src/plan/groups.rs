@@ -2,10 +2,10 @@
 //! branch when the condition holds, an exit handler's body with its exit tasks as a hook — and the
 //! arguments that carry values into the child.
 
-use kfp_dsl::{Cond, LoopSource, ScopeId, ScopeKind, ValueSrc};
+use kfp_dsl::{Cond, LoopSource, ScopeId, ScopeKind, SequenceCount, ValueSrc};
 
 use super::build::{Key, Node, Planner};
-use super::{Args, Calls, Condition, ExitHook, Items, Iteration, Operand, OperandKind, TaskPlan, ValueRef};
+use super::{Args, Calls, Condition, Count, ExitHook, Items, Iteration, Operand, OperandKind, TaskPlan, ValueRef};
 
 impl Planner<'_, '_> {
     /// The arguments a group task passes to the DAG of child scope `c`, read in `s`: parameters, then
@@ -44,6 +44,18 @@ impl Planner<'_, '_> {
                             None
                         }
                     },
+                    LoopSource::Sequence { start, count: SequenceCount::Literal(n) } => {
+                        Some(Items::Sequence { start: *start, count: Count::Literal(*n) })
+                    }
+                    LoopSource::Sequence { start, count: SequenceCount::Value(src) } => {
+                        match self.resolve(*src, s, deps) {
+                            Ok(e) => Some(Items::Sequence { start: *start, count: Count::Value(e) }),
+                            Err(msg) => {
+                                self.error(scope.location, format!("range end: {msg}"));
+                                None
+                            }
+                        }
+                    }
                 };
                 task.for_each = items.map(|items| Box::new(Iteration { items, parallelism: l.parallelism }));
             }

@@ -151,6 +151,22 @@ pub(crate) enum Items {
     Static(Vec<serde_json::Value>),
     /// A JSON list value, read in the DAG that holds the loop.
     Value(ValueRef),
+    /// `count` integers from `start`.
+    Sequence {
+        /// The first item.
+        start: i64,
+        /// How many.
+        count: Count,
+    },
+}
+
+/// How many items a sequence loop has.
+#[derive(Debug)]
+pub(crate) enum Count {
+    /// Known when the pipeline is built.
+    Literal(u64),
+    /// An integer value, read in the DAG that holds the loop.
+    Value(ValueRef),
 }
 
 /// The exit tasks of an exit handler, run after its body with arguments read when they run.

@@ -64,8 +64,12 @@ impl Dag {
         R: FanIn,
     {
         let source = items.__source();
-        if let crate::model::LoopSource::Param(src) = &source {
-            self.check_foreign(src, location, "parallel_for", "items");
+        match &source {
+            crate::model::LoopSource::Param(src) => self.check_foreign(src, location, "parallel_for", "items"),
+            crate::model::LoopSource::Sequence { count: crate::model::SequenceCount::Value(src), .. } => {
+                self.check_foreign(src, location, "parallel_for", "range end");
+            }
+            _ => {}
         }
         if parallelism == Some(0) {
             self.push_error(BuildError::InvalidLoop {

@@ -13,6 +13,23 @@ pub enum LoopSource {
     Static(Vec<serde_json::Value>),
     /// A JSON list known at run time: a parameter, a task output, an item's field (Argo `withParam`).
     Param(ValueSrc),
+    /// `count` integers from `start` (Argo `withSequence`): a range, whose length may be known only at
+    /// run time.
+    Sequence {
+        /// The first item.
+        start: i64,
+        /// How many items.
+        count: SequenceCount,
+    },
+}
+
+/// How many items a [`LoopSource::Sequence`] has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SequenceCount {
+    /// Known when the pipeline is built.
+    Literal(u64),
+    /// An integer known at run time (a parameter, a task output, an item): the items are `0..n`.
+    Value(ValueSrc),
 }
 
 /// One loop.

@@ -110,7 +110,8 @@ impl Requirement {
             (Op::NotIn | Op::NotEquals, Some(v)) => !has(&text(v)),
             (Op::NotIn | Op::NotEquals, None) => true,
             (Op::Greater | Op::Less, Some(v)) => {
-                let (Ok(found), Some(Ok(wanted))) = (text(v).parse::<i64>(), self.values.first().map(|w| w.parse::<i64>()))
+                let (Ok(found), Some(Ok(wanted))) =
+                    (text(v).parse::<i64>(), self.values.first().map(|w| w.parse::<i64>()))
                 else {
                     return false;
                 };
@@ -415,7 +416,10 @@ mod tests {
     #[test]
     fn failure_is_checked_first_and_success_needs_every_requirement() {
         let obj = json!({ "status": { "succeeded": 1, "failed": 1 } });
-        assert_eq!(check("status.succeeded > 0", "status.failed > 0", obj.clone()), Outcome::Fail("status.failed > 0".into()));
+        assert_eq!(
+            check("status.succeeded > 0", "status.failed > 0", obj.clone()),
+            Outcome::Fail("status.failed > 0".into())
+        );
         assert_eq!(check("status.succeeded > 0,status.x", "", obj.clone()), Outcome::Wait);
         assert_eq!(check("status.succeeded > 0", "", obj.clone()), Outcome::Succeed);
         assert_eq!(check("", "status.failed > 1", obj.clone()), Outcome::Succeed, "no success condition: done at once");

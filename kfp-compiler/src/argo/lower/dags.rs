@@ -8,7 +8,7 @@ use crate::argo::{
 };
 use crate::error::CompileError;
 use crate::passes::naming::Names;
-use crate::plan::{Args, Calls, DagPlan, InputKind, Items, Plan, TaskPlan, ValueRef};
+use crate::plan::{Args, Calls, Count, DagPlan, InputKind, Items, Plan, TaskPlan, ValueRef};
 
 /// The DAG templates of the plan: the root first, then the other scopes in the plan's order, each
 /// loop's wrapper right after the DAG that holds the loop. The tasks are moved out of the plan as
@@ -83,6 +83,16 @@ fn output_parameter(name: Name, parameter: String, default: Option<String>) -> P
     }
 }
 
+/// `withSequence` for `count` integers from `start`: a count known at run time goes in as text Argo
+/// parses as an integer (a value that is not one fails the task; it cannot become structure).
+fn sequence(start: i64, count: Count) -> crate::argo::Sequence {
+    let count = match count {
+        Count::Literal(n) => n.to_string(),
+        Count::Value(v) => expr::into_value(v),
+    };
+    crate::argo::Sequence { start: start.to_string(), count }
+}
+
 fn arguments(parameters: Args, artifacts: Args) -> Arguments {
     Arguments {
         parameters: parameters.into_iter().map(|(n, v)| Parameter::with_value(n, expr::into_value(v))).collect(),
@@ -122,6 +132,7 @@ impl Render<'_> {
             match each.items {
                 Items::Static(items) => task.with_items = Some(items),
                 Items::Value(v) => task.with_param = Some(expr::into_value(v)),
+                Items::Sequence { start, count } => task.with_sequence = Some(sequence(start, count)),
             }
         }
         if let Some(c) = &t.when {
@@ -179,6 +190,13 @@ impl Render<'_> {
                     inputs.parameters.push(Parameter::named("loop-items"));
                     inner.with_param = Some(expr::input_param("loop-items"));
                 }
+                Items::Sequence { start, count: Count::Value(v) } => {
+                    outer.arguments.parameters.push(Parameter::with_value("loop-count", expr::into_value(v)));
+                    inputs.parameters.push(Parameter::named("loop-count"));
+                    let count = Count::Value(ValueRef::Input(Name::from("loop-count")));
+                    inner.with_sequence = Some(sequence(start, count));
+                }
+                Items::Sequence { start, count } => inner.with_sequence = Some(sequence(start, count)),
             }
         }
         let outputs = Outputs {

@@ -19,7 +19,7 @@ use crate::kfp_v2::{
 };
 use crate::passes::naming::{FastMap, Name, Names};
 use crate::plan::{
-    Calls, Condition, DagKind, DagPlan, InputKind, Items, Operand, OperandKind, Plan, TaskPlan, ValueRef,
+    Calls, Condition, Count, DagKind, DagPlan, InputKind, Items, Operand, OperandKind, Plan, TaskPlan, ValueRef,
 };
 
 /// The type of a DAG input or of a value: a parameter type, or an artifact of a schema.
@@ -431,6 +431,19 @@ impl<'a> DagLowering<'a> {
                     });
                     self.inputs[c.index()].insert(Name::from(item_input(child)), Ty::Param(t));
                     IteratorItems::Raw(raw_list(items))
+                }
+                Items::Sequence { start, count: Count::Literal(n) } => {
+                    // A literal range: the list kfp would write for `range(..)`.
+                    self.inputs[c.index()]
+                        .insert(Name::from(item_input(child)), Ty::Param(ParameterType::NumberInteger));
+                    let items: Vec<serde_json::Value> =
+                        (0..*n).map(|k| serde_json::Value::from(start.saturating_add(k as i64))).collect();
+                    IteratorItems::Raw(raw_list(&items))
+                }
+                Items::Sequence { count: Count::Value(_), .. } => {
+                    // Refused before lowering (`unsupported`): the IR cannot make a list from a number.
+                    self.errors.push(format!("{}: a range with a run-time end has no IR form", t.location));
+                    IteratorItems::Raw("[]".to_owned())
                 }
                 Items::Value(v) => {
                     let input = items_input(child);
