@@ -1,7 +1,7 @@
 //! Pipeline-wide settings: image pull secrets, TTL after finish, parallelism, pod GC, a workflow
 //! timeout, the service account, a default node selector and image pull policy, a pod disruption
-//! budget, DNS config, an artifact repository, pod metadata, and a transformer applied to every task
-//! (here: keep istio's sidecar out, as some Kubeflow steps need).
+//! budget, DNS config, an artifact repository, pod metadata, caching off for every task, and a
+//! transformer applied to every task (here: keep istio's sidecar out, as some Kubeflow steps need).
 //!
 //!     cargo run --example pipeline_conf -- compile
 
@@ -28,6 +28,7 @@ fn pipeline_conf(p: &Dag) {
     p.artifact_repository("artifact-repositories", "minio");
     p.pod_label("team", "ml");
     p.pod_annotation("example.com/owner", "ml-platform");
+    p.disable_caching();
     p.for_every_task(|s| {
         s.annotations.insert("sidecar.istio.io/inject".into(), "false".into());
     });

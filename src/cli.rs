@@ -152,6 +152,14 @@ struct CompileArgs {
     /// settings, ...) with a warning for each, instead of refusing the pipeline.
     #[arg(long)]
     lossy: bool,
+    /// The Argo Workflows version the workflow is for (3.4, 3.5, 3.6, 3.7, 4.0, 4.1): it chooses the
+    /// shape of locks (`synchronization`) and of memoization's cache [default: 4.1].
+    #[arg(long, value_name = "VERSION")]
+    argo_version: Option<kfp_compiler::argo::ArgoVersion>,
+    /// No step reuses a cached result (kfp's `--disable-execution-caching-by-default`): the
+    /// `enable_caching: "false"` label on every Argo step, `enableCache` off on every IR task.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// The output format family.
@@ -299,6 +307,19 @@ fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Res
     }
     for (name, value) in parse_params(&c.params)? {
         opts = opts.argument(name, value);
+    }
+    opts = opts.no_cache(c.no_cache);
+    match (c.argo_version, c.target) {
+        (Some(_), Target::KfpV2) => {
+            return Err(CliError::Compile(CompileError::InvalidOption {
+                option: "--argo-version",
+                reason: "it chooses the shape of an Argo workflow; the KFP v2 IR has none: drop it, or give \
+                         `--target argo`"
+                    .to_owned(),
+            }));
+        }
+        (Some(v), Target::Argo) => opts = opts.argo_version(v),
+        (None, _) => {}
     }
     let text = match c.target {
         Target::Argo if c.lossy => Err(CompileError::InvalidOption {

@@ -21,8 +21,8 @@ pub use kfp_dsl::{
     VolumeSource, absent, fmt_arg, fmt_param,
 };
 pub use kfp_dsl::{
-    ComponentBody, DnsConfig, KfpMetrics, KfpUiMetadata, PipelineSettings, ResourceSpec, Snapshot, Volume, VolumeClaim,
-    Wait, kubeflow, metrics, waits,
+    ComponentBody, DnsConfig, KfpMetrics, KfpUiMetadata, Lock, PipelineSettings, ResourceSpec, Snapshot, Volume,
+    VolumeClaim, Wait, kubeflow, metrics, waits,
 };
 
 /// Turns a function whose body returns a [`ContainerSpec`] into a typed container component.

@@ -13,15 +13,20 @@ fn every_example_matches_its_snapshot() {
     }
 }
 
+/// Compiled for Argo v4.1 (the default) and with `--argo-version 3.4`, each against its schema.
 #[test]
 fn every_example_passes_argo_validate_for_both_schemas() {
     let Some(shared) = have_argo_validate() else { return };
     let dir = temp_dir("validate");
     for name in EXAMPLES {
-        let file = dir.join(format!("{name}.yaml"));
-        let out = run_example(name, &["compile", "-o", file.to_str().unwrap()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        argo_validate(&shared, &file);
+        for (version, schema) in [(None, None), (Some("3.4"), Some("workflow-v3.4.schema.json"))] {
+            let file = dir.join(format!("{name}-{}.yaml", version.unwrap_or("default")));
+            let mut args = vec!["compile", "-o", file.to_str().unwrap()];
+            args.extend(version.iter().flat_map(|v| ["--argo-version", v]));
+            let out = run_example(name, &args);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            argo_validate_with(&shared, &file, schema);
+        }
     }
 }
 

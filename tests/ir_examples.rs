@@ -21,6 +21,7 @@ const IR_EXAMPLES: &[&str] = &[
     "collected_artifacts",
     "importer",
     "cleanup",
+    "caching",
 ];
 
 /// Examples the IR cannot express, with what each must name.
@@ -32,6 +33,7 @@ const NOT_IR: &[(&str, &[&str])] = &[
     ("k8s_resources", &["volume snapshot `work-snap`", "examples/k8s_resources.rs:"]),
     ("kubeflow", &["Katib experiment `tune`", "training job `train`"]),
     ("release", &["examples/release.rs:46:5: `after_failed` on `notify`", "approval `deploy-ok`", "pause of 60s"]),
+    ("concurrency", &["mutex `nightly-retrain` of the pipeline", "semaphore `ml-limits/gpu-jobs` of `train`"]),
     ("shards", &["examples/shards.rs:40:", "a range loop whose end is known only at run time (`..n`)"]),
     ("file_from", &["examples/file_from.rs:27:", "`file_from` (a value passed to a step as a file)"]),
 ];
@@ -78,6 +80,7 @@ const LOSSY: &[(&str, &[&str])] = &[
     ("pod_settings", &["sidecar `metrics-agent` of `train`", "init container `warm-cache`", "(left out)"]),
     ("pipeline_conf", &["pipeline setting `max_parallelism`", "pipeline setting `dns_config`"]),
     ("metrics", &["output `mlpipeline-metrics` of `evaluate`", "kept as a plain system.Artifact"]),
+    ("concurrency", &["mutex `model-registry` of `publish`", "(left out)"]),
 ];
 
 /// With `--lossy`, what cannot be left out.

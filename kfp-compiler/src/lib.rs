@@ -44,6 +44,13 @@ pub struct CompileOptions {
     /// [`kfp_v2::Compiled::left_out`]) instead of refusing the pipeline. Recursion, and a value read
     /// from a task left out, stay errors.
     pub lossy: bool,
+    /// The Argo version the workflow is written for (default: the newest, v4.1): it chooses the
+    /// shape of `synchronization` and of memoization's config map.
+    pub argo_version: argo::ArgoVersion,
+    /// No step reuses a cached result: on Argo the `enable_caching: "false"` label and
+    /// `max_cache_staleness: P0D` on every step (and no memoization); in the IR `enableCache` off
+    /// on every task.
+    pub no_cache: bool,
 }
 
 impl CompileOptions {
@@ -58,6 +65,20 @@ impl CompileOptions {
     #[must_use]
     pub fn lossy(mut self, lossy: bool) -> Self {
         self.lossy = lossy;
+        self
+    }
+
+    /// Sets [`argo_version`](Self::argo_version).
+    #[must_use]
+    pub fn argo_version(mut self, version: argo::ArgoVersion) -> Self {
+        self.argo_version = version;
+        self
+    }
+
+    /// Sets [`no_cache`](Self::no_cache).
+    #[must_use]
+    pub fn no_cache(mut self, no_cache: bool) -> Self {
+        self.no_cache = no_cache;
         self
     }
 
@@ -111,6 +132,9 @@ pub fn compile_kfp_v2(pipeline: &Pipeline, opts: &CompileOptions) -> Result<kfp_
         });
     }
     let mut compiled = kfp_v2::lower::lower(pipeline, &names, plan, opts.lossy)?;
+    if opts.no_cache || pipeline.settings().caching_disabled {
+        kfp_v2::disable_caching(&mut compiled.spec);
+    }
     // `--param` values become the root inputs' defaults, checked as on Argo.
     for (name, value) in &opts.arguments {
         let Some(param) = pipeline.params().iter().find(|s| s.name == *name) else {

@@ -22,9 +22,11 @@ use crate::model::{
 };
 use crate::types::{self, ParamType};
 
+mod caching;
 mod control;
 mod pipeline_settings;
 mod suspend;
+mod sync;
 pub(crate) mod task_settings;
 mod triggers;
 

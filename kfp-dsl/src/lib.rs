@@ -62,10 +62,11 @@ pub use dag::task_settings::{
 pub use model::{
     Arg, ArgValue, ArtifactSrc, CallFacts, Callee, CmpOp, ComponentId, ComponentSpec, Cond, ContainerSpec, DagId,
     Defaulted, Dep, DepKind, DnsConfig, EnvSource, Executor, ExtraContainer, FmtPart, FunctionSpec, GlobalValue,
-    GraphId, GraphInterface, GraphSpec, Implementation, InputSpec, Interface, Invocation, IoKind, LoopOutputSpec,
-    LoopScope, LoopSource, Mount, NodeAffinity, Operand, OutputSpec, Pipeline, PipelineParamSpec, PipelineSettings,
-    ResourceSpec, Retry, RetryIf, Scope, ScopeId, ScopeKind, SecurityContext, SequenceCount, SettingValue, SuspendSpec,
-    TaskId, TaskNode, TaskSettings, Toleration, Trigger, ValueSrc, VolumeSource, check_io_name, resolve_args,
+    GraphId, GraphInterface, GraphSpec, Implementation, InputSpec, Interface, Invocation, IoKind, Lock, LoopOutputSpec,
+    LoopScope, LoopSource, Mount, NodeAffinity, Operand, OutputSpec, Pipeline, PipelineLock, PipelineParamSpec,
+    PipelineSettings, ResourceSpec, Retry, RetryIf, Scope, ScopeId, ScopeKind, SecurityContext, SequenceCount,
+    SettingValue, SuspendSpec, TaskId, TaskNode, TaskSettings, Toleration, Trigger, ValueSrc, VolumeSource,
+    check_io_name, resolve_args,
 };
 pub use spec::ComponentBody;
 pub use types::ParamType;

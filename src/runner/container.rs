@@ -112,7 +112,7 @@ impl<'w> Step<'w> {
                 {
                     return Some(o);
                 }
-                if not_before.is_some_and(|t| Instant::now() < t) || e.running >= e.slots {
+                if not_before.is_some_and(|t| Instant::now() < t) || e.running >= e.slots || !e.held.free(self.t) {
                     return None;
                 }
                 self.attempts += 1;
@@ -120,6 +120,7 @@ impl<'w> Step<'w> {
                 match self.start(e) {
                     Ok(running) => {
                         e.running += 1;
+                        e.held.take(self.t);
                         e.events += 1;
                         self.state = State::Running(Box::new(running));
                         None
@@ -153,6 +154,7 @@ impl<'w> Step<'w> {
                     Err(err) => Err(err),
                 };
                 e.running -= 1;
+                e.held.release(self.t);
                 let State::Running(r) =
                     std::mem::replace(&mut self.state, State::Ready { not_before: None, last_error: None })
                 else {

@@ -40,6 +40,8 @@ pub(super) struct Engine<'w> {
     pub(super) deadline: Option<u64>,
     /// Counts steps started and ended: the scheduler sleeps only when a pass changed nothing.
     pub(super) events: u64,
+    /// The mutexes running steps hold.
+    pub(super) held: super::locks::Held,
 }
 
 /// A template being run: polled until it has an outcome.
@@ -90,6 +92,7 @@ impl<'w> Engine<'w> {
             stop: None,
             deadline: wf.spec.active_deadline_seconds,
             events: 0,
+            held: super::locks::Held::default(),
         })
     }
 

@@ -11,6 +11,7 @@ mod depends;
 mod engine;
 mod expr;
 mod import;
+mod locks;
 mod report;
 mod repository;
 mod retry;

@@ -26,6 +26,8 @@ pub const EXAMPLES: &[&str] = &[
     "collected_artifacts",
     "cleanup",
     "release",
+    "concurrency",
+    "caching",
     "shards",
     "importer",
     "file_from",
@@ -151,6 +153,13 @@ pub fn read_yaml11(yaml: &str) -> serde_json::Value {
 /// Runs argo-validate on `file` against the default (v4.1) and the v3.4 schema.
 pub fn argo_validate(shared: &Path, file: &Path) {
     for schema in [None, Some("workflow-v3.4.schema.json")] {
+        argo_validate_with(shared, file, schema);
+    }
+}
+
+/// Runs argo-validate on `file` against one schema (`None`: v4.1).
+pub fn argo_validate_with(shared: &Path, file: &Path, schema: Option<&str>) {
+    {
         let mut cmd = Command::new("python3");
         cmd.arg(shared.join("tools/argo-validate"));
         if let Some(s) = schema {

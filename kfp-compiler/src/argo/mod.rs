@@ -7,12 +7,16 @@ pub(crate) mod expr;
 mod kfp_meta;
 mod location;
 pub(crate) mod lower;
+mod sync_types;
 pub mod template;
+mod version;
 mod workflow;
 
 pub(crate) use emit::{literal_block, manifest_text};
 pub use emit::{to_json, to_yaml, write_yaml};
 pub use location::{ExternalLocation, GcsArtifact, GitArtifact, HttpArtifact, RawArtifact};
+pub use sync_types::{ConfigMapKey, Memoize, MemoizeCache, Mutex, SemaphoreRef, Synchronization};
+pub use version::ArgoVersion;
 pub use workflow::{
     ArchiveStrategy, Arguments, ArtifactRef, Container, DagTask, DagTemplate, EnvVar, Inputs, LifecycleHook, Name,
     NoArchive, ObjectMeta, Outputs, Parameter, ResourceTemplate, S3Key, Sequence, SuspendTemplate, Template, ValueFrom,

@@ -92,6 +92,9 @@ pub struct WorkflowSpec {
     /// Labels and annotations of every pod.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pod_metadata: Option<serde_json::Value>,
+    /// Locks the whole run holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub synchronization: Option<super::Synchronization>,
     /// Every template.
     pub templates: Vec<Template>,
 }
@@ -154,6 +157,12 @@ pub struct Template {
     /// A JSON patch of the pod spec, applied when the step starts (settings from parameters).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pod_spec_patch: Option<String>,
+    /// Locks the step holds while it runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub synchronization: Option<super::Synchronization>,
+    /// Argo's memoization of the step's outputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memoize: Option<super::Memoize>,
 }
 
 impl ObjectMeta {

@@ -49,6 +49,7 @@
 //! # Ok::<(), kfp_compiler::CompileError>(())
 //! ```
 
+mod caching;
 mod compiled;
 mod dag;
 mod definitions;
@@ -68,8 +69,10 @@ mod policies;
 mod proto_json;
 mod pvc;
 mod settings;
+mod sync;
 pub mod unsupported;
 
+pub(crate) use caching::disable as disable_caching;
 pub use compiled::Compiled;
 pub use dag::{
     ArtifactSelector, ComponentRef, DagOutputArtifact, DagOutputParameter, DagOutputs, DagSpec, ParameterSelector,

@@ -221,10 +221,13 @@ fn format_seconds(s: f64) -> String {
     if s.fract() == 0.0 { format!("{}s", s as u64) } else { format!("{s}s") }
 }
 
-/// The task's `cachingOptions`: `{enableCache: true}` unless `.caching(false)` (then `{}`), as kfp
-/// writes it. Staleness has no IR field (reported by [`unsupported`](super::unsupported)).
+/// The task's `cachingOptions`: `{enableCache: true}` unless `.caching(false)` (then `{}`), with
+/// the `.cache_key(..)` as `cacheKey`, as kfp writes them. Staleness has no IR field (reported by
+/// [`unsupported`](super::unsupported)).
 pub(crate) fn caching(s: &TaskSettings) -> CachingOptions {
-    if s.caching.unwrap_or(true) { CachingOptions::enabled() } else { CachingOptions::disabled() }
+    let mut c = if s.caching.unwrap_or(true) { CachingOptions::enabled() } else { CachingOptions::disabled() };
+    c.cache_key = s.cache_key.clone();
+    c
 }
 
 /// The executor's kfp-kubernetes settings, or `None` when there are none: secret and config-map

@@ -171,6 +171,7 @@ pub fn unsupported(p: &Pipeline) -> Vec<Unsupported> {
         }
     }
     pipeline_settings(p.settings(), &mut out);
+    super::sync::unsupported_locks(p, &mut out);
     out
 }
 

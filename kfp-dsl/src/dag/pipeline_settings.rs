@@ -7,7 +7,11 @@ use crate::dag::Dag;
 use crate::error::{BuildError, SourceLocation};
 
 impl Dag {
-    fn pipeline_setting(&self, location: SourceLocation, f: impl FnOnce(&mut PipelineSettings) -> Result<(), String>) {
+    pub(super) fn pipeline_setting(
+        &self,
+        location: SourceLocation,
+        f: impl FnOnce(&mut PipelineSettings) -> Result<(), String>,
+    ) {
         if let Err(reason) = self.with_pipeline_settings(f) {
             self.push_error(BuildError::InvalidSetting { location, reason });
         }

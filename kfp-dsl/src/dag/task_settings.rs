@@ -74,7 +74,7 @@ fn one_of(what: &str, value: &str, allowed: &[&str]) -> Result<(), String> {
 }
 
 impl<O: Copy> Task<'_, O> {
-    fn set(self, location: SourceLocation, f: impl FnOnce(&mut TaskSettings) -> Result<(), String>) -> Self {
+    pub(super) fn set(self, location: SourceLocation, f: impl FnOnce(&mut TaskSettings) -> Result<(), String>) -> Self {
         let problem = self.with_settings(f);
         if let Some(reason) = problem {
             self.push_setting_error(location, reason);

@@ -12,8 +12,10 @@
 //! - [`component`], [`container`], [`resource`], [`invocation`]: component specs and what a
 //!   component runs (a container, a Kubernetes object, a Rust function);
 //! - [`settings`]: task and pipeline settings; [`retry_if`]: when a failed attempt is retried;
-//! - [`import`]: artifacts from outside the pipeline (an importer's URI, a value passed as a file).
-//! - [`trigger`]: tasks that run after another finished or failed; [`suspend`]: approvals and pauses.
+//!   [`sync`]: mutexes and semaphores held across runs;
+//! - [`import`]: artifacts from outside the pipeline (an importer's URI, a value passed as a file);
+//! - [`trigger`]: tasks that run after another finished or failed; [`suspend`]: approvals and pauses;
+//! - [`wait_condition`]: Argo's resource conditions, parsed and evaluated as Argo does.
 
 pub mod component;
 pub mod container;
@@ -27,6 +29,7 @@ pub mod scope;
 pub mod settings;
 pub mod suspend;
 pub mod trigger;
+pub mod sync;
 pub mod value;
 pub mod wait_condition;
 
@@ -42,4 +45,5 @@ pub use scope::*;
 pub use settings::*;
 pub use suspend::*;
 pub use trigger::*;
+pub use sync::*;
 pub use value::*;

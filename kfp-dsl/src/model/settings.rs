@@ -220,6 +220,10 @@ pub struct TaskSettings {
     pub caching: Option<bool>,
     /// How old a cached result may be (ISO 8601 duration, `P7D`).
     pub max_cache_staleness: Option<String>,
+    /// The user's cache key (IR `cachingOptions.cacheKey`, Argo `memoize.key`).
+    pub cache_key: Option<String>,
+    /// Mutexes and semaphores the step holds while it runs.
+    pub locks: Vec<crate::model::Lock>,
     /// Pod labels.
     pub labels: BTreeMap<String, String>,
     /// Pod annotations.
@@ -309,4 +313,10 @@ pub struct PipelineSettings {
     pub pod_labels: BTreeMap<String, String>,
     /// Annotations of every pod.
     pub pod_annotations: BTreeMap<String, String>,
+    /// Mutexes and semaphores the whole run holds.
+    pub locks: Vec<crate::model::PipelineLock>,
+    /// No task reuses a cached result (`Dag::disable_caching`).
+    pub caching_disabled: bool,
+    /// Argo's memoization cache: the config map `.cache_key(..)` tasks store their outputs in.
+    pub memoize_cache: Option<String>,
 }

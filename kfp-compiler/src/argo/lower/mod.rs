@@ -1,12 +1,14 @@
 //! Lowering to Argo: one DAG template per scope (the root, loops, conditions, exit handlers, graph
 //! components), one container template per component variant.
 
+mod caching;
 mod dags;
 mod depends;
 pub(crate) mod fan_in;
 mod importer;
 mod pod;
 mod suspend;
+mod sync;
 
 use std::collections::BTreeMap;
 
@@ -31,6 +33,18 @@ fn caching_off_for_every_backend(t: &mut Template) {
     }
 }
 
+/// What a step's template gets beyond its pod settings: caching (for every backend) and locks.
+fn step_settings(
+    t: &mut Template,
+    s: Option<&kfp_dsl::TaskSettings>,
+    caching: &caching::Caching<'_>,
+    opts: &CompileOptions,
+) {
+    caching.apply(t, s);
+    caching_off_for_every_backend(t);
+    t.synchronization = s.and_then(|s| sync::synchronization(&s.locks, opts.argo_version));
+}
+
 /// Builds the workflow: the plan's DAGs, one template per component variant, the pipeline's
 /// settings and the kfp annotations.
 pub(crate) fn lower(
@@ -41,6 +55,8 @@ pub(crate) fn lower(
     collected: &std::collections::HashMap<kfp_dsl::TaskId, Vec<fan_in::Collected>>,
 ) -> Result<Workflow, CompileError> {
     let arguments = workflow_arguments(p, opts)?;
+    sync::check(p, opts.argo_version)?;
+    let caching = caching::Caching::new(p, opts)?;
     let mut templates = dags::dag_templates(p, &mut plan, names)?;
     templates.reserve(names.variants.len());
     let mut missing = Vec::new();
@@ -65,7 +81,7 @@ pub(crate) fn lower(
                 // left out here.
                 pod::apply(&mut t, &settings.without_container_settings());
             }
-            caching_off_for_every_backend(&mut t);
+            step_settings(&mut t, var.settings.as_deref(), &caching, opts);
             templates.push(t);
             continue;
         }
@@ -95,7 +111,7 @@ pub(crate) fn lower(
         if let Some(settings) = &var.settings {
             pod::apply(&mut t, settings);
         }
-        caching_off_for_every_backend(&mut t);
+        step_settings(&mut t, var.settings.as_deref(), &caching, opts);
         templates.push(t);
     }
     if !missing.is_empty() {
@@ -135,6 +151,7 @@ pub(crate) fn lower(
         ..WorkflowSpec::default()
     };
     workflow_settings(&mut spec, settings);
+    spec.synchronization = sync::synchronization(settings.locks.iter().map(|l| &l.lock), opts.argo_version);
     Ok(Workflow { api_version: "argoproj.io/v1alpha1".to_owned(), kind: "Workflow".to_owned(), metadata, spec })
 }
 
