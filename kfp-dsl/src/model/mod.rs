@@ -28,8 +28,8 @@ pub mod retry_if;
 pub mod scope;
 pub mod settings;
 pub mod suspend;
-pub mod trigger;
 pub mod sync;
+pub mod trigger;
 pub mod value;
 pub mod wait_condition;
 
@@ -44,6 +44,6 @@ pub use retry_if::*;
 pub use scope::*;
 pub use settings::*;
 pub use suspend::*;
-pub use trigger::*;
 pub use sync::*;
+pub use trigger::*;
 pub use value::*;
