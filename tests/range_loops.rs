@@ -33,6 +33,22 @@ fn literal_range(p: &Dag) {
     keep(p, doubled);
 }
 
+/// Says hello.
+#[container_component(image = "alpine:3.20")]
+fn hello() -> ContainerSpec {
+    ContainerSpec::new(["echo", "hello"])
+}
+
+#[pipeline(name = "three-times")]
+fn three_times(p: &Dag) {
+    p.parallel_for(0..3, |p, _| {
+        hello(p);
+    });
+    p.parallel_for(vec!["a".to_owned(), "b".to_owned()], |p, _| {
+        hello(p);
+    });
+}
+
 fn argo(pipeline: &PipelineDef) -> serde_json::Value {
     let wf = kfp::compile(pipeline, &CompileOptions::default()).unwrap();
     serde_json::from_str(&kfp::to_json(&wf).unwrap()).unwrap()
@@ -61,6 +77,18 @@ fn a_literal_range_is_the_irs_list_and_a_run_time_end_is_refused_at_its_line() {
     let err = kfp::compile_kfp_v2(&ranged.build().unwrap(), &CompileOptions::default()).unwrap_err().to_string();
     assert!(err.contains("tests/range_loops.rs:"), "{err}");
     assert!(err.contains("a range loop whose end is known only at run time (`..n`) cannot be expressed"), "{err}");
+}
+
+#[test]
+fn a_loop_that_never_reads_its_item_still_declares_it_in_the_ir() {
+    let ir = kfp::compile_kfp_v2(&three_times.build().unwrap(), &CompileOptions::default()).unwrap();
+    let yaml = ir.to_yaml().unwrap();
+    // The iterator names the item; KFP's backend requires the loop's component to declare it.
+    for n in [1, 2] {
+        assert!(yaml.contains(&format!("itemInput: for-loop-{n}-loop-item")), "{yaml}");
+        assert!(yaml.contains(&format!("for-loop-{n}-loop-item:")), "not declared:\n{yaml}");
+    }
+    support::ir_validate_text("three-times", &yaml);
 }
 
 fn run(pipeline: &PipelineDef, name: &str, args: &[(&str, &str)]) -> (kfp::runner::RunReport, std::path::PathBuf) {

@@ -330,6 +330,11 @@ impl<'a> DagLowering<'a> {
                 _ => {}
             }
         }
+        if dag.kind == DagKind::Loop && !item_declared {
+            // A body that never reads its item (`parallel_for(0..3, |p, _| ..)`): the iterator still
+            // names it, and the backend checks that the component declares it.
+            c = c.input_parameter(item, ParameterDefinition::new(self.item_type(i)));
+        }
         c
     }
 
