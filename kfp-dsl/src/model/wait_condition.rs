@@ -331,32 +331,9 @@ impl Parser {
     }
 }
 
-fn name_part_ok(s: &str) -> bool {
-    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-    !s.is_empty()
-        && s.len() <= 63
-        && alnum(s.chars().next())
-        && alnum(s.chars().last())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
+/// A key is a label key, as Kubernetes' selector parser requires: said in Argo's terms.
 fn check_key(key: &str) -> Result<(), String> {
-    let (prefix, name) = match key.split_once('/') {
-        Some((p, n)) => (Some(p), n),
-        None => (None, key),
-    };
-    let prefix_ok = prefix.is_none_or(|p| {
-        !p.is_empty()
-            && p.len() <= 253
-            && p.split('.').all(|l| {
-                !l.is_empty()
-                    && l.len() <= 63
-                    && l.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                    && !l.starts_with('-')
-                    && !l.ends_with('-')
-            })
-    });
-    if prefix_ok && name_part_ok(name) {
+    if crate::checks::check_label_key(key).is_ok() {
         Ok(())
     } else {
         Err(format!(
@@ -368,8 +345,9 @@ fn check_key(key: &str) -> Result<(), String> {
     }
 }
 
+/// A value is a label value, as Kubernetes' selector parser requires.
 fn check_value(key: &str, v: &str) -> Result<(), String> {
-    if v.is_empty() || name_part_ok(v) {
+    if crate::checks::check_label_value(v).is_ok() {
         Ok(())
     } else {
         Err(format!(
