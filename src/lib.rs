@@ -17,8 +17,8 @@ pub use kfp_dsl::{
     Html, Implementation, Input, InputSpec, IntoArg, IntoCond, IntoLoopItems, IntoOperand, IntoSetting, Invocation,
     IoKind, Literal, LoopDone, LoopItem, Markdown, Metrics, Model, NoFields, NodeAffinity, Optional, Orderable, Output,
     OutputParam, OutputSpec, Param, ParamType, Pipeline, PipelineDef, PipelineParamSpec, Retry, RetryIf,
-    SecurityContext, SettingValue, Single, SourceLocation, Task, TaskId, TaskSettings, Toleration, Upstream, ValueSrc,
-    VolumeSource, absent, fmt_arg, fmt_param,
+    SecurityContext, SettingValue, Single, SourceLocation, Task, TaskId, TaskSettings, TemplateLibrary, Toleration,
+    Upstream, ValueSrc, VolumeSource, absent, fmt_arg, fmt_param,
 };
 pub use kfp_dsl::{
     ComponentBody, DnsConfig, KfpMetrics, KfpUiMetadata, Lock, PipelineSettings, ResourceSpec, Snapshot, Volume,

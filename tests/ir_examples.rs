@@ -37,6 +37,10 @@ const NOT_IR: &[(&str, &[&str])] = &[
     ("concurrency", &["mutex `nightly-retrain` of the pipeline", "semaphore `ml-limits/gpu-jobs` of `train`"]),
     ("shards", &["examples/shards.rs:40:", "a range loop whose end is known only at run time (`..n`)"]),
     ("file_from", &["examples/file_from.rs:27:", "`file_from` (a value passed to a step as a file)"]),
+    (
+        "template_library",
+        &["examples/template_library.rs:40:", "the template of `tokenize` from library `text-components-v1`"],
+    ),
 ];
 
 #[test]
@@ -82,6 +86,7 @@ const LOSSY: &[(&str, &[&str])] = &[
     ("pipeline_conf", &["pipeline setting `max_parallelism`", "pipeline setting `dns_config`"]),
     ("metrics", &["output `mlpipeline-metrics` of `evaluate`", "kept as a plain system.Artifact"]),
     ("concurrency", &["mutex `model-registry` of `publish`", "(left out)"]),
+    ("template_library", &["the template of `count` from library `text-components-v1`", "(left out)"]),
 ];
 
 /// With `--lossy`, what cannot be left out.

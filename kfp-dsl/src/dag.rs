@@ -24,6 +24,7 @@ use crate::types::{self, ParamType};
 
 mod caching;
 mod control;
+mod library;
 mod pipeline_settings;
 mod suspend;
 mod sync;
@@ -102,6 +103,7 @@ struct Builder {
     outputs: Vec<crate::model::OutputSpec>,
     returns: Vec<ValueSrc>,
     returns_location: Option<SourceLocation>,
+    libraries: Vec<(ComponentId, crate::model::TemplateLibrary, SourceLocation)>,
 }
 
 /// Pops the scope pushed by [`Dag::enter`] when dropped, even if the user's closure panics.
@@ -146,6 +148,7 @@ impl Dag {
                 outputs: Vec::new(),
                 returns: Vec::new(),
                 returns_location: None,
+                libraries: Vec::new(),
             }),
         }
     }
@@ -182,6 +185,7 @@ impl Dag {
             outputs: b.outputs,
             returns: b.returns,
             returns_location: b.returns_location,
+            libraries: b.libraries,
         })
     }
 

@@ -65,8 +65,8 @@ pub use model::{
     GraphId, GraphInterface, GraphSpec, Implementation, InputSpec, Interface, Invocation, IoKind, Lock, LoopOutputSpec,
     LoopScope, LoopSource, Mount, NodeAffinity, Operand, OutputSpec, Pipeline, PipelineLock, PipelineParamSpec,
     PipelineSettings, ResourceSpec, Retry, RetryIf, Scope, ScopeId, ScopeKind, SecurityContext, SequenceCount,
-    SettingValue, SuspendSpec, TaskId, TaskNode, TaskSettings, Toleration, Trigger, ValueSrc, VolumeSource,
-    check_io_name, resolve_args,
+    SettingValue, SuspendSpec, TaskId, TaskNode, TaskSettings, TemplateLibrary, Toleration, Trigger, ValueSrc,
+    VolumeSource, check_io_name, resolve_args,
 };
 pub use spec::ComponentBody;
 pub use types::ParamType;

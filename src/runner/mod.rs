@@ -94,6 +94,8 @@ pub fn run(pipeline: &PipelineDef, opts: &RunOptions) -> Result<RunReport, Strin
 pub fn compile_for_run(pipeline: &PipelineDef, arguments: &[(String, String)]) -> Result<(Workflow, String), String> {
     let built = pipeline.build().map_err(|e| e.to_string())?;
     let mut copts = CompileOptions::default();
+    // The run uses each component as the code defines it, also one a cluster takes from a library.
+    copts.inline_libraries = true;
     for (k, v) in arguments {
         copts = copts.argument(k.clone(), v.clone());
     }

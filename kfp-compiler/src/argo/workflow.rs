@@ -499,6 +499,20 @@ pub struct DagTemplate {
     pub tasks: Vec<DagTask>,
 }
 
+/// A template in a `WorkflowTemplate` or `ClusterWorkflowTemplate` (`templateRef`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TemplateRef {
+    /// The WorkflowTemplate's name.
+    pub name: String,
+    /// The template's name in it.
+    pub template: String,
+    /// A ClusterWorkflowTemplate.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub cluster_scope: bool,
+}
+
 /// A task in a DAG.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -506,8 +520,12 @@ pub struct DagTemplate {
 pub struct DagTask {
     /// Unique in its DAG.
     pub name: Name,
-    /// The template it runs.
+    /// The template it runs (empty when `template_ref` names one in a library).
+    #[serde(skip_serializing_if = "str::is_empty")]
     pub template: Name,
+    /// The template it runs, from a WorkflowTemplate library.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_ref: Option<TemplateRef>,
     /// The tasks that must finish first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<Name>,
@@ -541,6 +559,7 @@ impl DagTask {
         DagTask {
             name,
             template,
+            template_ref: None,
             dependencies: Vec::new(),
             depends: None,
             arguments: Arguments::default(),

@@ -170,6 +170,19 @@ pub fn unsupported(p: &Pipeline) -> Vec<Unsupported> {
             });
         }
     }
+    for (component, library, at) in p.template_libraries() {
+        let called = p.task_ids().any(|t| p.task(t).callee() == Callee::Component(component));
+        if called {
+            out.push(Unsupported {
+                location: Some(at),
+                task: None,
+                what: format!("the template of `{}` from library `{}`", p.component(component).name, library.name),
+                why: "the IR carries every component's definition and KFP has no template library: drop \
+                      `from_library`, or compile for Argo (`--lossy` uses the code's definition)",
+                leave_out: LeaveOut::Construct,
+            });
+        }
+    }
     pipeline_settings(p.settings(), &mut out);
     super::sync::unsupported_locks(p, &mut out);
     out

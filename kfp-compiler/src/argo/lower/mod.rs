@@ -6,6 +6,7 @@ mod dags;
 mod depends;
 pub(crate) mod fan_in;
 mod importer;
+mod library;
 mod pod;
 mod suspend;
 mod sync;
@@ -117,6 +118,7 @@ pub(crate) fn lower(
     if !missing.is_empty() {
         return Err(CompileError::NoImage { components: missing });
     }
+    library::apply(p, names, &mut templates, opts)?;
     // The entrypoint first, then every other template by name.
     templates[1..].sort_by(|a, b| a.name.cmp(&b.name));
 
