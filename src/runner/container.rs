@@ -267,11 +267,32 @@ impl<'w> Step<'w> {
         }
         mkdir(&dir.join("inputs"))?;
         mkdir(&outputs_dir)?;
-        let params = &self.params;
+        // The pod's own variables (Argo's local parameters): its name (the step's path, and the
+        // attempt after a retry), its task's name and the attempt number.
+        let retries = self.attempts.saturating_sub(1);
+        let pod = match retries {
+            0 => rel.replace('/', "-"),
+            n => format!("{}-{n}", rel.replace('/', "-")),
+        };
+        let task = self.path.rsplit('/').next().unwrap_or("step").to_owned();
+        let local = |x: &str| match x {
+            "pod.name" => Some(pod.clone()),
+            "retries" => Some(retries.to_string()),
+            "tasks.name" => Some(task.clone()),
+            _ => None,
+        };
+        // The pod's pass over its inputs' values fills in the tags its task's arguments left for it.
+        let mut params = std::collections::HashMap::with_capacity(self.params.len());
+        for (k, v) in &self.params {
+            let v = expr::substitute_pod_variables(v, &mut |x| local(x))
+                .map_err(|err| error(format!("input `{k}`: {err}")))?;
+            params.insert(k.as_str(), v);
+        }
         let subst = |s: &str| {
             expr::substitute(s, &mut |x| {
                 x.strip_prefix("inputs.parameters.")
                     .and_then(|n| params.get(n).cloned())
+                    .or_else(|| local(x))
                     .or_else(|| e.workflow.get(x).cloned())
             })
             .map_err(Failure::Error)

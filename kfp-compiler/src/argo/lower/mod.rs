@@ -7,6 +7,7 @@ mod depends;
 pub(crate) mod fan_in;
 mod importer;
 mod pod;
+mod run_values;
 mod suspend;
 mod sync;
 
