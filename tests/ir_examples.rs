@@ -23,6 +23,7 @@ const IR_EXAMPLES: &[&str] = &[
     "cleanup",
     "caching",
     "run_info",
+    "sized",
 ];
 
 /// Examples the IR cannot express, with what each must name.

@@ -392,6 +392,13 @@ impl<'a> DagLowering<'a> {
                             TaskInputParameter::constant(serde_json::Value::String(input_parameter(&channel))),
                         );
                     }
+                    // From a task output or loop item: the input the plan feeds from it.
+                    for (key, input) in settings::value_resource_inputs(s) {
+                        task = task.parameter(
+                            key,
+                            TaskInputParameter::constant(serde_json::Value::String(input_parameter(&input))),
+                        );
+                    }
                 }
                 None => task = task.caching(CachingOptions::enabled()),
             }
