@@ -1,6 +1,6 @@
 //! Values of the run and of the reading task (kfp's placeholders): how each backend spells them, that
 //! Argo's validation accepts them where they are written, that the IR refuses the attempt number,
-//! and the local runner's values.
+//! and the local runner's values (also the image a value names).
 
 mod support;
 
@@ -146,4 +146,23 @@ fn the_runner_gives_each_a_real_value() {
     assert_eq!(parts[5], run);
     assert_eq!(output(&report, "for-loop-1(0)/shard"), "0 shard");
     assert_eq!(output(&report, "for-loop-1(1)/shard"), "1 shard");
+}
+
+#[pipeline(name = "imaged")]
+fn imaged(p: &Dag, image: Param<String>) {
+    show(p, "hi").image(image).task_name("run-in-image");
+}
+
+#[test]
+fn the_runner_fills_the_image_in_and_refuses_one_docker_would_read_as_an_option() {
+    let dir = temp_dir("run-values-image");
+    let mut opts = RunOptions::new(dir);
+    opts.host = false;
+    opts.arguments = [("image".to_owned(), "--privileged".to_owned())].into();
+    let report = kfp::runner::run(&imaged, &opts).unwrap();
+    assert!(!report.succeeded);
+    let step = report.steps.iter().find(|s| s.path == "run-in-image").unwrap();
+    let why = step.error.as_deref().unwrap_or_default();
+    assert!(why.contains("`--privileged` is not an image reference"), "{why}");
+    assert_eq!(step.attempts, 1, "refused before any container runtime is asked");
 }
