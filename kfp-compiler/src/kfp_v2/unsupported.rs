@@ -145,7 +145,7 @@ pub fn unsupported(p: &Pipeline) -> Vec<Unsupported> {
         let reads = |g| task.args().iter().any(|a| matches!(a, ArgValue::Param(v) if reads_global(p, v, g)));
         if reads(GlobalValue::Namespace) {
             push(
-                format!("the namespace (`p.namespace()`) passed to `{name}`"),
+                format!("the namespace (`{}`) passed to `{name}`", GlobalValue::Namespace.call()),
                 "KFP v2 has no placeholder for the run's namespace: pass it as a pipeline parameter, or compile \
                  for Argo",
                 LeaveOut::Never,
@@ -153,7 +153,7 @@ pub fn unsupported(p: &Pipeline) -> Vec<Unsupported> {
         }
         if reads(GlobalValue::RetryCount) {
             push(
-                format!("the attempt number (`p.retry_count()`) passed to `{name}`"),
+                format!("the attempt number (`{}`) passed to `{name}`", GlobalValue::RetryCount.call()),
                 "KFP v2 has no placeholder for a task's attempt number (kfp 2.17 has none): read it from a retry \
                  of your own in the component, or compile for Argo",
                 LeaveOut::Never,
