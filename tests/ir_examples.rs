@@ -23,6 +23,8 @@ const IR_EXAMPLES: &[&str] = &[
     "cleanup",
     "caching",
     "pipeline_outputs",
+    "run_info",
+    "sized",
 ];
 
 /// Examples the IR cannot express, with what each must name.
@@ -33,7 +35,15 @@ const NOT_IR: &[(&str, &[&str])] = &[
     ("metrics", &["output `mlpipeline-metrics` of `evaluate`", "declare `Output<Metrics>`"]),
     ("k8s_resources", &["volume snapshot `work-snap`", "examples/k8s_resources.rs:"]),
     ("kubeflow", &["Katib experiment `tune`", "training job `train`"]),
-    ("release", &["examples/release.rs:46:5: `after_failed` on `notify`", "approval `deploy-ok`", "pause of 60s"]),
+    (
+        "release",
+        &[
+            "examples/release.rs:47:5: `after_failed` on `notify`",
+            "approval `deploy-ok`",
+            "pause of 60s",
+            "the attempt number (`p.retry_count()`) passed to `deploy`",
+        ],
+    ),
     ("concurrency", &["mutex `nightly-retrain` of the pipeline", "semaphore `ml-limits/gpu-jobs` of `train`"]),
     ("shards", &["examples/shards.rs:40:", "a range loop whose end is known only at run time (`..n`)"]),
     ("file_from", &["examples/file_from.rs:27:", "`file_from` (a value passed to a step as a file)"]),

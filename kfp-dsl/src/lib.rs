@@ -66,7 +66,7 @@ pub use model::{
     LoopScope, LoopSource, Mount, NodeAffinity, Operand, OutputSpec, Pipeline, PipelineLock, PipelineParamSpec,
     PipelineSettings, ResourceSpec, Retry, RetryIf, Scope, ScopeId, ScopeKind, SecurityContext, SequenceCount,
     SettingValue, SuspendSpec, TaskId, TaskNode, TaskSettings, TemplateLibrary, Toleration, Trigger, ValueSrc,
-    VolumeSource, check_io_name, resolve_args,
+    VolumeSource, check_io_name, resolve_args, setting_input,
 };
 pub use spec::ComponentBody;
 pub use types::ParamType;

@@ -33,6 +33,8 @@ pub const EXAMPLES: &[&str] = &[
     "file_from",
     "pipeline_outputs",
     "template_library",
+    "run_info",
+    "sized",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.

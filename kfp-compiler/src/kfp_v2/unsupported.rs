@@ -142,11 +142,20 @@ pub fn unsupported(p: &Pipeline) -> Vec<Unsupported> {
                 }
             }
         }
-        if task.args().iter().any(|a| matches!(a, ArgValue::Param(v) if reads_namespace(p, v))) {
+        let reads = |g| task.args().iter().any(|a| matches!(a, ArgValue::Param(v) if reads_global(p, v, g)));
+        if reads(GlobalValue::Namespace) {
             push(
-                format!("the namespace (`p.namespace()`) passed to `{name}`"),
+                format!("the namespace (`{}`) passed to `{name}`", GlobalValue::Namespace.call()),
                 "KFP v2 has no placeholder for the run's namespace: pass it as a pipeline parameter, or compile \
                  for Argo",
+                LeaveOut::Never,
+            );
+        }
+        if reads(GlobalValue::RetryCount) {
+            push(
+                format!("the attempt number (`{}`) passed to `{name}`", GlobalValue::RetryCount.call()),
+                "KFP v2 has no placeholder for a task's attempt number (kfp 2.17 has none): read it from a retry \
+                 of your own in the component, or compile for Argo",
                 LeaveOut::Never,
             );
         }
@@ -188,12 +197,12 @@ pub fn unsupported(p: &Pipeline) -> Vec<Unsupported> {
     out
 }
 
-/// Whether `v` is, or is built from, the run's namespace.
-fn reads_namespace(p: &Pipeline, v: &ValueSrc) -> bool {
+/// Whether `v` is, or is built from, the run value `g`.
+fn reads_global(p: &Pipeline, v: &ValueSrc, g: GlobalValue) -> bool {
     match v {
-        ValueSrc::Global(GlobalValue::Namespace) => true,
+        ValueSrc::Global(x) => *x == g,
         ValueSrc::Formatted { index, .. } => {
-            p.formatted(*index).iter().any(|part| matches!(part, FmtPart::Value(v) if reads_namespace(p, v)))
+            p.formatted(*index).iter().any(|part| matches!(part, FmtPart::Value(v) if reads_global(p, v, g)))
         }
         _ => false,
     }
