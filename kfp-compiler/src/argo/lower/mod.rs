@@ -107,6 +107,9 @@ pub(crate) fn lower(
             }
         }
         t.metadata.annotations.insert(kfp_meta::COMPONENT_SPEC.to_owned(), kfp_meta::component_spec(spec));
+        // A component.yaml's `metadata` goes on the pod, as kfp v1 does; a task's own settings win.
+        t.metadata.labels.extend(spec.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+        t.metadata.annotations.extend(spec.annotations.iter().map(|(k, v)| (k.clone(), v.clone())));
         t.metadata.labels.insert(kfp_meta::ENABLE_CACHING.to_owned(), "true".to_owned());
         if let Some(settings) = &var.settings {
             pod::apply(&mut t, settings);
