@@ -226,7 +226,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub use kfp_dsl::__private;
 
-/// `serde_json::json!`, for resource manifests.
+/// `serde_json::json!`, for resource manifests and merge patches (`argo_patch`, `ir_patch`, ...).
 pub use serde_json::json;
 
 /// Compiles an already built [`Pipeline`] (from [`Pipeline::build`] or [`PipelineDef::build`]).

@@ -24,6 +24,7 @@ use crate::types::{self, ParamType};
 
 mod caching;
 mod control;
+mod patches;
 mod pipeline_settings;
 mod suspend;
 mod sync;

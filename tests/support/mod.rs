@@ -31,6 +31,7 @@ pub const EXAMPLES: &[&str] = &[
     "shards",
     "importer",
     "file_from",
+    "escape_hatch",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.

@@ -7,6 +7,7 @@ pub(crate) mod expr;
 mod kfp_meta;
 mod location;
 pub(crate) mod lower;
+pub mod patch;
 mod sync_types;
 pub mod template;
 mod version;

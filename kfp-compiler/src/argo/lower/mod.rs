@@ -155,7 +155,17 @@ pub(crate) fn lower(
     };
     workflow_settings(&mut spec, settings);
     spec.synchronization = sync::synchronization(settings.locks.iter().map(|l| &l.lock), opts.argo_version);
-    Ok(Workflow { api_version: "argoproj.io/v1alpha1".to_owned(), kind: "Workflow".to_owned(), metadata, spec })
+    let patches = crate::argo::patch::collect(p, names, &spec.templates)?;
+    let wf = Workflow {
+        api_version: "argoproj.io/v1alpha1".to_owned(),
+        kind: "Workflow".to_owned(),
+        metadata,
+        spec,
+        patches,
+    };
+    // Checked now, so a patch that breaks the workflow is an error of `compile`; emitted later.
+    crate::argo::patch::patched(&wf)?;
+    Ok(wf)
 }
 
 /// The pipeline-wide settings on the workflow spec.
