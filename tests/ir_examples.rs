@@ -25,6 +25,7 @@ const IR_EXAMPLES: &[&str] = &[
     "pipeline_outputs",
     "run_info",
     "sized",
+    "escape_hatch",
 ];
 
 /// Examples the IR cannot express, with what each must name.

@@ -158,5 +158,7 @@ pub fn compile_kfp_v2(pipeline: &Pipeline, opts: &CompileOptions) -> Result<kfp_
             d.is_optional = true;
         }
     }
+    // Last: the author's merge patches, each checked by reading the document back.
+    kfp_v2::apply_patches(pipeline, &names, &mut compiled)?;
     Ok(compiled)
 }

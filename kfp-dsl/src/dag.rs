@@ -25,6 +25,7 @@ use crate::types::{self, ParamType};
 mod caching;
 mod control;
 mod library;
+mod patches;
 mod pipeline_settings;
 mod suspend;
 mod sync;

@@ -105,6 +105,23 @@ pub fn compile_for_run(pipeline: &PipelineDef, arguments: &[(String, String)]) -
     Ok((wf, built.binary().unwrap_or(built.name()).to_owned()))
 }
 
+/// What the local run does with the workflow's merge patches (`argo_patch`, ...): they are for the
+/// cluster's Argo, which reads fields the runner does not, so it leaves them out and says so.
+pub fn patches_note(wf: &Workflow) -> Option<String> {
+    if wf.patches.is_empty() {
+        return None;
+    }
+    let mut calls: Vec<String> =
+        wf.patches.iter().map(|p| format!("{} ({})", p.patch.target.call(), p.patch.at)).collect();
+    calls.dedup();
+    Some(format!(
+        "note: the local run leaves out {} merge patch{} (they are for the cluster): {}",
+        calls.len(),
+        if calls.len() == 1 { "" } else { "es" },
+        calls.join(", ")
+    ))
+}
+
 /// The workflow's parameter values by name.
 fn parameters(wf: &Workflow) -> Result<HashMap<String, String>, String> {
     wf.spec
@@ -125,6 +142,9 @@ fn parameters(wf: &Workflow) -> Result<HashMap<String, String>, String> {
 /// As [`run`].
 pub fn run_workflow(wf: &Workflow, binary: &str, opts: &RunOptions) -> Result<RunReport, String> {
     let params = parameters(wf)?;
+    if let Some(note) = patches_note(wf) {
+        eprintln!("{note}");
+    }
     let approvals = suspend::approvals(wf);
     if let Some(unknown) = opts.approve.iter().find(|a| !approvals.iter().any(|n| suspend::same_name(a, n))) {
         let known = if approvals.is_empty() {

@@ -35,6 +35,7 @@ pub const EXAMPLES: &[&str] = &[
     "template_library",
     "run_info",
     "sized",
+    "escape_hatch",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.

@@ -9,6 +9,7 @@ mod kfp_meta;
 mod kinds;
 mod location;
 pub(crate) mod lower;
+pub mod patch;
 mod sync_types;
 pub mod template;
 mod version;

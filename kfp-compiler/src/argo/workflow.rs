@@ -25,6 +25,9 @@ pub struct Workflow {
     pub metadata: ObjectMeta,
     /// The spec.
     pub spec: WorkflowSpec,
+    /// The merge patches the emitters apply last (not part of the document).
+    #[serde(skip)]
+    pub patches: Vec<super::patch::ArgoPatch>,
 }
 
 /// Kubernetes object metadata.

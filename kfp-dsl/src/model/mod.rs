@@ -14,6 +14,7 @@
 //! - [`settings`]: task and pipeline settings; [`retry_if`]: when a failed attempt is retried;
 //!   [`sync`]: mutexes and semaphores held across runs;
 //! - [`import`]: artifacts from outside the pipeline (an importer's URI, a value passed as a file);
+//! - [`patch`]: JSON merge patches on what a backend emits, the escape hatch for what is not modelled;
 //! - [`trigger`]: tasks that run after another finished or failed; [`suspend`]: approvals and pauses;
 //! - [`wait_condition`]: Argo's resource conditions, parsed and evaluated as Argo does.
 
@@ -22,6 +23,7 @@ pub mod container;
 pub mod ids;
 pub mod import;
 pub mod invocation;
+pub mod patch;
 pub mod pipeline;
 pub mod resource;
 pub mod retry_if;
@@ -39,6 +41,7 @@ pub use container::*;
 pub use ids::*;
 pub use import::*;
 pub use invocation::*;
+pub use patch::*;
 pub use pipeline::*;
 pub use resource::*;
 pub use retry_if::*;

@@ -242,6 +242,8 @@ pub struct TaskSettings {
     pub labels: BTreeMap<String, String>,
     /// Pod annotations.
     pub annotations: BTreeMap<String, String>,
+    /// JSON merge patches on what the task compiles to, in call order.
+    pub patches: Vec<crate::model::Patch>,
 }
 
 impl TaskSettings {
@@ -335,4 +337,6 @@ pub struct PipelineSettings {
     pub caching_disabled: bool,
     /// Argo's memoization cache: the config map `.cache_key(..)` tasks store their outputs in.
     pub memoize_cache: Option<String>,
+    /// JSON merge patches on the whole document, in call order.
+    pub patches: Vec<crate::model::Patch>,
 }
