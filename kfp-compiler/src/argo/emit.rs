@@ -47,7 +47,8 @@ pub fn to_json(w: &Workflow) -> Result<String, CompileError> {
 /// [`CompileError::Emit`] if the serializer fails.
 pub fn object_to_yaml(o: &crate::argo::Object) -> Result<String, CompileError> {
     match o {
-        crate::argo::Object::Workflow(w) if w.kind == "Workflow" => to_yaml(w),
+        // Its merge patches, if any, applied (a template made by `into_kind` carries them applied).
+        crate::argo::Object::Workflow(w) => to_yaml(w),
         other => serde_saphyr::to_string_with_options(other, crate::yaml::options())
             .map_err(|e| CompileError::Emit(e.to_string())),
     }
@@ -58,6 +59,10 @@ pub fn object_to_yaml(o: &crate::argo::Object) -> Result<String, CompileError> {
 /// # Errors
 /// [`CompileError::Emit`] if the serializer fails.
 pub fn object_to_json(o: &crate::argo::Object) -> Result<String, CompileError> {
+    if let crate::argo::Object::Workflow(w) = o {
+        // Its merge patches, if any, applied.
+        return to_json(w);
+    }
     let mut s = serde_json::to_string_pretty(o).map_err(|e| CompileError::Emit(e.to_string()))?;
     s.push('\n');
     Ok(s)
