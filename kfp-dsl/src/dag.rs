@@ -25,6 +25,7 @@ use crate::types::{self, ParamType};
 mod caching;
 mod control;
 mod pipeline_settings;
+mod pod_surface;
 mod suspend;
 mod sync;
 pub(crate) mod task_settings;
@@ -98,8 +99,11 @@ struct Builder {
     default_image: Option<String>,
     binary: Option<String>,
     settings: crate::model::PipelineSettings,
-    transformers: Vec<fn(&mut crate::model::TaskSettings)>,
+    transformers: Vec<Transformer>,
 }
+
+/// A `for_every_task` transformer: a closure that may hold values of its own.
+type Transformer = Box<dyn Fn(&mut crate::model::TaskSettings)>;
 
 /// Pops the scope pushed by [`Dag::enter`] when dropped, even if the user's closure panics.
 struct ScopeGuard<'d> {
@@ -416,7 +420,7 @@ impl Dag {
         f(&mut self.inner.borrow_mut().settings)
     }
 
-    pub(crate) fn add_transformer(&self, f: fn(&mut crate::model::TaskSettings)) {
+    pub(crate) fn add_transformer(&self, f: Transformer) {
         self.inner.borrow_mut().transformers.push(f);
     }
 

@@ -12,6 +12,7 @@ mod engine;
 mod expr;
 mod import;
 mod locks;
+mod pod_surface;
 mod report;
 mod repository;
 mod retry;

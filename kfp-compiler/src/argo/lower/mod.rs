@@ -7,6 +7,7 @@ mod depends;
 pub(crate) mod fan_in;
 mod importer;
 mod pod;
+mod pod_surface;
 mod suspend;
 mod sync;
 
