@@ -31,6 +31,7 @@ pub const EXAMPLES: &[&str] = &[
     "shards",
     "importer",
     "file_from",
+    "pod_volumes",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.
