@@ -183,7 +183,8 @@ fn the_ir_refuses_other_volumes_and_hooks_even_with_lossy() {
     })
     .unwrap();
     let err = kfp::compile_kfp_v2(&p, &CompileOptions::default().lossy(true)).unwrap_err().to_string();
-    for what in ["nfs volume `raw` of `echo`", "hostPath volume `node` of `echo`", "lifecycle hook `post_start` of `echo`"]
+    for what in
+        ["nfs volume `raw` of `echo`", "hostPath volume `node` of `echo`", "lifecycle hook `post_start` of `echo`"]
     {
         let l = err.lines().find(|l| l.contains(what)).unwrap_or_else(|| panic!("{what} missing from {err}"));
         assert!(l.starts_with(&format!("tests/pod_surface.rs:{line}:")), "{l}");

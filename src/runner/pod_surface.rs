@@ -63,3 +63,49 @@ pub(super) fn not_applied(t: &Template, binds: bool) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use kfp_compiler::argo::{Container, Template};
+    use serde_json::json;
+
+    use super::*;
+
+    fn template() -> Template {
+        let mut c = Container::default();
+        c.volume_mounts = vec![
+            json!({"name": "cache", "mountPath": "/cache", "readOnly": true}),
+            json!({"name": "raw", "mountPath": "/raw"}),
+        ];
+        c.ports = vec![json!({"containerPort": 8080, "protocol": "TCP"})];
+        c.liveness_probe = Some(json!({"tcpSocket": {"port": 8080}}));
+        c.lifecycle = Some(json!({"preStop": {"exec": {"command": ["true"]}}}));
+        let mut t = Template::default();
+        t.container = Some(c);
+        t.volumes = vec![
+            json!({"name": "cache", "hostPath": {"path": "/var/cache/x", "type": "Directory"}}),
+            json!({"name": "raw", "nfs": {"server": "nfs", "path": "/raw"}}),
+        ];
+        t
+    }
+
+    #[test]
+    fn host_paths_are_bind_mounted_and_the_rest_is_named() {
+        let t = template();
+        assert_eq!(host_binds(&t), Ok(vec![("/var/cache/x".to_owned(), "/cache".to_owned(), true)]));
+        assert_eq!(
+            not_applied(&t, true),
+            ["nfs volume `raw`", "port 8080", "liveness probe", "preStop hook"].map(String::from)
+        );
+        // Without docker or podman, the host path is not mounted either.
+        assert_eq!(not_applied(&t, false)[0], "hostPath volume `cache`");
+    }
+
+    #[test]
+    fn a_host_path_docker_cannot_carry_is_an_error() {
+        let mut t = template();
+        t.volumes[0] = json!({"name": "cache", "hostPath": {"path": "/a:/etc"}});
+        let e = host_binds(&t).unwrap_err();
+        assert!(e.contains("cannot be bind-mounted"), "{e}");
+    }
+}
