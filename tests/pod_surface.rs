@@ -178,7 +178,7 @@ fn the_ir_refuses_other_volumes_and_hooks_even_with_lossy() {
     let p = kfp::Pipeline::build("s", None, |p| {
         echo(p, "a")
             .volume("raw", Nfs::new("nfs.example.com", "/raw"), "/raw")
-            .volume("node", VolumeSource::host_path("/var/lib/x", HostPathType::Directory), "/node")
+            .volume("node", VolumeSource::host_path("/var/lib/x", HostPathType::ExistingDirectory), "/node")
             .post_start(Action::exec(["touch", "/tmp/started"]));
     })
     .unwrap();

@@ -106,11 +106,11 @@ pub enum HostPathType {
     /// A directory, created if missing.
     DirectoryOrCreate,
     /// An existing directory.
-    Directory,
+    ExistingDirectory,
     /// A file, created if missing.
     FileOrCreate,
     /// An existing file.
-    File,
+    ExistingFile,
     /// An existing UNIX socket.
     Socket,
     /// An existing character device.
@@ -125,9 +125,9 @@ impl HostPathType {
         Some(match self {
             HostPathType::Any => return None,
             HostPathType::DirectoryOrCreate => "DirectoryOrCreate",
-            HostPathType::Directory => "Directory",
+            HostPathType::ExistingDirectory => "Directory",
             HostPathType::FileOrCreate => "FileOrCreate",
-            HostPathType::File => "File",
+            HostPathType::ExistingFile => "File",
             HostPathType::Socket => "Socket",
             HostPathType::CharDevice => "CharDevice",
             HostPathType::BlockDevice => "BlockDevice",

@@ -4,7 +4,7 @@ use crate::model::{DownwardApiFile, Projected};
 #[test]
 fn sources_are_checked() {
     let ok = [
-        VolumeSource::host_path("/var/log", HostPathType::Directory),
+        VolumeSource::host_path("/var/log", HostPathType::ExistingDirectory),
         VolumeSource::nfs("nfs.example.com", "/exports/data"),
         Csi::new("secrets-store.csi.k8s.io").attribute("secretProviderClass", "vault").into(),
         Projected::new()
