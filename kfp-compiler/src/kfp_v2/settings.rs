@@ -245,7 +245,7 @@ fn ephemeral(volume: &str, path: String, claim: &EphemeralClaim) -> GenericEphem
 
 /// The executor's kfp-kubernetes settings, or `None` when there are none: secret and config-map
 /// keys as env (one entry per secret or config map, keys in the order set), field paths as env,
-/// mounted volumes (secret, config map, PVC, emptyDir; each mount with its volume, as
+/// mounted volumes (secret, config map, PVC, emptyDir, generic ephemeral; each mount with its volume, as
 /// kfp-kubernetes writes them; a volume nobody mounts is left out), node selector (the pipeline's
 /// default, then the task's), tolerations, node affinity (the required terms together in one term,
 /// each preferred one alone with weight 1, as the Argo backend writes them), pod labels and
