@@ -160,6 +160,86 @@ struct CompileArgs {
     /// `enable_caching: "false"` label on every Argo step, `enableCache` off on every IR task.
     #[arg(long)]
     no_cache: bool,
+    /// With the Argo target, what to emit: a Workflow (one run), a WorkflowTemplate or
+    /// ClusterWorkflowTemplate (run later with `argo submit --from workflowtemplate/NAME`), or a
+    /// CronWorkflow (needs `--schedule`).
+    #[arg(long, value_enum, default_value_t = KindArg::Workflow)]
+    kind: KindArg,
+    /// The object's name [default: the pipeline's; a Workflow gets a generated one].
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+    /// With `--kind cron-workflow`: when it runs, a cron expression (`"0 3 * * *"`, `@daily`,
+    /// `"@every 6h"`); repeat it for several (Argo v3.6 and later).
+    #[arg(long, value_name = "CRON")]
+    schedule: Vec<String>,
+    /// With `--kind cron-workflow`: the time zone of the schedule (`Europe/Paris`) [default: the
+    /// controller's].
+    #[arg(long, value_name = "ZONE")]
+    timezone: Option<String>,
+    /// With `--kind cron-workflow`: when a run is due while the last one runs, run both (allow), skip
+    /// the new one (forbid) or stop the old one (replace) [default: allow].
+    #[arg(long, value_enum)]
+    concurrency_policy: Option<PolicyArg>,
+    /// With `--kind cron-workflow`: skip a run missed by more than SECONDS (while the controller was
+    /// down).
+    #[arg(long, value_name = "SECONDS")]
+    starting_deadline: Option<u64>,
+}
+
+/// `--kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum KindArg {
+    Workflow,
+    WorkflowTemplate,
+    ClusterWorkflowTemplate,
+    CronWorkflow,
+}
+
+/// `--concurrency-policy`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum PolicyArg {
+    Allow,
+    Forbid,
+    Replace,
+}
+
+impl CompileArgs {
+    /// The object `--kind` and the schedule options ask for; schedule options without a CronWorkflow
+    /// are an error rather than ignored.
+    fn kind(&self) -> Result<kfp_compiler::argo::Kind, CompileError> {
+        use kfp_compiler::argo::{ConcurrencyPolicy, Kind, Schedule};
+        let cron_only = [
+            ("--schedule", !self.schedule.is_empty()),
+            ("--timezone", self.timezone.is_some()),
+            ("--concurrency-policy", self.concurrency_policy.is_some()),
+            ("--starting-deadline", self.starting_deadline.is_some()),
+        ];
+        if self.kind != KindArg::CronWorkflow
+            && let Some((option, _)) = cron_only.iter().find(|(_, given)| *given)
+        {
+            return Err(CompileError::InvalidOption {
+                option,
+                reason: "it belongs to a CronWorkflow: add `--kind cron-workflow`, or drop it".to_owned(),
+            });
+        }
+        Ok(match self.kind {
+            KindArg::Workflow => Kind::Workflow,
+            KindArg::WorkflowTemplate => Kind::WorkflowTemplate,
+            KindArg::ClusterWorkflowTemplate => Kind::ClusterWorkflowTemplate,
+            KindArg::CronWorkflow => {
+                let mut s = Schedule::default();
+                s.crons = self.schedule.clone();
+                s.timezone = self.timezone.clone();
+                s.concurrency_policy = self.concurrency_policy.map(|p| match p {
+                    PolicyArg::Allow => ConcurrencyPolicy::Allow,
+                    PolicyArg::Forbid => ConcurrencyPolicy::Forbid,
+                    PolicyArg::Replace => ConcurrencyPolicy::Replace,
+                });
+                s.starting_deadline_seconds = self.starting_deadline;
+                Kind::CronWorkflow(s)
+            }
+        })
+    }
 }
 
 /// The output format family.
@@ -329,12 +409,21 @@ fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Res
                 .to_owned(),
         }),
         Target::Argo => {
+            let kind = c.kind().map_err(CliError::Compile)?;
             let workflow = crate::compile(&pipeline, &opts).map_err(CliError::Compile)?;
+            let object = kfp_compiler::argo::into_kind(workflow, &kind, c.name.as_deref(), opts.argo_version)
+                .map_err(CliError::Compile)?;
             match c.format {
-                Format::Yaml => kfp_compiler::to_yaml(&workflow),
-                Format::Json => kfp_compiler::to_json(&workflow),
+                Format::Yaml => kfp_compiler::argo::object_to_yaml(&object),
+                Format::Json => kfp_compiler::argo::object_to_json(&object),
             }
         }
+        Target::KfpV2 if c.kind != KindArg::Workflow || c.name.is_some() => Err(CompileError::InvalidOption {
+            option: if c.name.is_some() { "--name" } else { "--kind" },
+            reason: "it names an Argo object; the KFP v2 IR is uploaded as a pipeline (its name is the \
+                     pipeline's): drop it, or give `--target argo`"
+                .to_owned(),
+        }),
         Target::KfpV2 => {
             let built = pipeline.build().map_err(|e| CliError::Compile(e.into()))?;
             let compiled = kfp_compiler::compile_kfp_v2(&built, &opts.lossy(c.lossy)).map_err(CliError::Compile)?;

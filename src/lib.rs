@@ -13,9 +13,9 @@ pub use kfp_dsl::model::wait_condition;
 pub use kfp_dsl::{
     Absent, AnyArtifact, Arg, Artifact, ArtifactKind, Branches, BuildError, BuildErrors, ClassificationMetrics,
     Component, ComponentReturn, ComponentSpec, ConcreteKind, Cond, ContainerSpec, Dag, Dataset, DynArg, DynOutputs,
-    EnvSource, Executor, ExtraContainer, FanIn, GraphComponent, GraphInterface, GraphOutput, GraphReturn, Html,
-    Implementation, Input, InputSpec, IntoArg, IntoCond, IntoLoopItems, IntoOperand, IntoSetting, Invocation, IoKind,
-    Literal, LoopDone, LoopItem, Markdown, Metrics, Model, NoFields, NodeAffinity, Optional, Orderable, Output,
+    EnvSource, Executor, ExtraContainer, FanIn, GraphComponent, GraphInterface, GraphOutput, GraphReturn, GraphValue,
+    Html, Implementation, Input, InputSpec, IntoArg, IntoCond, IntoLoopItems, IntoOperand, IntoSetting, Invocation,
+    IoKind, Literal, LoopDone, LoopItem, Markdown, Metrics, Model, NoFields, NodeAffinity, Optional, Orderable, Output,
     OutputParam, OutputSpec, Param, ParamType, Pipeline, PipelineDef, PipelineParamSpec, Retry, RetryIf,
     SecurityContext, SettingValue, Single, SourceLocation, Task, TaskId, TaskSettings, Toleration, Upstream, ValueSrc,
     VolumeSource, absent, fmt_arg, fmt_param,
@@ -179,6 +179,37 @@ pub use kfp_macros::resource_component;
 
 pub use kfp_macros::{ArtifactKind, Outputs, ParamType, component};
 
+/// Names the outputs of a graph component or a pipeline: a struct of `Param<T>` and `Artifact<K>`
+/// fields, returned by the function, gives one output per field, named after it; a call's outputs are
+/// the same struct.
+///
+/// ```
+/// use kfp::prelude::*;
+///
+/// #[component(image = "ghcr.io/kfp-rs/examples:0.1")]
+/// fn fit(rows: u32, model: Output<Model>) -> f64 {
+///     let _ = (rows, model);
+///     0.5
+/// }
+///
+/// #[derive(GraphOutputs)]
+/// struct Fitted {
+///     model: Artifact<Model>,
+///     mse: Param<f64>,
+/// }
+///
+/// #[pipeline]
+/// fn training(p: &Dag, rows: Param<u32>) -> Fitted {
+///     let t = fit(p, rows);
+///     Fitted { model: t.model, mse: t.output }
+/// }
+///
+/// let built = training.build().unwrap();
+/// let names: Vec<&str> = built.outputs().iter().map(|o| o.name.as_str()).collect();
+/// assert_eq!(names, ["model", "mse"]);
+/// ```
+pub use kfp_macros::GraphOutputs;
+
 /// Loads a kfp v1 `component.yaml` when the crate is compiled and makes it a typed component, as
 /// `#[container_component]` would: `load_component!("components/train.yaml")` defines `train` (the
 /// spec's name in snake case; `load_component!(pub fit = "...")` names it). Parameter types map to
@@ -215,9 +246,9 @@ pub fn compile_yaml(pipeline: &PipelineDef, opts: &CompileOptions) -> Result<Str
 /// What a pipeline file needs: `use kfp::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AnyArtifact, Arg, Artifact, ArtifactKind, ClassificationMetrics, ContainerSpec, Dag, Dataset, Html, Input,
-        LoopItem, Markdown, Metrics, Model, Output, OutputParam, Outputs, Param, ParamType, ResourceSpec, RetryIf,
-        Task, VolumeClaim, Wait, absent, component, container_component, fmt_arg, fmt_param, graph_component,
+        AnyArtifact, Arg, Artifact, ArtifactKind, ClassificationMetrics, ContainerSpec, Dag, Dataset, GraphOutputs,
+        Html, Input, LoopItem, Markdown, Metrics, Model, Output, OutputParam, Outputs, Param, ParamType, ResourceSpec,
+        RetryIf, Task, VolumeClaim, Wait, absent, component, container_component, fmt_arg, fmt_param, graph_component,
         load_component, pipeline, resource_component,
     };
 }

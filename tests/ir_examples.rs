@@ -22,6 +22,7 @@ const IR_EXAMPLES: &[&str] = &[
     "importer",
     "cleanup",
     "caching",
+    "pipeline_outputs",
 ];
 
 /// Examples the IR cannot express, with what each must name.

@@ -100,6 +100,9 @@ struct Builder {
     binary: Option<String>,
     settings: crate::model::PipelineSettings,
     transformers: Vec<Transformer>,
+    outputs: Vec<crate::model::OutputSpec>,
+    returns: Vec<ValueSrc>,
+    returns_location: Option<SourceLocation>,
 }
 
 /// A `for_every_task` transformer: a closure that may hold values of its own.
@@ -144,6 +147,9 @@ impl Dag {
                 binary: None,
                 settings: Default::default(),
                 transformers: Vec::new(),
+                outputs: Vec::new(),
+                returns: Vec::new(),
+                returns_location: None,
             }),
         }
     }
@@ -177,7 +183,23 @@ impl Dag {
             default_image: b.default_image,
             binary: b.binary,
             settings: b.settings,
+            outputs: b.outputs,
+            returns: b.returns,
+            returns_location: b.returns_location,
         })
+    }
+
+    /// Records what the pipeline function returned as the run's outputs (used by `#[pipeline]` and
+    /// [`Pipeline::build`]).
+    #[doc(hidden)]
+    #[track_caller]
+    pub fn __returns<R: crate::GraphReturn>(&self, returned: &R) {
+        let mut values = Vec::new();
+        returned.__values(&mut values);
+        let mut b = self.inner.borrow_mut();
+        b.outputs = crate::graph::output_specs::<R>();
+        b.returns = values;
+        b.returns_location = Some(SourceLocation::caller());
     }
 
     /// Sets the image Rust function components run in when they name none (it must hold the pipeline

@@ -47,7 +47,7 @@ pub use dag::{Branches, Component, Dag, Task, TriggerUpstream, Upstream, Upstrea
 pub use dynamic::{DynArg, DynOutputs};
 pub use error::{BuildError, BuildErrors, SourceLocation};
 pub use function::{ComponentReturn, Single};
-pub use graph::{GraphComponent, GraphOutput, GraphReturn};
+pub use graph::{GraphComponent, GraphOutput, GraphReturn, GraphValue};
 pub use handles::{Artifact, Input, Output, OutputParam, Param};
 pub use importer::OneArtifact;
 #[doc(hidden)]

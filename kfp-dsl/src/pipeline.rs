@@ -6,17 +6,20 @@ use crate::model::Pipeline;
 
 impl Pipeline {
     /// Builds a pipeline by running `body` on a fresh [`Dag`] (the programmatic form of
-    /// `#[pipeline]`).
+    /// `#[pipeline]`). What `body` returns (`()`, a `Param<T>`, an `Artifact<K>` or a tuple of them)
+    /// becomes the run's outputs.
     ///
     /// # Errors
     /// Every mistake the body made that rustc could not see (see [`BuildError`](crate::BuildError)).
-    pub fn build(
+    #[track_caller]
+    pub fn build<R: crate::GraphReturn>(
         name: impl Into<String>,
         description: Option<&str>,
-        body: impl FnOnce(&Dag),
+        body: impl FnOnce(&Dag) -> R,
     ) -> Result<Pipeline, BuildErrors> {
         let dag = Dag::new(name.into(), description.map(str::to_owned));
-        body(&dag);
+        let returned = body(&dag);
+        dag.__returns(&returned);
         dag.finish()
     }
 }
@@ -46,7 +49,10 @@ impl PipelineDef {
     /// # Errors
     /// Every mistake found that rustc could not see.
     pub fn build(&self) -> Result<Pipeline, BuildErrors> {
-        Pipeline::build(self.name, self.description, self.body)
+        // The body records its own returns (`Dag::__returns`).
+        let dag = Dag::new(self.name.to_owned(), self.description.map(str::to_owned));
+        (self.body)(&dag);
+        dag.finish()
     }
 }
 

@@ -222,6 +222,9 @@ pub(crate) struct Form<'a> {
     pub(crate) what: &'a str,
     /// The `run` function: signature and body.
     pub(crate) run: TokenStream,
+    /// Whether the form is the twin's associated function `call` (a pipeline, whose name is taken
+    /// by its `PipelineDef` constant) rather than a free function of the same name.
+    pub(crate) associated: bool,
 }
 
 impl Form<'_> {
@@ -242,11 +245,19 @@ impl Form<'_> {
             quote_spanned!(i.span=> <_ as ::kfp::IntoArg<#slot, #markers_mod::#id>>::__into_arg(#id))
         });
         let twin_doc = format!("This is the {what}'s type: [`run`](Self::run) is its body as written.");
-        quote! {
+        let form_ident = if self.associated { syn::Ident::new("call", ident.span()) } else { (*ident).clone() };
+        let call_doc = self.associated.then(|| {
+            let doc = format!(
+                " Runs the {what} `{ident}` inside another pipeline, as a graph component: its parameters are this call's inputs, what it returns is the call's outputs."
+            );
+            quote!(#[doc = #doc])
+        });
+        let form = quote! {
             #(#docs)*
+            #call_doc
             #[track_caller]
             #[allow(clippy::too_many_arguments)]
-            #vis fn #ident<#lt>(#dag: &#lt ::kfp::Dag #(, #params)*)
+            #vis fn #form_ident<#lt>(#dag: &#lt ::kfp::Dag #(, #params)*)
                 -> ::kfp::Task<#lt, <#ident as #trait_path>::Outputs>
             {
                 #dag.#add::<#ident>(
@@ -254,6 +265,10 @@ impl Form<'_> {
                     ::std::vec![#(#converts),*],
                 )
             }
+        };
+        let (free, associated) = if self.associated { (None, Some(form)) } else { (Some(form), None) };
+        quote! {
+            #free
 
             #markers
 
@@ -266,8 +281,70 @@ impl Form<'_> {
             }
 
             impl #ident {
+                #associated
+
                 #run
             }
         }
+    }
+}
+
+/// Why a graph component or a pipeline cannot return `ty`, when that shows in its syntax (a plain
+/// value, a component's slot, a loop's collected list): the offending type and how to fix it, for one
+/// error at the type instead of one per place the generated code needs a `GraphReturn`. Other types
+/// (a struct deriving `GraphOutputs`) are left to rustc.
+pub(crate) fn return_problem(ty: &Type) -> Option<(String, String)> {
+    let shown = |t: &Type| t.to_token_stream().to_string().replace(' ', "");
+    match ty {
+        Type::Tuple(t) => t.elems.iter().find_map(|e| match e {
+            Type::Tuple(_) => Some((shown(e), "list the values in one tuple, without nesting".to_owned())),
+            e => return_problem(e),
+        }),
+        Type::Paren(p) => return_problem(&p.elem),
+        Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last()?;
+            let name = last.ident.to_string();
+            let plain = [
+                "String", "str", "bool", "char", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64",
+                "u128", "usize", "f32", "f64", "Vec", "Option", "Result", "HashMap", "BTreeMap", "Box",
+            ];
+            if plain.contains(&name.as_str()) {
+                let hint = format!(
+                    "its outputs are what its tasks made: return a `Param<{}>` that a task produced",
+                    shown(ty)
+                );
+                return Some((shown(ty), hint));
+            }
+            let hint = match classify(ty) {
+                Slot::Input(k) | Slot::Output(k) => Some(format!(
+                    "`{}` is a component's slot: return the `Artifact<{}>` a task produced",
+                    shown(ty),
+                    shown(k)
+                )),
+                Slot::OutputParam(t) => Some(format!(
+                    "`{}` is a component's slot: return the `Param<{}>` a task produced",
+                    shown(ty),
+                    shown(t)
+                )),
+                Slot::Param(_) | Slot::Plain => None,
+            };
+            if let Some(hint) = hint {
+                return Some((shown(ty), hint));
+            }
+            if name == "Artifact"
+                && let PathArguments::AngleBracketed(args) = &last.arguments
+                && let Some(GenericArgument::Type(Type::Path(k))) = args.args.first()
+                && k.path.segments.last().is_some_and(|s| s.ident == "Vec")
+            {
+                let hint = "a loop's collected artifacts cannot leave their graph: return one `Artifact<K>`, or pass the list to a task and return its output";
+                return Some((shown(ty), hint.to_owned()));
+            }
+            None
+        }
+        Type::Path(_) | Type::Macro(_) | Type::Verbatim(_) => None,
+        other => Some((
+            shown(other),
+            "return `()`, a `Param<T>` or an `Artifact<K>` made in it, or a tuple of them".to_owned(),
+        )),
     }
 }

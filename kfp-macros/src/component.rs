@@ -162,6 +162,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             #[allow(dead_code, clippy::too_many_arguments)]
             #vis fn run(#run_inputs) #run_output #block
         },
+        associated: false,
     }
     .tokens();
 

@@ -154,6 +154,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             #[allow(dead_code, clippy::too_many_arguments)]
             #vis fn run(#run_inputs) -> #ret #block
         },
+        associated: false,
     }
     .tokens();
 

@@ -84,7 +84,15 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let ItemFn { attrs, vis, sig, block, .. } = &func;
     let ident = &sig.ident;
     let (docs, other_attrs) = split_docs(attrs);
-    let ret = return_type(sig);
+    let run_ret = return_type(sig);
+    let mut ret = run_ret.clone();
+    // A return type that cannot be an output: one error here, and `()` where the generated code
+    // needs a `GraphReturn`.
+    let bad_return = return_problem(&ret);
+    if let Some((bad, hint)) = &bad_return {
+        errors.spanned(&ret, format!("a graph component cannot return `{bad}`: {hint}"));
+        ret = syn::parse_quote!(());
+    }
     let graph_name = name.unwrap_or_else(|| ident.to_string());
     let description = opt_str(doc_text(attrs).as_deref());
     let interface_inputs = inputs.iter().filter(|i| !i.plain).map(|i| {
@@ -92,6 +100,10 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         quote!(.input_param::<#inner>(#n, #d))
     });
     let run_inputs = &run_sig.inputs;
+    let body_values = match bad_return {
+        Some(_) => quote!(let _ = returned;),
+        None => quote!(::kfp::GraphReturn::__values(&returned, &mut values);),
+    };
     let errors = errors.into_tokens();
     let form = Form {
         vis,
@@ -105,8 +117,9 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             /// The graph component's body, as written.
             #(#other_attrs)*
             #[allow(dead_code, clippy::too_many_arguments)]
-            #vis fn run(#run_inputs) -> #ret #block
+            #vis fn run(#run_inputs) -> #run_ret #block
         },
+        associated: false,
     }
     .tokens();
     quote! {
@@ -130,7 +143,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                 ) -> ::std::vec::Vec<::kfp::ValueSrc> {
                     let returned = #ident::run(dag #(, #body_args)*);
                     let mut values = ::std::vec::Vec::new();
-                    ::kfp::GraphReturn::__values(&returned, &mut values);
+                    #body_values
                     values
                 }
 

@@ -9,6 +9,7 @@ mod component;
 mod derive;
 mod function;
 mod graph;
+mod graph_outputs;
 mod load;
 mod pipeline;
 
@@ -30,6 +31,12 @@ pub fn resource_component(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn component(attr: TokenStream, item: TokenStream) -> TokenStream {
     function::expand(attr.into(), item.into()).into()
+}
+
+/// See `kfp::GraphOutputs`.
+#[proc_macro_derive(GraphOutputs)]
+pub fn derive_graph_outputs(input: TokenStream) -> TokenStream {
+    graph_outputs::expand(input.into()).into()
 }
 
 /// See `kfp::Outputs`.

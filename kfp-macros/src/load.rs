@@ -156,6 +156,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         add: "__add_task",
         what: "component",
         run: quote!(),
+        associated: false,
     }
     .tokens();
 

@@ -1,4 +1,5 @@
-//! `#[pipeline]`: a function that builds tasks on `&Dag` becomes a `PipelineDef` constant.
+//! `#[pipeline]`: a function that builds tasks on `&Dag` becomes a `PipelineDef` constant, and a
+//! graph component of the same name (`name::call(p, ..)`) so another pipeline can run it.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -53,22 +54,11 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         errors.spanned(&func.sig, "a pipeline function takes the dag first: `fn name(p: &Dag, ...)`");
     }
 
-    if let syn::ReturnType::Type(_, ty) = &func.sig.output {
-        let unit = matches!(&**ty, syn::Type::Tuple(t) if t.elems.is_empty());
-        if !unit {
-            errors.spanned(
-                ty,
-                format!(
-                    "a pipeline returns nothing yet: pipeline outputs are not supported; remove `-> {}`",
-                    quote!(#ty).to_string().replace(' ', "")
-                ),
-            );
-        }
-    }
-
     let dag = Ident::new("dag", Span::mixed_site());
     let mut decls = Vec::new();
     let mut idents = Vec::new();
+    // Per argument after the dag: how the graph form's body gets it (`None`: already reported).
+    let mut graph_params: Vec<Option<(syn::Type, Option<String>)>> = Vec::new();
     for (i, arg) in func.sig.inputs.iter_mut().enumerate() {
         let pt = match arg {
             FnArg::Typed(pt) => pt,
@@ -155,6 +145,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             // Keep the call's arity so this one mistake is the only error.
             decls.push(quote!(#[allow(unused_variables)] let #ident = ::core::unreachable!();));
             idents.push(ident);
+            graph_params.push(None);
             continue;
         };
         let default = match default {
@@ -163,7 +154,9 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             )),
             None => quote!(::core::option::Option::None),
         };
-        let desc = opt_str(doc_text(&attrs).as_deref());
+        let doc = doc_text(&attrs);
+        graph_params.push(Some(((*inner).clone(), doc.clone())));
+        let desc = opt_str(doc.as_deref());
         let span = pt.ty.span();
         decls.push(quote_spanned! {span=>
             let #ident: ::kfp::Param<#inner> = #dag.__input::<#inner>(
@@ -173,35 +166,134 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         idents.push(ident);
     }
 
+    let run_sig = run_signature(&func.sig);
     let ItemFn { attrs, vis, sig, block, .. } = &func;
     let ident = &sig.ident;
     let (docs, other_attrs) = split_docs(attrs);
-    let inputs = &sig.inputs;
-    let output = &sig.output;
+    let mut ret = return_type(sig);
+    // A return type that cannot be an output: one error here, and `()` in the generated code, whose
+    // other uses would each repeat it.
+    let bad_return = return_problem(&ret);
+    if let Some((bad, hint)) = &bad_return {
+        errors.spanned(&ret, format!("a pipeline cannot return `{bad}`: {hint}"));
+        ret = syn::parse_quote!(());
+    }
     let name = name.unwrap_or_else(|| ident.to_string());
     let description = description.or_else(|| doc_text(attrs));
-    let description = opt_str(description.as_deref());
+    let description_tokens = opt_str(description.as_deref());
+    let run_inputs = &run_sig.inputs;
+    let run_ret = return_type(sig);
+    // The graph form: every argument after the dag is an input of the same name.
+    let form_inputs: Vec<FormInput<'_>> = run_sig
+        .inputs
+        .iter()
+        .skip(1)
+        .zip(&idents)
+        .filter_map(|(arg, ident)| match arg {
+            FnArg::Typed(pt) => Some(FormInput::as_written(ident, &pt.ty)),
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let interface_inputs = idents.iter().zip(&graph_params).filter_map(|(ident, p)| {
+        let (inner, doc) = p.as_ref()?;
+        let (n, d) = (ident.to_string(), opt_str(doc.as_deref()));
+        let n = n.strip_prefix("r#").unwrap_or(&n).to_owned();
+        Some(quote!(.input_param::<#inner>(#n, #d)))
+    });
+    let mut index = 0u32;
+    let body_args: Vec<TokenStream> = graph_params
+        .iter()
+        .map(|p| match p {
+            Some((inner, _)) => {
+                index += 1;
+                let i = index - 1;
+                quote!(inputs.param::<#inner>(#i))
+            }
+            None => quote!(::core::unreachable!()),
+        })
+        .collect();
+    let form = Form {
+        vis,
+        ident,
+        docs: &[],
+        inputs: form_inputs,
+        trait_path: quote!(::kfp::GraphComponent),
+        add: "__call_graph",
+        what: "pipeline",
+        run: quote! {
+            /// The pipeline's body, as written.
+            #(#other_attrs)*
+            #[allow(dead_code, clippy::too_many_arguments)]
+            #vis fn run(#run_inputs) -> #run_ret #block
+        },
+        associated: true,
+    }
+    .tokens();
+    // The return type names what is wrong with it, at the type.
+    let ret_check = quote_spanned! {ret.span()=>
+        const _: fn() = || {
+            fn returns<R: ::kfp::GraphReturn>() {}
+            returns::<#ret>();
+        };
+    };
+    // Located at the return type, where a returned value's errors point.
+    let returns = match bad_return {
+        Some(_) => quote!(let _ = returned;),
+        None => quote_spanned!(ret.span()=> #dag.__returns(&returned);),
+    };
+    let body_values = match bad_return {
+        Some(_) => quote!(let _ = returned;),
+        None => quote!(::kfp::GraphReturn::__values(&returned, &mut values);),
+    };
     let errors = errors.into_tokens();
     quote! {
         #errors
 
+        #ret_check
+
         #(#docs)*
         #[allow(non_upper_case_globals)]
         #vis const #ident: ::kfp::PipelineDef = {
-            #(#other_attrs)*
-            #[allow(clippy::too_many_arguments)]
-            fn body(#inputs) #output #block
-
             #[allow(unreachable_code)]
             fn build(#dag: &::kfp::Dag) {
                 // The binary Rust function components run: this Cargo binary, unless `binary` says.
                 let binary: ::core::option::Option<&str> = #binary;
                 #dag.__configure(#image, binary.or(::core::option::Option::Some(::kfp::__private::bin_name(::core::option_env!("CARGO_BIN_NAME")))));
                 #(#decls)*
-                body(#dag #(, #idents)*);
+                let returned = #ident::run(#dag #(, #idents)*);
+                #returns
             }
 
-            ::kfp::PipelineDef::__new(#name, #description, build)
+            ::kfp::PipelineDef::__new(#name, #description_tokens, build)
+        };
+
+        #form
+
+        const _: () = {
+            impl ::kfp::GraphComponent for #ident {
+                type Outputs = <#ret as ::kfp::GraphReturn>::Outputs;
+
+                fn interface() -> ::kfp::GraphInterface {
+                    ::kfp::GraphInterface::new::<#ret>(#name, #description_tokens)
+                        #(#interface_inputs)*
+                }
+
+                #[allow(unreachable_code)]
+                fn __body(
+                    dag: &::kfp::Dag,
+                    inputs: &::kfp::__private::GraphInputs,
+                ) -> ::std::vec::Vec<::kfp::ValueSrc> {
+                    let returned = #ident::run(dag #(, #body_args)*);
+                    let mut values = ::std::vec::Vec::new();
+                    #body_values
+                    values
+                }
+
+                fn __outputs(f: &::kfp::__private::OutputFactory) -> Self::Outputs {
+                    let mut port = 0;
+                    <#ret as ::kfp::GraphReturn>::__outputs(f, &mut port)
+                }
+            }
         };
     }
 }

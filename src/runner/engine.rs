@@ -429,6 +429,13 @@ impl<'w> DagRun<'w> {
                 out.params.insert(p.name.to_string(), v);
             }
         }
+        // An artifact a graph or the pipeline returns: the file of the task that made it.
+        for a in &self.t.outputs.artifacts {
+            let Some(from) = a.from.as_deref() else { continue };
+            if let Ok(path) = expr::substitute(from, &mut |k| self.scope.get(k).cloned()) {
+                out.artifacts.insert(a.name.to_string(), PathBuf::from(path));
+            }
+        }
         Some(out)
     }
 

@@ -160,6 +160,8 @@ pub fn run_workflow(wf: &Workflow, binary: &str, opts: &RunOptions) -> Result<Ru
         workdir: opts.workdir.clone(),
         steps: engine.steps,
         interrupted_by,
+        outputs: main.params.into_iter().collect(),
+        artifacts: main.artifacts.into_iter().collect(),
     })
 }
 

@@ -69,6 +69,10 @@ pub struct RunReport {
     pub steps: Vec<StepReport>,
     /// The signal (SIGINT 2, SIGTERM 15) that interrupted the run.
     pub interrupted_by: Option<i32>,
+    /// The run's parameter outputs: what the pipeline function returned (`output`, `output_0`, ...).
+    pub outputs: BTreeMap<String, String>,
+    /// The run's artifact outputs: the files of the artifacts the pipeline function returned.
+    pub artifacts: BTreeMap<String, PathBuf>,
 }
 
 impl RunReport {
@@ -102,6 +106,15 @@ impl RunReport {
                 s.status.word(),
                 s.duration.as_secs_f64()
             ));
+        }
+        if !self.outputs.is_empty() || !self.artifacts.is_empty() {
+            out.push_str("pipeline outputs:\n");
+            for (k, v) in &self.outputs {
+                out.push_str(&format!("  {k} = {v}\n"));
+            }
+            for (k, v) in &self.artifacts {
+                out.push_str(&format!("  {k} = {}\n", v.display()));
+            }
         }
         out
     }

@@ -32,6 +32,7 @@ pub const EXAMPLES: &[&str] = &[
     "importer",
     "file_from",
     "pod_volumes",
+    "pipeline_outputs",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.

@@ -31,6 +31,29 @@ pub fn to_json(w: &Workflow) -> Result<String, CompileError> {
     Ok(s)
 }
 
+/// A compiled object (a workflow, a workflow template, a cron workflow) as YAML, written as
+/// [`to_yaml`] writes a workflow.
+///
+/// # Errors
+/// [`CompileError::Emit`] if the serializer fails.
+pub fn object_to_yaml(o: &crate::argo::Object) -> Result<String, CompileError> {
+    match o {
+        crate::argo::Object::Workflow(w) => to_yaml(w),
+        other => serde_saphyr::to_string_with_options(other, crate::yaml::options())
+            .map_err(|e| CompileError::Emit(e.to_string())),
+    }
+}
+
+/// A compiled object as pretty-printed JSON.
+///
+/// # Errors
+/// [`CompileError::Emit`] if the serializer fails.
+pub fn object_to_json(o: &crate::argo::Object) -> Result<String, CompileError> {
+    let mut s = serde_json::to_string_pretty(o).map_err(|e| CompileError::Emit(e.to_string()))?;
+    s.push('\n');
+    Ok(s)
+}
+
 /// Streams the workflow as YAML (the same bytes as [`to_yaml`]) into `out`, without holding the whole
 /// document in memory. Wrap files in a `BufWriter`.
 ///

@@ -166,7 +166,7 @@ pub struct Template {
 }
 
 impl ObjectMeta {
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.name.is_none() && self.generate_name.is_none() && self.annotations.is_empty() && self.labels.is_empty()
     }
 }

@@ -306,15 +306,17 @@ impl<'a, 'p> Planner<'a, 'p> {
                 let spec = self.p.graph_spec(*g);
                 spec.interface.outputs.iter().zip(&spec.returns).map(|(o, v)| (o.name.clone(), *v)).collect()
             }
-            // Conditions' outputs are the exports added after planning.
-            ScopeKind::Root | ScopeKind::Condition(_) | ScopeKind::ExitBody { .. } | ScopeKind::ExitTasks { .. } => {
-                Vec::new()
+            // The run's outputs: what the pipeline function returned.
+            ScopeKind::Root => {
+                self.p.outputs().iter().zip(self.p.returns()).map(|(o, v)| (o.name.clone(), *v)).collect()
             }
+            // Conditions' outputs are the exports added after planning.
+            ScopeKind::Condition(_) | ScopeKind::ExitBody { .. } | ScopeKind::ExitTasks { .. } => Vec::new(),
         };
         let mut outputs = Vec::with_capacity(values.len());
         for (i, (name, v)) in values.into_iter().enumerate() {
             let mut deps = Vec::new();
-            let resolved = match (v, self.loop_output_is_artifact(s, i)) {
+            let resolved = match (v, self.output_is_artifact(s, i)) {
                 (ValueSrc::TaskOutput { dag, task, port }, true) => {
                     self.artifact(ArtifactSrc { dag, task, port }, s, &mut deps)
                 }
@@ -323,7 +325,10 @@ impl<'a, 'p> Planner<'a, 'p> {
             match resolved {
                 Ok(value) => outputs.push(DagOutput { name: Name::from(name), value, default: None }),
                 Err(msg) => {
-                    let location = self.p.scope(s).location;
+                    let location = match self.p.scope(s).kind {
+                        ScopeKind::Root => self.p.returns_location().unwrap_or(self.p.scope(s).location),
+                        _ => self.p.scope(s).location,
+                    };
                     self.error(location, format!("returned value `{name}`: {msg}"));
                 }
             }
@@ -331,9 +336,18 @@ impl<'a, 'p> Planner<'a, 'p> {
         outputs
     }
 
-    /// Whether output `index` of scope `s` is a loop's collected artifact.
-    fn loop_output_is_artifact(&self, s: ScopeId, index: usize) -> bool {
-        matches!(&self.p.scope(s).kind, ScopeKind::Loop(l) if l.outputs.get(index).is_some_and(|o| o.artifact))
+    /// Whether output `index` of scope `s` is an artifact: one a loop collects, or one a graph or the
+    /// pipeline returns.
+    fn output_is_artifact(&self, s: ScopeId, index: usize) -> bool {
+        let declared = |outputs: &[kfp_dsl::OutputSpec]| {
+            outputs.get(index).is_some_and(|o| matches!(o.kind, kfp_dsl::IoKind::Artifact { .. }))
+        };
+        match &self.p.scope(s).kind {
+            ScopeKind::Loop(l) => l.outputs.get(index).is_some_and(|o| o.artifact),
+            ScopeKind::Graph(g) => declared(&self.p.graph_spec(*g).interface.outputs),
+            ScopeKind::Root => declared(self.p.outputs()),
+            _ => false,
+        }
     }
 
     /// A task calling a component or a graph component.

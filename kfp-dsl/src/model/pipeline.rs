@@ -152,6 +152,9 @@ pub struct Pipeline {
     pub(crate) default_image: Option<String>,
     pub(crate) binary: Option<String>,
     pub(crate) settings: crate::model::PipelineSettings,
+    pub(crate) outputs: Vec<OutputSpec>,
+    pub(crate) returns: Vec<ValueSrc>,
+    pub(crate) returns_location: Option<SourceLocation>,
 }
 
 /// A task output with a value for when its condition skipped it (`Dag::default_if_skipped`).
@@ -191,6 +194,22 @@ impl Pipeline {
     /// The pipeline parameters, in declaration order.
     pub fn params(&self) -> &[PipelineParamSpec] {
         &self.params
+    }
+
+    /// The run's outputs: what the pipeline function returned (`output`, or `output_0`, `output_1`,
+    /// ... for a tuple), declared on the entry DAG.
+    pub fn outputs(&self) -> &[OutputSpec] {
+        &self.outputs
+    }
+
+    /// The values returned, one per output.
+    pub fn returns(&self) -> &[ValueSrc] {
+        &self.returns
+    }
+
+    /// Where the pipeline returned its outputs: the pipeline function's return type.
+    pub fn returns_location(&self) -> Option<SourceLocation> {
+        self.returns_location
     }
 
     /// The components used, in first-use order.

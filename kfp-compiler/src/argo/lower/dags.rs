@@ -72,14 +72,21 @@ fn inputs(dag: &DagPlan) -> Inputs {
 /// The outputs a DAG's template declares: a loop's collected values, a graph's returns, a condition's
 /// exported values with their defaults.
 fn outputs(dag: &DagPlan) -> Outputs {
-    let parameters = dag
-        .outputs
-        .iter()
-        // A loop's collected artifacts are read by key (`fan_in`), not through the loop's outputs.
-        .filter(|o| !collected_artifact(dag, &o.value))
-        .map(|o| output_parameter(o.name.clone(), expr::value(&o.value), o.default.clone()))
-        .collect();
-    Outputs { parameters, ..Outputs::default() }
+    let mut outputs = Outputs::default();
+    for o in &dag.outputs {
+        match &o.value {
+            // A loop's collected artifacts are read by key (`fan_in`), not through the loop's outputs.
+            v if collected_artifact(dag, v) => {}
+            // An artifact a graph or the pipeline returns: `from` the task that made it.
+            v @ ValueRef::TaskArtifact { .. } => {
+                let mut a = ArtifactRef::named(o.name.clone());
+                a.from = Some(expr::value(v));
+                outputs.artifacts.push(a);
+            }
+            v => outputs.parameters.push(output_parameter(o.name.clone(), expr::value(v), o.default.clone())),
+        }
+    }
+    outputs
 }
 
 /// Whether `v`, an output of `dag`, is an artifact its loop collects.

@@ -251,12 +251,26 @@ impl<'a> DagLowering<'a> {
                         DagOutputParameter::from_task(task.to_string(), port.to_string()),
                     );
                 }
-                // A loop's collected artifacts: a list output of the loop DAG (`isArtifactList`).
-                ValueRef::TaskArtifact { task, port } if dag.kind == DagKind::Loop => {
+                // A loop's collected artifacts: a list output of the loop DAG (`isArtifactList`); an
+                // artifact a graph or the pipeline returns: one artifact, selected from its producer.
+                ValueRef::TaskArtifact { task, port } => {
                     spec = spec.output_artifact(
                         o.name.to_string(),
                         crate::kfp_v2::DagOutputArtifact::from_task(task.to_string(), port.to_string()),
                     );
+                }
+                ValueRef::Input(input) => {
+                    let location = match dag.kind {
+                        DagKind::Graph(g) => Some(self.p.graph_spec(g).location),
+                        DagKind::Root => self.p.returns_location(),
+                        _ => None,
+                    };
+                    let at = location.map(|l| format!("{l}: ")).unwrap_or_default();
+                    self.errors.push(format!(
+                        "{at}`{}` returns its input `{input}` unchanged as output `{}`: the KFP v2 IR has no form for \
+                         that (a DAG's output is selected from a task in it); return a task's output, or compile for Argo",
+                        dag.name, o.name
+                    ));
                 }
                 other => self.errors.push(format!("output `{}` of `{}` reads {other:?}: no IR form", o.name, dag.name)),
             }
@@ -323,8 +337,9 @@ impl<'a> DagLowering<'a> {
         for o in &dag.outputs {
             match self.outputs[i].get(&o.name) {
                 Some(Ty::Param(t)) => c = c.output_parameter(o.name.to_string(), OutputParameterDefinition::new(*t)),
-                Some(Ty::Artifact(a)) if dag.kind == DagKind::Loop => {
-                    let d = crate::kfp_v2::OutputArtifactDefinition::new(a.clone()).list();
+                Some(Ty::Artifact(a)) => {
+                    let d = crate::kfp_v2::OutputArtifactDefinition::new(a.clone());
+                    let d = if dag.kind == DagKind::Loop { d.list() } else { d };
                     c = c.output_artifact(o.name.to_string(), d);
                 }
                 _ => {}
