@@ -2,7 +2,8 @@
 //! team (`after_failed`: Argo `depends: test.Failed || test.Errored`); when it passes, the run waits
 //! for a person to approve (`p.approval`, an Argo `suspend`: `argo resume` or the UI's Resume), then
 //! deploys, pauses a minute for the rollout to settle (`p.pause`, a suspend with a `duration`), and
-//! checks the deployment. Argo only: the KFP v2 IR has no form for `after_failed`, approvals or
+//! checks the deployment; a failed deploy is retried twice, and knows its attempt (`p.retry_count()`,
+//! Argo's `{{retries}}`). Argo only: the KFP v2 IR has no form for `after_failed`, approvals or
 //! pauses, and `compile --target kfp-v2` says so, naming each line.
 //!
 //!     cargo run --example release -- compile
@@ -28,10 +29,10 @@ fn notify(message: String) -> String {
     message
 }
 
-/// Deploys `version`.
+/// Deploys `version`; `attempt` is 0, then 1 on the first retry.
 #[component]
-fn deploy(version: String) -> String {
-    format!("deployed {version}")
+fn deploy(version: String, attempt: i64) -> String {
+    format!("deployed {version} (attempt {attempt})")
 }
 
 /// Checks the deployment.
@@ -45,7 +46,7 @@ fn release(p: &Dag, #[default("1.4.2")] version: Param<String>, #[default(false)
     let tested = test(p, version, broken);
     notify(p, fmt_param!(p, "release {} failed its checks", version)).after_failed(&tested);
     let approved = p.approval("deploy-ok").after(&tested);
-    let deployed = deploy(p, version).after(&approved);
+    let deployed = deploy(p, version, p.retry_count()).retry(2).after(&approved);
     let settled = p.pause(Duration::from_secs(60)).after(&deployed);
     smoke_check(p, version).after(&settled);
 }

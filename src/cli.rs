@@ -165,6 +165,10 @@ struct CompileArgs {
     /// CronWorkflow (needs `--schedule`).
     #[arg(long, value_enum, default_value_t = KindArg::Workflow)]
     kind: KindArg,
+    /// Carry every component's template, also those the pipeline takes from a WorkflowTemplate
+    /// library (`from_library`): with `--kind workflow-template`, this writes the library itself.
+    #[arg(long)]
+    inline_libraries: bool,
     /// The object's name [default: the pipeline's; a Workflow gets a generated one].
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
@@ -389,6 +393,7 @@ fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Res
         opts = opts.argument(name, value);
     }
     opts = opts.no_cache(c.no_cache);
+    opts.inline_libraries = c.inline_libraries;
     match (c.argo_version, c.target) {
         (Some(_), Target::KfpV2) => {
             return Err(CliError::Compile(CompileError::InvalidOption {

@@ -17,8 +17,8 @@ pub use kfp_dsl::{
     Html, Implementation, Input, InputSpec, IntoArg, IntoCond, IntoLoopItems, IntoOperand, IntoSetting, Invocation,
     IoKind, Literal, LoopDone, LoopItem, Markdown, Metrics, Model, NoFields, NodeAffinity, Optional, Orderable, Output,
     OutputParam, OutputSpec, Param, ParamType, Pipeline, PipelineDef, PipelineParamSpec, Retry, RetryIf,
-    SecurityContext, SettingValue, Single, SourceLocation, Task, TaskId, TaskSettings, Toleration, Upstream, ValueSrc,
-    VolumeSource, absent, fmt_arg, fmt_param,
+    SecurityContext, SettingValue, Single, SourceLocation, Task, TaskId, TaskSettings, TemplateLibrary, Toleration,
+    Upstream, ValueSrc, VolumeSource, absent, fmt_arg, fmt_param,
 };
 pub use kfp_dsl::{
     Action, ComponentBody, Csi, DnsConfig, DownwardApiFile, EphemeralClaim, HostPathType, KfpMetrics, KfpUiMetadata,
@@ -214,7 +214,9 @@ pub use kfp_macros::GraphOutputs;
 /// `#[container_component]` would: `load_component!("components/train.yaml")` defines `train` (the
 /// spec's name in snake case; `load_component!(pub fit = "...")` names it). Parameter types map to
 /// Rust types (`String`, `Integer` -> `i64`, `Float` -> `f64`, `Bool` -> `bool`, `JsonArray`,
-/// `JsonObject`), artifact types to kinds (`Dataset`, `Model`, ..., unknown ones to `AnyArtifact`);
+/// `JsonObject`), artifact types to kinds (`Dataset`, `Model`, ..., untyped ones to `AnyArtifact`, and
+/// any other name, `CSV`, to a unit struct of that name the call defines: files that pass such a kind
+/// between them are loaded by one call, `load_component!("a.yaml", "b.yaml")`);
 /// optional inputs take `Some(value)` or `kfp::absent()` (then their default applies). A broken file is
 /// a compile error at the macro naming the file, line and reason; the crate is recompiled when the file
 /// changes. The path is relative to the file that calls the macro, as with `include_str!`.
@@ -256,7 +258,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub use kfp_dsl::__private;
 
-/// `serde_json::json!`, for resource manifests.
+/// `serde_json::json!`, for resource manifests and merge patches (`argo_patch`, `ir_patch`, ...).
 pub use serde_json::json;
 
 /// Compiles an already built [`Pipeline`] (from [`Pipeline::build`] or [`PipelineDef::build`]).

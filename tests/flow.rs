@@ -154,11 +154,12 @@ fn the_release_example_is_refused_by_the_ir_naming_each_line_even_with_lossy() {
         let out = run_example("release", &args);
         assert_eq!(out.status.code(), Some(1));
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("3 constructs cannot be compiled to the KFP v2 IR"), "{err}");
+        assert!(err.contains("4 constructs cannot be compiled to the KFP v2 IR"), "{err}");
         for what in [
-            "examples/release.rs:46:5: `after_failed` on `notify` cannot be expressed in the KFP v2 IR",
-            "examples/release.rs:47:22: approval `deploy-ok` (`p.approval(..)`) cannot be expressed",
-            "examples/release.rs:49:21: pause of 60s (`p.pause(..)`) cannot be expressed",
+            "examples/release.rs:47:5: `after_failed` on `notify` cannot be expressed in the KFP v2 IR",
+            "examples/release.rs:48:22: approval `deploy-ok` (`p.approval(..)`) cannot be expressed",
+            "examples/release.rs:49:20: the attempt number (`p.retry_count()`) passed to `deploy` cannot be expressed",
+            "examples/release.rs:50:21: pause of 60s (`p.pause(..)`) cannot be expressed",
         ] {
             assert!(err.contains(what), "{what}\n{err}");
         }
@@ -301,6 +302,7 @@ fn the_examples_run_here_with_their_handlers_approvals_and_pauses() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("1.4.2 is up"), "{stdout}");
+    assert!(stdout.contains("deployed 1.4.2 (attempt 0)"), "{stdout}");
 
     // No terminal (the test's stdin is closed) and no `--approve`: the approval fails, saying how.
     let dir = temp_dir("flow-release-unapproved");

@@ -227,6 +227,34 @@ fn a_pod_spec_patch_holds_each_value_as_one_json_string() {
 }
 
 #[test]
+fn a_resource_from_an_upstream_output_or_item_cannot_add_a_field_to_the_pod() {
+    let wf = compile(|p| {
+        let sized = emit(p, "x");
+        say(p, "hi").memory_limit(sized.out).cpu_request(sized.out).task_name("sized");
+        p.parallel_for(vec!["1".to_owned()], |p, gpus| {
+            say(p, "hi").gpu_limit(gpus).task_name("shard");
+        });
+    });
+    // Every template whose patch reads its inputs: the task output's and the item's.
+    let patched: Vec<_> = wf.spec.templates.iter().filter(|t| t.pod_spec_patch.is_some()).collect();
+    assert_eq!(patched.len(), 2, "{patched:?}");
+    for t in patched {
+        let patch = t.pod_spec_patch.as_deref().unwrap();
+        assert!(patch.contains("toJson(inputs.parameters['kfp-setting-"), "{patch}");
+        for v in HOSTILE.iter().chain(&[r#"1Gi"}}],"hostNetwork":true,"x":[{"a":"b"#]) {
+            let filled = argo_template::substitute(patch, &mut |_| Some((*v).to_owned())).unwrap();
+            let doc: serde_json::Value = serde_json::from_str(&filled).unwrap_or_else(|e| panic!("{e}: {filled}"));
+            assert_eq!(doc.as_object().unwrap().len(), 1, "only `containers`: {filled}");
+            let resources = &doc["containers"][0]["resources"];
+            let values: Vec<&serde_json::Value> =
+                resources.as_object().unwrap().values().flat_map(|g| g.as_object().unwrap().values()).collect();
+            assert!(values.iter().all(|x| **x == json!(v)), "{v:?}: {filled}");
+            assert!(!filled.contains("{{"), "{filled}");
+        }
+    }
+}
+
+#[test]
 fn an_environment_variable_from_a_parameter_is_a_plain_string_field() {
     let wf = compile(|p| {
         let mode = p.param_with_default::<String>("mode", "prod");

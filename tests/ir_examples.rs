@@ -23,6 +23,9 @@ const IR_EXAMPLES: &[&str] = &[
     "cleanup",
     "caching",
     "pipeline_outputs",
+    "run_info",
+    "sized",
+    "escape_hatch",
 ];
 
 /// Examples the IR cannot express, with what each must name.
@@ -33,7 +36,15 @@ const NOT_IR: &[(&str, &[&str])] = &[
     ("metrics", &["output `mlpipeline-metrics` of `evaluate`", "declare `Output<Metrics>`"]),
     ("k8s_resources", &["volume snapshot `work-snap`", "examples/k8s_resources.rs:"]),
     ("kubeflow", &["Katib experiment `tune`", "training job `train`"]),
-    ("release", &["examples/release.rs:46:5: `after_failed` on `notify`", "approval `deploy-ok`", "pause of 60s"]),
+    (
+        "release",
+        &[
+            "examples/release.rs:47:5: `after_failed` on `notify`",
+            "approval `deploy-ok`",
+            "pause of 60s",
+            "the attempt number (`p.retry_count()`) passed to `deploy`",
+        ],
+    ),
     ("concurrency", &["mutex `nightly-retrain` of the pipeline", "semaphore `ml-limits/gpu-jobs` of `train`"]),
     ("shards", &["examples/shards.rs:40:", "a range loop whose end is known only at run time (`..n`)"]),
     ("file_from", &["examples/file_from.rs:27:", "`file_from` (a value passed to a step as a file)"]),
@@ -50,6 +61,10 @@ const NOT_IR: &[(&str, &[&str])] = &[
             "port 8080 (`http`) of `serve_features`",
             "`liveness_probe` of `serve_features`",
         ],
+    ),
+    (
+        "template_library",
+        &["examples/template_library.rs:40:", "the template of `tokenize` from library `text-components-v1`"],
     ),
 ];
 
@@ -96,6 +111,7 @@ const LOSSY: &[(&str, &[&str])] = &[
     ("pipeline_conf", &["pipeline setting `max_parallelism`", "pipeline setting `dns_config`"]),
     ("metrics", &["output `mlpipeline-metrics` of `evaluate`", "kept as a plain system.Artifact"]),
     ("concurrency", &["mutex `model-registry` of `publish`", "(left out)"]),
+    ("template_library", &["the template of `count` from library `text-components-v1`", "(left out)"]),
 ];
 
 /// With `--lossy`, what cannot be left out.

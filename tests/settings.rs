@@ -78,17 +78,56 @@ fn retry_conditions_need_a_retry_count_and_an_exit_code() {
 }
 
 #[test]
-fn settings_from_task_outputs_are_rejected() {
+fn resources_and_the_image_take_any_value_and_other_settings_pipeline_parameters_only() {
+    let line = line!() + 6;
     let err = kfp::Pipeline::build("s", None, |p| {
         let a = echo(p, "a");
         let n = p.param::<String>("n");
         let _ = a;
-        echo(p, "b").memory_limit(n).cpu_limit(fmt_param!(p, "{}", n));
+        echo(p, "b").memory_limit(n).cpu_limit(fmt_param!(p, "{}", n)).image(fmt_param!(p, "x:{}", n));
+        echo(p, "c").env("N", fmt_param!(p, "{}", n));
+        echo(p, "d").image("--privileged");
     })
     .unwrap_err()
     .to_string();
-    assert!(err.contains("a setting takes a literal or a pipeline parameter"), "{err}");
-    assert_eq!(err.lines().count(), 1, "the pipeline parameter is fine: {err}");
+    let expected = [
+        (line, "a setting takes a literal or a pipeline parameter"),
+        (line + 1, "`--privileged` is not an image reference"),
+    ];
+    assert_lines(&err, &expected);
+}
+
+#[test]
+fn a_resource_from_a_task_output_is_an_input_of_the_task_and_waits_for_it() {
+    #[container_component(image = "alpine:3.20")]
+    fn measure(size: OutputParam<String>) -> ContainerSpec {
+        ContainerSpec::new(["sh", "-c", "echo 2Gi > \"$0\""]).arg(size)
+    }
+    let p = kfp::Pipeline::build("s", None, |p| {
+        let m = measure(p);
+        echo(p, "b").memory_request(m.size).image(m.size).task_name("b");
+    })
+    .unwrap();
+    let wf = kfp::compile_pipeline(&p, &CompileOptions::default()).unwrap();
+    let root = wf.spec.templates[0].dag.as_ref().unwrap();
+    let b = root.tasks.iter().find(|t| &*t.name == "b").unwrap();
+    let args: Vec<(&str, Option<&str>)> =
+        b.arguments.parameters.iter().map(|a| (&*a.name, a.value.as_deref())).collect();
+    assert_eq!(
+        args,
+        [
+            ("msg", Some("b")),
+            ("kfp-setting-requests-memory", Some("{{tasks.measure.outputs.parameters.size}}")),
+            ("kfp-setting-image", Some("{{tasks.measure.outputs.parameters.size}}")),
+        ]
+    );
+    assert_eq!(b.dependencies.iter().map(|d| &**d).collect::<Vec<_>>(), ["measure"]);
+    let t = wf.spec.templates.iter().find(|t| *t.name == *b.template).unwrap();
+    assert_eq!(t.container.as_ref().unwrap().image, "{{inputs.parameters.kfp-setting-image}}");
+    let ir = kfp::compile_kfp_v2(&p, &CompileOptions::default()).unwrap().to_yaml().unwrap();
+    assert!(ir.contains(r#"resourceMemoryRequest: "{{$.inputs.parameters['kfp-setting-requests-memory']}}""#), "{ir}");
+    assert!(ir.contains(r#"image: "{{$.inputs.parameters['kfp-setting-image']}}""#), "{ir}");
+    support::ir_validate_text("settings-from-outputs", &ir);
 }
 
 #[test]

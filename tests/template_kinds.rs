@@ -132,3 +132,20 @@ fn what_argo_would_refuse_is_one_line_naming_the_option() {
         assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: one line: {err}");
     }
 }
+
+#[test]
+fn merge_patches_apply_to_every_kind() {
+    // `escape_hatch` patches the workflow, a template and a task: each kind carries the patched spec.
+    let wf = kind("escape_hatch", &[]);
+    let yaml = compile_example("escape_hatch", &["--kind", "cron-workflow", "--schedule", "@daily"]);
+    let cron = read_yaml11(&yaml);
+    assert_eq!(cron["spec"]["workflowSpec"], wf["spec"]);
+    assert_eq!(cron["spec"]["workflowMetadata"]["labels"], wf["metadata"]["labels"]);
+    assert!(cron["spec"]["workflowMetadata"].get("generateName").is_none());
+    validate("patched-cron", &yaml, None);
+    let yaml = compile_example("escape_hatch", &["--kind", "workflow-template"]);
+    let t = read_yaml11(&yaml);
+    assert_eq!(t["spec"], wf["spec"]);
+    assert_eq!(t["metadata"]["name"], "escape-hatch");
+    validate("patched-template", &yaml, None);
+}

@@ -55,6 +55,16 @@ pub enum CompileError {
         /// Why.
         reason: String,
     },
+    /// A merge patch (`argo_patch`, `ir_patch`, ...) left a document the target would refuse.
+    #[error("{location}: `{call}` {reason}")]
+    Patch {
+        /// The call that added the patch.
+        location: kfp_dsl::SourceLocation,
+        /// `argo_patch`, `argo_template_patch`, ...
+        call: &'static str,
+        /// What the patched document got wrong, and how to fix it.
+        reason: String,
+    },
     /// A compile option Kubernetes would refuse (the service account of `--service-account`).
     #[error("{option}: {reason}")]
     InvalidOption {

@@ -51,6 +51,9 @@ pub struct CompileOptions {
     /// `max_cache_staleness: P0D` on every step (and no memoization); in the IR `enableCache` off
     /// on every task.
     pub no_cache: bool,
+    /// Carry every component's template in the workflow, also those `Dag::from_library` takes from a
+    /// WorkflowTemplate library (the local runner runs the code's definition).
+    pub inline_libraries: bool,
 }
 
 impl CompileOptions {
@@ -155,5 +158,7 @@ pub fn compile_kfp_v2(pipeline: &Pipeline, opts: &CompileOptions) -> Result<kfp_
             d.is_optional = true;
         }
     }
+    // Last: the author's merge patches, each checked by reading the document back.
+    kfp_v2::apply_patches(pipeline, &names, &mut compiled)?;
     Ok(compiled)
 }

@@ -24,6 +24,8 @@ use crate::types::{self, ParamType};
 
 mod caching;
 mod control;
+mod library;
+mod patches;
 mod pipeline_settings;
 mod pod_surface;
 mod suspend;
@@ -103,6 +105,7 @@ struct Builder {
     outputs: Vec<crate::model::OutputSpec>,
     returns: Vec<ValueSrc>,
     returns_location: Option<SourceLocation>,
+    libraries: Vec<(ComponentId, crate::model::TemplateLibrary, SourceLocation)>,
 }
 
 /// A `for_every_task` transformer: a closure that may hold values of its own.
@@ -150,6 +153,7 @@ impl Dag {
                 outputs: Vec::new(),
                 returns: Vec::new(),
                 returns_location: None,
+                libraries: Vec::new(),
             }),
         }
     }
@@ -186,6 +190,7 @@ impl Dag {
             outputs: b.outputs,
             returns: b.returns,
             returns_location: b.returns_location,
+            libraries: b.libraries,
         })
     }
 
@@ -279,6 +284,42 @@ impl Dag {
     /// The namespace the workflow runs in (`{{workflow.namespace}}`).
     pub fn namespace(&self) -> Param<String> {
         Param::from_src(ValueSrc::Global(GlobalValue::Namespace))
+    }
+
+    /// The run's Kubernetes object name (`{{workflow.name}}`; kfp's
+    /// `PIPELINE_JOB_RESOURCE_NAME_PLACEHOLDER`).
+    pub fn job_resource_name(&self) -> Param<String> {
+        Param::from_src(ValueSrc::Global(GlobalValue::JobResourceName))
+    }
+
+    /// When the run was created, RFC 3339 in UTC (`2026-12-02T04:50:00Z`; Argo's
+    /// `{{workflow.creationTimestamp}}`, kfp's `PIPELINE_JOB_CREATE_TIME_UTC_PLACEHOLDER`).
+    pub fn create_time(&self) -> Param<String> {
+        Param::from_src(ValueSrc::Global(GlobalValue::CreateTime))
+    }
+
+    /// When a schedule started the run, RFC 3339 in UTC; the creation time for a run started by hand
+    /// (Argo's `{{workflow.scheduledTime}}` of a CronWorkflow, kfp's
+    /// `PIPELINE_JOB_SCHEDULE_TIME_UTC_PLACEHOLDER`).
+    pub fn schedule_time(&self) -> Param<String> {
+        Param::from_src(ValueSrc::Global(GlobalValue::ScheduleTime))
+    }
+
+    /// The name of the task that reads the value (kfp's `PIPELINE_TASK_NAME_PLACEHOLDER`).
+    pub fn current_task_name(&self) -> Param<String> {
+        Param::from_src(ValueSrc::Global(GlobalValue::TaskName))
+    }
+
+    /// An id of the task run that reads the value: the pod's name on Argo, kfp's
+    /// `PIPELINE_TASK_ID_PLACEHOLDER` in the KFP v2 IR.
+    pub fn current_task_id(&self) -> Param<String> {
+        Param::from_src(ValueSrc::Global(GlobalValue::TaskId))
+    }
+
+    /// Which attempt of the reading task this is: `0`, then `1` for the first retry (Argo's
+    /// `{{retries}}`). The KFP v2 IR has no such placeholder: refused there.
+    pub fn retry_count(&self) -> Param<i64> {
+        Param::from_src(ValueSrc::Global(GlobalValue::RetryCount))
     }
 
     /// A string made of text and values (used by `fmt_param!`).

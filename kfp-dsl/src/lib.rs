@@ -67,7 +67,7 @@ pub use model::{
     LoopSource, Mount, Nfs, NodeAffinity, Operand, OutputSpec, Pipeline, PipelineLock, PipelineParamSpec,
     PipelineSettings, Port, Probe, ProbeKind, Projected, Projection, Protocol, ResourceSpec, Retry, RetryIf, Scope,
     ScopeId, ScopeKind, SecurityContext, SequenceCount, SettingValue, SuspendSpec, TaskId, TaskNode, TaskSettings,
-    Toleration, Trigger, ValueSrc, VolumeSource, check_io_name, resolve_args,
+    TemplateLibrary, Toleration, Trigger, ValueSrc, VolumeSource, check_io_name, resolve_args, setting_input,
 };
 pub use spec::ComponentBody;
 pub use types::ParamType;

@@ -348,3 +348,56 @@ pub(crate) fn return_problem(ty: &Type) -> Option<(String, String)> {
         )),
     }
 }
+
+/// The `GraphComponent` impl of a graph component or a pipeline's twin struct `ident`: its interface
+/// (`name`, the description, one `.input_param::<T>(..)` per input), its body (`run` called with
+/// `body_args`) and the call's output handles, typed by the return type `ret`. `checked_return` is
+/// false when `ret` was already reported and stands in as `()`: the body's value is then ignored.
+pub(crate) struct GraphImpl<'a> {
+    pub(crate) ident: &'a syn::Ident,
+    pub(crate) ret: &'a Type,
+    pub(crate) name: &'a str,
+    pub(crate) description: TokenStream,
+    pub(crate) interface_inputs: Vec<TokenStream>,
+    pub(crate) body_args: Vec<TokenStream>,
+    pub(crate) checked_return: bool,
+}
+
+impl GraphImpl<'_> {
+    pub(crate) fn tokens(&self) -> TokenStream {
+        let GraphImpl { ident, ret, name, description, interface_inputs, body_args, .. } = self;
+        let body_values = if self.checked_return {
+            quote::quote!(::kfp::GraphReturn::__values(&returned, &mut values);)
+        } else {
+            quote::quote!(let _ = returned;)
+        };
+        quote::quote! {
+            const _: () = {
+                impl ::kfp::GraphComponent for #ident {
+                    type Outputs = <#ret as ::kfp::GraphReturn>::Outputs;
+
+                    fn interface() -> ::kfp::GraphInterface {
+                        ::kfp::GraphInterface::new::<#ret>(#name, #description)
+                            #(#interface_inputs)*
+                    }
+
+                    #[allow(unreachable_code)]
+                    fn __body(
+                        dag: &::kfp::Dag,
+                        inputs: &::kfp::__private::GraphInputs,
+                    ) -> ::std::vec::Vec<::kfp::ValueSrc> {
+                        let returned = #ident::run(dag #(, #body_args)*);
+                        let mut values = ::std::vec::Vec::new();
+                        #body_values
+                        values
+                    }
+
+                    fn __outputs(f: &::kfp::__private::OutputFactory) -> Self::Outputs {
+                        let mut port = 0;
+                        <#ret as ::kfp::GraphReturn>::__outputs(f, &mut port)
+                    }
+                }
+            };
+        }
+    }
+}

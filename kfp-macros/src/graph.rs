@@ -100,10 +100,16 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         quote!(.input_param::<#inner>(#n, #d))
     });
     let run_inputs = &run_sig.inputs;
-    let body_values = match bad_return {
-        Some(_) => quote!(let _ = returned;),
-        None => quote!(::kfp::GraphReturn::__values(&returned, &mut values);),
-    };
+    let graph_impl = GraphImpl {
+        ident,
+        ret: &ret,
+        name: &graph_name,
+        description: description.clone(),
+        interface_inputs: interface_inputs.collect(),
+        body_args,
+        checked_return: bad_return.is_none(),
+    }
+    .tokens();
     let errors = errors.into_tokens();
     let form = Form {
         vis,
@@ -127,31 +133,6 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 
         #form
 
-        const _: () = {
-            impl ::kfp::GraphComponent for #ident {
-                type Outputs = <#ret as ::kfp::GraphReturn>::Outputs;
-
-                fn interface() -> ::kfp::GraphInterface {
-                    ::kfp::GraphInterface::new::<#ret>(#graph_name, #description)
-                        #(#interface_inputs)*
-                }
-
-                #[allow(unreachable_code)]
-                fn __body(
-                    dag: &::kfp::Dag,
-                    inputs: &::kfp::__private::GraphInputs,
-                ) -> ::std::vec::Vec<::kfp::ValueSrc> {
-                    let returned = #ident::run(dag #(, #body_args)*);
-                    let mut values = ::std::vec::Vec::new();
-                    #body_values
-                    values
-                }
-
-                fn __outputs(f: &::kfp::__private::OutputFactory) -> Self::Outputs {
-                    let mut port = 0;
-                    <#ret as ::kfp::GraphReturn>::__outputs(f, &mut port)
-                }
-            }
-        };
+        #graph_impl
     }
 }

@@ -9,38 +9,61 @@ use syn::{Ident, LitStr, Token};
 
 use crate::common::*;
 
-/// `"path"` or `name = "path"`, optionally preceded by a visibility.
-struct Args {
-    vis: syn::Visibility,
+/// `"path"` or `name = "path"`.
+struct File {
     ident: Option<Ident>,
     path: LitStr,
+}
+
+/// An optional visibility, then one or more files separated by commas.
+struct Args {
+    vis: syn::Visibility,
+    files: Vec<File>,
 }
 
 impl Parse for Args {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let vis: syn::Visibility = input.parse()?;
-        let ident = if input.peek(Ident) {
-            let i: Ident = input.parse()?;
-            input.parse::<Token![=]>()?;
-            Some(i)
-        } else {
-            None
-        };
-        let path = input.parse()?;
-        Ok(Args { vis, ident, path })
+        let mut files = Vec::new();
+        loop {
+            let ident = if input.peek(Ident) {
+                let i: Ident = input.parse()?;
+                input.parse::<Token![=]>()?;
+                Some(i)
+            } else {
+                None
+            };
+            files.push(File { ident, path: input.parse()? });
+            if input.is_empty() {
+                break;
+            }
+            input.parse::<Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+        }
+        Ok(Args { vis, files })
     }
 }
 
-/// `Make data` -> `make_data`.
+/// `Make data` -> `make_data`, `Export CSV` -> `export_csv`, `CSVToJson` -> `csv_to_json`.
 fn snake(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
-    for c in name.chars() {
+    for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_alphanumeric() {
-            if c.is_ascii_uppercase() && !out.is_empty() && !out.ends_with('_') {
-                let prev = out.chars().last().unwrap_or('_');
-                if prev.is_ascii_lowercase() {
-                    out.push('_');
-                }
+            let prev = i.checked_sub(1).map(|p| chars[p]);
+            let next = chars.get(i + 1).copied();
+            // A word starts at an upper-case letter after a lower-case one or a digit, or at the last
+            // capital of an acronym followed by a lower-case letter (`CSVTo`).
+            let starts_word = c.is_ascii_uppercase()
+                && prev.is_some_and(|p| {
+                    p.is_ascii_lowercase()
+                        || p.is_ascii_digit()
+                        || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+                });
+            if starts_word && !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
             }
             out.push(c.to_ascii_lowercase());
         } else if !out.ends_with('_') {
@@ -70,25 +93,75 @@ fn param_type(t: &str) -> TokenStream {
     }
 }
 
-/// The artifact kind of a kfp type; unknown types are `AnyArtifact`.
+/// The artifact kind of a kfp type: kfp's kinds, `AnyArtifact` for an untyped one (`Artifact`), and for
+/// any other name (`CSV`, `TFRecord`) the kind of that name this macro call defines (see [`kind_items`]).
 fn kind(t: &str) -> TokenStream {
-    match t {
-        "Dataset" => quote!(::kfp::Dataset),
-        "Model" => quote!(::kfp::Model),
-        "Metrics" => quote!(::kfp::Metrics),
-        "ClassificationMetrics" => quote!(::kfp::ClassificationMetrics),
-        "HTML" => quote!(::kfp::Html),
-        "Markdown" => quote!(::kfp::Markdown),
-        _ => quote!(::kfp::AnyArtifact),
-    }
+    kfp_kind(t).unwrap_or_else(|| {
+        let id = kind_ident(t);
+        quote!(#id)
+    })
 }
 
-/// Expands `load_component!(..)`.
+/// The kind kfp has for type `t`, if any.
+fn kfp_kind(t: &str) -> Option<TokenStream> {
+    Some(match t {
+        "Dataset" | "system.Dataset" => quote!(::kfp::Dataset),
+        "Model" | "system.Model" => quote!(::kfp::Model),
+        "Metrics" | "system.Metrics" => quote!(::kfp::Metrics),
+        "ClassificationMetrics" | "system.ClassificationMetrics" => quote!(::kfp::ClassificationMetrics),
+        "HTML" | "system.HTML" => quote!(::kfp::Html),
+        "Markdown" | "system.Markdown" => quote!(::kfp::Markdown),
+        "" | "Artifact" | "system.Artifact" => quote!(::kfp::AnyArtifact),
+        _ => return None,
+    })
+}
+
+/// The Rust name of the kind of kfp type `t`: the name itself when it is an identifier (`CSV`,
+/// `TFRecord`), else with `_` for each other character (`google.VertexModel` -> `google_VertexModel`).
+fn kind_ident(t: &str) -> Ident {
+    let mut s: String = t.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    syn::parse_str::<Ident>(&s).unwrap_or_else(|_| Ident::new_raw(&s, Span::call_site()))
+}
+
+/// One unit struct per kfp type name no kfp kind has, shared by every file of the macro call: an
+/// output of type `CSV` then feeds only `CSV` inputs (and `AnyArtifact` ones), as kfp v1's type check
+/// has it. The IR compiles these names to `system.Artifact`, as kfp does.
+fn kind_items(vis: &syn::Visibility, names: &std::collections::BTreeSet<String>) -> TokenStream {
+    let items = names.iter().map(|t| {
+        let id = kind_ident(t);
+        let doc = format!("The artifact kind of kfp type `{t}`, as the loaded component files name it.");
+        quote! {
+            #[doc = #doc]
+            #[allow(non_camel_case_types)]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            #vis struct #id;
+            impl ::kfp::__private::KindSealed for #id {}
+            impl ::kfp::ArtifactKind for #id {
+                const KFP_TYPE: &'static str = #t;
+            }
+            impl ::kfp::ConcreteKind for #id {}
+        }
+    });
+    quote!(#(#items)*)
+}
+
+/// Expands `load_component!(..)`: each file's component, then the kinds they name that kfp has not.
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let args: Args = match syn::parse2(input) {
         Ok(a) => a,
         Err(e) => return e.to_compile_error(),
     };
+    let mut kinds = std::collections::BTreeSet::new();
+    let components: Vec<TokenStream> = args.files.iter().map(|f| expand_one(&args.vis, f, &mut kinds)).collect();
+    let kinds = kind_items(&args.vis, &kinds);
+    quote! { #(#components)* #kinds }
+}
+
+/// One file's component; adds the kinds it names to `kinds`.
+fn expand_one(vis: &syn::Visibility, args: &File, kinds: &mut std::collections::BTreeSet<String>) -> TokenStream {
     let rel = args.path.value();
     // Relative to the file that calls the macro, as `include_str!` is (else to the crate's root).
     let dir = proc_macro::Span::call_site()
@@ -113,8 +186,14 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
             return syn::Error::new(args.path.span(), format!("{rel}{at}: {}", e.message)).to_compile_error();
         }
     };
-    let ident = args.ident.unwrap_or_else(|| rust_ident(&spec.name));
-    let vis = &args.vis;
+    let ident = args.ident.clone().unwrap_or_else(|| rust_ident(&spec.name));
+    let kinds_named = spec.inputs.iter().map(|i| &i.kind).chain(spec.outputs.iter().map(|o| &o.kind));
+    for k in kinds_named.filter(|k| k.is_artifact()) {
+        if kfp_kind(k.type_name()).is_none() {
+            kinds.insert(k.type_name().to_owned());
+        }
+    }
+
     let abs = path.display().to_string();
 
     let mut form_inputs = Vec::new();

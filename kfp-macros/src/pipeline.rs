@@ -241,10 +241,16 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         Some(_) => quote!(let _ = returned;),
         None => quote_spanned!(ret.span()=> #dag.__returns(&returned);),
     };
-    let body_values = match bad_return {
-        Some(_) => quote!(let _ = returned;),
-        None => quote!(::kfp::GraphReturn::__values(&returned, &mut values);),
-    };
+    let graph_impl = GraphImpl {
+        ident,
+        ret: &ret,
+        name: &name,
+        description: description_tokens.clone(),
+        interface_inputs: interface_inputs.collect(),
+        body_args,
+        checked_return: bad_return.is_none(),
+    }
+    .tokens();
     let errors = errors.into_tokens();
     quote! {
         #errors
@@ -269,31 +275,6 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 
         #form
 
-        const _: () = {
-            impl ::kfp::GraphComponent for #ident {
-                type Outputs = <#ret as ::kfp::GraphReturn>::Outputs;
-
-                fn interface() -> ::kfp::GraphInterface {
-                    ::kfp::GraphInterface::new::<#ret>(#name, #description_tokens)
-                        #(#interface_inputs)*
-                }
-
-                #[allow(unreachable_code)]
-                fn __body(
-                    dag: &::kfp::Dag,
-                    inputs: &::kfp::__private::GraphInputs,
-                ) -> ::std::vec::Vec<::kfp::ValueSrc> {
-                    let returned = #ident::run(dag #(, #body_args)*);
-                    let mut values = ::std::vec::Vec::new();
-                    #body_values
-                    values
-                }
-
-                fn __outputs(f: &::kfp::__private::OutputFactory) -> Self::Outputs {
-                    let mut port = 0;
-                    <#ret as ::kfp::GraphReturn>::__outputs(f, &mut port)
-                }
-            }
-        };
+        #graph_impl
     }
 }

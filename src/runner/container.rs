@@ -274,11 +274,32 @@ impl<'w> Step<'w> {
         }
         mkdir(&dir.join("inputs"))?;
         mkdir(&outputs_dir)?;
-        let params = &self.params;
+        // The pod's own variables (Argo's local parameters): its name (the step's path, and the
+        // attempt after a retry), its task's name and the attempt number.
+        let retries = self.attempts.saturating_sub(1);
+        let pod = match retries {
+            0 => rel.replace('/', "-"),
+            n => format!("{}-{n}", rel.replace('/', "-")),
+        };
+        let task = self.path.rsplit('/').next().unwrap_or("step").to_owned();
+        let local = |x: &str| match x {
+            "pod.name" => Some(pod.clone()),
+            "retries" => Some(retries.to_string()),
+            "tasks.name" => Some(task.clone()),
+            _ => None,
+        };
+        // The pod's pass over its inputs' values fills in the tags its task's arguments left for it.
+        let mut params = std::collections::HashMap::with_capacity(self.params.len());
+        for (k, v) in &self.params {
+            let v = expr::substitute_pod_variables(v, &mut |x| local(x))
+                .map_err(|err| error(format!("input `{k}`: {err}")))?;
+            params.insert(k.as_str(), v);
+        }
         let subst = |s: &str| {
             expr::substitute(s, &mut |x| {
                 x.strip_prefix("inputs.parameters.")
                     .and_then(|n| params.get(n).cloned())
+                    .or_else(|| local(x))
                     .or_else(|| e.workflow.get(x).cloned())
             })
             .map_err(Failure::Error)
@@ -355,10 +376,11 @@ impl<'w> Step<'w> {
             cmd.args(rest);
             cmd
         } else {
+            let image = image_reference(subst(&c.image)?).map_err(Failure::Fatal)?;
             let Some(runtime) = &e.runtime else {
                 return Err(Failure::Fatal(format!(
-                    "`{}` runs image `{}`: install docker or podman, or pass `--host` to run its command on this machine",
-                    self.path, c.image
+                    "`{}` runs image `{image}`: install docker or podman, or pass `--host` to run its command on this machine",
+                    self.path
                 )));
             };
             let Some((program, rest)) = argv.split_first() else {
@@ -378,7 +400,7 @@ impl<'w> Step<'w> {
             for (k, v) in &env {
                 cmd.arg("-e").arg(format!("{k}={v}"));
             }
-            cmd.args(["--entrypoint", program]).arg(&c.image).args(rest);
+            cmd.args(["--entrypoint", program]).arg(&image).args(rest);
             cmd
         };
         cmd.envs(env.iter().map(|(k, v)| (k, v)));
@@ -407,6 +429,15 @@ fn is_function(e: &Engine<'_>, t: &Template) -> bool {
     t.container.as_ref().is_some_and(|c| {
         c.command.first() == Some(&e.binary) && c.command.get(1).map(String::as_str) == Some("component")
     })
+}
+
+/// The image a containerised step runs, once a value of the run is filled in (`.image(task.output)`):
+/// empty, or starting with `-` (which docker would read as an option), it is not an image reference.
+fn image_reference(image: String) -> Result<String, String> {
+    if image.trim().is_empty() || image.starts_with('-') {
+        return Err(format!("`{image}` is not an image reference"));
+    }
+    Ok(image)
 }
 
 /// An attempt's result from its exit status, log and output files.
@@ -537,6 +568,13 @@ fn copy_all(from: &Path, to: &Path) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_image_from_a_value_cannot_be_an_option_of_docker() {
+        assert_eq!(image_reference("alpine:3.20".into()), Ok("alpine:3.20".into()));
+        assert!(image_reference("--privileged".into()).unwrap_err().contains("not an image reference"));
+        assert!(image_reference(" ".into()).is_err());
+    }
 
     #[test]
     fn the_reason_is_the_panic_message_or_error_line_not_a_hint() {

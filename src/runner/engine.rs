@@ -80,6 +80,10 @@ impl<'w> Engine<'w> {
         workflow.insert("workflow.name".to_owned(), name.clone());
         workflow.insert("workflow.uid".to_owned(), name);
         workflow.insert("workflow.namespace".to_owned(), "local".to_owned());
+        // A run started by hand: its schedule time is its creation time, as KFP gives it.
+        let created = super::clock::rfc3339(std::time::SystemTime::now());
+        workflow.insert("workflow.creationTimestamp".to_owned(), created.clone());
+        workflow.insert("workflow.scheduledTime".to_owned(), created);
         Ok(Engine {
             templates: wf.spec.templates.iter().map(|t| (t.name.as_str(), t)).collect(),
             opts,
@@ -340,7 +344,7 @@ impl<'w> Engine<'w> {
     ) -> Result<(Params, Artifacts), String> {
         let mut params = HashMap::new();
         for p in &args.parameters {
-            let v = expr::substitute(p.value.as_deref().unwrap_or_default(), &mut |x| scope(x))
+            let v = expr::substitute_task_argument(p.value.as_deref().unwrap_or_default(), &mut |x| scope(x))
                 .map_err(|e| format!("argument `{}`: {e}", p.name))?;
             params.insert(p.name.to_string(), v);
         }

@@ -11,6 +11,35 @@ pub(crate) fn substitute(text: &str, lookup: &mut dyn FnMut(&str) -> Option<Stri
     argo_template::substitute(text, lookup)
 }
 
+/// The variables of the pod a step runs (`pod.name`, `retries`): a DAG task's arguments leave the
+/// tags that read them for the step's own pass, as Argo does.
+pub(crate) fn pod_variable(x: &str) -> bool {
+    matches!(x, "pod.name" | "retries")
+}
+
+/// [`substitute`] for a DAG task's arguments: tags reading a [`pod_variable`] are left for the step.
+///
+/// # Errors
+/// The first other tag that cannot be resolved or evaluated.
+pub(crate) fn substitute_task_argument(
+    text: &str,
+    lookup: &mut dyn FnMut(&str) -> Option<String>,
+) -> Result<String, String> {
+    argo_template::substitute_deferring(text, lookup, &pod_variable)
+}
+
+/// The step's own pass over an input's value: only the tags reading a [`pod_variable`] are filled in
+/// (every other tag in a value stays text, as the value is data).
+///
+/// # Errors
+/// A tag reading a pod variable that does not evaluate.
+pub(crate) fn substitute_pod_variables(
+    value: &str,
+    pod: &mut dyn FnMut(&str) -> Option<String>,
+) -> Result<String, String> {
+    argo_template::substitute_deferring(value, pod, &|x| !pod_variable(x))
+}
+
 /// Whether a task's `when` holds: its tags are evaluated with the task's values as variables, and
 /// the result must be `true` or `false`, as Argo requires.
 ///

@@ -6,6 +6,7 @@
 //! runs; other containers run with docker or podman, or directly on the host with `--host`. Every
 //! step's files live under the run directory, which stays after the run.
 
+mod clock;
 mod container;
 mod depends;
 mod engine;
@@ -95,12 +96,31 @@ pub fn run(pipeline: &PipelineDef, opts: &RunOptions) -> Result<RunReport, Strin
 pub fn compile_for_run(pipeline: &PipelineDef, arguments: &[(String, String)]) -> Result<(Workflow, String), String> {
     let built = pipeline.build().map_err(|e| e.to_string())?;
     let mut copts = CompileOptions::default();
+    // The run uses each component as the code defines it, also one a cluster takes from a library.
+    copts.inline_libraries = true;
     for (k, v) in arguments {
         copts = copts.argument(k.clone(), v.clone());
     }
     let wf = kfp_compiler::compile(&built, &copts).map_err(|e| e.to_string())?;
     parameters(&wf)?;
     Ok((wf, built.binary().unwrap_or(built.name()).to_owned()))
+}
+
+/// What the local run does with the workflow's merge patches (`argo_patch`, ...): they are for the
+/// cluster's Argo, which reads fields the runner does not, so it leaves them out and says so.
+pub fn patches_note(wf: &Workflow) -> Option<String> {
+    if wf.patches.is_empty() {
+        return None;
+    }
+    let mut calls: Vec<String> =
+        wf.patches.iter().map(|p| format!("{} ({})", p.patch.target.call(), p.patch.at)).collect();
+    calls.dedup();
+    Some(format!(
+        "note: the local run leaves out {} merge patch{} (they are for the cluster): {}",
+        calls.len(),
+        if calls.len() == 1 { "" } else { "es" },
+        calls.join(", ")
+    ))
 }
 
 /// The workflow's parameter values by name.
@@ -123,6 +143,9 @@ fn parameters(wf: &Workflow) -> Result<HashMap<String, String>, String> {
 /// As [`run`].
 pub fn run_workflow(wf: &Workflow, binary: &str, opts: &RunOptions) -> Result<RunReport, String> {
     let params = parameters(wf)?;
+    if let Some(note) = patches_note(wf) {
+        eprintln!("{note}");
+    }
     let approvals = suspend::approvals(wf);
     if let Some(unknown) = opts.approve.iter().find(|a| !approvals.iter().any(|n| suspend::same_name(a, n))) {
         let known = if approvals.is_empty() {

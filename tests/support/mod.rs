@@ -33,6 +33,10 @@ pub const EXAMPLES: &[&str] = &[
     "file_from",
     "pod_volumes",
     "pipeline_outputs",
+    "template_library",
+    "run_info",
+    "sized",
+    "escape_hatch",
 ];
 
 /// Whether missing tools must fail the tests (in CI) rather than skip them.

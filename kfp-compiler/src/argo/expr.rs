@@ -39,12 +39,18 @@ pub(crate) fn into_value(v: ValueRef) -> String {
     }
 }
 
-/// A value of the run.
+/// A value of the run, as a pod template reads it. A DAG task's arguments spell the reading task's
+/// own values differently (`lower::run_values`).
 fn global(g: GlobalValue) -> &'static str {
     match g {
         GlobalValue::RunId => "{{workflow.uid}}",
-        GlobalValue::WorkflowName => "{{workflow.name}}",
+        GlobalValue::WorkflowName | GlobalValue::JobResourceName => "{{workflow.name}}",
         GlobalValue::Namespace => "{{workflow.namespace}}",
+        GlobalValue::CreateTime => "{{workflow.creationTimestamp}}",
+        GlobalValue::ScheduleTime => "{{workflow.scheduledTime}}",
+        GlobalValue::TaskName => "{{tasks.name}}",
+        GlobalValue::TaskId => "{{pod.name}}",
+        GlobalValue::RetryCount => "{{retries}}",
     }
 }
 

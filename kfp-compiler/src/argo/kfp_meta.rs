@@ -46,7 +46,9 @@ pub(crate) fn pipeline_spec(p: &Pipeline) -> String {
     Value::Object(m).to_string()
 }
 
-/// The component as kfp v1's component.yaml model, in JSON.
+/// The component as kfp v1's component.yaml model, in JSON, keys sorted: what kfp 1.8 writes
+/// (`json.dumps(spec.to_dict(), sort_keys=True)`), with each input's `default` and `optional` and the
+/// spec's `metadata`.
 pub(crate) fn component_spec(c: &ComponentSpec) -> String {
     let io = |name: &str, type_name: &str, description: Option<&String>| {
         let mut m = Map::new();
@@ -78,9 +80,35 @@ pub(crate) fn component_spec(c: &ComponentSpec) -> String {
         container.insert("image".into(), Value::String(cs.image_ref().unwrap_or_default().to_owned()));
         m.insert("implementation".into(), json!({ "container": container }));
     }
-    let inputs: Vec<Value> = c.inputs.iter().map(|i| io(&i.name, i.kind.type_name(), i.description.as_ref())).collect();
+    // As kfp v1 writes a loaded spec: an input's `default`, and `optional` when it has none.
+    let inputs: Vec<Value> = c
+        .inputs
+        .iter()
+        .map(|i| {
+            let mut v = io(&i.name, i.kind.type_name(), i.description.as_ref());
+            if let Value::Object(m) = &mut v {
+                if let Some(d) = &i.default {
+                    m.insert("default".into(), Value::String(d.clone()));
+                }
+                if i.optional && i.default.is_none() {
+                    m.insert("optional".into(), Value::Bool(true));
+                }
+            }
+            v
+        })
+        .collect();
     if !inputs.is_empty() {
         m.insert("inputs".into(), Value::Array(inputs));
+    }
+    let mut metadata = Map::new();
+    if !c.annotations.is_empty() {
+        metadata.insert("annotations".into(), json!(c.annotations));
+    }
+    if !c.labels.is_empty() {
+        metadata.insert("labels".into(), json!(c.labels));
+    }
+    if !metadata.is_empty() {
+        m.insert("metadata".into(), Value::Object(metadata));
     }
     m.insert("name".into(), Value::String(c.name.clone()));
     let outputs: Vec<Value> =

@@ -117,6 +117,8 @@ pub enum Object {
     Workflow(Workflow),
     /// A `CronWorkflow`.
     CronWorkflow(CronWorkflow),
+    /// Any of them with the pipeline's merge patches applied (`argo_patch`, ...): the document.
+    Patched(serde_json::Value),
 }
 
 /// The longest CronWorkflow name: Argo appends `-<unix time>` to name each run (validate.go).
@@ -129,6 +131,51 @@ const MAX_CRON_NAME: usize = 52;
 /// [`CompileError::InvalidOption`] for a name Kubernetes or Argo would refuse, a malformed schedule or
 /// time zone, or several schedules for an Argo version that takes one.
 pub fn into_kind(wf: Workflow, kind: &Kind, name: Option<&str>, version: ArgoVersion) -> Result<Object, CompileError> {
+    if *kind == Kind::Workflow && name.is_none() {
+        // The emitters apply its patches.
+        return Ok(Object::Workflow(wf));
+    }
+    // Patches address the workflow's document: apply them to it, then give the result the kind's shape.
+    let patched = crate::argo::patch::patched(&wf)?;
+    let object = into_kind_unpatched(wf, kind, name, version)?;
+    let Some(doc) = patched else { return Ok(object) };
+    let mut out = match &object {
+        Object::Workflow(w) => serde_json::to_value(w),
+        Object::CronWorkflow(c) => serde_json::to_value(c),
+        Object::Patched(v) => Ok(v.clone()),
+    }
+    .map_err(|e| CompileError::Emit(e.to_string()))?;
+    let mut meta = doc["metadata"].clone();
+    match &object {
+        Object::CronWorkflow(_) => {
+            if let Some(m) = meta.as_object_mut() {
+                m.remove("name");
+                m.remove("generateName");
+            }
+            out["spec"]["workflowSpec"] = doc["spec"].clone();
+            out["spec"]["workflowMetadata"] = meta;
+        }
+        _ => {
+            let fixed = out["metadata"]["name"].clone();
+            if let Some(m) = meta.as_object_mut()
+                && fixed.is_string()
+            {
+                m.remove("generateName");
+                m.insert("name".to_owned(), fixed);
+            }
+            out["metadata"] = meta;
+            out["spec"] = doc["spec"].clone();
+        }
+    }
+    Ok(Object::Patched(out))
+}
+
+fn into_kind_unpatched(
+    wf: Workflow,
+    kind: &Kind,
+    name: Option<&str>,
+    version: ArgoVersion,
+) -> Result<Object, CompileError> {
     let invalid = |option: &'static str, reason: String| CompileError::InvalidOption { option, reason };
     let (kind_name, max) = match kind {
         Kind::Workflow => {
@@ -166,10 +213,12 @@ pub fn into_kind(wf: Workflow, kind: &Kind, name: Option<&str>, version: ArgoVer
         }
     };
     let Workflow { metadata, spec, .. } = wf;
+    // (The patches were applied to the document by `into_kind`.)
     let Kind::CronWorkflow(schedule) = kind else {
         let metadata = ObjectMeta { name: Some(name), generate_name: None, ..metadata };
         let api_version = "argoproj.io/v1alpha1".to_owned();
-        return Ok(Object::Workflow(Workflow { api_version, kind: kind_name.to_owned(), metadata, spec }));
+        let kind = kind_name.to_owned();
+        return Ok(Object::Workflow(Workflow { api_version, kind, metadata, spec, patches: Vec::new() }));
     };
     if schedule.crons.is_empty() {
         return Err(invalid(
@@ -224,6 +273,7 @@ mod tests {
             kind: "Workflow".to_owned(),
             metadata,
             spec: WorkflowSpec::default(),
+            patches: Vec::new(),
         }
     }
 

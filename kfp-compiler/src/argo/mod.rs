@@ -9,6 +9,7 @@ mod kfp_meta;
 mod kinds;
 mod location;
 pub(crate) mod lower;
+pub mod patch;
 mod sync_types;
 pub mod template;
 mod version;
@@ -22,6 +23,6 @@ pub use sync_types::{ConfigMapKey, Memoize, MemoizeCache, Mutex, SemaphoreRef, S
 pub use version::ArgoVersion;
 pub use workflow::{
     ArchiveStrategy, Arguments, ArtifactRef, Container, DagTask, DagTemplate, EnvVar, Inputs, LifecycleHook, Name,
-    NoArchive, ObjectMeta, Outputs, Parameter, ResourceTemplate, S3Key, Sequence, SuspendTemplate, Template, ValueFrom,
-    Workflow, WorkflowSpec,
+    NoArchive, ObjectMeta, Outputs, Parameter, ResourceTemplate, S3Key, Sequence, SuspendTemplate, Template,
+    TemplateRef, ValueFrom, Workflow, WorkflowSpec,
 };

@@ -25,6 +25,9 @@ pub struct Workflow {
     pub metadata: ObjectMeta,
     /// The spec.
     pub spec: WorkflowSpec,
+    /// The merge patches the emitters apply last (not part of the document).
+    #[serde(skip)]
+    pub patches: Vec<super::patch::ArgoPatch>,
 }
 
 /// Kubernetes object metadata.
@@ -514,6 +517,20 @@ pub struct DagTemplate {
     pub tasks: Vec<DagTask>,
 }
 
+/// A template in a `WorkflowTemplate` or `ClusterWorkflowTemplate` (`templateRef`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TemplateRef {
+    /// The WorkflowTemplate's name.
+    pub name: String,
+    /// The template's name in it.
+    pub template: String,
+    /// A ClusterWorkflowTemplate.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub cluster_scope: bool,
+}
+
 /// A task in a DAG.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -521,8 +538,12 @@ pub struct DagTemplate {
 pub struct DagTask {
     /// Unique in its DAG.
     pub name: Name,
-    /// The template it runs.
+    /// The template it runs (empty when `template_ref` names one in a library).
+    #[serde(skip_serializing_if = "str::is_empty")]
     pub template: Name,
+    /// The template it runs, from a WorkflowTemplate library.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_ref: Option<TemplateRef>,
     /// The tasks that must finish first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<Name>,
@@ -556,6 +577,7 @@ impl DagTask {
         DagTask {
             name,
             template,
+            template_ref: None,
             dependencies: Vec::new(),
             depends: None,
             arguments: Arguments::default(),

@@ -61,6 +61,7 @@ mod importer;
 mod inputs;
 mod lossy;
 pub(crate) mod lower;
+mod patch;
 mod pipeline_spec;
 pub mod placeholder;
 mod platform;
@@ -89,6 +90,7 @@ pub use inputs::{
     ParameterSource, TaskFinalStatus, TaskInputArtifact, TaskInputParameter, TaskInputs, TaskOutputArtifactSpec,
     TaskOutputParameterSpec, ValueOrRuntimeParameter,
 };
+pub(crate) use patch::apply as apply_patches;
 pub use pipeline_spec::{
     ComponentSpec, Implementation, InputDefinitions, OutputDefinitions, PipelineInfo, PipelineSpec, SCHEMA_VERSION,
     sdk_version,

@@ -6,7 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use kfp_dsl::model::{EnvSource, EphemeralClaim, PipelineSettings, Retry, SettingValue, TaskSettings, VolumeSource};
+use kfp_dsl::model::{
+    EnvSource, EphemeralClaim, PipelineSettings, Retry, SettingValue, TaskSettings, VolumeSource, setting_input,
+};
 
 use super::placeholder::input_parameter;
 use super::{
@@ -35,15 +37,17 @@ pub(crate) fn accelerator(s: &TaskSettings) -> Option<(&str, &SettingValue)> {
 /// (`ephemeral-storage`, a second accelerator) have no IR field: [`unsupported`](super::unsupported)
 /// reports them.
 pub(crate) fn container_resources(s: &TaskSettings, param_input: impl Fn(&str) -> String) -> Option<ResourceSpec> {
-    let quantity = |v: &SettingValue| match v {
+    let quantity = |v: &SettingValue, group: &str, key: &str| match v {
         SettingValue::Literal(q) => (q.clone(), true),
         SettingValue::PipelineParam(p) => (input_parameter(&param_input(p)), false),
+        SettingValue::Value(_) => (input_parameter(&setting_input(group, key)), false),
     };
     let mut r = ResourceSpec::default();
     let mut any = false;
     for (limit, map) in [(false, &s.requests), (true, &s.limits)] {
+        let group = if limit { "limits" } else { "requests" };
         if let Some(v) = map.get("cpu") {
-            let (q, literal) = quantity(v);
+            let (q, literal) = quantity(v, group, "cpu");
             let number = if literal { cpu_cores(&q) } else { None };
             any = true;
             if limit {
@@ -53,7 +57,7 @@ pub(crate) fn container_resources(s: &TaskSettings, param_input: impl Fn(&str) -
             }
         }
         if let Some(v) = map.get("memory") {
-            let (q, literal) = quantity(v);
+            let (q, literal) = quantity(v, group, "memory");
             let number = if literal { memory_gb(&q) } else { None };
             any = true;
             if limit {
@@ -71,6 +75,7 @@ pub(crate) fn container_resources(s: &TaskSettings, param_input: impl Fn(&str) -
                 Err(_) => accelerator_config(kind, n.clone()),
             },
             SettingValue::PipelineParam(p) => accelerator_config(kind, input_parameter(&param_input(p))),
+            SettingValue::Value(_) => accelerator_config(kind, input_parameter(&setting_input("limits", kind))),
         });
     }
     any.then_some(r)
@@ -112,6 +117,41 @@ pub(crate) fn resource_inputs(s: &TaskSettings) -> Vec<(&'static str, &str)> {
         }
     }
     out
+}
+
+/// As [`resource_inputs`], for resources taken from a task output or loop item: `(key, input)` with
+/// `input` the task input the plan feeds from the value ([`setting_input`]), as kfp writes
+/// `cpu_limit: "{{$.inputs.parameters['pipelinechannel--size-Output']}}"` beside that channel.
+pub(crate) fn value_resource_inputs(s: &TaskSettings) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for (key, group, resource, v) in [
+        ("cpu_request", "requests", "cpu", s.requests.get("cpu")),
+        ("cpu_limit", "limits", "cpu", s.limits.get("cpu")),
+        ("memory_request", "requests", "memory", s.requests.get("memory")),
+        ("memory_limit", "limits", "memory", s.limits.get("memory")),
+        ("accelerator_count", "limits", accelerator(s).map_or("", |(k, _)| k), accelerator(s).map(|(_, v)| v)),
+    ] {
+        if let Some(SettingValue::Value(_)) = v {
+            out.push((key, setting_input(group, resource)));
+        }
+    }
+    // kfp writes the image's placeholder as the task's `base_image` too.
+    if let Some(SettingValue::Value(_)) = s.image {
+        out.push(("base_image", setting_input("image", "image")));
+    }
+    out
+}
+
+/// The executor's image from the task's: a literal as it is, a value as the placeholder of the
+/// task input the plan feeds from it (kfp's `set_container_image(task.output)`, which the KFP driver
+/// resolves from 2.5).
+pub(crate) fn container_image(s: &TaskSettings) -> Option<String> {
+    match s.image.as_ref()? {
+        SettingValue::Literal(image) => Some(image.clone()),
+        SettingValue::Value(_) | SettingValue::PipelineParam(_) => {
+            Some(input_parameter(&setting_input("image", "image")))
+        }
+    }
 }
 
 /// CPU cores of a quantity, as kfp's `_cpu_to_float` (`500m` is 0.5); `None` for a form kfp refuses.

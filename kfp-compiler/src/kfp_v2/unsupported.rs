@@ -142,11 +142,20 @@ pub fn unsupported(p: &Pipeline) -> Vec<Unsupported> {
                 }
             }
         }
-        if task.args().iter().any(|a| matches!(a, ArgValue::Param(v) if reads_namespace(p, v))) {
+        let reads = |g| task.args().iter().any(|a| matches!(a, ArgValue::Param(v) if reads_global(p, v, g)));
+        if reads(GlobalValue::Namespace) {
             push(
-                format!("the namespace (`p.namespace()`) passed to `{name}`"),
+                format!("the namespace (`{}`) passed to `{name}`", GlobalValue::Namespace.call()),
                 "KFP v2 has no placeholder for the run's namespace: pass it as a pipeline parameter, or compile \
                  for Argo",
+                LeaveOut::Never,
+            );
+        }
+        if reads(GlobalValue::RetryCount) {
+            push(
+                format!("the attempt number (`{}`) passed to `{name}`", GlobalValue::RetryCount.call()),
+                "KFP v2 has no placeholder for a task's attempt number (kfp 2.17 has none): read it from a retry \
+                 of your own in the component, or compile for Argo",
                 LeaveOut::Never,
             );
         }
@@ -171,17 +180,30 @@ pub fn unsupported(p: &Pipeline) -> Vec<Unsupported> {
             });
         }
     }
+    for (component, library, at) in p.template_libraries() {
+        let called = p.task_ids().any(|t| p.task(t).callee() == Callee::Component(component));
+        if called {
+            out.push(Unsupported {
+                location: Some(at),
+                task: None,
+                what: format!("the template of `{}` from library `{}`", p.component(component).name, library.name),
+                why: "the IR carries every component's definition and KFP has no template library: drop \
+                      `from_library`, or compile for Argo (`--lossy` uses the code's definition)",
+                leave_out: LeaveOut::Construct,
+            });
+        }
+    }
     pipeline_settings(p.settings(), &mut out);
     super::sync::unsupported_locks(p, &mut out);
     out
 }
 
-/// Whether `v` is, or is built from, the run's namespace.
-fn reads_namespace(p: &Pipeline, v: &ValueSrc) -> bool {
+/// Whether `v` is, or is built from, the run value `g`.
+fn reads_global(p: &Pipeline, v: &ValueSrc, g: GlobalValue) -> bool {
     match v {
-        ValueSrc::Global(GlobalValue::Namespace) => true,
+        ValueSrc::Global(x) => *x == g,
         ValueSrc::Formatted { index, .. } => {
-            p.formatted(*index).iter().any(|part| matches!(part, FmtPart::Value(v) if reads_namespace(p, v)))
+            p.formatted(*index).iter().any(|part| matches!(part, FmtPart::Value(v) if reads_global(p, v, g)))
         }
         _ => false,
     }

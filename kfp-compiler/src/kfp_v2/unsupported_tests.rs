@@ -154,6 +154,23 @@ fn the_namespace_has_no_ir_placeholder() {
 }
 
 #[test]
+fn the_attempt_number_has_no_ir_placeholder_and_the_others_do() {
+    let echo_msg = ComponentSpec::new("say", None)
+        .input_param::<String>("msg", None)
+        .body(ContainerSpec::new(["echo"]), Some("alpine:3.20"));
+    let line = line!() + 3;
+    let got = found(|p| {
+        let n = kfp_dsl::fmt_param!(p, "attempt {}", p.retry_count());
+        p.call_component(&echo_msg, [("msg", n.into())]);
+        for v in [p.job_resource_name(), p.create_time(), p.schedule_time(), p.current_task_name(), p.current_task_id()]
+        {
+            p.call_component(&echo_msg, [("msg", v.into())]);
+        }
+    });
+    assert_eq!(got, [(Some(line), "the attempt number (`p.retry_count()`) passed to `say`".to_owned())]);
+}
+
+#[test]
 fn v1_ui_outputs_and_argo_pipeline_settings_are_listed() {
     let line = line!() + 6;
     let got = found(|p| {

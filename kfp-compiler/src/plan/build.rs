@@ -5,7 +5,10 @@ use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use kfp_dsl::{ArgValue, ArtifactSrc, Callee, Pipeline, ScopeId, ScopeKind, SourceLocation, TaskId, ValueSrc};
+use kfp_dsl::{
+    ArgValue, ArtifactSrc, Callee, Pipeline, ScopeId, ScopeKind, SettingValue, SourceLocation, TaskId, ValueSrc,
+    setting_input,
+};
 
 use super::{Calls, DagInput, DagKind, DagOutput, DagPlan, InputKind, Plan, TaskPlan, ValueRef};
 use crate::error::CompileError;
@@ -384,6 +387,20 @@ impl<'a, 'p> Planner<'a, 'p> {
                     Ok(e) => task.artifacts.push((name, e)),
                     Err(msg) => self.error(node.location(), format!("input `{name}`: {msg}")),
                 },
+            }
+        }
+        // Resources and the image from values of the run: inputs of their own, which the pod's
+        // settings read.
+        let settings = node.settings();
+        let resources = settings.iter().flat_map(|s| [("requests", &s.requests), ("limits", &s.limits)]);
+        let values = resources.flat_map(|(group, map)| map.iter().map(move |(key, v)| (group, key.as_str(), v)));
+        let image = settings.and_then(|s| s.image.as_ref()).map(|v| ("image", "image", v));
+        for (group, key, v) in values.chain(image) {
+            let SettingValue::Value(v) = v else { continue };
+            let name = Name::from(setting_input(group, key));
+            match self.resolve(*v, s, deps) {
+                Ok(e) => task.parameters.push((name, e)),
+                Err(msg) => self.error(node.location(), format!("{key} setting: {msg}")),
             }
         }
         task

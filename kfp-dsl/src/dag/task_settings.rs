@@ -16,7 +16,8 @@ use crate::error::SourceLocation;
 use crate::handles::Param;
 use crate::types::ParamType;
 
-/// A value a setting accepts: a literal (`"4Gi"`, `2`) or a pipeline parameter.
+/// A value a setting accepts: a literal (`"4Gi"`, `2`) or a pipeline parameter; resources (cpu,
+/// memory, GPUs, scratch space) also take a task output or a loop item.
 pub trait IntoSetting {
     /// The value, or why it cannot be one.
     #[doc(hidden)]
@@ -62,6 +63,12 @@ impl<T: ParamType> IntoSetting for Param<T> {
     }
 }
 
+impl<T: ParamType> IntoSetting for crate::loops::LoopItem<'_, T> {
+    fn __setting(self) -> Result<Setting, String> {
+        Ok(Setting::Value(self.src()))
+    }
+}
+
 fn one_of(what: &str, value: &str, allowed: &[&str]) -> Result<(), String> {
     if allowed.contains(&value) {
         Ok(())
@@ -91,8 +98,23 @@ impl<O: Copy> Task<'_, O> {
         }
     }
 
+    /// A resource's value: also a task output, loop item or other value of the task's dag, which the
+    /// task then reads as an input.
+    fn resource_value(self, v: impl IntoSetting) -> Result<SettingValue, String> {
+        match v.__setting()? {
+            Setting::Literal(s) => Ok(SettingValue::Literal(s)),
+            Setting::Value(src) => match self.pipeline_param_name(src) {
+                Some(name) => Ok(SettingValue::PipelineParam(name)),
+                None if src.dag().is_none_or(|d| d == self.dag.id()) => Ok(SettingValue::Value(src)),
+                None => Err("the value is of another pipeline or graph component than the task: pass it as an \
+                             input of the graph component the task is in"
+                    .to_owned()),
+            },
+        }
+    }
+
     fn resource(self, limit: bool, name: &str, v: impl IntoSetting, location: SourceLocation) -> Self {
-        let value = self.value(v);
+        let value = self.resource_value(v);
         self.set(location, |s| {
             let value = value?;
             if let SettingValue::Literal(q) = &value {
@@ -312,6 +334,29 @@ impl<O: Copy> Task<'_, O> {
     #[track_caller]
     pub fn init_container(self, c: ExtraContainer) -> Self {
         self.extra(false, c, SourceLocation::caller())
+    }
+
+    /// Runs the main container in this image instead of the component's: a literal
+    /// (`"ghcr.io/org/train:1.4"`), or a pipeline parameter, task output or loop item, read when the
+    /// step starts (Argo: a template input; the IR: kfp's `set_container_image`).
+    #[track_caller]
+    pub fn image(self, image: impl IntoSetting) -> Self {
+        let value = match image.__setting() {
+            Ok(Setting::Literal(s)) if s.trim().is_empty() || s.starts_with('-') => {
+                Err(format!("`{s}` is not an image reference"))
+            }
+            Ok(Setting::Literal(s)) => Ok(SettingValue::Literal(s)),
+            // Every value, a pipeline parameter too, is an input of the task.
+            Ok(Setting::Value(src)) if src.dag().is_none_or(|d| d == self.dag.id()) => Ok(SettingValue::Value(src)),
+            Ok(Setting::Value(_)) => Err("the image is a value of another pipeline or graph component than the \
+                                          task: pass it as an input of the graph component the task is in"
+                .to_owned()),
+            Err(e) => Err(e),
+        };
+        self.set(SourceLocation::caller(), |s| {
+            s.image = Some(value?);
+            Ok(())
+        })
     }
 
     /// `Always`, `IfNotPresent` or `Never`.

@@ -155,6 +155,7 @@ pub struct Pipeline {
     pub(crate) outputs: Vec<OutputSpec>,
     pub(crate) returns: Vec<ValueSrc>,
     pub(crate) returns_location: Option<SourceLocation>,
+    pub(crate) libraries: Vec<(ComponentId, crate::model::TemplateLibrary, SourceLocation)>,
 }
 
 /// A task output with a value for when its condition skipped it (`Dag::default_if_skipped`).
@@ -205,6 +206,18 @@ impl Pipeline {
     /// The values returned, one per output.
     pub fn returns(&self) -> &[ValueSrc] {
         &self.returns
+    }
+
+    /// The library component `c`'s template comes from (`Dag::from_library`), and where that was said.
+    pub fn template_library(&self, c: ComponentId) -> Option<(&crate::model::TemplateLibrary, SourceLocation)> {
+        self.libraries.iter().find(|(id, _, _)| *id == c).map(|(_, l, at)| (l, *at))
+    }
+
+    /// Every component taken from a library.
+    pub fn template_libraries(
+        &self,
+    ) -> impl Iterator<Item = (ComponentId, &crate::model::TemplateLibrary, SourceLocation)> {
+        self.libraries.iter().map(|(c, l, at)| (*c, l, *at))
     }
 
     /// Where the pipeline returned its outputs: the pipeline function's return type.

@@ -14,6 +14,17 @@ pub enum SettingValue {
     Literal(String),
     /// The pipeline parameter of this name.
     PipelineParam(String),
+    /// Any other value (a task output, a loop item, ...), of the task's own dag: the task reads it as
+    /// an input named by [`setting_input`] (resources only).
+    Value(crate::model::ValueSrc),
+}
+
+/// The name of the input through which a task reads resource `key` of `group` (`requests` or
+/// `limits`; the image is `("image", "image")`) when the value is a [`SettingValue::Value`]:
+/// `kfp-setting-limits-nvidia-com-gpu`, `kfp-setting-image`.
+pub fn setting_input(group: &str, key: &str) -> String {
+    let key: String = key.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    if group == key { format!("kfp-setting-{key}") } else { format!("kfp-setting-{group}-{key}") }
 }
 
 /// Where an environment variable's value comes from.
@@ -204,6 +215,9 @@ pub struct TaskSettings {
     pub init_containers: Vec<ExtraContainer>,
     /// `Always`, `IfNotPresent` or `Never`.
     pub image_pull_policy: Option<String>,
+    /// The main container's image, instead of the component's: a literal, or a value the task reads
+    /// as its input [`setting_input`]`("image", "image")`.
+    pub image: Option<SettingValue>,
     /// The main container's security context.
     pub security_context: Option<SecurityContext>,
     /// Retries.
@@ -222,6 +236,8 @@ pub struct TaskSettings {
     pub labels: BTreeMap<String, String>,
     /// Pod annotations.
     pub annotations: BTreeMap<String, String>,
+    /// JSON merge patches on what the task compiles to, in call order.
+    pub patches: Vec<crate::model::Patch>,
 }
 
 impl TaskSettings {
@@ -242,6 +258,7 @@ impl TaskSettings {
             sidecars: Vec::new(),
             init_containers: Vec::new(),
             image_pull_policy: None,
+            image: None,
             security_context: None,
             ..self.clone()
         }
@@ -267,6 +284,7 @@ pub(crate) fn container_settings(s: &TaskSettings) -> usize {
         + s.sidecars.len()
         + s.init_containers.len()
         + usize::from(s.image_pull_policy.is_some())
+        + usize::from(s.image.is_some())
         + usize::from(s.security_context.is_some())
 }
 
@@ -319,4 +337,6 @@ pub struct PipelineSettings {
     pub caching_disabled: bool,
     /// Argo's memoization cache: the config map `.cache_key(..)` tasks store their outputs in.
     pub memoize_cache: Option<String>,
+    /// JSON merge patches on the whole document, in call order.
+    pub patches: Vec<crate::model::Patch>,
 }

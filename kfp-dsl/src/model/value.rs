@@ -95,7 +95,7 @@ impl ValueSrc {
     }
 }
 
-/// Workflow-wide values every task can read.
+/// Values of the run (and of the task reading them) every task can read: kfp's placeholders.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum GlobalValue {
     /// The run's unique id (`{{workflow.uid}}`; kfp's `RUN_ID_PLACEHOLDER`).
@@ -104,6 +104,36 @@ pub enum GlobalValue {
     WorkflowName,
     /// The workflow's namespace (`{{workflow.namespace}}`).
     Namespace,
+    /// The run's Kubernetes object name (kfp's `PIPELINE_JOB_RESOURCE_NAME_PLACEHOLDER`).
+    JobResourceName,
+    /// When the run was created, RFC 3339 in UTC (kfp's `PIPELINE_JOB_CREATE_TIME_UTC_PLACEHOLDER`).
+    CreateTime,
+    /// When a schedule started the run, RFC 3339 in UTC (kfp's
+    /// `PIPELINE_JOB_SCHEDULE_TIME_UTC_PLACEHOLDER`).
+    ScheduleTime,
+    /// The name of the task that reads the value (kfp's `PIPELINE_TASK_NAME_PLACEHOLDER`).
+    TaskName,
+    /// An id of the task that reads the value (kfp's `PIPELINE_TASK_ID_PLACEHOLDER`).
+    TaskId,
+    /// Which attempt of the reading task this is: 0, then 1 for the first retry, ...
+    RetryCount,
+}
+
+impl GlobalValue {
+    /// The builder call that makes the value, for messages (`p.task_name()`).
+    pub fn call(self) -> &'static str {
+        match self {
+            GlobalValue::RunId => "p.run_id()",
+            GlobalValue::WorkflowName => "p.workflow_name()",
+            GlobalValue::Namespace => "p.namespace()",
+            GlobalValue::JobResourceName => "p.job_resource_name()",
+            GlobalValue::CreateTime => "p.create_time()",
+            GlobalValue::ScheduleTime => "p.schedule_time()",
+            GlobalValue::TaskName => "p.current_task_name()",
+            GlobalValue::TaskId => "p.current_task_id()",
+            GlobalValue::RetryCount => "p.retry_count()",
+        }
+    }
 }
 
 /// Where an artifact comes from.

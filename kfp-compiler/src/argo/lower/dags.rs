@@ -11,6 +11,7 @@ use crate::passes::naming::Names;
 use crate::plan::{Args, Calls, Count, DagPlan, InputKind, Items, Plan, TaskPlan, ValueRef};
 
 use super::importer::Imports;
+use super::run_values::Reader;
 
 /// The DAG templates of the plan: the root first, then the other scopes in the plan's order, each
 /// loop's wrapper right after the DAG that holds the loop. The tasks are moved out of the plan as
@@ -137,6 +138,14 @@ impl Render<'_> {
         }
     }
 
+    /// Whether a task calling `calls` runs a pod template with a retry strategy.
+    fn retried(&self, calls: Calls) -> bool {
+        match calls {
+            Calls::Variant(v) => self.names.variants[v].settings.as_ref().is_some_and(|s| s.retry.is_some()),
+            Calls::Graph(_) | Calls::Scope(_) => false,
+        }
+    }
+
     fn task(&mut self, t: TaskPlan) -> DagTask {
         let wrapper = match (&t.for_each, t.calls) {
             (Some(each), Calls::Scope(c)) if each.parallelism.is_some() => {
@@ -147,9 +156,11 @@ impl Render<'_> {
         if let Some((c, wrapper)) = wrapper {
             return self.wrapped_loop(t, c, wrapper);
         }
-        let mut task = DagTask::new(t.name, self.template(t.calls));
+        let reader = Reader { task: &t.name, retried: self.retried(t.calls) };
+        let parameters = reader.args(t.parameters);
+        let mut task = DagTask::new(t.name.clone(), self.template(t.calls));
         super::depends::set(&mut task, t.after, &t.triggers, self.depends);
-        task.arguments = arguments(t.parameters, t.artifacts, &self.imports);
+        task.arguments = arguments(parameters, t.artifacts, &self.imports);
         if let Some(each) = t.for_each {
             match each.items {
                 Items::Static(items) => task.with_items = Some(items),
@@ -165,7 +176,8 @@ impl Render<'_> {
         }
         if let Some(hook) = t.exit_hook {
             let template = self.plan.dag(hook.calls).name.clone();
-            let arguments = arguments(hook.parameters, hook.artifacts, &self.imports);
+            let reader = Reader { task: &t.name, retried: false };
+            let arguments = arguments(reader.args(hook.parameters), hook.artifacts, &self.imports);
             task.hooks.insert("exit".to_owned(), LifecycleHook { template, arguments });
         }
         task
@@ -180,7 +192,9 @@ impl Render<'_> {
         let mut outer = DagTask::new(t.name.clone(), wrapper.clone());
         super::depends::set(&mut outer, t.after, &t.triggers, self.depends);
         // The items are passed by the wrapper's own looped task.
-        let passed: Args = t.parameters.into_iter().filter(|(_, v)| !matches!(v, ValueRef::Item(_))).collect();
+        let reader = Reader { task: &t.name, retried: false };
+        let passed: Args =
+            reader.args(t.parameters.into_iter().filter(|(_, v)| !matches!(v, ValueRef::Item(_))).collect());
         outer.arguments = arguments(passed, t.artifacts, &self.imports);
 
         let mut inner = DagTask::new(t.name.clone(), dag.name.clone());

@@ -6,8 +6,10 @@ mod dags;
 mod depends;
 pub(crate) mod fan_in;
 mod importer;
+mod library;
 mod pod;
 mod pod_surface;
+mod run_values;
 mod suspend;
 mod sync;
 
@@ -108,6 +110,9 @@ pub(crate) fn lower(
             }
         }
         t.metadata.annotations.insert(kfp_meta::COMPONENT_SPEC.to_owned(), kfp_meta::component_spec(spec));
+        // A component.yaml's `metadata` goes on the pod, as kfp v1 does; a task's own settings win.
+        t.metadata.labels.extend(spec.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+        t.metadata.annotations.extend(spec.annotations.iter().map(|(k, v)| (k.clone(), v.clone())));
         t.metadata.labels.insert(kfp_meta::ENABLE_CACHING.to_owned(), "true".to_owned());
         if let Some(settings) = &var.settings {
             pod::apply(&mut t, settings);
@@ -118,6 +123,7 @@ pub(crate) fn lower(
     if !missing.is_empty() {
         return Err(CompileError::NoImage { components: missing });
     }
+    library::apply(p, names, &mut templates, opts)?;
     // The entrypoint first, then every other template by name.
     templates[1..].sort_by(|a, b| a.name.cmp(&b.name));
 
@@ -153,7 +159,17 @@ pub(crate) fn lower(
     };
     workflow_settings(&mut spec, settings);
     spec.synchronization = sync::synchronization(settings.locks.iter().map(|l| &l.lock), opts.argo_version);
-    Ok(Workflow { api_version: "argoproj.io/v1alpha1".to_owned(), kind: "Workflow".to_owned(), metadata, spec })
+    let patches = crate::argo::patch::collect(p, names, &spec.templates)?;
+    let wf = Workflow {
+        api_version: "argoproj.io/v1alpha1".to_owned(),
+        kind: "Workflow".to_owned(),
+        metadata,
+        spec,
+        patches,
+    };
+    // Checked now, so a patch that breaks the workflow is an error of `compile`; emitted later.
+    crate::argo::patch::patched(&wf)?;
+    Ok(wf)
 }
 
 /// The pipeline-wide settings on the workflow spec.

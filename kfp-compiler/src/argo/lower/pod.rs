@@ -1,12 +1,12 @@
 //! A task's settings on its container template: resources, scheduling, environment, volumes, extra
 //! containers, retries, timeout, caching and pod metadata.
 
-use kfp_dsl::{EnvSource, ExtraContainer, SettingValue, TaskSettings};
+use kfp_dsl::{EnvSource, ExtraContainer, SettingValue, TaskSettings, setting_input};
 use serde_json::{Map, Value, json};
 
 use crate::argo::expr;
 use crate::argo::kfp_meta;
-use crate::argo::{EnvVar, Template};
+use crate::argo::{EnvVar, Parameter, Template};
 
 use super::pod_surface;
 
@@ -14,19 +14,19 @@ fn value(v: &SettingValue) -> String {
     match v {
         SettingValue::Literal(s) => s.clone(),
         SettingValue::PipelineParam(name) => expr::workflow_param(name),
+        // Only resources take other values (the builder refuses them elsewhere).
+        SettingValue::Value(_) => String::new(),
     }
 }
 
-/// `{"containers":[{"name":"main","resources":{...}}]}` whose values are pipeline parameters, each
-/// written by an expression tag as a JSON string (`toJson`), so a value can only ever be one string
-/// of the patch, never more of its structure.
-fn resource_patch(patch: &[(&str, Vec<(&String, &str)>)]) -> String {
+/// `{"containers":[{"name":"main","resources":{...}}]}` whose values are pipeline parameters or the
+/// template's inputs, each written by an expression tag as a JSON string (`toJson`), so a value can
+/// only ever be one string of the patch, never more of its structure.
+fn resource_patch(patch: &[(&str, Vec<(&String, String)>)]) -> String {
     let mut groups = Vec::new();
     for (group, values) in patch {
-        let fields: Vec<String> = values
-            .iter()
-            .map(|(k, param)| format!("{}:{}", Value::String((*k).clone()), expr::workflow_param_json(param)))
-            .collect();
+        let fields: Vec<String> =
+            values.iter().map(|(k, json)| format!("{}:{json}", Value::String((*k).clone()))).collect();
         groups.push(format!("{}:{{{}}}", Value::String((*group).to_owned()), fields.join(",")));
     }
     format!(r#"{{"containers":[{{"name":"main","resources":{{{}}}}}]}}"#, groups.join(","))
@@ -74,7 +74,13 @@ pub(crate) fn apply(t: &mut Template, s: &TaskSettings) {
                 SettingValue::Literal(text) => {
                     literal.insert(k.clone(), Value::String(text.clone()));
                 }
-                SettingValue::PipelineParam(name) => params.push((k, name.as_str())),
+                SettingValue::PipelineParam(name) => params.push((k, expr::workflow_param_json(name))),
+                // A task output or loop item: an input of the template, passed by the task.
+                SettingValue::Value(_) => {
+                    let input = setting_input(key, k);
+                    params.push((k, expr::input_json(&input, "String")));
+                    t.inputs.parameters.push(Parameter::named(input));
+                }
             }
         }
         if !literal.is_empty() {
@@ -89,6 +95,16 @@ pub(crate) fn apply(t: &mut Template, s: &TaskSettings) {
     if let Some(c) = t.container.as_mut() {
         if !resources.is_empty() {
             c.resources = Some(Value::Object(resources));
+        }
+        match &s.image {
+            Some(SettingValue::Literal(image)) => c.image = image.clone(),
+            // Argo writes the value into the image as one JSON string.
+            Some(SettingValue::Value(_)) => {
+                let input = setting_input("image", "image");
+                c.image = expr::input_param(&input);
+                t.inputs.parameters.push(Parameter::named(input));
+            }
+            Some(SettingValue::PipelineParam(_)) | None => {}
         }
         for (name, source) in &s.env {
             let (v, from) = match source {

@@ -91,6 +91,20 @@ impl fmt::Display for Value {
 /// # Errors
 /// A variable `lookup` cannot resolve, or an expression that does not parse or evaluate.
 pub fn substitute(text: &str, lookup: &mut dyn FnMut(&str) -> Option<String>) -> Result<String, String> {
+    substitute_deferring(text, lookup, &|_| false)
+}
+
+/// [`substitute`], leaving every tag that reads a variable `later` says is not known yet as it is,
+/// as Argo leaves a tag whose variables a pass does not have for a later pass (a DAG task's
+/// `{{=pod.name}}` is filled in by the pod's own pass).
+///
+/// # Errors
+/// As [`substitute`], for the tags it does not leave.
+pub fn substitute_deferring(
+    text: &str,
+    lookup: &mut dyn FnMut(&str) -> Option<String>,
+    later: &dyn Fn(&str) -> bool,
+) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find("{{") {
@@ -101,7 +115,21 @@ pub fn substitute(text: &str, lookup: &mut dyn FnMut(&str) -> Option<String>) ->
         };
         let tag = &rest[i + 2..i + j];
         if let Some(e) = tag.strip_prefix('=') {
-            out.push_str(&eval(e, lookup)?.to_string());
+            let mut deferred = false;
+            let mut known = |x: &str| {
+                if later(x) {
+                    deferred = true;
+                    return None;
+                }
+                lookup(x)
+            };
+            match eval(e, &mut known) {
+                Ok(v) => out.push_str(&v.to_string()),
+                Err(_) if deferred => out.push_str(&rest[i..i + j + 2]),
+                Err(err) => return Err(err),
+            }
+        } else if later(tag.trim()) {
+            out.push_str(&rest[i..i + j + 2]);
         } else {
             let name = tag.trim();
             match lookup(name) {
@@ -178,6 +206,19 @@ mod tests {
         };
         assert_eq!(substitute("x={{a}} {{ a }} {{='1' + '2'}}", &mut f).unwrap(), "x={{b}} {{b}} 12");
         assert!(substitute("{{c}}", &mut f).unwrap_err().contains("{{c}}"));
+    }
+
+    #[test]
+    fn tags_of_a_later_pass_are_left_as_they_are() {
+        let later = |x: &str| matches!(x, "pod.name" | "retries");
+        let mut f = |e: &str| (e == "a").then(|| "A".to_owned());
+        let text = "{{a}} {{=pod.name}} {{ retries }} {{='x' + retries}} {{='a' + a}}";
+        assert_eq!(
+            substitute_deferring(text, &mut f, &later).unwrap(),
+            "A {{=pod.name}} {{ retries }} {{='x' + retries}} aA"
+        );
+        assert!(substitute_deferring("{{=b}}", &mut f, &later).unwrap_err().contains("unknown variable `b`"));
+        assert!(substitute("{{=pod.name}}", &mut f).is_err(), "without a later pass, an unknown variable");
     }
 
     #[test]

@@ -104,11 +104,16 @@ pub(crate) fn placeholder(a: &Arg) -> Value {
         Arg::OutputPath(n) => json!({ "outputPath": n }),
         Arg::Concat(parts) => json!({ "concat": parts.iter().map(placeholder).collect::<Vec<_>>() }),
         Arg::IsPresent(n) => json!({ "isPresent": n }),
-        Arg::If { cond, then, otherwise } => json!({ "if": {
-            "cond": placeholder(cond),
-            "then": then.iter().map(placeholder).collect::<Vec<_>>(),
-            "else": otherwise.iter().map(placeholder).collect::<Vec<_>>(),
-        }}),
+        Arg::If { cond, then, otherwise } => {
+            let mut m = Map::new();
+            m.insert("cond".into(), placeholder(cond));
+            m.insert("then".into(), Value::Array(then.iter().map(placeholder).collect()));
+            // As kfp writes an `if` read without `else`: no `else` at all.
+            if !otherwise.is_empty() {
+                m.insert("else".into(), Value::Array(otherwise.iter().map(placeholder).collect()));
+            }
+            json!({ "if": m })
+        }
         // Never in a component's container: a placeholder kfp-rs cannot write.
         Arg::Foreign => Value::Null,
     }

@@ -22,8 +22,8 @@ pub(crate) fn parameter_type(kfp_type: &str) -> ParameterType {
     }
 }
 
-/// The IR artifact type of a kfp artifact type name: `system.*` for kfp's kinds, the name itself for
-/// a user's kind.
+/// The IR artifact type of a kfp artifact type name: `system.*` for kfp's kinds, a `system.*` or
+/// `google.*` title as written, `system.Artifact` for any other name.
 pub(crate) fn artifact_type(kfp_type: &str) -> ArtifactTypeSchema {
     match kfp_type {
         "Dataset" | "Model" | "Metrics" | "ClassificationMetrics" | "HTML" | "Markdown" | "Artifact" => {
@@ -32,7 +32,13 @@ pub(crate) fn artifact_type(kfp_type: &str) -> ArtifactTypeSchema {
         "Html" => ArtifactTypeSchema::system("HTML"),
         // A Kubeflow v1 UI file (refused, or with `--lossy` kept as a plain file the v2 UI does not show).
         "UI_metadata" => ArtifactTypeSchema::system("Artifact"),
-        other => ArtifactTypeSchema::new(other, "0.0.1"),
+        // kfp's own namespaces keep their title; any other name (a component.yaml's `CSV`, a derived
+        // kind's `Checkpoint`) is a plain `system.Artifact`, as kfp 2.17 compiles an unknown type name
+        // (its schema titles must be `system.*` or `google.*`).
+        other if other.starts_with("system.") || other.starts_with("google.") => {
+            ArtifactTypeSchema::new(other, "0.0.1")
+        }
+        _ => ArtifactTypeSchema::system("Artifact"),
     }
 }
 

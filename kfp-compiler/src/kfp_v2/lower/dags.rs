@@ -407,6 +407,13 @@ impl<'a> DagLowering<'a> {
                             TaskInputParameter::constant(serde_json::Value::String(input_parameter(&channel))),
                         );
                     }
+                    // From a task output or loop item: the input the plan feeds from it.
+                    for (key, input) in settings::value_resource_inputs(s) {
+                        task = task.parameter(
+                            key,
+                            TaskInputParameter::constant(serde_json::Value::String(input_parameter(&input))),
+                        );
+                    }
                 }
                 None => task = task.caching(CachingOptions::enabled()),
             }
@@ -694,8 +701,13 @@ fn global(g: GlobalValue) -> &'static str {
     match g {
         GlobalValue::RunId => "{{$.pipeline_job_uuid}}",
         GlobalValue::WorkflowName => "{{$.pipeline_job_name}}",
-        // Refused before lowering (`unsupported`): KFP v2 has no namespace placeholder.
-        GlobalValue::Namespace => "",
+        GlobalValue::JobResourceName => "{{$.pipeline_job_resource_name}}",
+        GlobalValue::CreateTime => "{{$.pipeline_job_create_time_utc}}",
+        GlobalValue::ScheduleTime => "{{$.pipeline_job_schedule_time_utc}}",
+        GlobalValue::TaskName => "{{$.pipeline_task_name}}",
+        GlobalValue::TaskId => "{{$.pipeline_task_uuid}}",
+        // Refused before lowering (`unsupported`): KFP v2 has no namespace or retry count placeholder.
+        GlobalValue::Namespace | GlobalValue::RetryCount => "",
     }
 }
 

@@ -127,6 +127,9 @@ pub(crate) fn lower(p: &Pipeline, names: &Names, mut plan: Plan, lossy: bool) ->
         if let Some(r) = settings::container_resources(settings, channels::param_channel) {
             executor = executor.resources(r);
         }
+        if let Some(image) = settings::container_image(settings) {
+            executor.image = image;
+        }
         // A mount of a claim the pipeline creates reads the claim's name from its CreatePVC task.
         let claim = |name: &str| match channels.claims.get(&i).and_then(|c| c.get(name)) {
             Some(reference) => Some(reference.clone()),
