@@ -21,8 +21,9 @@ pub use kfp_dsl::{
     Upstream, ValueSrc, VolumeSource, absent, fmt_arg, fmt_param,
 };
 pub use kfp_dsl::{
-    ComponentBody, DnsConfig, KfpMetrics, KfpUiMetadata, Lock, PipelineSettings, ResourceSpec, Snapshot, Volume,
-    VolumeClaim, Wait, kubeflow, metrics, waits,
+    Action, ComponentBody, Csi, DnsConfig, DownwardApiFile, EphemeralClaim, HostPathType, KfpMetrics, KfpUiMetadata,
+    Lock, Nfs, PipelineSettings, Port, Probe, Projected, Protocol, ResourceSpec, Snapshot, Volume, VolumeClaim, Wait,
+    kubeflow, metrics, waits,
 };
 
 /// Turns a function whose body returns a [`ContainerSpec`] into a typed container component.

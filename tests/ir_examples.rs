@@ -49,6 +49,20 @@ const NOT_IR: &[(&str, &[&str])] = &[
     ("shards", &["examples/shards.rs:40:", "a range loop whose end is known only at run time (`..n`)"]),
     ("file_from", &["examples/file_from.rs:27:", "`file_from` (a value passed to a step as a file)"]),
     (
+        "pod_volumes",
+        &[
+            "examples/pod_volumes.rs:",
+            "nfs volume `raw` of `build_features`",
+            "hostPath volume `cache`",
+            "csi volume `vault`",
+            "projected volume `identity`",
+            "downwardAPI volume `limits`",
+            "lifecycle hook `pre_stop` of `serve_features`",
+            "port 8080 (`http`) of `serve_features`",
+            "`liveness_probe` of `serve_features`",
+        ],
+    ),
+    (
         "template_library",
         &["examples/template_library.rs:40:", "the template of `tokenize` from library `text-components-v1`"],
     ),
@@ -106,6 +120,7 @@ const LOSSY_ERRORS: &[(&str, &str)] = &[
     ("k8s_resources", "task `show-job` reads an output of `run-job`, which --lossy leaves out"),
     ("kubeflow", "has no task left once --lossy leaves out"),
     ("shards", "a range loop whose end is known only at run time"),
+    ("pod_volumes", "nfs volume `raw` of `build_features` cannot be expressed in the KFP v2 IR"),
 ];
 
 #[test]

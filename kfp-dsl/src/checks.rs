@@ -169,6 +169,25 @@ pub fn check_object_name(what: &str, name: &str) -> Result<(), String> {
     }
 }
 
+/// A DNS-1123 label (a volume's name): at most 63 lowercase letters, digits and `-`, starting and
+/// ending with a letter or digit.
+pub fn check_dns_label(what: &str, name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 63
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a valid {what} name (at most 63 lowercase letters, digits and `-`, starting and ending with \
+             a letter or digit)",
+            name.escape_debug()
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

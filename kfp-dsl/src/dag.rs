@@ -27,6 +27,7 @@ mod control;
 mod library;
 mod patches;
 mod pipeline_settings;
+mod pod_surface;
 mod suspend;
 mod sync;
 pub(crate) mod task_settings;
@@ -100,12 +101,15 @@ struct Builder {
     default_image: Option<String>,
     binary: Option<String>,
     settings: crate::model::PipelineSettings,
-    transformers: Vec<fn(&mut crate::model::TaskSettings)>,
+    transformers: Vec<Transformer>,
     outputs: Vec<crate::model::OutputSpec>,
     returns: Vec<ValueSrc>,
     returns_location: Option<SourceLocation>,
     libraries: Vec<(ComponentId, crate::model::TemplateLibrary, SourceLocation)>,
 }
+
+/// A `for_every_task` transformer: a closure that may hold values of its own.
+type Transformer = Box<dyn Fn(&mut crate::model::TaskSettings)>;
 
 /// Pops the scope pushed by [`Dag::enter`] when dropped, even if the user's closure panics.
 struct ScopeGuard<'d> {
@@ -479,7 +483,7 @@ impl Dag {
         f(&mut self.inner.borrow_mut().settings)
     }
 
-    pub(crate) fn add_transformer(&self, f: fn(&mut crate::model::TaskSettings)) {
+    pub(crate) fn add_transformer(&self, f: Transformer) {
         self.inner.borrow_mut().transformers.push(f);
     }
 

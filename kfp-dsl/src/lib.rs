@@ -56,17 +56,18 @@ pub use loops::{FanIn, IntoLoopItems, LoopDone, LoopItem, NoFields};
 pub use pipeline::PipelineDef;
 
 pub use dag::task_settings::{
-    IntoSetting, check_duration, check_env_name, check_iso_duration, check_label_key, check_label_value,
-    check_object_name, check_quantity,
+    IntoSetting, check_dns_label, check_duration, check_env_name, check_iso_duration, check_label_key,
+    check_label_value, check_object_name, check_quantity,
 };
 pub use model::{
-    Arg, ArgValue, ArtifactSrc, CallFacts, Callee, CmpOp, ComponentId, ComponentSpec, Cond, ContainerSpec, DagId,
-    Defaulted, Dep, DepKind, DnsConfig, EnvSource, Executor, ExtraContainer, FmtPart, FunctionSpec, GlobalValue,
-    GraphId, GraphInterface, GraphSpec, Implementation, InputSpec, Interface, Invocation, IoKind, Lock, LoopOutputSpec,
-    LoopScope, LoopSource, Mount, NodeAffinity, Operand, OutputSpec, Pipeline, PipelineLock, PipelineParamSpec,
-    PipelineSettings, ResourceSpec, Retry, RetryIf, Scope, ScopeId, ScopeKind, SecurityContext, SequenceCount,
-    SettingValue, SuspendSpec, TaskId, TaskNode, TaskSettings, TemplateLibrary, Toleration, Trigger, ValueSrc,
-    VolumeSource, check_io_name, resolve_args, setting_input,
+    Action, Arg, ArgValue, ArtifactSrc, CallFacts, Callee, CmpOp, ComponentId, ComponentSpec, Cond, ContainerSpec, Csi,
+    DagId, Defaulted, Dep, DepKind, DnsConfig, DownwardApiFile, DownwardField, EnvSource, EphemeralClaim, Executor,
+    ExtraContainer, FmtPart, FunctionSpec, GlobalValue, GraphId, GraphInterface, GraphSpec, HookKind, HostPath,
+    HostPathType, Implementation, InputSpec, Interface, Invocation, IoKind, Lock, LoopOutputSpec, LoopScope,
+    LoopSource, Mount, Nfs, NodeAffinity, Operand, OutputSpec, Pipeline, PipelineLock, PipelineParamSpec,
+    PipelineSettings, Port, Probe, ProbeKind, Projected, Projection, Protocol, ResourceSpec, Retry, RetryIf, Scope,
+    ScopeId, ScopeKind, SecurityContext, SequenceCount, SettingValue, SuspendSpec, TaskId, TaskNode, TaskSettings,
+    TemplateLibrary, Toleration, Trigger, ValueSrc, VolumeSource, check_io_name, resolve_args, setting_input,
 };
 pub use spec::ComponentBody;
 pub use types::ParamType;

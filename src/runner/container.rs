@@ -10,7 +10,7 @@ use kfp_compiler::argo::Template;
 
 use super::engine::{Engine, Stop};
 use super::retry::{Retry, parse_seconds};
-use super::{Artifacts, Outcome, Params, Status, StepReport, expr, repository, signals};
+use super::{Artifacts, Outcome, Params, Status, StepReport, expr, pod_surface, repository, signals};
 
 /// Linux's limit on one argument or environment string, with its final NUL (`MAX_ARG_STRLEN`).
 const MAX_ARG_STRLEN: usize = 128 * 1024;
@@ -76,6 +76,13 @@ impl<'w> Step<'w> {
             e.say(&format!("{path}: ignoring its retryStrategy: {why}"));
             Retry::default()
         });
+        if e.noted.insert(t.name.as_str()) {
+            let binds = e.runtime.is_some() && !e.opts.host && !is_function(e, t);
+            let skipped = pod_surface::not_applied(t, binds);
+            if !skipped.is_empty() {
+                e.say(&format!("{path}: not applied on this machine: {}", skipped.join(", ")));
+            }
+        }
         Step {
             t,
             params,
@@ -297,8 +304,7 @@ impl<'w> Step<'w> {
             })
             .map_err(Failure::Error)
         };
-        let function =
-            c.command.first() == Some(&e.binary) && c.command.get(1).map(String::as_str) == Some("component");
+        let function = is_function(e, t);
         let containerised = !function && !e.opts.host;
         // Paths inside the container -> paths here (not needed when docker mounts the directories).
         let mut paths: Vec<(String, PathBuf)> = Vec::new();
@@ -388,6 +394,9 @@ impl<'w> Step<'w> {
             let mut cmd = Command::new(runtime);
             cmd.args(["run", "--rm", "-v"]).arg(format!("{}:/tmp/inputs", inputs.display()));
             cmd.arg("-v").arg(format!("{}:/tmp/outputs", outputs.display()));
+            for (host, target, read_only) in pod_surface::host_binds(t).map_err(Failure::Fatal)? {
+                cmd.arg("-v").arg(format!("{host}:{target}{}", if read_only { ":ro" } else { "" }));
+            }
             for (k, v) in &env {
                 cmd.arg("-e").arg(format!("{k}={v}"));
             }
@@ -413,6 +422,13 @@ impl<'w> Step<'w> {
         })?;
         Ok(Running { child, since: Instant::now(), outputs, log, function, kill_at: None, timed_out: None })
     }
+}
+
+/// Whether `t` runs a Rust function component (this binary's `component` subcommand).
+fn is_function(e: &Engine<'_>, t: &Template) -> bool {
+    t.container.as_ref().is_some_and(|c| {
+        c.command.first() == Some(&e.binary) && c.command.get(1).map(String::as_str) == Some("component")
+    })
 }
 
 /// The image a containerised step runs, once a value of the run is filled in (`.image(task.output)`):

@@ -42,6 +42,8 @@ pub(super) struct Engine<'w> {
     pub(super) events: u64,
     /// The mutexes running steps hold.
     pub(super) held: super::locks::Held,
+    /// Templates whose pod settings the runner does not apply, already named once.
+    pub(super) noted: std::collections::HashSet<&'w str>,
 }
 
 /// A template being run: polled until it has an outcome.
@@ -97,6 +99,7 @@ impl<'w> Engine<'w> {
             deadline: wf.spec.active_deadline_seconds,
             events: 0,
             held: super::locks::Held::default(),
+            noted: Default::default(),
         })
     }
 

@@ -13,6 +13,7 @@ mod engine;
 mod expr;
 mod import;
 mod locks;
+mod pod_surface;
 mod report;
 mod repository;
 mod retry;

@@ -31,6 +31,7 @@ pub const EXAMPLES: &[&str] = &[
     "shards",
     "importer",
     "file_from",
+    "pod_volumes",
     "pipeline_outputs",
     "template_library",
     "run_info",

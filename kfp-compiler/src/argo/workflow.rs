@@ -241,6 +241,21 @@ pub struct Container {
     /// A Kubernetes `SecurityContext`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security_context: Option<serde_json::Value>,
+    /// Ports it listens on (`ContainerPort`s).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<serde_json::Value>,
+    /// A Kubernetes `Probe`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub liveness_probe: Option<serde_json::Value>,
+    /// A Kubernetes `Probe`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readiness_probe: Option<serde_json::Value>,
+    /// A Kubernetes `Probe`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub startup_probe: Option<serde_json::Value>,
+    /// A Kubernetes `Lifecycle` (`postStart`, `preStop`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<serde_json::Value>,
 }
 
 /// An environment variable.

@@ -72,6 +72,7 @@ mod pvc;
 mod settings;
 mod sync;
 pub mod unsupported;
+mod unsupported_pod;
 
 pub(crate) use caching::disable as disable_caching;
 pub use compiled::Compiled;

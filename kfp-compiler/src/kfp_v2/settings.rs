@@ -6,14 +6,16 @@
 
 use std::collections::BTreeMap;
 
-use kfp_dsl::model::{EnvSource, PipelineSettings, Retry, SettingValue, TaskSettings, VolumeSource, setting_input};
+use kfp_dsl::model::{
+    EnvSource, EphemeralClaim, PipelineSettings, Retry, SettingValue, TaskSettings, VolumeSource, setting_input,
+};
 
 use super::placeholder::input_parameter;
 use super::{
     AcceleratorConfig, CachingOptions, ConfigMapAsEnv, ConfigMapAsVolume, ConfigMapKeyToEnv, EmptyDirMount, EnvVar,
-    FieldPathAsEnv, ImagePullPolicy, ImagePullSecret, KubernetesExecutorConfig, NodeAffinityTerm, NodeSelector,
-    PipelineConfig, PodMetadata, PvcMount, PvcReference, ResourceSpec, RetryPolicy, SecretAsEnv, SecretAsVolume,
-    SecretKeyToEnv, SecurityContext, SelectorRequirement, Toleration,
+    FieldPathAsEnv, GenericEphemeralVolume, ImagePullPolicy, ImagePullSecret, KubernetesExecutorConfig,
+    NodeAffinityTerm, NodeSelector, PipelineConfig, PodMetadata, PvcMount, PvcReference, ResourceSpec, RetryPolicy,
+    SecretAsEnv, SecretAsVolume, SecretKeyToEnv, SecurityContext, SelectorRequirement, Toleration,
 };
 
 /// Whether a resource name is an accelerator (an extended resource such as `nvidia.com/gpu`,
@@ -268,9 +270,22 @@ pub(crate) fn caching(s: &TaskSettings) -> CachingOptions {
     c
 }
 
+/// A generic ephemeral volume as kfp-kubernetes' `add_ephemeral_volume` writes it: the cluster's
+/// default class when none is named, access modes always listed.
+fn ephemeral(volume: &str, path: String, claim: &EphemeralClaim) -> GenericEphemeralVolume {
+    let mut v = GenericEphemeralVolume::new(volume, path, &claim.size);
+    v.access_modes = claim.modes();
+    v.default_storage_class = claim.storage_class.is_none();
+    v.storage_class_name.clone_from(&claim.storage_class);
+    if !claim.labels.is_empty() || !claim.annotations.is_empty() {
+        v.metadata = Some(PodMetadata { annotations: claim.annotations.clone(), labels: claim.labels.clone() });
+    }
+    v
+}
+
 /// The executor's kfp-kubernetes settings, or `None` when there are none: secret and config-map
 /// keys as env (one entry per secret or config map, keys in the order set), field paths as env,
-/// mounted volumes (secret, config map, PVC, emptyDir; each mount with its volume, as
+/// mounted volumes (secret, config map, PVC, emptyDir, generic ephemeral; each mount with its volume, as
 /// kfp-kubernetes writes them; a volume nobody mounts is left out), node selector (the pipeline's
 /// default, then the task's), tolerations, node affinity (the required terms together in one term,
 /// each preferred one alone with weight 1, as the Argo backend writes them), pod labels and
@@ -306,6 +321,13 @@ pub(crate) fn platform_config(
                 e.medium.clone_from(medium);
                 k.empty_dir_mounts.push(e);
             }
+            VolumeSource::Ephemeral(claim) => k.generic_ephemeral_volume.push(ephemeral(&m.volume, path, claim)),
+            // No kfp-kubernetes field: refused, even with `--lossy` (see `unsupported_pod`).
+            VolumeSource::HostPath(_)
+            | VolumeSource::Nfs(_)
+            | VolumeSource::Csi(_)
+            | VolumeSource::Projected(_)
+            | VolumeSource::DownwardApi(_) => {}
         }
     }
     let mut selector = pipeline.node_selector.clone();

@@ -161,6 +161,7 @@ pub fn unsupported(p: &Pipeline) -> Vec<Unsupported> {
         }
         if let Some(s) = task.settings() {
             task_settings(s, name, &claims, &mut push);
+            super::unsupported_pod::task_pod_surface(s, name, &mut push);
         }
         super::flow::unsupported(p, id, name, &mut push);
     }

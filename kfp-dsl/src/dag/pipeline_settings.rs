@@ -175,7 +175,9 @@ impl Dag {
 
     /// Changes the settings of every task of the pipeline, when it is built (kfp's op transformers):
     /// `p.for_every_task(|s| { s.annotations.insert("sidecar.istio.io/inject".into(), "false".into()); })`.
-    pub fn for_every_task(&self, f: fn(&mut TaskSettings)) {
-        self.add_transformer(f);
+    /// The closure may hold values of its own (`move |s| { s.labels.insert("team".into(), team.clone()); }`);
+    /// transformers run in the order given, after every task is added.
+    pub fn for_every_task(&self, f: impl Fn(&mut TaskSettings) + 'static) {
+        self.add_transformer(Box::new(f));
     }
 }

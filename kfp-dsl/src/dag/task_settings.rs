@@ -8,8 +8,8 @@ use crate::model::{
 };
 
 pub use crate::checks::{
-    check_duration, check_env_name, check_iso_duration, check_label_key, check_label_value, check_object_name,
-    check_quantity,
+    check_dns_label, check_duration, check_env_name, check_iso_duration, check_label_key, check_label_value,
+    check_object_name, check_quantity,
 };
 use crate::dag::Task;
 use crate::error::SourceLocation;
@@ -283,14 +283,19 @@ impl<O: Copy> Task<'_, O> {
         })
     }
 
-    /// Adds a volume to the pod and mounts it in the main container at `path`.
+    /// Adds a volume to the pod and mounts it in the main container at `path`: a secret, a config
+    /// map, a claim, an emptyDir, a host path, NFS, CSI, a projected or downward API volume, or a
+    /// generic ephemeral claim (`VolumeSource::ephemeral("10Gi")`, or any of `Nfs`, `Csi`,
+    /// `Projected`, `EphemeralClaim` with `.into()`). `name` is a DNS-1123 label.
     #[track_caller]
-    pub fn volume(self, name: &str, source: VolumeSource, path: &str) -> Self {
-        let (name, path) = (name.to_owned(), path.to_owned());
+    pub fn volume(self, name: &str, source: impl Into<VolumeSource>, path: &str) -> Self {
+        let (name, path, source) = (name.to_owned(), path.to_owned(), source.into());
         self.set(SourceLocation::caller(), |s| {
             if !path.starts_with('/') {
                 return Err(format!("mount path `{path}` is not absolute"));
             }
+            crate::checks::check_dns_label("volume", &name)?;
+            source.check().map_err(|e| format!("volume `{name}`: {e}"))?;
             if s.volumes.iter().any(|(n, _)| *n == name) {
                 return Err(format!("volume `{name}` is added twice"));
             }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::SourceLocation;
+use crate::model::VolumeSource;
 
 /// A setting's value: a literal, or a pipeline parameter (resolved by Argo when the step starts).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -47,19 +48,6 @@ pub enum EnvSource {
     },
     /// A field of the pod (`metadata.name`, `status.podIP`, ...).
     FieldPath(String),
-}
-
-/// A volume of the pod.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum VolumeSource {
-    /// A secret's keys as files.
-    Secret(String),
-    /// A config map's keys as files.
-    ConfigMap(String),
-    /// An existing persistent volume claim.
-    Pvc(String),
-    /// A scratch directory; `Some("Memory")` for tmpfs.
-    EmptyDir(Option<String>),
 }
 
 /// A volume mount of the main container.
@@ -215,6 +203,12 @@ pub struct TaskSettings {
     pub volumes: Vec<(String, VolumeSource)>,
     /// Mounts of the main container.
     pub mounts: Vec<Mount>,
+    /// Ports of the main container.
+    pub ports: Vec<crate::model::Port>,
+    /// Probes of the main container.
+    pub probes: BTreeMap<crate::model::ProbeKind, crate::model::Probe>,
+    /// Lifecycle hooks of the main container.
+    pub hooks: BTreeMap<crate::model::HookKind, crate::model::Action>,
     /// Sidecars.
     pub sidecars: Vec<ExtraContainer>,
     /// Init containers.
@@ -247,8 +241,8 @@ pub struct TaskSettings {
 }
 
 impl TaskSettings {
-    /// Drops the settings of containers (resources, env, volumes, extra containers, pull policy,
-    /// security context): what a resource step, which runs no container of the user's, keeps is
+    /// Drops the settings of containers (resources, env, volumes, ports, probes, hooks, extra
+    /// containers, pull policy, security context): what a resource step, which runs no container of the user's, keeps is
     /// scheduling, retries, timeout, caching and metadata.
     pub fn without_container_settings(&self) -> TaskSettings {
         TaskSettings {
@@ -258,6 +252,9 @@ impl TaskSettings {
             env_from: Vec::new(),
             volumes: Vec::new(),
             mounts: Vec::new(),
+            ports: Vec::new(),
+            probes: BTreeMap::new(),
+            hooks: BTreeMap::new(),
             sidecars: Vec::new(),
             init_containers: Vec::new(),
             image_pull_policy: None,
@@ -281,6 +278,9 @@ pub(crate) fn container_settings(s: &TaskSettings) -> usize {
         + s.env_from.len()
         + s.volumes.len()
         + s.mounts.len()
+        + s.ports.len()
+        + s.probes.len()
+        + s.hooks.len()
         + s.sidecars.len()
         + s.init_containers.len()
         + usize::from(s.image_pull_policy.is_some())

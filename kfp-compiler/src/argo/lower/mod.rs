@@ -8,6 +8,7 @@ pub(crate) mod fan_in;
 mod importer;
 mod library;
 mod pod;
+mod pod_surface;
 mod run_values;
 mod suspend;
 mod sync;

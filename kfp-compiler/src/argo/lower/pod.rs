@@ -1,12 +1,14 @@
 //! A task's settings on its container template: resources, scheduling, environment, volumes, extra
 //! containers, retries, timeout, caching and pod metadata.
 
-use kfp_dsl::{EnvSource, ExtraContainer, SettingValue, TaskSettings, VolumeSource, setting_input};
+use kfp_dsl::{EnvSource, ExtraContainer, SettingValue, TaskSettings, setting_input};
 use serde_json::{Map, Value, json};
 
 use crate::argo::expr;
 use crate::argo::kfp_meta;
 use crate::argo::{EnvVar, Parameter, Template};
+
+use super::pod_surface;
 
 fn value(v: &SettingValue) -> String {
     match v {
@@ -213,16 +215,8 @@ pub(crate) fn apply(t: &mut Template, s: &TaskSettings) {
     }
     t.sidecars = s.sidecars.iter().map(extra).collect();
     t.init_containers = s.init_containers.iter().map(extra).collect();
-    for (name, source) in &s.volumes {
-        let v = match source {
-            VolumeSource::Secret(n) => json!({"name": name, "secret": {"secretName": n}}),
-            VolumeSource::ConfigMap(n) => json!({"name": name, "configMap": {"name": n}}),
-            VolumeSource::Pvc(n) => json!({"name": name, "persistentVolumeClaim": {"claimName": n}}),
-            VolumeSource::EmptyDir(medium) => match medium {
-                Some(m) => json!({"name": name, "emptyDir": {"medium": m}}),
-                None => json!({"name": name, "emptyDir": {}}),
-            },
-        };
-        t.volumes.push(v);
+    t.volumes.extend(s.volumes.iter().map(|(name, source)| pod_surface::volume(name, source)));
+    if let Some(c) = t.container.as_mut() {
+        pod_surface::apply(c, s);
     }
 }
