@@ -18,6 +18,11 @@ use crate::types::ParamType;
 
 /// A value a setting accepts: a literal (`"4Gi"`, `2`) or a pipeline parameter; resources (cpu,
 /// memory, GPUs, scratch space) also take a task output or a loop item.
+#[diagnostic::on_unimplemented(
+    message = "a task setting cannot be `{Self}`",
+    label = "not a setting's value",
+    note = "a setting takes a literal (`\"4Gi\"`, `2`), a `Param<T>` (a pipeline parameter or a task's output) or a loop item; an artifact is a file, not a value"
+)]
 pub trait IntoSetting {
     /// The value, or why it cannot be one.
     #[doc(hidden)]
