@@ -17,17 +17,19 @@ use crate::artifact::ArtifactKind;
 use crate::error::{BuildError, BuildErrors, SourceLocation};
 use crate::handles::{Artifact, Param};
 use crate::model::{
-    ArgValue, ArtifactSrc, Callee, ComponentId, ComponentSpec, DagId, Defaulted, Dep, DepKind, FmtPart, GlobalValue,
-    GraphId, GraphSpec, Pipeline, PipelineParamSpec, Scope, ScopeId, ScopeKind, TaskId, TaskNode, ValueSrc,
+    ArgValue, ArtifactSrc, Callee, ComponentId, ComponentSpec, DagId, Defaulted, Dep, DepKind, FmtPart, GraphId,
+    GraphSpec, Pipeline, PipelineParamSpec, Scope, ScopeId, ScopeKind, TaskId, TaskNode, ValueSrc,
 };
 use crate::types::{self, ParamType};
 
 mod caching;
 mod control;
+mod derived;
 mod library;
 mod patches;
 mod pipeline_settings;
 mod pod_surface;
+mod run_values;
 mod suspend;
 mod sync;
 pub(crate) mod task_settings;
@@ -269,106 +271,6 @@ impl Dag {
             parse: types::normalize::<T>,
         });
         Param::from_src(ValueSrc::PipelineParam { dag: self.id, index })
-    }
-
-    /// The run's unique id (`{{workflow.uid}}`; kfp's `RUN_ID_PLACEHOLDER`).
-    pub fn run_id(&self) -> Param<String> {
-        Param::from_src(ValueSrc::Global(GlobalValue::RunId))
-    }
-
-    /// The workflow's name (`{{workflow.name}}`).
-    pub fn workflow_name(&self) -> Param<String> {
-        Param::from_src(ValueSrc::Global(GlobalValue::WorkflowName))
-    }
-
-    /// The namespace the workflow runs in (`{{workflow.namespace}}`).
-    pub fn namespace(&self) -> Param<String> {
-        Param::from_src(ValueSrc::Global(GlobalValue::Namespace))
-    }
-
-    /// The run's Kubernetes object name (`{{workflow.name}}`; kfp's
-    /// `PIPELINE_JOB_RESOURCE_NAME_PLACEHOLDER`).
-    pub fn job_resource_name(&self) -> Param<String> {
-        Param::from_src(ValueSrc::Global(GlobalValue::JobResourceName))
-    }
-
-    /// When the run was created, RFC 3339 in UTC (`2026-12-02T04:50:00Z`; Argo's
-    /// `{{workflow.creationTimestamp}}`, kfp's `PIPELINE_JOB_CREATE_TIME_UTC_PLACEHOLDER`).
-    pub fn create_time(&self) -> Param<String> {
-        Param::from_src(ValueSrc::Global(GlobalValue::CreateTime))
-    }
-
-    /// When a schedule started the run, RFC 3339 in UTC; the creation time for a run started by hand
-    /// (Argo's `{{workflow.scheduledTime}}` of a CronWorkflow, kfp's
-    /// `PIPELINE_JOB_SCHEDULE_TIME_UTC_PLACEHOLDER`).
-    pub fn schedule_time(&self) -> Param<String> {
-        Param::from_src(ValueSrc::Global(GlobalValue::ScheduleTime))
-    }
-
-    /// The name of the task that reads the value (kfp's `PIPELINE_TASK_NAME_PLACEHOLDER`).
-    pub fn current_task_name(&self) -> Param<String> {
-        Param::from_src(ValueSrc::Global(GlobalValue::TaskName))
-    }
-
-    /// An id of the task run that reads the value: the pod's name on Argo, kfp's
-    /// `PIPELINE_TASK_ID_PLACEHOLDER` in the KFP v2 IR.
-    pub fn current_task_id(&self) -> Param<String> {
-        Param::from_src(ValueSrc::Global(GlobalValue::TaskId))
-    }
-
-    /// Which attempt of the reading task this is: `0`, then `1` for the first retry (Argo's
-    /// `{{retries}}`). The KFP v2 IR has no such placeholder: refused there.
-    pub fn retry_count(&self) -> Param<i64> {
-        Param::from_src(ValueSrc::Global(GlobalValue::RetryCount))
-    }
-
-    /// A string made of text and values (used by `fmt_param!`).
-    #[doc(hidden)]
-    pub fn __format(&self, fmt: &str, values: Vec<ValueSrc>, location: SourceLocation) -> Param<String> {
-        let mut values = values.into_iter();
-        let parts: Vec<FmtPart> = crate::container::split_format(fmt)
-            .into_iter()
-            .filter_map(|p| match p {
-                Some(text) if text.is_empty() => None,
-                Some(text) => Some(FmtPart::Lit(text)),
-                None => values.next().map(FmtPart::Value),
-            })
-            .collect();
-        let mut b = self.inner.borrow_mut();
-        for part in &parts {
-            if let FmtPart::Value(v) = part
-                && v.dag().is_some_and(|d| d != self.id)
-            {
-                b.errors.push(BuildError::ForeignHandle {
-                    location,
-                    component: "fmt_param!".to_owned(),
-                    input: fmt.to_owned(),
-                });
-            }
-        }
-        let index = b.formatted.len() as u32;
-        b.formatted.push(parts);
-        Param::from_src(ValueSrc::Formatted { dag: self.id, index })
-    }
-
-    /// A task output that can be read outside the condition(s) around its task: when a condition
-    /// skipped the task, readers get `default` instead (Argo's `valueFrom.default` on the condition's
-    /// outputs). Without it, reading the output outside its condition is a compile error.
-    ///
-    /// Whether Argo applies the default when a whole condition was skipped depends on its version: it
-    /// was made to work in recent v4 releases (argoproj/argo-workflows#16223, #16801); on older ones the
-    /// reader may fail when the branch was skipped. Not checked against a live cluster here.
-    #[track_caller]
-    pub fn default_if_skipped<T: ParamType>(&self, value: Param<T>, default: impl crate::Literal<T>) -> Param<T> {
-        let location = SourceLocation::caller();
-        let default = types::render(&default.__into_value());
-        let mut b = self.inner.borrow_mut();
-        if !matches!(value.src, ValueSrc::TaskOutput { dag, .. } if dag == self.id) {
-            b.errors.push(BuildError::InvalidDefault { location });
-        }
-        let index = b.defaults.len() as u32;
-        b.defaults.push(Defaulted { value: value.src, default, location });
-        Param::from_src(ValueSrc::Defaulted { dag: self.id, index })
     }
 
     /// Opens a scope of `kind` under the current one; the guard closes it.

@@ -2,6 +2,7 @@
 //! (as on Argo, variants are shared by calls), one DAG component per planned DAG, the root DAG as the
 //! pipeline's `root`, and the pipeline's parameters as its inputs.
 
+mod cel;
 mod channels;
 mod components;
 mod dags;
