@@ -168,33 +168,26 @@ impl GraphReturn for () {
     fn __outputs(_: &OutputFactory, _: &mut u32) {}
 }
 
-impl<T: ParamType> GraphReturn for Param<T> {
-    type Outputs = GraphOutput<Param<T>>;
-    fn __output_kinds(out: &mut Vec<IoKind>) {
-        out.push(<Self as GraphValue>::__kind());
-    }
-    fn __values(&self, out: &mut Vec<ValueSrc>) {
-        out.push(self.__value());
-    }
-    fn __outputs(f: &OutputFactory, port: &mut u32) -> Self::Outputs {
-        *port += 1;
-        GraphOutput { output: <Self as GraphValue>::__handle(f, *port - 1) }
-    }
+/// One value returned alone: the call's `.output`.
+macro_rules! graph_single {
+    ($param:ident: $bound:path => $ty:ty) => {
+        impl<$param: $bound> GraphReturn for $ty {
+            type Outputs = GraphOutput<$ty>;
+            fn __output_kinds(out: &mut Vec<IoKind>) {
+                out.push(<Self as GraphValue>::__kind());
+            }
+            fn __values(&self, out: &mut Vec<ValueSrc>) {
+                out.push(self.__value());
+            }
+            fn __outputs(f: &OutputFactory, port: &mut u32) -> Self::Outputs {
+                *port += 1;
+                GraphOutput { output: <Self as GraphValue>::__handle(f, *port - 1) }
+            }
+        }
+    };
 }
-
-impl<K: ConcreteKind> GraphReturn for Artifact<K> {
-    type Outputs = GraphOutput<Artifact<K>>;
-    fn __output_kinds(out: &mut Vec<IoKind>) {
-        out.push(<Self as GraphValue>::__kind());
-    }
-    fn __values(&self, out: &mut Vec<ValueSrc>) {
-        out.push(self.__value());
-    }
-    fn __outputs(f: &OutputFactory, port: &mut u32) -> Self::Outputs {
-        *port += 1;
-        GraphOutput { output: <Self as GraphValue>::__handle(f, *port - 1) }
-    }
-}
+graph_single!(T: ParamType => Param<T>);
+graph_single!(K: ConcreteKind => Artifact<K>);
 
 macro_rules! graph_tuple {
     ($($name:ident),+) => {
