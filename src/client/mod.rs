@@ -1,6 +1,11 @@
 //! A blocking client for the Kubeflow Pipelines API server (feature `client`): health, pipelines
 //! and versions, runs. One typed error carries the HTTP status, the server's message and the request
 //! that failed. Work in progress (issue 12): the KFP v2beta1 calls first.
+//!
+//! Why a feature: a clean debug build of a small pipeline crate (`examples/linear.rs` as its
+//! `main.rs`, depending on `kfp` by path) took 89.9 s and 91.6 s with default features, 103.3 s and
+//! 107.9 s with `client` (ureq 3, rustls, ring): +16 %, over the 15 % the issue allows by default.
+//! Measured 2026-12-02 on the 2-core, 24 GiB machine, two runs each with fresh target directories.
 
 mod kfp_v2;
 
