@@ -1,0 +1,63 @@
+//! The API mocks (`../shared/tools/api-mock`: Prism serving the official KFP and Argo OpenAPI
+//! documents, refusing every request that breaks them) as child processes, one per kind per test
+//! binary: the Argo one takes about a minute to start.
+//!
+//! Use: `#[path = "support/api_mock.rs"] mod api_mock;` then `api_mock::url("kfp-v2")`.
+
+#![allow(dead_code, missing_docs, unreachable_pub)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+
+use super::support;
+
+struct Mock {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+static MOCKS: OnceLock<Mutex<HashMap<String, Mock>>> = OnceLock::new();
+
+/// The base URL of a running mock of `kind` (`kfp-v1`, `kfp-v2`, `argo`), started on first use;
+/// `None` when `../shared` is not there and the tools are not required (then the test returns).
+/// Fails, saying what to install, when the mock cannot start.
+pub fn url(kind: &str) -> Option<String> {
+    let Some(shared) = support::shared_dir() else {
+        assert!(
+            !support::required(),
+            "the API mock needs ../shared (or KFP_SHARED_DIR) with tools/api-mock; `.ci/run` installs it"
+        );
+        eprintln!("SKIPPED: no ../shared, so no API mock");
+        return None;
+    };
+    let mocks = MOCKS.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut mocks = mocks.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(m) = mocks.get(kind) {
+        return Some(m.url.clone());
+    }
+    let mut child = Command::new(shared.join("tools/api-mock"))
+        .arg(kind)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}/tools/api-mock: {e}", shared.display()));
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("piped stdout")).read_line(&mut line).expect("read api-mock");
+    assert!(
+        line.starts_with("http://"),
+        "api-mock {kind} did not start: install it with `{}/tools/api-mock --install` (needs Node.js and npm)",
+        shared.display()
+    );
+    let url = line.trim().to_owned();
+    mocks.insert(kind.to_owned(), Mock { child, url: url.clone() });
+    Some(url)
+}
