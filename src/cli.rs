@@ -8,7 +8,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use kfp_compiler::{CompileError, CompileOptions};
 use kfp_dsl::PipelineDef;
 
+mod remote;
 mod write;
+use remote::args::{RunsArgs, ScheduleArgs, SubmitArgs, UploadArgs};
 use write::write_atomically;
 
 /// What the pipeline binary's command line can fail with.
@@ -25,6 +27,11 @@ pub enum CliError {
     DuplicateParam(String),
     /// A function component that could not run, or failed.
     Component(String),
+    /// A server command could not reach the server, or the server refused it (one line: the
+    /// request, the status, the server's message).
+    Server(String),
+    /// The run the command waited for did not succeed.
+    RunFailed(String),
     /// The output could not be written.
     Write {
         /// Where.
@@ -43,7 +50,7 @@ impl std::fmt::Display for CliError {
             CliError::DuplicateParam(p) => {
                 write!(f, "`--param {p}=...` is given twice: give each parameter once")
             }
-            CliError::Component(e) => write!(f, "{e}"),
+            CliError::Component(e) | CliError::Server(e) | CliError::RunFailed(e) => write!(f, "{e}"),
             CliError::Write { path, source } => write!(f, "cannot write `{}`: {source}", path.display()),
         }
     }
@@ -69,6 +76,16 @@ enum Command {
     Run(RunArgs),
     /// Write a component's kfp v1 component.yaml (stdout by default).
     ComponentSpec(SpecArgs),
+    /// Compile the pipeline and run it on a Kubeflow Pipelines or Argo server (`--wait` follows it
+    /// to the end).
+    Submit(SubmitArgs),
+    /// Upload the pipeline to a Kubeflow Pipelines server (a new version if it is there), or as a
+    /// WorkflowTemplate to an Argo Server.
+    Upload(UploadArgs),
+    /// Run the pipeline on a schedule: a KFP recurring run, or an Argo CronWorkflow.
+    Schedule(ScheduleArgs),
+    /// List the newest runs, or show one (`--wait` follows it to the end).
+    Runs(RunsArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -277,6 +294,10 @@ where
         Command::Component(c) => run_component(pipeline, &c),
         Command::Run(r) => run_local(pipeline, r, stdout),
         Command::ComponentSpec(a) => component_spec(pipeline, &a, stdout),
+        Command::Submit(a) => remote::run(pipeline, remote::Remote::Submit(a), stdout),
+        Command::Upload(a) => remote::run(pipeline, remote::Remote::Upload(a), stdout),
+        Command::Schedule(a) => remote::run(pipeline, remote::Remote::Schedule(a), stdout),
+        Command::Runs(a) => remote::run(pipeline, remote::Remote::Runs(a), stdout),
     }
 }
 
@@ -383,6 +404,18 @@ fn run_component(pipeline: PipelineDef, c: &ComponentArgs) -> Result<(), CliErro
 }
 
 fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
+    let text = compile_text(pipeline, &c)?;
+    match &c.output {
+        Some(path) => write_atomically(path, text.as_bytes()),
+        None => stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|source| CliError::Write { path: PathBuf::from("<stdout>"), source }),
+    }
+}
+
+/// The text `compile` writes for `c`.
+fn compile_text(pipeline: PipelineDef, c: &CompileArgs) -> Result<String, CliError> {
     let mut opts = CompileOptions::default();
     if c.no_service_account {
         opts = opts.service_account(None);
@@ -406,7 +439,7 @@ fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Res
         (Some(v), Target::Argo) => opts = opts.argo_version(v),
         (None, _) => {}
     }
-    let text = match c.target {
+    match c.target {
         Target::Argo if c.lossy => Err(CompileError::InvalidOption {
             option: "--lossy",
             reason: "the Argo target expresses every construct, so there is nothing to leave out: give \
@@ -440,14 +473,7 @@ fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Res
             }
         }
     }
-    .map_err(CliError::Compile)?;
-    match &c.output {
-        Some(path) => write_atomically(path, text.as_bytes()),
-        None => stdout
-            .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush())
-            .map_err(|source| CliError::Write { path: PathBuf::from("<stdout>"), source }),
-    }
+    .map_err(CliError::Compile)
 }
 
 /// `--param NAME=VALUE` arguments as `(name, value)`; a name given twice is an error, not a silent

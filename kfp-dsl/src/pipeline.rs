@@ -39,6 +39,11 @@ impl PipelineDef {
         PipelineDef { name, description, body }
     }
 
+    /// The pipeline's description (the doc comment of its function).
+    pub fn description(&self) -> Option<&'static str> {
+        self.description
+    }
+
     /// The pipeline's name.
     pub fn name(&self) -> &'static str {
         self.name

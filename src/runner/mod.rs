@@ -6,7 +6,7 @@
 //! runs; other containers run with docker or podman, or directly on the host with `--host`. Every
 //! step's files live under the run directory, which stays after the run.
 
-mod clock;
+pub(crate) mod clock;
 mod container;
 mod depends;
 mod engine;
