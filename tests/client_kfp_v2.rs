@@ -7,9 +7,7 @@
 mod api_mock;
 mod support;
 
-use kfp::client::{
-    ClientError, Endpoint, Kfp, KfpApi, NewRecurringRun, NewRun, PipelineSource, State, Trigger, Wait,
-};
+use kfp::client::{ClientError, Endpoint, Kfp, KfpApi, NewRecurringRun, NewRun, PipelineSource, State, Trigger, Wait};
 
 fn kfp() -> Option<Kfp> {
     let url = api_mock::url_strict("kfp-v2")?;

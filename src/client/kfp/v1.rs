@@ -100,16 +100,14 @@ pub(super) fn run_body(run: &NewRun) -> Result<Value, String> {
 
 /// An `apiRunDetail` (`{run, pipeline_runtime}`) or a bare `apiRun` (in a list): the state is
 /// `run.status` (an Argo phase), the steps are the nodes of `pipeline_runtime.workflow_manifest`
-/// (the Argo Workflow as JSON text), when the answer has it.
+/// (the Argo Workflow as JSON text), when the answer has it and it parses.
 pub(super) fn run(v: &Value) -> Result<RunStatus, String> {
     let r = if v["run"].is_object() { &v["run"] } else { v };
-    let workflow = match opt(&v["pipeline_runtime"], "workflow_manifest") {
-        Some(m) => Some(
-            serde_json::from_str::<Value>(&m)
-                .map_err(|e| format!("`pipeline_runtime.workflow_manifest` is not JSON ({e})"))?,
-        ),
-        None => None,
-    };
+    // A manifest that does not parse gives no steps rather than an error: the run exists (a create
+    // that failed here would be retried by the caller and make a second run).
+    let workflow = opt(&v["pipeline_runtime"], "workflow_manifest")
+        .and_then(|m| serde_json::from_str::<Value>(&m).ok())
+        .filter(Value::is_object);
     let phase =
         opt(r, "status").or_else(|| workflow.as_ref().and_then(|w| opt(&w["status"], "phase"))).unwrap_or_default();
     let mut status = RunStatus::new(required(r, "id", "run")?, text(r, "name"), State::from_kfp(&phase));
