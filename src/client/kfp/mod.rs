@@ -174,3 +174,55 @@ fn name_filter(api: KfpApi, key: &str, value: &str) -> String {
     predicate.insert("string_value".into(), value.into());
     serde_json::json!({ "predicates": [predicate] }).to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn kfp(api: KfpApi) -> Kfp {
+        Kfp::new(Endpoint::new("http://h"), api).unwrap()
+    }
+
+    #[test]
+    fn paths_encode_query_values_and_leave_out_empty_ones() {
+        let k = kfp(KfpApi::V1beta1);
+        assert_eq!(k.path("/x", &[("a", ""), ("name", "a b&c=d/é")]), "/apis/v1beta1/x?name=a%20b%26c%3Dd%2F%C3%A9");
+        assert_eq!(kfp(KfpApi::V2beta1).path("/x", &[("a", "1"), ("b", "2")]), "/apis/v2beta1/x?a=1&b=2");
+        assert_eq!(k.with_namespace("").namespace(), None);
+    }
+
+    #[test]
+    fn list_items_take_the_first_key_present_and_refuse_a_non_list() {
+        assert_eq!(list_items(&json!({"b": [1]}), &["a", "b"]).unwrap(), [json!(1)]);
+        assert!(list_items(&json!({}), &["a"]).unwrap().is_empty(), "proto3 leaves out an empty list");
+        assert!(list_items(&Value::Null, &["a"]).unwrap().is_empty());
+        assert_eq!(list_items(&json!({"a": 1}), &["a"]).unwrap_err(), "`a` is not a list");
+        assert!(list_items(&json!([1]), &["a"]).is_err());
+    }
+
+    #[test]
+    fn name_filters_follow_each_apis_predicate() {
+        let v2: Value = serde_json::from_str(&name_filter(KfpApi::V2beta1, "display_name", "a\"b")).unwrap();
+        assert_eq!(v2, json!({"predicates": [{"key": "display_name", "operation": "EQUALS", "string_value": "a\"b"}]}));
+        let v1: Value = serde_json::from_str(&name_filter(KfpApi::V1beta1, "name", "x")).unwrap();
+        assert_eq!(v1, json!({"predicates": [{"key": "name", "op": "EQUALS", "string_value": "x"}]}));
+    }
+
+    #[test]
+    fn answers_missing_fields_get_defaults_or_name_the_field() {
+        let p = v2::pipeline(&json!({"pipeline_id": "p", "display_name": "shown"})).unwrap();
+        assert_eq!((p.name.as_str(), p.description), ("shown", None));
+        assert!(v1::pipeline(&json!({"name": "x"})).unwrap_err().contains("`id`"));
+        let v =
+            v1::version(&json!({"id": "v", "resource_references": [{"key": {"type": "PIPELINE", "id": "p9"}}]}), "p0");
+        assert_eq!(v.unwrap().pipeline_id, "p9");
+        assert_eq!(v2::version(&json!({"pipeline_version_id": "v"}), "p0").unwrap().pipeline_id, "p0");
+        let r = v1::run(&json!({"run": {"id": "r"}})).unwrap();
+        assert_eq!((r.state, r.steps.len()), (crate::client::State::Pending, 0));
+        let j =
+            v1::job(&json!({"id": "j", "mode": "ENABLED", "trigger": {"periodic_schedule": {"interval_second": 5}}}));
+        assert_eq!(j.unwrap().trigger, Some(Trigger::Interval { seconds: 5 }));
+        assert_eq!(v2::recurring(&json!({"recurring_run_id": "r", "trigger": {}})).unwrap().trigger, None);
+    }
+}
