@@ -332,3 +332,51 @@ fn v2_requests_carry_the_ir_typed_parameters_and_the_schedule() {
     );
     assert_eq!((&b["no_catchup"], &b["mode"], &b["max_concurrency"]), (&json!(false), &json!("DISABLE"), &json!("1")));
 }
+
+#[test]
+fn uploads_send_the_file_as_the_uploadfile_part_with_a_name_the_server_reads() {
+    let server = FakeServer::start();
+    server.json("POST", "/apis/v2beta1/pipelines/upload?", 200, json!({"pipeline_id": "p1", "name": "linear"}));
+    let kfp = client(&server, KfpApi::V2beta1).with_namespace("team a");
+    let p = kfp.upload_pipeline("linear", Some("fetch & count"), "pipelineInfo:\n  name: linear\n").unwrap();
+    assert_eq!((p.id.as_str(), p.name.as_str()), ("p1", "linear"));
+    let seen = server.seen().pop().unwrap();
+    assert_eq!(
+        seen.path,
+        "/apis/v2beta1/pipelines/upload?name=linear&description=fetch%20%26%20count&namespace=team%20a"
+    );
+    assert!(seen.body.contains("name=\"uploadfile\"; filename=\"pipeline.yaml\""), "{}", seen.body);
+    assert!(seen.body.contains("\r\n\r\npipelineInfo:\n  name: linear\n\r\n--"), "{}", seen.body);
+}
+
+#[test]
+fn a_pipeline_and_version_from_the_ir_is_a_pipeline_then_a_version_upload() {
+    let server = FakeServer::start();
+    server.json("POST", "/apis/v2beta1/pipelines", 200, json!({"pipeline_id": "p1", "name": "linear"}));
+    server.json(
+        "POST",
+        "/apis/v2beta1/pipelines/upload_version",
+        200,
+        json!({"pipeline_version_id": "v1", "name": "first"}),
+    );
+    let kfp = client(&server, KfpApi::V2beta1);
+    let ir = json!({"pipelineInfo": {"name": "linear"}});
+    let (p, v) = kfp.create_pipeline_and_version("linear", "first", &ir).unwrap();
+    assert_eq!((p.id.as_str(), v.id.as_str(), v.pipeline_id.as_str(), v.name.as_str()), ("p1", "v1", "p1", "first"));
+    let seen = server.seen();
+    assert_eq!(
+        serde_json::from_str::<Value>(&seen[0].body).unwrap(),
+        json!({"name": "linear", "display_name": "linear"})
+    );
+    assert_eq!(seen[1].path, "/apis/v2beta1/pipelines/upload_version?name=first&pipelineid=p1");
+    assert!(seen[1].body.contains("filename=\"pipeline.json\""), "{}", seen[1].body);
+    assert!(seen[1].body.contains(&ir.to_string()), "{}", seen[1].body);
+
+    // A version the server refuses: its error, and the empty pipeline is deleted again.
+    server.json("POST", "/apis/v2beta1/pipelines/upload_version", 400, json!({"message": "invalid pipeline spec"}));
+    let err = kfp.create_pipeline_and_version("linear", "first", &ir).unwrap_err();
+    assert_eq!(err.status(), Some(400));
+    assert!(err.to_string().contains("invalid pipeline spec"), "{err}");
+    let last = server.seen().pop().unwrap();
+    assert_eq!((last.method.as_str(), last.path.as_str()), ("DELETE", "/apis/v2beta1/pipelines/p1"));
+}

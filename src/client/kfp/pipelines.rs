@@ -56,14 +56,20 @@ impl Kfp {
     }
 
     /// Creates a pipeline named `name` with a first version `version_name` holding `spec` (the IR
-    /// as JSON): `POST /apis/v2beta1/pipelines/create`. The server answers with the pipeline only,
-    /// so the version is then found among the pipeline's versions by name.
+    /// as JSON), `v2beta1` only.
     ///
-    /// `v1beta1` has no such call (its `POST /pipelines` takes a URL to fetch, not a spec).
+    /// Not through `POST /apis/v2beta1/pipelines/create`: the server (2.2.0 through 2.17.0,
+    /// `CreatePipelineAndVersion`) reads only `pipeline_version.package_url` there and downloads the
+    /// spec from that URL; a `pipeline_spec` in the body is ignored, and so is it by
+    /// `POST /pipelines/{id}/versions`. So this is `POST /apis/v2beta1/pipelines` (JSON: the pipeline,
+    /// no version) and then the multipart `upload_version` of `spec` as JSON text, named
+    /// `version_name`; when the upload fails the new, empty pipeline is deleted again.
+    ///
+    /// `v1beta1` has no way either (its `POST /pipelines` takes a URL to fetch, not a spec).
     ///
     /// # Errors
     /// [`ClientError::Setup`] with `v1beta1` (use [`Kfp::upload_pipeline`]); a [`ClientError`] when
-    /// the server refuses it.
+    /// the server refuses the pipeline or the version (the version's error when both fail).
     pub fn create_pipeline_and_version(
         &self,
         name: &str,
@@ -76,20 +82,17 @@ impl Kfp {
                     .to_owned(),
             ));
         }
-        let path = self.path("/pipelines/create", &[]);
-        let body = v2::pipeline_and_version_body(name, version_name, spec, self.namespace.as_deref());
-        let v = self.http.post(&path, &body)?;
+        let path = self.path("/pipelines", &[]);
+        let v = self.http.post(&path, &v2::pipeline_body(name, self.namespace.as_deref()))?;
         let pipeline = self.decode("POST", &path, || v2::pipeline(&v))?;
-        let versions = self.list_pipeline_versions(&pipeline.id)?;
-        let version =
-            versions.iter().find(|v| v.name == version_name).or(versions.first()).cloned().ok_or_else(|| {
-                ClientError::Decode {
-                    method: "GET",
-                    url: self.http.url(&self.path(&format!("/pipelines/{}/versions", enc(&pipeline.id)), &[])),
-                    reason: format!("the new pipeline {} lists no version", pipeline.id),
-                }
-            })?;
-        Ok((pipeline, version))
+        let file = serde_json::to_string(spec).map_err(|e| ClientError::Setup(format!("the pipeline spec: {e}")))?;
+        match self.upload_pipeline_version(&pipeline.id, version_name, &file) {
+            Ok(version) => Ok((pipeline, version)),
+            Err(e) => {
+                let _ = self.http.delete(&self.path(&format!("/pipelines/{}", enc(&pipeline.id)), &[]));
+                Err(e)
+            }
+        }
     }
 
     /// `GET /apis/v2beta1/pipelines/{id}` or `GET /apis/v1beta1/pipelines/{id}`.

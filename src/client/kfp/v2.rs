@@ -38,21 +38,13 @@ pub(super) fn experiment_body(name: &str, description: Option<&str>, namespace: 
     body
 }
 
-/// `POST /pipelines/create`: a pipeline and its first version holding `spec`.
-pub(super) fn pipeline_and_version_body(
-    name: &str,
-    version_name: &str,
-    spec: &Value,
-    namespace: Option<&str>,
-) -> Value {
+/// `POST /pipelines`: a pipeline without a version.
+pub(super) fn pipeline_body(name: &str, namespace: Option<&str>) -> Value {
     let mut pipeline = json!({ "name": name, "display_name": name });
     if let Some(ns) = namespace {
         pipeline["namespace"] = ns.into();
     }
-    json!({
-        "pipeline": pipeline,
-        "pipeline_version": { "name": version_name, "display_name": version_name, "pipeline_spec": spec },
-    })
+    pipeline
 }
 
 /// What a run or recurring run runs: `pipeline_version_reference`, or the IR inline in
