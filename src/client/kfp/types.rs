@@ -46,6 +46,8 @@ pub enum PipelineSource {
         version_id: String,
     },
     /// The compiled pipeline itself, as JSON: the IR (`v2beta1`) or an Argo Workflow (`v1beta1`).
+    /// An IR with a platform spec (a second YAML document) goes as
+    /// `{"pipeline_spec": ..., "platform_spec": ...}`, as kfp's Python client sends it.
     Spec(serde_json::Value),
 }
 
