@@ -18,5 +18,7 @@ mod status;
 pub use argo::Argo;
 pub use endpoint::{Endpoint, Token};
 pub use error::ClientError;
-pub use kfp::{Kfp, KfpApi};
+pub use kfp::{
+    Experiment, Kfp, KfpApi, NewRecurringRun, NewRun, Pipeline, PipelineSource, PipelineVersion, RecurringRun, Trigger,
+};
 pub use status::{RunStatus, State, Step, Wait, argo_steps};

@@ -65,10 +65,10 @@ impl FakeServer {
     /// Answers `method` requests whose path (with query) starts with `prefix` with `replies`, in
     /// order; the last repeats. Later routes win over earlier ones with the same prefix.
     pub fn route(&self, method: &str, prefix: &str, replies: Vec<Reply>) -> &Self {
-        self.routes.lock().unwrap().insert(
-            0,
-            Route { method: method.to_owned(), prefix: prefix.to_owned(), replies, served: 0 },
-        );
+        self.routes
+            .lock()
+            .unwrap()
+            .insert(0, Route { method: method.to_owned(), prefix: prefix.to_owned(), replies, served: 0 });
         self
     }
 
