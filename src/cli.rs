@@ -205,6 +205,9 @@ struct CompileArgs {
     /// down).
     #[arg(long, value_name = "SECONDS")]
     starting_deadline: Option<u64>,
+    /// Leave out `--lossy`'s warnings (a server command that compiles more than once prints them once).
+    #[arg(skip)]
+    quiet: bool,
 }
 
 /// `--kind`.
@@ -466,7 +469,9 @@ fn compile_text(pipeline: PipelineDef, c: &CompileArgs) -> Result<String, CliErr
             let built = pipeline.build().map_err(|e| CliError::Compile(e.into()))?;
             let compiled = kfp_compiler::compile_kfp_v2(&built, &opts.lossy(c.lossy)).map_err(CliError::Compile)?;
             // What `--lossy` left out goes to stderr, before the output is written.
-            eprint!("{}", compiled.warnings());
+            if !c.quiet {
+                eprint!("{}", compiled.warnings());
+            }
             match c.format {
                 Format::Yaml => compiled.to_yaml(),
                 Format::Json => compiled.to_json(),

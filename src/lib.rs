@@ -245,7 +245,6 @@ pub fn compile_yaml(pipeline: &PipelineDef, opts: &CompileOptions) -> Result<Str
     to_yaml(&compile(pipeline, opts)?)
 }
 
-/// A client of the Kubeflow Pipelines API server (feature `client`).
 #[cfg(feature = "client")]
 pub mod client;
 

@@ -229,6 +229,7 @@ impl BuildArgs {
             timezone: None,
             concurrency_policy: None,
             starting_deadline: None,
+            quiet: false,
         }
     }
 }

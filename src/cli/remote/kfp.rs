@@ -19,19 +19,29 @@ fn client(settings: &Settings, target: Option<Target>) -> Result<Kfp, CliError> 
     };
     let mut kfp = Kfp::new(endpoint(settings), api).map_err(server_error)?;
     if let Some(ns) = &settings.namespace {
-        kfp = kfp.namespace(ns);
+        kfp = kfp.with_namespace(ns);
     }
     Ok(kfp)
 }
 
-/// The pipeline compiled for `build` (JSON text and value), after checking `params` against the
-/// parameters' types; the values themselves go with the run, not into the uploaded spec.
+/// The pipeline compiled for `build`, after checking `params` against the parameters' types (the
+/// values go with the run, not into the uploaded spec): the YAML to upload (for the IR, the
+/// PipelineSpec document and the PlatformSpec one, as kfp writes them) and the JSON value a run
+/// made from the spec carries (the IR as `{pipeline_spec, platform_spec}` when there is a
+/// PlatformSpec, which is how kfp's client sends it).
 fn compiled(pipeline: PipelineDef, build: &BuildArgs, params: &[String]) -> Result<(String, serde_json::Value), CliError> {
+    let mut yaml = build.compile_args(&[], KindArg::Workflow);
+    yaml.format = crate::cli::Format::Yaml;
+    let text = crate::cli::compile_text(pipeline, &yaml)?;
+    let mut json = build.compile_args(params, KindArg::Workflow);
+    json.quiet = true;
+    // With the values, to check them against the parameters' types; then without, for the spec.
     if !params.is_empty() {
-        crate::cli::compile_text(pipeline, &build.compile_args(params, KindArg::Workflow))?;
+        crate::cli::compile_text(pipeline, &json)?;
+        json.params.clear();
     }
-    let text = crate::cli::compile_text(pipeline, &build.compile_args(&[], KindArg::Workflow))?;
-    let value = serde_json::from_str(&text).map_err(|e| CliError::Server(format!("the compiled pipeline is not JSON: {e}")))?;
+    let json = crate::cli::compile_text(pipeline, &json)?;
+    let value = serde_json::from_str(&json).map_err(|e| CliError::Server(format!("the compiled pipeline is not JSON: {e}")))?;
     Ok((text, value))
 }
 

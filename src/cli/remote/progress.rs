@@ -43,7 +43,7 @@ impl<'a> Progress<'a> {
             let took = match (&before, step.state.is_done()) {
                 (_, true) => match duration(step.started_at.as_deref(), step.finished_at.as_deref()) {
                     Some(secs) => format!(" in {secs:.1} s"),
-                    None => before.map(|(_, since)| format!(" in {:.1} s", (now - since).as_secs_f64())).unwrap_or_default(),
+                    None => before.as_ref().map(|(_, since)| format!(" in {:.1} s", (now - since).as_secs_f64())).unwrap_or_default(),
                 },
                 _ => String::new(),
             };
