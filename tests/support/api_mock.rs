@@ -31,6 +31,16 @@ static MOCKS: OnceLock<Mutex<HashMap<String, Mock>>> = OnceLock::new();
 /// `None` when `../shared` is not there and the tools are not required (then the test returns).
 /// Fails, saying what to install, when the mock cannot start.
 pub fn url(kind: &str) -> Option<String> {
+    start(kind, false)
+}
+
+/// As [`url`], a mock started with `--strict`: unknown fields in request bodies are refused too
+/// (422), so a misspelt or misplaced field fails the test.
+pub fn url_strict(kind: &str) -> Option<String> {
+    start(kind, true)
+}
+
+fn start(kind: &str, strict: bool) -> Option<String> {
     let Some(shared) = support::shared_dir() else {
         assert!(
             !support::required(),
@@ -41,10 +51,12 @@ pub fn url(kind: &str) -> Option<String> {
     };
     let mocks = MOCKS.get_or_init(|| Mutex::new(HashMap::new()));
     let mut mocks = mocks.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(m) = mocks.get(kind) {
+    let key = if strict { format!("{kind} --strict") } else { kind.to_owned() };
+    if let Some(m) = mocks.get(&key) {
         return Some(m.url.clone());
     }
     let mut child = Command::new(shared.join("tools/api-mock"))
+        .args(strict.then_some("--strict"))
         .arg(kind)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -58,6 +70,6 @@ pub fn url(kind: &str) -> Option<String> {
         shared.display()
     );
     let url = line.trim().to_owned();
-    mocks.insert(kind.to_owned(), Mock { child, url: url.clone() });
+    mocks.insert(key, Mock { child, url: url.clone() });
     Some(url)
 }
