@@ -77,7 +77,9 @@ fn watch_reads_the_event_stream() {
     let Some((_turn, argo)) = argo() else { return };
     let mut changes = Vec::new();
     let done = argo
-        .watch_workflow("example-abcde", &Wait::every(Duration::from_millis(100)), &mut |s| changes.push(s.state.clone()))
+        .watch_workflow("example-abcde", &Wait::every(Duration::from_millis(100)), &mut |s| {
+            changes.push(s.state.clone())
+        })
         .unwrap();
     assert_eq!(done.state, State::Succeeded);
     assert_eq!(changes, [State::Succeeded]);

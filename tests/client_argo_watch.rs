@@ -81,7 +81,10 @@ fn each_change_on_the_stream_is_reported_once_and_the_final_status_returned() {
     assert_eq!(phases, [State::Pending, State::Running, State::Running, State::Running, State::Succeeded]);
     assert_eq!(step_states(&seen[2]), [("fetch".into(), State::Running)]);
     let request = &server.seen()[0];
-    assert_eq!(request.path, "/api/v1/workflow-events/team-a?listOptions.fieldSelector=metadata.name%3Dwf-1");
+    assert_eq!(
+        request.path,
+        "/api/v1/workflow-events/team-a?listOptions.fieldSelector=metadata.name%3Dwf-1&listOptions.timeoutSeconds=60"
+    );
     assert!(request.headers.contains(&("authorization".into(), "Bearer t".into())), "{:?}", request.headers);
 }
 

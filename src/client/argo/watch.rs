@@ -10,7 +10,10 @@
 //! streams: both reconnect.
 //!
 //! The stream is read on its own thread so that `wait.timeout` holds while the stream is quiet: on
-//! a timeout the reader thread is left to end when the server next writes or closes.
+//! a timeout, or once the workflow is done, the reader thread is left to end when the server next
+//! writes or closes. Each watch asks the server to close it after [`WATCH_SECONDS`]
+//! (`listOptions.timeoutSeconds`, which Kubernetes honours), so such a thread and its connection
+//! live at most that long, and a quiet stream is renewed that often.
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -19,6 +22,9 @@ use super::Argo;
 use super::workflows::status_of;
 use crate::client::http::enc;
 use crate::client::{ClientError, RunStatus, Wait};
+
+/// How long one watch connection lasts at most: the server closes it then, and it is renewed.
+const WATCH_SECONDS: u64 = 60;
 
 /// What the reader thread sends.
 enum Event {
@@ -94,7 +100,7 @@ impl Argo {
     /// and the server's message.
     ///
     /// Reads the server's event stream (`GET /api/v1/workflow-events/{namespace}` with
-    /// `listOptions.fieldSelector=metadata.name=NAME`) and calls `on_change` with the status
+    /// `listOptions.fieldSelector=metadata.name=NAME`, renewed every minute) and calls `on_change` with the status
     /// whenever the phase, the message or any step changed (and once for the first status seen).
     /// When the stream ends or breaks first, it reconnects after `wait.poll`; a connection that
     /// fails more than the endpoint's `retries` times in a row with no event is an error (one
@@ -154,7 +160,7 @@ impl Argo {
     /// One connection of the event stream, read until the workflow is done or the stream ends.
     fn stream_once(&self, name: &str, watcher: &mut Watcher<'_>) -> Result<Outcome, ClientError> {
         let path = format!(
-            "{}?listOptions.fieldSelector={}",
+            "{}?listOptions.fieldSelector={}&listOptions.timeoutSeconds={WATCH_SECONDS}",
             self.ns_path("workflow-events"),
             enc(&format!("metadata.name={name}"))
         );
