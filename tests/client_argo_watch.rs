@@ -243,3 +243,18 @@ fn a_line_that_is_not_an_event_is_a_decode_error() {
     assert!(matches!(err, ClientError::Decode { .. }), "{err}");
     assert!(err.to_string().contains("<html>proxy error"), "{err}");
 }
+
+#[test]
+fn a_stream_refused_before_its_first_event_is_the_servers_message() {
+    let server = FakeServer::start();
+    let refused = json!({"error": {"grpc_code": 16, "http_code": 401, "message": "token not valid", "http_status": "Unauthorized"}});
+    server.json("GET", EVENTS, 401, refused);
+    let err = watch(&server, &fast()).0.unwrap_err();
+    match &err {
+        ClientError::Status { status, message, .. } => {
+            assert_eq!((*status, message.as_str()), (401, "token not valid"))
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(requests(&server, EVENTS), 1, "a refusal is not retried");
+}

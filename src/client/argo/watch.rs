@@ -224,12 +224,28 @@ impl Argo {
 /// What to do when the stream's request failed: poll for 404/501, reconnect for a broken
 /// connection or a 5xx, give up otherwise.
 fn end_of_stream(error: ClientError, got_events: bool) -> Result<Outcome, ClientError> {
+    let error = servers_word(error);
     match &error {
         ClientError::Status { status: 404 | 501, .. } => Ok(Outcome::NoStream),
         ClientError::Status { status: 500..=599, .. } | ClientError::Transport { .. } => {
             Ok(Outcome::Reconnect { got_events, error: Some(error) })
         }
         _ => Err(error),
+    }
+}
+
+/// The server's message in an error answer to the stream's request: grpc-gateway sends a stream
+/// that fails before its first event (no such workflow, a token refused) as that status with the
+/// body `{"error": {"message": .., ..}}`, which is not the usual `{"message": ..}`.
+fn servers_word(error: ClientError) -> ClientError {
+    match error {
+        ClientError::Status { method, url, status, message } => {
+            let body = serde_json::from_str::<serde_json::Value>(&message).ok();
+            let word = body.as_ref().and_then(|b| b["error"]["message"].as_str()).filter(|m| !m.is_empty());
+            let message = word.map_or(message.clone(), str::to_owned);
+            ClientError::Status { method, url, status, message }
+        }
+        other => other,
     }
 }
 
