@@ -34,8 +34,8 @@ pub fn url(kind: &str) -> Option<String> {
     start(kind, false)
 }
 
-/// As [`url`], a mock started with `--strict`: unknown fields in request bodies are refused too
-/// (422), so a misspelt or misplaced field fails the test.
+/// Like [`url`], with the mock in `--strict` mode: unknown fields in request bodies are refused
+/// too (422), so a misspelled field cannot pass unnoticed. One strict mock per kind per binary.
 pub fn url_strict(kind: &str) -> Option<String> {
     start(kind, true)
 }
@@ -55,8 +55,11 @@ fn start(kind: &str, strict: bool) -> Option<String> {
     if let Some(m) = mocks.get(&key) {
         return Some(m.url.clone());
     }
-    let mut child = Command::new(shared.join("tools/api-mock"))
-        .args(strict.then_some("--strict"))
+    let mut command = Command::new(shared.join("tools/api-mock"));
+    if strict {
+        command.arg("--strict");
+    }
+    let mut child = command
         .arg(kind)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
