@@ -15,7 +15,7 @@ mod http;
 mod kfp;
 mod status;
 
-pub use argo::Argo;
+pub use argo::{Argo, TemplateKind};
 pub use endpoint::{Endpoint, Token};
 pub use error::ClientError;
 pub use kfp::{
