@@ -3,11 +3,11 @@
 //! them) and against an in-process fake server for what the mocks cannot show (a run that changes
 //! state and ends, errors, a server that does not answer).
 
-mod support;
 #[path = "support/api_mock.rs"]
 mod api_mock;
 #[path = "support/fake_server.rs"]
 mod fake_server;
+mod support;
 
 use std::process::{Command, Output};
 
@@ -19,7 +19,16 @@ fn linear(args: &[&str], env: &[(&str, &str)]) -> Output {
     let home = support::temp_dir("cli-remote-home");
     let mut cmd = Command::new(support::example_bin("linear"));
     cmd.args(args).env("HOME", &home).env_remove("XDG_CONFIG_HOME");
-    for var in ["KFP_ENDPOINT", "KFP_SERVER", "KFP_NAMESPACE", "KFP_TOKEN", "KFP_TOKEN_FILE", "KFP_CA_CERT", "KFP_EXPERIMENT", "KFP_CONFIG"] {
+    for var in [
+        "KFP_ENDPOINT",
+        "KFP_SERVER",
+        "KFP_NAMESPACE",
+        "KFP_TOKEN",
+        "KFP_TOKEN_FILE",
+        "KFP_CA_CERT",
+        "KFP_EXPERIMENT",
+        "KFP_CONFIG",
+    ] {
         cmd.env_remove(var);
     }
     cmd.envs(env.iter().copied());
@@ -65,7 +74,10 @@ fn a_401_says_which_request_and_how_to_authenticate() {
     let line = one_error_line(&out);
     assert!(line.contains(&format!("GET {}/apis/v2beta1/runs", server.url)), "{line}");
     assert!(line.contains("HTTP 401: Request header error: there is no user identity header."), "{line}");
-    assert!(line.ends_with("give a token with --token-file FILE or KFP_TOKEN, or a session cookie with --header"), "{line}");
+    assert!(
+        line.ends_with("give a token with --token-file FILE or KFP_TOKEN, or a session cookie with --header"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -94,7 +106,8 @@ fn a_server_that_does_not_answer_times_out_in_one_line() {
 }
 
 fn v2_run(state: &str, tasks: serde_json::Value) -> Reply {
-    let run = json!({"run_id": "r-7", "display_name": "linear run", "state": state, "run_details": {"task_details": tasks}});
+    let run =
+        json!({"run_id": "r-7", "display_name": "linear run", "state": state, "run_details": {"task_details": tasks}});
     Reply::Json(200, run.to_string())
 }
 
@@ -110,14 +123,24 @@ fn task(name: &str, state: &str, start: &str, end: Option<&str>) -> serde_json::
 fn kfp_v2_server(run_states: Vec<Reply>) -> FakeServer {
     let server = FakeServer::start();
     server.json("GET", "/apis/v2beta1/pipelines/names/", 404, json!({"code": 5, "message": "not found"}));
-    server.json("POST", "/apis/v2beta1/pipelines/upload", 200, json!({"pipeline_id": "p-1", "display_name": "Linear three step"}));
+    server.json(
+        "POST",
+        "/apis/v2beta1/pipelines/upload",
+        200,
+        json!({"pipeline_id": "p-1", "display_name": "Linear three step"}),
+    );
     server.json(
         "GET",
         "/apis/v2beta1/pipelines/p-1/versions",
         200,
         json!({"pipeline_versions": [{"pipeline_id": "p-1", "pipeline_version_id": "v-1", "display_name": "v1"}]}),
     );
-    server.json("POST", "/apis/v2beta1/runs", 200, json!({"run_id": "r-7", "display_name": "linear run", "state": "PENDING"}));
+    server.json(
+        "POST",
+        "/apis/v2beta1/runs",
+        200,
+        json!({"run_id": "r-7", "display_name": "linear run", "state": "PENDING"}),
+    );
     server.route("GET", "/apis/v2beta1/runs/r-7", run_states);
     server
 }
@@ -144,7 +167,18 @@ fn submit_wait_uploads_runs_and_follows_the_run_to_success() {
         ),
     ]);
     let out = linear(
-        &["submit", "--target", "kfp-v2", "--endpoint", &server.url, "--param", "min_len=5", "--wait", "--poll", "0.05"],
+        &[
+            "submit",
+            "--target",
+            "kfp-v2",
+            "--endpoint",
+            &server.url,
+            "--param",
+            "min_len=5",
+            "--wait",
+            "--poll",
+            "0.05",
+        ],
         &[("KFP_TOKEN", "s3cret")],
     );
     let stdout = text(&out.stdout);
@@ -190,14 +224,29 @@ fn submit_wait_exits_with_a_failed_runs_outcome() {
     );
     let line = one_error_line(&out);
     assert_eq!(line, "error: run r-7 failed: failed steps: fetch (exit code 1)");
-    assert!(text(&out.stdout).contains("] fetch: failed: exit code 1\n"), "{}", text(&out.stdout));
+    // The step's failure, with how long it was seen running (the server gave no times) and why.
+    let stdout = text(&out.stdout);
+    let failed = stdout.lines().find(|l| l.contains("] fetch: failed")).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(failed.contains("fetch: failed in ") && failed.ends_with(" s: exit code 1"), "{stdout}");
 }
 
 #[test]
 fn a_wait_that_runs_out_of_time_says_so_and_fails() {
     let server = kfp_v2_server(vec![v2_run("RUNNING", json!([]))]);
     let out = linear(
-        &["submit", "--target", "kfp-v2", "--no-upload", "--endpoint", &server.url, "--wait", "--poll", "0.05", "--wait-timeout", "0.5"],
+        &[
+            "submit",
+            "--target",
+            "kfp-v2",
+            "--no-upload",
+            "--endpoint",
+            &server.url,
+            "--wait",
+            "--poll",
+            "0.05",
+            "--wait-timeout",
+            "0.5",
+        ],
         &[("KFP_TOKEN", "t")],
     );
     let line = one_error_line(&out);
@@ -219,7 +268,23 @@ fn mock_env() -> [(&'static str, &'static str); 1] {
 #[test]
 fn submit_on_the_kfp_v1_mock_uploads_creates_and_watches() {
     let Some(url) = api_mock::url_strict("kfp-v1") else { return };
-    let out = linear(&["submit", "--endpoint", &url, "--param", "min_len=5", "--experiment", "nightly", "--wait", "--poll", "0.2", "--wait-timeout", "1.5"], &mock_env());
+    let out = linear(
+        &[
+            "submit",
+            "--endpoint",
+            &url,
+            "--param",
+            "min_len=5",
+            "--experiment",
+            "nightly",
+            "--wait",
+            "--poll",
+            "0.2",
+            "--wait-timeout",
+            "1.5",
+        ],
+        &mock_env(),
+    );
     let stdout = text(&out.stdout);
     // Every request matched the spec; the mock's run never finishes (its status is the spec's
     // placeholder), so the wait ends by its timeout.
@@ -234,7 +299,25 @@ fn submit_on_the_kfp_v1_mock_uploads_creates_and_watches() {
 #[test]
 fn submit_on_the_kfp_v2_mock_uploads_creates_and_watches() {
     let Some(url) = api_mock::url_strict("kfp-v2") else { return };
-    let out = linear(&["submit", "--target", "kfp-v2", "--endpoint", &url, "--param", "min_len=5", "--experiment", "nightly", "--wait", "--poll", "0.2", "--wait-timeout", "1.5"], &mock_env());
+    let out = linear(
+        &[
+            "submit",
+            "--target",
+            "kfp-v2",
+            "--endpoint",
+            &url,
+            "--param",
+            "min_len=5",
+            "--experiment",
+            "nightly",
+            "--wait",
+            "--poll",
+            "0.2",
+            "--wait-timeout",
+            "1.5",
+        ],
+        &mock_env(),
+    );
     let stdout = text(&out.stdout);
     let line = one_error_line(&out);
     assert!(line.starts_with("error: gave up waiting for run "), "{line}\n{stdout}");
@@ -253,7 +336,16 @@ fn schedule_upload_and_runs_match_both_kfp_apis() {
             assert!(out.status.success(), "{kind} {args:?}: {}{}", text(&out.stdout), text(&out.stderr));
             text(&out.stdout)
         };
-        let s = run(&["schedule", "--schedule", "0 0 3 * * *", "--param", "min_len=5", "--max-concurrency", "2", "--catchup"]);
+        let s = run(&[
+            "schedule",
+            "--schedule",
+            "0 0 3 * * *",
+            "--param",
+            "min_len=5",
+            "--max-concurrency",
+            "2",
+            "--catchup",
+        ]);
         assert!(s.contains("recurring run "), "{kind}: {s}");
         let s = run(&["schedule", "--every", "3600", "--disabled", "--experiment", "nightly"]);
         assert!(s.contains("recurring run "), "{kind}: {s}");
@@ -261,7 +353,12 @@ fn schedule_upload_and_runs_match_both_kfp_apis() {
         assert!(s.contains("uploaded "), "{kind}: {s}");
         let runs = |args: &[&str]| {
             let mut all = args.to_vec();
-            all.extend_from_slice(&["--endpoint", url.as_str(), "--api", if kind == "kfp-v1" { "v1beta1" } else { "v2beta1" }]);
+            all.extend_from_slice(&[
+                "--endpoint",
+                url.as_str(),
+                "--api",
+                if kind == "kfp-v1" { "v1beta1" } else { "v2beta1" },
+            ]);
             let out = linear(&all, &mock_env());
             assert!(out.status.success(), "{kind} {args:?}: {}", text(&out.stderr));
             text(&out.stdout)
@@ -322,7 +419,20 @@ fn submit_to_argo_creates_the_workflow_and_follows_its_event_stream() {
         )],
     );
     let out = linear(
-        &["submit", "--server", "argo", "--namespace", "ml", "--endpoint", &server.url, "--param", "min_len=7", "--wait", "--poll", "0.05"],
+        &[
+            "submit",
+            "--server",
+            "argo",
+            "--namespace",
+            "ml",
+            "--endpoint",
+            &server.url,
+            "--param",
+            "min_len=7",
+            "--wait",
+            "--poll",
+            "0.05",
+        ],
         &[("KFP_TOKEN", "t")],
     );
     let line = one_error_line(&out);
@@ -368,11 +478,14 @@ fn the_argo_commands_match_the_argo_servers_api() {
 #[test]
 fn options_of_the_other_server_are_refused_not_ignored() {
     let server = FakeServer::start();
-    let line = one_error_line(&linear(&["submit", "--server", "argo", "--experiment", "x", "--endpoint", &server.url], &[]));
+    let line =
+        one_error_line(&linear(&["submit", "--server", "argo", "--experiment", "x", "--endpoint", &server.url], &[]));
     assert_eq!(line, "error: --experiment is a Kubeflow Pipelines idea; the Argo Server has none: drop it");
-    let line = one_error_line(&linear(&["submit", "--server", "argo", "--target", "kfp-v2", "--endpoint", &server.url], &[]));
+    let line =
+        one_error_line(&linear(&["submit", "--server", "argo", "--target", "kfp-v2", "--endpoint", &server.url], &[]));
     assert!(line.starts_with("error: the Argo Server runs Argo Workflows, not the KFP v2 IR"), "{line}");
-    let line = one_error_line(&linear(&["schedule", "--every", "60", "--timezone", "UTC", "--endpoint", &server.url], &[]));
+    let line =
+        one_error_line(&linear(&["schedule", "--every", "60", "--timezone", "UTC", "--endpoint", &server.url], &[]));
     assert!(line.starts_with("error: --timezone belongs to an Argo CronWorkflow"), "{line}");
     assert!(server.seen().is_empty(), "nothing was sent");
 }

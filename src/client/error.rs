@@ -42,12 +42,12 @@ pub enum ClientError {
     #[error("{0}")]
     Setup(String),
     /// A wait ran out of time before the run finished.
-    #[error("gave up waiting for {what} after {seconds} s (last state: {state})")]
+    #[error("gave up waiting for {what} after {} s (last state: {state})", waited.as_secs_f64())]
     WaitTimeout {
         /// The run or workflow.
         what: String,
         /// How long it waited.
-        seconds: u64,
+        waited: std::time::Duration,
         /// Its state when the wait stopped.
         state: String,
     },

@@ -235,7 +235,12 @@ fn seconds(d: Duration) -> String {
 fn status_error(method: &'static str, url: &str, status: u16, text: &str, violations: Option<&str>) -> ClientError {
     let json = serde_json::from_str::<serde_json::Value>(text).ok();
     let field = |name: &str| json.as_ref().and_then(|v| v[name].as_str()).filter(|s| !s.is_empty()).map(str::to_owned);
+    // KFP: `{"error": "...", "message": "..."}`; Argo (grpc-gateway): `{"code": .., "message": ".."}`
+    // or, on a stream, `{"error": {"message": ".."}}`; Prism: problem+json `detail` / `title`.
+    let nested =
+        json.as_ref().and_then(|v| v["error"]["message"].as_str()).filter(|s| !s.is_empty()).map(str::to_owned);
     let mut message = field("message")
+        .or(nested)
         .or_else(|| field("error"))
         .or_else(|| field("detail"))
         .or_else(|| field("title"))

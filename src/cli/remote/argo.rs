@@ -14,14 +14,18 @@ use crate::client::Argo;
 
 fn client(settings: &Settings) -> Result<Argo, CliError> {
     if settings.api.is_some() {
-        return Err(CliError::Server("--api chooses a Kubeflow Pipelines API; the Argo Server has one: drop it".to_owned()));
+        return Err(CliError::Server(
+            "--api chooses a Kubeflow Pipelines API; the Argo Server has one: drop it".to_owned(),
+        ));
     }
     Argo::new(endpoint(settings), settings.namespace.clone().unwrap_or_else(|| "argo".to_owned())).map_err(server_error)
 }
 
 fn no_experiment(flag: Option<&str>) -> Result<(), CliError> {
     match flag {
-        Some(_) => Err(CliError::Server("--experiment is a Kubeflow Pipelines idea; the Argo Server has none: drop it".to_owned())),
+        Some(_) => Err(CliError::Server(
+            "--experiment is a Kubeflow Pipelines idea; the Argo Server has none: drop it".to_owned(),
+        )),
         None => Ok(()),
     }
 }
@@ -35,12 +39,18 @@ fn argo_only(build: &BuildArgs) -> Result<(), CliError> {
     match build.target {
         Target::Argo => Ok(()),
         Target::KfpV2 => Err(CliError::Server(
-            "the Argo Server runs Argo Workflows, not the KFP v2 IR: drop `--target kfp-v2`, or use `--server kfp`".to_owned(),
+            "the Argo Server runs Argo Workflows, not the KFP v2 IR: drop `--target kfp-v2`, or use `--server kfp`"
+                .to_owned(),
         )),
     }
 }
 
-pub(super) fn submit(pipeline: PipelineDef, a: &SubmitArgs, settings: &Settings, out: &mut dyn Write) -> Result<(), CliError> {
+pub(super) fn submit(
+    pipeline: PipelineDef,
+    a: &SubmitArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     argo_only(&a.build)?;
     no_experiment(a.experiment.as_deref())?;
     let mut c = a.build.compile_args(&a.params, KindArg::Workflow);
@@ -59,7 +69,12 @@ pub(super) fn submit(pipeline: PipelineDef, a: &SubmitArgs, settings: &Settings,
     outcome(&done)
 }
 
-pub(super) fn upload(pipeline: PipelineDef, a: &UploadArgs, settings: &Settings, out: &mut dyn Write) -> Result<(), CliError> {
+pub(super) fn upload(
+    pipeline: PipelineDef,
+    a: &UploadArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     argo_only(&a.build)?;
     if a.version.is_some() {
         return Err(CliError::Server(
@@ -72,16 +87,24 @@ pub(super) fn upload(pipeline: PipelineDef, a: &UploadArgs, settings: &Settings,
     let argo = client(settings)?;
     let applied = argo.apply(&template).map_err(server_error)?;
     let kind = applied["kind"].as_str().or(template["kind"].as_str()).unwrap_or_default().to_owned();
-    let name = applied["metadata"]["name"].as_str().or(template["metadata"]["name"].as_str()).unwrap_or_default().to_owned();
+    let name =
+        applied["metadata"]["name"].as_str().or(template["metadata"]["name"].as_str()).unwrap_or_default().to_owned();
     say(out, &format!("{kind} {name} applied in namespace {}", argo.namespace()))
 }
 
-pub(super) fn schedule(pipeline: PipelineDef, a: &ScheduleArgs, settings: &Settings, out: &mut dyn Write) -> Result<(), CliError> {
+pub(super) fn schedule(
+    pipeline: PipelineDef,
+    a: &ScheduleArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     argo_only(&a.build)?;
     no_experiment(a.experiment.as_deref())?;
     for (flag, given) in [("--catchup", a.catchup), ("--start", a.start.is_some()), ("--end", a.end.is_some())] {
         if given {
-            return Err(CliError::Server(format!("{flag} belongs to a Kubeflow Pipelines recurring run; an Argo CronWorkflow has none: drop it")));
+            return Err(CliError::Server(format!(
+                "{flag} belongs to a Kubeflow Pipelines recurring run; an Argo CronWorkflow has none: drop it"
+            )));
         }
     }
     let mut c = a.build.compile_args(&a.params, KindArg::CronWorkflow);
@@ -105,8 +128,16 @@ pub(super) fn schedule(pipeline: PipelineDef, a: &ScheduleArgs, settings: &Setti
     }
     let argo = client(settings)?;
     let applied = argo.apply(&cron).map_err(server_error)?;
-    let name = applied["metadata"]["name"].as_str().or(cron["metadata"]["name"].as_str()).unwrap_or_default().to_owned();
-    say(out, &format!("CronWorkflow {name} applied in namespace {}{}", argo.namespace(), if a.disabled { ", suspended" } else { "" }))
+    let name =
+        applied["metadata"]["name"].as_str().or(cron["metadata"]["name"].as_str()).unwrap_or_default().to_owned();
+    say(
+        out,
+        &format!(
+            "CronWorkflow {name} applied in namespace {}{}",
+            argo.namespace(),
+            if a.disabled { ", suspended" } else { "" }
+        ),
+    )
 }
 
 pub(super) fn runs(a: &RunsArgs, settings: &Settings, out: &mut dyn Write) -> Result<(), CliError> {

@@ -37,12 +37,14 @@ pub(crate) enum Token {
     File(PathBuf),
 }
 
-const KEYS: &str = "endpoint, server, api, namespace, token_file, header, ca_cert, insecure, timeout, retries, experiment";
+const KEYS: &str =
+    "endpoint, server, api, namespace, token_file, header, ca_cert, insecure, timeout, retries, experiment";
 
 /// The file's `key = value` pairs, with the line of each; an unknown key or a line without `=` is
 /// an error naming the file and line.
 fn read_file(path: &Path) -> Result<Vec<(usize, String, String)>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the config file {}: {e}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read the config file {}: {e}", path.display()))?;
     let mut pairs = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -57,10 +59,7 @@ fn read_file(path: &Path) -> Result<Vec<(usize, String, String)>, String> {
             return Err(format!("{}:{}: unknown key `{key}` (known: {KEYS})", path.display(), i + 1));
         }
         let value = value.trim();
-        let value = value
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .unwrap_or(value);
+        let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
         pairs.push((i + 1, key.to_owned(), value.to_owned()));
     }
     Ok(pairs)
@@ -75,7 +74,8 @@ fn config_path(args: &ServerArgs, env: &dyn Fn(&str) -> Option<String>) -> Optio
     if let Some(p) = env("KFP_CONFIG") {
         return Some((PathBuf::from(p), true));
     }
-    let base = env("XDG_CONFIG_HOME").map(PathBuf::from).or_else(|| env("HOME").map(|h| Path::new(&h).join(".config")))?;
+    let base =
+        env("XDG_CONFIG_HOME").map(PathBuf::from).or_else(|| env("HOME").map(|h| Path::new(&h).join(".config")))?;
     Some((base.join("kfp-rs").join("config"), false))
 }
 
@@ -108,7 +108,12 @@ pub(crate) fn resolve(args: &ServerArgs, env: &dyn Fn(&str) -> Option<String>) -
     let from_file = |key: &str| file.iter().rev().find(|(_, k, _)| k == key).map(|(line, _, v)| (*line, v.clone()));
     let origin = |key: &str, line: usize| format!("{file_name}:{line}: `{key}`");
 
-    let endpoint = match args.endpoint.clone().or_else(|| env("KFP_ENDPOINT")).or_else(|| from_file("endpoint").map(|(_, v)| v)) {
+    let endpoint = match args
+        .endpoint
+        .clone()
+        .or_else(|| env("KFP_ENDPOINT"))
+        .or_else(|| from_file("endpoint").map(|(_, v)| v))
+    {
         Some(e) => e,
         None => {
             return Err(
@@ -137,7 +142,8 @@ pub(crate) fn resolve(args: &ServerArgs, env: &dyn Fn(&str) -> Option<String>) -
         }),
         (None, None) => None,
     };
-    let namespace = args.namespace.clone().or_else(|| env("KFP_NAMESPACE")).or_else(|| from_file("namespace").map(|(_, v)| v));
+    let namespace =
+        args.namespace.clone().or_else(|| env("KFP_NAMESPACE")).or_else(|| from_file("namespace").map(|(_, v)| v));
     let token = match (&args.token_file, env("KFP_TOKEN_FILE"), env("KFP_TOKEN"), from_file("token_file")) {
         (Some(f), _, _, _) => Some(Token::File(f.clone())),
         (None, Some(f), _, _) => Some(Token::File(PathBuf::from(f))),
@@ -154,7 +160,11 @@ pub(crate) fn resolve(args: &ServerArgs, env: &dyn Fn(&str) -> Option<String>) -
             headers.push(header(v, &origin("header", *line))?);
         }
     }
-    let ca_cert = args.ca_cert.clone().or_else(|| env("KFP_CA_CERT").map(PathBuf::from)).or_else(|| from_file("ca_cert").map(|(_, v)| PathBuf::from(v)));
+    let ca_cert = args
+        .ca_cert
+        .clone()
+        .or_else(|| env("KFP_CA_CERT").map(PathBuf::from))
+        .or_else(|| from_file("ca_cert").map(|(_, v)| PathBuf::from(v)));
     let insecure = args.insecure
         || match from_file("insecure") {
             Some((_, v)) if v == "true" => true,
@@ -172,7 +182,9 @@ pub(crate) fn resolve(args: &ServerArgs, env: &dyn Fn(&str) -> Option<String>) -
     };
     let retries = match (args.retries, from_file("retries")) {
         (Some(r), _) => r,
-        (None, Some((line, v))) => v.parse().map_err(|_| format!("{} `{v}` is not a whole number", origin("retries", line)))?,
+        (None, Some((line, v))) => {
+            v.parse().map_err(|_| format!("{} `{v}` is not a whole number", origin("retries", line)))?
+        }
         (None, None) => 3,
     };
     let experiment = env("KFP_EXPERIMENT").or_else(|| from_file("experiment").map(|(_, v)| v));
@@ -205,10 +217,15 @@ mod tests {
 
     #[test]
     fn the_option_wins_then_the_environment_then_the_file() {
-        let path = config("# team cluster\nendpoint = \"https://file.example\"\nnamespace = from-file\nserver = argo\nheader = Cookie: a=b\ntimeout = 5\n");
+        let path = config(
+            "# team cluster\nendpoint = \"https://file.example\"\nnamespace = from-file\nserver = argo\nheader = Cookie: a=b\ntimeout = 5\n",
+        );
         let args = ServerArgs { config: Some(path.clone()), ..ServerArgs::default() };
         let s = resolve(&args, &env(&[])).unwrap();
-        assert_eq!((s.endpoint.as_str(), s.namespace.as_deref(), s.server), ("https://file.example", Some("from-file"), ServerKind::Argo));
+        assert_eq!(
+            (s.endpoint.as_str(), s.namespace.as_deref(), s.server),
+            ("https://file.example", Some("from-file"), ServerKind::Argo)
+        );
         assert_eq!(s.headers, [("Cookie".to_owned(), "a=b".to_owned())]);
         assert_eq!(s.timeout, Duration::from_secs(5));
         let s = resolve(&args, &env(&[("KFP_ENDPOINT", "http://env:1"), ("KFP_TOKEN", "t0k")])).unwrap();
@@ -237,7 +254,8 @@ mod tests {
         let args = ServerArgs { endpoint: Some("localhost:8888".into()), ..ServerArgs::default() };
         let err = resolve(&args, &env(&[])).unwrap_err();
         assert_eq!(err, "the endpoint `localhost:8888` is not a URL: start it with http:// or https://");
-        let args = ServerArgs { endpoint: Some("http://x".into()), headers: vec!["Cookie".into()], ..ServerArgs::default() };
+        let args =
+            ServerArgs { endpoint: Some("http://x".into()), headers: vec!["Cookie".into()], ..ServerArgs::default() };
         assert_eq!(resolve(&args, &env(&[])).unwrap_err(), "--header `Cookie` is not `NAME: VALUE`");
     }
 }

@@ -29,7 +29,11 @@ fn client(settings: &Settings, target: Option<Target>) -> Result<Kfp, CliError> 
 /// PipelineSpec document and the PlatformSpec one, as kfp writes them) and the JSON value a run
 /// made from the spec carries (the IR as `{pipeline_spec, platform_spec}` when there is a
 /// PlatformSpec, which is how kfp's client sends it).
-fn compiled(pipeline: PipelineDef, build: &BuildArgs, params: &[String]) -> Result<(String, serde_json::Value), CliError> {
+fn compiled(
+    pipeline: PipelineDef,
+    build: &BuildArgs,
+    params: &[String],
+) -> Result<(String, serde_json::Value), CliError> {
     let mut yaml = build.compile_args(&[], KindArg::Workflow);
     yaml.format = crate::cli::Format::Yaml;
     let text = crate::cli::compile_text(pipeline, &yaml)?;
@@ -41,7 +45,8 @@ fn compiled(pipeline: PipelineDef, build: &BuildArgs, params: &[String]) -> Resu
         json.params.clear();
     }
     let json = crate::cli::compile_text(pipeline, &json)?;
-    let value = serde_json::from_str(&json).map_err(|e| CliError::Server(format!("the compiled pipeline is not JSON: {e}")))?;
+    let value =
+        serde_json::from_str(&json).map_err(|e| CliError::Server(format!("the compiled pipeline is not JSON: {e}")))?;
     Ok((text, value))
 }
 
@@ -54,7 +59,8 @@ fn run_parameters(params: &[String], spec: &serde_json::Value) -> Vec<(String, s
         .filter_map(|p| p.split_once('='))
         .map(|(name, value)| {
             let name = name.trim();
-            let kind = root["root"]["inputDefinitions"]["parameters"][name]["parameterType"].as_str().unwrap_or("STRING");
+            let kind =
+                root["root"]["inputDefinitions"]["parameters"][name]["parameterType"].as_str().unwrap_or("STRING");
             let typed = match kind {
                 "NUMBER_INTEGER" | "NUMBER_DOUBLE" | "BOOLEAN" | "LIST" | "STRUCT" => {
                     serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_owned()))
@@ -86,7 +92,10 @@ fn upload_version(
             let p = kfp.upload_pipeline(name, pipeline.description(), text).map_err(server_error)?;
             let versions = kfp.list_pipeline_versions(&p.id).map_err(server_error)?;
             let Some(v) = versions.into_iter().next() else {
-                return Err(CliError::Server(format!("pipeline {name} ({}) was uploaded but the server lists no version of it", p.id)));
+                return Err(CliError::Server(format!(
+                    "pipeline {name} ({}) was uploaded but the server lists no version of it",
+                    p.id
+                )));
             };
             say(out, &format!("uploaded pipeline {name} ({}), version {} ({})", p.id, v.name, v.id))?;
             v
@@ -95,14 +104,24 @@ fn upload_version(
     Ok(version)
 }
 
-fn experiment_id(kfp: &Kfp, flag: Option<&str>, settings: &Settings, out: &mut dyn Write) -> Result<Option<String>, CliError> {
+fn experiment_id(
+    kfp: &Kfp,
+    flag: Option<&str>,
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> Result<Option<String>, CliError> {
     let Some(name) = flag.or(settings.experiment.as_deref()) else { return Ok(None) };
     let e = kfp.experiment(name).map_err(server_error)?;
     say(out, &format!("experiment {} ({})", e.name, e.id))?;
     Ok(Some(e.id))
 }
 
-pub(super) fn submit(pipeline: PipelineDef, a: &SubmitArgs, settings: &Settings, out: &mut dyn Write) -> Result<(), CliError> {
+pub(super) fn submit(
+    pipeline: PipelineDef,
+    a: &SubmitArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let (text, spec) = compiled(pipeline, &a.build, &a.params)?;
     let kfp = client(settings, Some(a.build.target))?;
     let experiment = experiment_id(&kfp, a.experiment.as_deref(), settings, out)?;
@@ -130,9 +149,16 @@ pub(super) fn submit(pipeline: PipelineDef, a: &SubmitArgs, settings: &Settings,
     outcome(&done)
 }
 
-pub(super) fn upload(pipeline: PipelineDef, a: &UploadArgs, settings: &Settings, out: &mut dyn Write) -> Result<(), CliError> {
+pub(super) fn upload(
+    pipeline: PipelineDef,
+    a: &UploadArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     if a.cluster {
-        return Err(CliError::Server("--cluster uploads a ClusterWorkflowTemplate to an Argo Server: add `--server argo`, or drop it".to_owned()));
+        return Err(CliError::Server(
+            "--cluster uploads a ClusterWorkflowTemplate to an Argo Server: add `--server argo`, or drop it".to_owned(),
+        ));
     }
     let (text, _) = compiled(pipeline, &a.build, &[])?;
     let kfp = client(settings, Some(a.build.target))?;
@@ -150,7 +176,12 @@ fn kfp_cron(cron: &str) -> Result<String, CliError> {
     )))
 }
 
-pub(super) fn schedule(pipeline: PipelineDef, a: &ScheduleArgs, settings: &Settings, out: &mut dyn Write) -> Result<(), CliError> {
+pub(super) fn schedule(
+    pipeline: PipelineDef,
+    a: &ScheduleArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     if a.timezone.is_some() {
         return Err(CliError::Server("--timezone belongs to an Argo CronWorkflow; Kubeflow Pipelines schedules in UTC: drop it, or add `--server argo`".to_owned()));
     }
@@ -185,7 +216,15 @@ pub(super) fn schedule(pipeline: PipelineDef, a: &ScheduleArgs, settings: &Setti
         r = r.parameter(name, value);
     }
     let created = kfp.create_recurring_run(&r).map_err(server_error)?;
-    say(out, &format!("recurring run {} ({}) created, {}", created.name, created.id, if created.enabled { "enabled" } else { "disabled" }))
+    say(
+        out,
+        &format!(
+            "recurring run {} ({}) created, {}",
+            created.name,
+            created.id,
+            if created.enabled { "enabled" } else { "disabled" }
+        ),
+    )
 }
 
 pub(super) fn runs(a: &RunsArgs, settings: &Settings, out: &mut dyn Write) -> Result<(), CliError> {

@@ -2,12 +2,12 @@
 //! Pipelines or Argo server. The command line and the settings are always there (so `--help`
 //! shows them); talking to a server needs kfp's `client` feature.
 
+#[cfg(feature = "client")]
+mod argo;
 #[cfg_attr(not(feature = "client"), allow(dead_code))]
 pub(crate) mod args;
 #[cfg_attr(not(feature = "client"), allow(dead_code))]
 mod config;
-#[cfg(feature = "client")]
-mod argo;
 #[cfg(feature = "client")]
 mod kfp;
 #[cfg(feature = "client")]
@@ -60,7 +60,12 @@ fn dispatch(_: PipelineDef, _: Remote, _: config::Settings, _: &mut dyn Write) -
 }
 
 #[cfg(feature = "client")]
-fn dispatch(pipeline: PipelineDef, command: Remote, settings: config::Settings, stdout: &mut dyn Write) -> Result<(), CliError> {
+fn dispatch(
+    pipeline: PipelineDef,
+    command: Remote,
+    settings: config::Settings,
+    stdout: &mut dyn Write,
+) -> Result<(), CliError> {
     use args::ServerKind;
     match (settings.server, command) {
         (ServerKind::Kfp, Remote::Submit(a)) => kfp::submit(pipeline, &a, &settings, stdout),
@@ -140,8 +145,17 @@ fn outcome(run: &crate::client::RunStatus) -> Result<(), CliError> {
             None => s.name.clone(),
         })
         .collect();
-    let what = if failed.is_empty() { run.message.clone().unwrap_or_default() } else { format!("failed steps: {}", failed.join(", ")) };
-    Err(CliError::RunFailed(format!("run {} {}{}", run.id, run.state, if what.is_empty() { String::new() } else { format!(": {what}") })))
+    let what = if failed.is_empty() {
+        run.message.clone().unwrap_or_default()
+    } else {
+        format!("failed steps: {}", failed.join(", "))
+    };
+    Err(CliError::RunFailed(format!(
+        "run {} {}{}",
+        run.id,
+        run.state,
+        if what.is_empty() { String::new() } else { format!(": {what}") }
+    )))
 }
 
 /// A name for a version or run: the pipeline's name and the time (`linear-20261202-045000`).

@@ -5,9 +5,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::time::Instant;
 
-use kfp::client::{RunStatus, State};
-
-use crate as kfp;
+use crate::client::{RunStatus, State};
 
 /// Prints what changed since the last status it saw.
 pub(crate) struct Progress<'a> {
@@ -43,7 +41,10 @@ impl<'a> Progress<'a> {
             let took = match (&before, step.state.is_done()) {
                 (_, true) => match duration(step.started_at.as_deref(), step.finished_at.as_deref()) {
                     Some(secs) => format!(" in {secs:.1} s"),
-                    None => before.as_ref().map(|(_, since)| format!(" in {:.1} s", (now - since).as_secs_f64())).unwrap_or_default(),
+                    None => before
+                        .as_ref()
+                        .map(|(_, since)| format!(" in {:.1} s", (now - *since).as_secs_f64()))
+                        .unwrap_or_default(),
                 },
                 _ => String::new(),
             };
@@ -95,7 +96,7 @@ fn epoch(t: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kfp::client::Step;
+    use crate::client::Step;
 
     #[test]
     fn times_from_the_server_give_a_steps_duration() {

@@ -74,7 +74,7 @@ impl Watcher<'_> {
     fn timed_out(&self, timeout: Duration) -> ClientError {
         ClientError::WaitTimeout {
             what: self.what.clone(),
-            seconds: timeout.as_secs(),
+            waited: timeout,
             state: self.last.as_ref().map_or_else(|| "not seen yet".to_owned(), |s| s.state.to_string()),
         }
     }

@@ -89,7 +89,7 @@ impl Kfp {
                 if left.is_zero() {
                     return Err(ClientError::WaitTimeout {
                         what: format!("run {id}"),
-                        seconds: timeout.as_secs(),
+                        waited: timeout,
                         state: status.state.to_string(),
                     });
                 }
