@@ -489,3 +489,54 @@ fn options_of_the_other_server_are_refused_not_ignored() {
     assert!(line.starts_with("error: --timezone belongs to an Argo CronWorkflow"), "{line}");
     assert!(server.seen().is_empty(), "nothing was sent");
 }
+
+#[test]
+fn a_ca_file_that_cannot_be_read_or_holds_no_certificate_is_one_line() {
+    let server = FakeServer::start();
+    let line = one_error_line(&linear(&["runs", "--endpoint", &server.url, "--ca-cert", "/nonexistent/ca.pem"], &[]));
+    assert!(line.starts_with("error: cannot read the CA file /nonexistent/ca.pem: "), "{line}");
+    let dir = support::temp_dir("cli-remote-ca");
+    let not_pem = dir.join("ca.pem");
+    std::fs::write(&not_pem, "this is not a certificate\n").unwrap();
+    let line =
+        one_error_line(&linear(&["runs", "--endpoint", &server.url, "--ca-cert", not_pem.to_str().unwrap()], &[]));
+    assert_eq!(
+        line,
+        format!("error: the CA file {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)", not_pem.display())
+    );
+    assert!(server.seen().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn settings_come_from_the_environment_and_the_config_file() {
+    let server = FakeServer::start();
+    server.json(
+        "GET",
+        "/apis/v2beta1/runs?",
+        200,
+        json!({"runs": [{"run_id": "r-1", "display_name": "nightly", "state": "SUCCEEDED"}]}),
+    );
+    let dir = support::temp_dir("cli-remote-config");
+    let token = dir.join("token");
+    std::fs::write(&token, "from-the-file\n").unwrap();
+    let config = dir.join("config");
+    std::fs::write(
+        &config,
+        format!("# the team's cluster\nendpoint = {}\nnamespace = team-a\ntoken_file = {}\nheader = Cookie: authservice_session=abc\n", server.url, token.display()),
+    )
+    .unwrap();
+    let out = linear(&["runs"], &[("KFP_CONFIG", config.to_str().unwrap())]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "ID   STATE       NAME\nr-1  succeeded   nightly\n");
+    let seen = server.seen();
+    let h = &seen[0].headers;
+    assert!(h.contains(&("authorization".to_owned(), "Bearer from-the-file".to_owned())), "{h:?}");
+    assert!(h.contains(&("cookie".to_owned(), "authservice_session=abc".to_owned())), "{h:?}");
+    assert!(seen[0].path.contains("namespace=team-a"), "{}", seen[0].path);
+    // The variable wins over the file.
+    let out = linear(
+        &["runs"],
+        &[("KFP_CONFIG", config.to_str().unwrap()), ("KFP_ENDPOINT", "http://127.0.0.1:9"), ("KFP_TOKEN", "x")],
+    );
+    assert!(one_error_line(&out).contains("http://127.0.0.1:9/apis/v2beta1/runs"));
+}

@@ -3,10 +3,9 @@
 //! Blocking calls over HTTP(S) (ureq with rustls, no async runtime); one typed [`ClientError`] that
 //! names the request, the status and the server's message.
 //!
-//! Why a feature: a clean debug build of a small pipeline crate (`examples/linear.rs` as its
-//! `main.rs`, depending on `kfp` by path) took 89.9 s and 91.6 s with default features, 103.3 s and
-//! 107.9 s with `client` (ureq 3, rustls, ring): +16 %, over the 15 % the issue allows by default.
-//! Measured 2026-12-02 on the 2-core, 24 GiB machine, two runs each with fresh target directories.
+//! Why a feature: a clean debug build of a small pipeline crate (`.ci/build-cost 3`) took a median of
+//! 53.9 s with default features and 67.2 s with `client` (ureq 3, rustls, ring): +25 %, over the 15 %
+//! a default may cost. Measured 2026-12-02 on the 2-core, 24 GiB machine.
 
 mod argo;
 mod endpoint;
