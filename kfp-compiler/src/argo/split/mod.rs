@@ -177,7 +177,11 @@ pub fn split(workflow: Workflow, opts: &SplitOptions) -> Result<Bundle, CompileE
                 .collect()
         })
         .collect();
-    let template_bytes: Vec<usize> = templates.iter().map(size::json_len).collect();
+    // A template's bytes, with the status of the nodes its DAG runs (once, however often it runs).
+    let template_bytes: Vec<usize> = templates
+        .iter()
+        .map(|t| size::json_len(t) + t.dag.iter().flat_map(|d| &d.tasks).map(|k| size::task_status(k).1).sum::<usize>())
+        .collect();
     let task_index: HashMap<&str, usize> = dag.tasks.iter().enumerate().map(|(i, t)| (&*t.name, i)).collect();
     let mut task_json = Vec::with_capacity(dag.tasks.len());
     let mut nodes = Vec::with_capacity(dag.tasks.len());
