@@ -213,12 +213,13 @@ fn main() {
             }
             "--split" => sa.split = true,
             "--max-size" => {
-                sa.max_bytes = Some(
-                    kfp::argo::split::size::parse_size(&value("--max-size")).unwrap_or_else(|e| fail(&e)),
-                )
+                sa.max_bytes =
+                    Some(kfp::argo::split::size::parse_size(&value("--max-size")).unwrap_or_else(|e| fail(&e)))
             }
             "--help" | "-h" => {
-                println!("usage: scale --tasks N [-o FILE] [--repeat R] [--target argo|kfp-v2] [--split] [--max-size BYTES]");
+                println!(
+                    "usage: scale --tasks N [-o FILE] [--repeat R] [--target argo|kfp-v2] [--split] [--max-size BYTES]"
+                );
                 return;
             }
             other => fail(&format!(

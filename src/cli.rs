@@ -463,7 +463,12 @@ fn compile_text(pipeline: PipelineDef, c: &CompileArgs) -> Result<String, CliErr
             let workflow = crate::compile(&pipeline, &opts).map_err(CliError::Compile)?;
             let limit = c.max_size.unwrap_or(kfp_compiler::argo::split::size::DEFAULT_MAX_BYTES);
             if c.split {
-                return size::split_text(workflow, c.kind != KindArg::Workflow || c.name.is_some(), limit, matches!(c.format, Format::Json));
+                return size::split_text(
+                    workflow,
+                    c.kind != KindArg::Workflow || c.name.is_some(),
+                    limit,
+                    matches!(c.format, Format::Json),
+                );
             }
             kfp_compiler::argo::split::size::check(&workflow, limit).map_err(CliError::Compile)?;
             let object = kfp_compiler::argo::into_kind(workflow, &kind, c.name.as_deref(), opts.argo_version)
@@ -475,7 +480,8 @@ fn compile_text(pipeline: PipelineDef, c: &CompileArgs) -> Result<String, CliErr
         }
         Target::KfpV2 if c.split || c.max_size.is_some() => Err(CompileError::InvalidOption {
             option: if c.split { "--split" } else { "--max-size" },
-            reason: "it splits or limits an Argo workflow; the KFP v2 IR is none: drop it, or give `--target argo`".to_owned(),
+            reason: "it splits or limits an Argo workflow; the KFP v2 IR is none: drop it, or give `--target argo`"
+                .to_owned(),
         }),
         Target::KfpV2 if c.kind != KindArg::Workflow || c.name.is_some() => Err(CompileError::InvalidOption {
             option: if c.name.is_some() { "--name" } else { "--kind" },

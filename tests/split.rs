@@ -74,7 +74,16 @@ fn cli(args: &[&str]) -> Result<String, String> {
 #[test]
 fn a_pipeline_over_the_limit_fails_with_the_guard_unless_split() {
     let err = cli(&["compile"]).unwrap_err();
-    for part in ["`big` is", "over the limit of 1.0 MiB", "template `big`", "arguments", "annotations", "`--split`", "`--max-size`", "node status offloading"] {
+    for part in [
+        "`big` is",
+        "over the limit of 1.0 MiB",
+        "template `big`",
+        "arguments",
+        "annotations",
+        "`--split`",
+        "`--max-size`",
+        "node status offloading",
+    ] {
         assert!(err.contains(part), "`{part}` missing from: {err}");
     }
     assert!(!err.contains('\n'), "one line: {err}");

@@ -19,7 +19,6 @@ pub(super) struct Plan<'a> {
     pub(super) entry: usize,
     pub(super) index: HashMap<&'a str, usize>,
     pub(super) children: &'a [Vec<usize>],
-    pub(super) task_json: Vec<Value>,
     /// (producer, output) -> the tasks that read it.
     pub(super) values: BTreeMap<(usize, String), Vec<usize>>,
     pub(super) parts: Vec<Vec<usize>>,
@@ -86,12 +85,13 @@ fn param(name: &str, from: ValueFrom) -> Parameter {
     Parameter { value_from: Some(from), ..Parameter::named(name) }
 }
 
-pub(super) fn build(plan: Plan<'_>) -> Result<Bundle, CompileError> {
+/// The bundle, and the size of each child's spec.
+pub(super) fn build(plan: Plan<'_>) -> Result<(Bundle, Vec<usize>), CompileError> {
     let wf = plan.workflow;
     let templates = &wf.spec.templates;
     let entry = &templates[plan.entry];
     let dag_tasks = &entry.dag.as_ref().map_or(&[][..], |d| &d.tasks);
-    let n_tasks = plan.task_json.len();
+    let n_tasks = dag_tasks.len();
     let mut part_of = vec![0usize; n_tasks];
     for (k, p) in plan.parts.iter().enumerate() {
         for &t in p {
@@ -158,19 +158,31 @@ pub(super) fn build(plan: Plan<'_>) -> Result<Bundle, CompileError> {
     let mut parts = Vec::with_capacity(plan.parts.len());
     // Per part: the child's arguments (name, what the parent passes).
     let mut child_args: Vec<Vec<(String, String)>> = Vec::new();
-    let mut task_json = plan.task_json;
+    let mut spec_sizes = Vec::with_capacity(plan.parts.len());
     for (k, tasks) in plan.parts.iter().enumerate() {
         let mut run_used: BTreeSet<&'static str> = BTreeSet::new();
+        // The pipeline parameters the part's strings name.
+        let mut reads = vec![false; pipeline_params.len()];
+        let mut note = |s: &str| {
+            if s.contains("parameters") {
+                for (r, p) in reads.iter_mut().zip(&pipeline_params) {
+                    *r = *r || s.contains(&*p.name);
+                }
+            }
+        };
         let mut root = Vec::with_capacity(tasks.len());
         for &t in tasks {
-            let mut v = std::mem::take(&mut task_json[t]);
+            let mut v = to_value(&dag_tasks[t])?;
             let mut moved = |task: &str, p: &str| {
                 let &src = task_index.get(task)?;
                 (part_of[src] != k).then(|| names.get(&(src, p.to_owned())).map(|n| n.0.clone())).flatten()
             };
-            rewrite_strings(&mut v, &mut |s| refs::rewrite(s, &mut moved, &mut |n| {
-                run_used.insert(n);
-            }));
+            rewrite_strings(&mut v, &mut |s| {
+                note(s);
+                refs::rewrite(s, &mut moved, &mut |n| {
+                    run_used.insert(n);
+                })
+            });
             if let Some(Value::Array(deps)) = v.get_mut("dependencies") {
                 deps.retain(|d| d.as_str().and_then(|d| task_index.get(d)).is_some_and(|&d| part_of[d] == k));
                 if deps.is_empty() {
@@ -198,12 +210,14 @@ pub(super) fn build(plan: Plan<'_>) -> Result<Bundle, CompileError> {
         let mut no_move = |_: &str, _: &str| None;
         for &t in &need {
             let mut v = to_value(&templates[t])?;
-            rewrite_strings(&mut v, &mut |s| refs::rewrite(s, &mut no_move, &mut |n| {
-                run_used.insert(n);
-            }));
+            rewrite_strings(&mut v, &mut |s| {
+                note(s);
+                refs::rewrite(s, &mut no_move, &mut |n| {
+                    run_used.insert(n);
+                })
+            });
             body_templates.push(v);
         }
-        let text = serde_json::to_string(&(&root, &body_templates)).map_err(|e| CompileError::Emit(e.to_string()))?;
         let taken = |s: &str| need.iter().any(|&t| templates[t].name == s);
         let entry_name = fresh("part", &taken);
         let body_name = fresh(&format!("{entry_name}-body"), &taken);
@@ -211,8 +225,8 @@ pub(super) fn build(plan: Plan<'_>) -> Result<Bundle, CompileError> {
         let mut args: Vec<(String, String)> = Vec::new();
         let mut spec_args = Vec::new();
         let mut inputs = Vec::new();
-        for p in &pipeline_params {
-            if text.contains(&*p.name) {
+        for (p, _) in pipeline_params.iter().zip(&reads).filter(|(_, r)| **r) {
+            {
                 args.push((p.name.to_string(), expr::workflow_param(&p.name)));
                 spec_args.push((*p).clone());
                 if entry_inputs.contains(&*p.name) {
@@ -284,6 +298,7 @@ pub(super) fn build(plan: Plan<'_>) -> Result<Bundle, CompileError> {
         spec["templates"] = Value::Array(all);
         let spec_text = serde_json::to_vec(&spec).map_err(|e| CompileError::Emit(e.to_string()))?;
         let hash = format!("{:016x}", fnv(&spec_text));
+        spec_sizes.push(spec_text.len());
         let tail = format!("-{}-part-{}", &hash[..8], k + 1);
         let keep = 63usize.saturating_sub(tail.len());
         let stem: String = base.chars().take(keep).collect();
@@ -297,7 +312,8 @@ pub(super) fn build(plan: Plan<'_>) -> Result<Bundle, CompileError> {
         parts.push(Part { name, template: Object::Patched(doc) });
         child_args.push(args);
     }
-    Ok(Bundle { parent: parent(wf, plan.entry, &parts, &child_args, &exports, &names, parent_outputs, &part_of, &plan.values)?, parts })
+    let parent = parent(wf, plan.entry, &parts, &child_args, &exports, &names, parent_outputs, &part_of, &plan.values)?;
+    Ok((Bundle { parent, parts }, spec_sizes))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -384,7 +400,10 @@ fn parent(
             .collect();
         new_templates.push(Template {
             name: tname.clone(),
-            inputs: Inputs { parameters: child_args[k].iter().map(|(n, _)| Parameter::named(n.as_str())).collect(), artifacts: Vec::new() },
+            inputs: Inputs {
+                parameters: child_args[k].iter().map(|(n, _)| Parameter::named(n.as_str())).collect(),
+                artifacts: Vec::new(),
+            },
             outputs: Outputs { parameters: outs, artifacts: Vec::new() },
             resource: Some(resource),
             ..Template::default()

@@ -142,6 +142,30 @@ fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
     }
 }
 
+/// Every string of a task where a reference can be (its arguments, hooks, condition and loop).
+fn task_strings<'a>(t: &'a crate::argo::DagTask, out: &mut Vec<&'a str>) {
+    let args = std::iter::once(&t.arguments).chain(t.hooks.values().map(|h| &h.arguments));
+    for a in args {
+        out.extend(a.parameters.iter().filter_map(|p| p.value.as_deref()));
+        out.extend(a.artifacts.iter().filter_map(|x| x.from.as_deref()));
+        for x in &a.artifacts {
+            out.extend(x.s3.as_ref().map(|s| s.key.as_str()));
+            out.extend(x.external.raw.as_ref().map(|r| r.data.as_str()));
+            out.extend(x.external.http.as_ref().map(|h| h.url.as_str()));
+            out.extend(x.external.gcs.as_ref().map(|g| g.key.as_str()));
+            out.extend(x.external.git.as_ref().and_then(|g| g.revision.as_deref()));
+        }
+    }
+    out.extend(t.when.as_deref());
+    out.extend(t.with_param.as_deref());
+    if let Some(s) = &t.with_sequence {
+        out.extend([s.start.as_str(), s.count.as_str()]);
+    }
+    for item in t.with_items.iter().flatten() {
+        strings(item, out);
+    }
+}
+
 /// Splits `workflow` into parts that each fit under `opts.max_bytes`.
 ///
 /// # Errors
@@ -157,10 +181,16 @@ pub fn split(workflow: Workflow, opts: &SplitOptions) -> Result<Bundle, CompileE
     let templates = &workflow.spec.templates;
     let index: HashMap<&str, usize> = templates.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
     let Some(&entry) = index.get(workflow.spec.entrypoint.as_str()) else {
-        return Err(split_error(format!("the entrypoint `{}` is no template of the workflow", workflow.spec.entrypoint)));
+        return Err(split_error(format!(
+            "the entrypoint `{}` is no template of the workflow",
+            workflow.spec.entrypoint
+        )));
     };
     let Some(dag) = &templates[entry].dag else {
-        return Err(split_error(format!("the entrypoint `{}` is no DAG: there is nothing to split", workflow.spec.entrypoint)));
+        return Err(split_error(format!(
+            "the entrypoint `{}` is no DAG: there is nothing to split",
+            workflow.spec.entrypoint
+        )));
     };
     if !templates[entry].outputs.artifacts.is_empty() {
         return Err(split_error(
@@ -183,15 +213,13 @@ pub fn split(workflow: Workflow, opts: &SplitOptions) -> Result<Bundle, CompileE
         .map(|t| size::json_len(t) + t.dag.iter().flat_map(|d| &d.tasks).map(|k| size::task_status(k).1).sum::<usize>())
         .collect();
     let task_index: HashMap<&str, usize> = dag.tasks.iter().enumerate().map(|(i, t)| (&*t.name, i)).collect();
-    let mut task_json = Vec::with_capacity(dag.tasks.len());
     let mut nodes = Vec::with_capacity(dag.tasks.len());
     let mut joins = Vec::new();
     let mut values: BTreeMap<(usize, String), Vec<usize>> = BTreeMap::new();
     let mut found = Vec::new();
     for (i, t) in dag.tasks.iter().enumerate() {
-        let v = serde_json::to_value(t).map_err(|e| CompileError::Emit(e.to_string()))?;
         let mut texts = Vec::new();
-        strings(&v, &mut texts);
+        task_strings(t, &mut texts);
         found.clear();
         for s in texts {
             refs::task_refs(s, &mut found);
@@ -220,8 +248,7 @@ pub fn split(workflow: Workflow, opts: &SplitOptions) -> Result<Bundle, CompileE
             .filter_map(|n| index.get(&**n).copied())
             .collect();
         direct.dedup();
-        nodes.push(partition::Node { preds, bytes: size::json_len(&v) + status, templates: direct });
-        task_json.push(v);
+        nodes.push(partition::Node { preds, bytes: size::json_len(t) + status, templates: direct });
     }
     let graph = partition::Graph {
         nodes,
@@ -242,9 +269,12 @@ pub fn split(workflow: Workflow, opts: &SplitOptions) -> Result<Bundle, CompileE
             limit: opts.max_bytes,
         }
     })?;
-    let plan = bundle::Plan { workflow: &workflow, entry, index, children: &children, task_json, values, parts };
-    let out = bundle::build(plan)?;
-    for (i, bytes) in out.sizes().into_iter().enumerate() {
+    let plan = bundle::Plan { workflow: &workflow, entry, index, children: &children, values, parts };
+    let (out, spec_sizes) = bundle::build(plan)?;
+    // A child's size: its spec as hashed, and the few bytes of its name and kind.
+    let sizes = std::iter::once(size::json_len(&out.parent))
+        .chain(out.parts.iter().zip(&spec_sizes).map(|(p, s)| s + p.name.len() + 100));
+    for (i, bytes) in sizes.enumerate() {
         if bytes > opts.max_bytes {
             let what = if i == 0 { "the parent workflow".to_owned() } else { format!("part {i}") };
             return Err(CompileError::TooLarge {

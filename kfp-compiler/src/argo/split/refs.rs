@@ -34,9 +34,8 @@ fn segment(s: &str, pos: usize, expression: bool) -> Option<(&str, usize)> {
         return Some((&r[..end], pos + 2 + end + 2));
     }
     let r = rest.strip_prefix('.')?;
-    let len = r
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || (!expression && c == '-')))
-        .unwrap_or(r.len());
+    let len =
+        r.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || (!expression && c == '-'))).unwrap_or(r.len());
     (len > 0).then(|| (&r[..len], pos + 1 + len))
 }
 
@@ -116,7 +115,11 @@ pub(super) fn rewrite(
         let mut i = 0;
         while i < body.len() {
             let param = |name: &str| {
-                if expression { format!("workflow.parameters['{name}']") } else { format!("workflow.parameters.{name}") }
+                if expression {
+                    format!("workflow.parameters['{name}']")
+                } else {
+                    format!("workflow.parameters.{name}")
+                }
             };
             if let Some((TaskRef { task, read: Read::Param(p) }, e)) = task_ref(body, i, expression)
                 && let Some(name) = moved(&task, &p)

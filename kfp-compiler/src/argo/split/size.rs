@@ -137,8 +137,7 @@ pub fn check(w: &Workflow, limit: usize) -> Result<(), CompileError> {
             human(object)
         )
     };
-    let top: Vec<String> =
-        r.templates.iter().take(3).map(|(n, b)| format!("template `{n}` {}", human(*b))).collect();
+    let top: Vec<String> = r.templates.iter().take(3).map(|(n, b)| format!("template `{n}` {}", human(*b))).collect();
     Err(CompileError::TooLarge {
         message: format!(
             "{what}; biggest: {}, arguments {}, annotations {}; fix: compile with `--split` (child workflows, each under the limit), raise `--max-size` if your cluster's etcd takes bigger objects, or turn on Argo's node status offloading (persistence with nodeStatusOffLoad) for the status",
@@ -165,8 +164,10 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
     };
     let n: f64 = num.parse().unwrap_or(f64::NAN);
     let bytes = n * mult;
-    if !bytes.is_finite() || bytes < 1.0 || bytes > 1e12 {
-        return Err(format!("`{s}` is not a size: give bytes (`1500000`) or a number with KiB or MiB (`512KiB`, `1MiB`)"));
+    if !bytes.is_finite() || !(1.0..=1e12).contains(&bytes) {
+        return Err(format!(
+            "`{s}` is not a size: give bytes (`1500000`) or a number with KiB or MiB (`512KiB`, `1MiB`)"
+        ));
     }
     Ok(bytes as usize)
 }
