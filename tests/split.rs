@@ -232,3 +232,35 @@ fn a_root_task_too_big_alone_is_one_error() {
         assert!(err.contains(part), "`{part}` missing from: {err}");
     }
 }
+
+#[test]
+fn the_exit_handler_stays_in_the_parent_and_children_see_their_run() {
+    let docs: serde_json::Value =
+        serde_json::from_str(&support::compile_example("exit_handler", &["--split", "--format", "json"])).unwrap();
+    let (parent, child) = (&docs[0], &docs[1]);
+    let on_exit = parent["spec"]["onExit"].as_str().unwrap();
+    let names = |d: &serde_json::Value| -> Vec<String> {
+        d["spec"]["templates"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect()
+    };
+    assert!(names(parent).iter().any(|n| n == on_exit), "{:?}", names(parent));
+    assert!(child["spec"].get("onExit").is_none());
+    assert!(!names(child).iter().any(|n| n == on_exit), "{:?}", names(child));
+    assert_eq!(child["kind"], json!("WorkflowTemplate"));
+
+    let docs: serde_json::Value =
+        serde_json::from_str(&support::compile_example("run_info", &["--split", "--format", "json"])).unwrap();
+    let child_text = docs[1].to_string();
+    for v in ["workflow.name", "workflow.uid", "workflow.creationTimestamp"] {
+        assert!(!child_text.contains(&format!("{{{{{v}}}}}")), "`{v}` of the child's own run left in it");
+    }
+    let args = docs[1]["spec"]["arguments"]["parameters"].as_array().unwrap();
+    assert!(args.iter().any(|a| a["name"] == json!("kfp-workflow-name")), "{args:?}");
+    let step = &docs[0]["spec"]["templates"][0]["dag"]["tasks"][0]["arguments"]["parameters"];
+    assert!(
+        step.as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == json!("kfp-workflow-name") && p["value"] == json!("{{workflow.name}}")),
+        "{step}"
+    );
+}
