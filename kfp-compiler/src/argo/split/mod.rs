@@ -10,6 +10,7 @@
 //! `status.outputs`: `getTemplateOutputsFromScope` drops their `globalName`).
 
 mod bundle;
+mod parent;
 mod partition;
 mod refs;
 pub mod size;
