@@ -1,6 +1,6 @@
 //! A synthetic pipeline of N tasks, to measure build, compile and emit times.
 //!
-//!     cargo run --release --example scale -- --tasks 5000 [-o FILE] [--repeat 5]
+//!     cargo run --release --example scale -- --tasks 5000 [-o FILE] [--repeat 5] [--split] [--max-size 1MiB]
 //!
 //! Shape (as in the peers' benchmarks): 10 components; tasks in blocks of 100, each block 10 chains of
 //! 10 steps (step k of a chain calls component k and reads the previous step's output); every chain
@@ -82,6 +82,15 @@ struct Run {
     compile: Duration,
     emit: Duration,
     bytes: u64,
+    /// With `--split`: the number of objects and the biggest one's size (compact JSON, as stored).
+    objects: Option<(usize, usize)>,
+}
+
+/// `--split` and `--max-size`.
+#[derive(Clone, Copy)]
+struct SplitArgs {
+    split: bool,
+    max_bytes: Option<usize>,
 }
 
 /// Counts the bytes written to it and drops them.
@@ -98,7 +107,7 @@ impl std::io::Write for Counter {
 }
 
 /// Builds, compiles and emits once: the YAML is streamed to `out` (a file) or counted and discarded.
-fn run_once(n: usize, out: Option<&str>, ir: bool) -> Run {
+fn run_once(n: usize, out: Option<&str>, ir: bool, sa: SplitArgs) -> Run {
     if ir {
         return run_once_ir(n, out);
     }
@@ -106,6 +115,23 @@ fn run_once(n: usize, out: Option<&str>, ir: bool) -> Run {
     let pipeline = build(n);
     let t1 = Instant::now();
     let workflow = kfp_compile(&pipeline);
+    let limit = sa.max_bytes.unwrap_or(kfp::argo::split::size::DEFAULT_MAX_BYTES);
+    if sa.split {
+        let bundle = kfp::argo::split::split(workflow, &kfp::argo::split::SplitOptions::with_max_bytes(limit))
+            .unwrap_or_else(|e| fail(&e.to_string()));
+        let t2 = Instant::now();
+        let text = bundle.to_yaml().unwrap_or_else(|e| fail(&e.to_string()));
+        if let Some(path) = out {
+            std::fs::write(path, &text).unwrap_or_else(|e| fail(&format!("cannot write `{path}`: {e}")));
+        }
+        let sizes = bundle.sizes();
+        let t3 = Instant::now();
+        let objects = Some((sizes.len(), sizes.iter().copied().max().unwrap_or(0)));
+        return Run { build: t1 - t0, compile: t2 - t1, emit: t3 - t2, bytes: text.len() as u64, objects };
+    }
+    if sa.max_bytes.is_some() {
+        kfp::argo::split::size::check(&workflow, limit).unwrap_or_else(|e| fail(&e.to_string()));
+    }
     let t2 = Instant::now();
     let bytes = match out {
         Some(path) => {
@@ -122,7 +148,7 @@ fn run_once(n: usize, out: Option<&str>, ir: bool) -> Run {
         }
     };
     let t3 = Instant::now();
-    Run { build: t1 - t0, compile: t2 - t1, emit: t3 - t2, bytes }
+    Run { build: t1 - t0, compile: t2 - t1, emit: t3 - t2, bytes, objects: None }
 }
 
 /// The same with `--target kfp-v2`: the KFP v2 pipeline IR.
@@ -149,7 +175,7 @@ fn run_once_ir(n: usize, out: Option<&str>) -> Run {
         }
     };
     let t3 = Instant::now();
-    Run { build: t1 - t0, compile: t2 - t1, emit: t3 - t2, bytes }
+    Run { build: t1 - t0, compile: t2 - t1, emit: t3 - t2, bytes, objects: None }
 }
 
 fn kfp_compile(p: &kfp::Pipeline) -> kfp::argo::Workflow {
@@ -171,6 +197,7 @@ fn peak_rss_mib() -> Option<f64> {
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut n, mut out, mut repeat, mut ir) = (1000usize, None::<String>, 1usize, false);
+    let mut sa = SplitArgs { split: false, max_bytes: None };
     while let Some(a) = args.next() {
         let mut value = |name: &str| args.next().unwrap_or_else(|| fail(&format!("`{name}` needs a value")));
         match a.as_str() {
@@ -184,19 +211,25 @@ fn main() {
                     other => fail(&format!("`--target {other}`: expected `argo` or `kfp-v2`")),
                 }
             }
+            "--split" => sa.split = true,
+            "--max-size" => {
+                sa.max_bytes = Some(
+                    kfp::argo::split::size::parse_size(&value("--max-size")).unwrap_or_else(|e| fail(&e)),
+                )
+            }
             "--help" | "-h" => {
-                println!("usage: scale --tasks N [-o FILE] [--repeat R] [--target argo|kfp-v2]");
+                println!("usage: scale --tasks N [-o FILE] [--repeat R] [--target argo|kfp-v2] [--split] [--max-size BYTES]");
                 return;
             }
             other => fail(&format!(
-                "unknown argument `{other}`; usage: scale --tasks N [-o FILE] [--repeat R] [--target argo|kfp-v2]"
+                "unknown argument `{other}`; usage: scale --tasks N [-o FILE] [--repeat R] [--target argo|kfp-v2] [--split] [--max-size BYTES]"
             )),
         }
     }
     if n == 0 || repeat == 0 {
         fail("`--tasks` and `--repeat` must be at least 1");
     }
-    let runs: Vec<Run> = (0..repeat).map(|i| run_once(n, out.as_deref().filter(|_| i == 0), ir)).collect();
+    let runs: Vec<Run> = (0..repeat).map(|i| run_once(n, out.as_deref().filter(|_| i == 0), ir, sa)).collect();
     for r in &runs {
         eprintln!(
             "tasks={n} build={:.2}ms compile={:.2}ms emit={:.2}ms total={:.2}ms yaml={} bytes",
@@ -206,6 +239,9 @@ fn main() {
             ms(r.build + r.compile + r.emit),
             r.bytes
         );
+        if let Some((count, biggest)) = r.objects {
+            eprintln!("objects={count} biggest={biggest} bytes (compact JSON, as stored)");
+        }
     }
     if repeat > 1 {
         let med = |f: &dyn Fn(&Run) -> Duration| {

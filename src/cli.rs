@@ -9,6 +9,7 @@ use kfp_compiler::{CompileError, CompileOptions};
 use kfp_dsl::PipelineDef;
 
 mod remote;
+mod size;
 mod write;
 use remote::args::{RunsArgs, ScheduleArgs, SubmitArgs, UploadArgs};
 use write::write_atomically;
@@ -205,6 +206,14 @@ struct CompileArgs {
     /// down).
     #[arg(long, value_name = "SECONDS")]
     starting_deadline: Option<u64>,
+    /// Split a pipeline too big for one Kubernetes object: a parent Workflow plus one WorkflowTemplate
+    /// per part (multi-document YAML, or a JSON array), each under `--max-size`.
+    #[arg(long)]
+    split: bool,
+    /// The most bytes an Argo object may have (`1500000`, `512KiB`, `1MiB`); bigger output is refused
+    /// with what takes the room [default: 1MiB].
+    #[arg(long, value_name = "BYTES", value_parser = size::parse)]
+    max_size: Option<usize>,
     /// Leave out `--lossy`'s warnings (a server command that compiles more than once prints them once).
     #[arg(skip)]
     quiet: bool,
@@ -452,6 +461,11 @@ fn compile_text(pipeline: PipelineDef, c: &CompileArgs) -> Result<String, CliErr
         Target::Argo => {
             let kind = c.kind().map_err(CliError::Compile)?;
             let workflow = crate::compile(&pipeline, &opts).map_err(CliError::Compile)?;
+            let limit = c.max_size.unwrap_or(kfp_compiler::argo::split::size::DEFAULT_MAX_BYTES);
+            if c.split {
+                return size::split_text(workflow, c.kind != KindArg::Workflow || c.name.is_some(), limit, matches!(c.format, Format::Json));
+            }
+            kfp_compiler::argo::split::size::check(&workflow, limit).map_err(CliError::Compile)?;
             let object = kfp_compiler::argo::into_kind(workflow, &kind, c.name.as_deref(), opts.argo_version)
                 .map_err(CliError::Compile)?;
             match c.format {
@@ -459,6 +473,10 @@ fn compile_text(pipeline: PipelineDef, c: &CompileArgs) -> Result<String, CliErr
                 Format::Json => kfp_compiler::argo::object_to_json(&object),
             }
         }
+        Target::KfpV2 if c.split || c.max_size.is_some() => Err(CompileError::InvalidOption {
+            option: if c.split { "--split" } else { "--max-size" },
+            reason: "it splits or limits an Argo workflow; the KFP v2 IR is none: drop it, or give `--target argo`".to_owned(),
+        }),
         Target::KfpV2 if c.kind != KindArg::Workflow || c.name.is_some() => Err(CompileError::InvalidOption {
             option: if c.name.is_some() { "--name" } else { "--kind" },
             reason: "it names an Argo object; the KFP v2 IR is uploaded as a pipeline (its name is the \

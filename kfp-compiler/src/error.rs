@@ -117,6 +117,27 @@ pub enum CompileError {
         /// Why.
         reason: String,
     },
+    /// A workflow over the size limit (the size, the limit, the biggest contributors, the fixes).
+    #[error("{message}")]
+    TooLarge {
+        /// The whole message.
+        message: String,
+    },
+    /// A root task of the entry DAG that alone does not fit in one child workflow of a split.
+    #[error(
+        "task `{task}`{} needs {bytes} bytes with the templates it runs and the status Argo adds for it, more than one child workflow may hold (--max-size {limit}): split the scope it runs (a loop, condition or graph component) into smaller ones, or raise `--max-size`",
+        if with.is_empty() { String::new() } else { format!(" (kept in one part with {}: they depend on its failure, status or artifacts)", list(with)) }
+    )]
+    SplitTask {
+        /// The task.
+        task: String,
+        /// The tasks that must share its part.
+        with: Vec<String>,
+        /// Its size.
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// The serializer failed.
     #[error("cannot serialize the workflow: {0}")]
     Emit(String),

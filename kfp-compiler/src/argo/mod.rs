@@ -10,6 +10,7 @@ mod kinds;
 mod location;
 pub(crate) mod lower;
 pub mod patch;
+pub mod split;
 mod sync_types;
 pub mod template;
 mod version;

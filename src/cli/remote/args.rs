@@ -229,6 +229,8 @@ impl BuildArgs {
             timezone: None,
             concurrency_policy: None,
             starting_deadline: None,
+            split: false,
+            max_size: None,
             quiet: false,
         }
     }

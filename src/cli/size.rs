@@ -1,0 +1,28 @@
+//! `compile --split` and `--max-size`: the bundle of a split workflow, and the size argument.
+
+use kfp_compiler::CompileError;
+use kfp_compiler::argo::split::{self, SplitOptions};
+
+use super::CliError;
+
+/// `--max-size BYTES`: `1500000`, `512KiB`, `1MiB`.
+pub(super) fn parse(s: &str) -> Result<usize, String> {
+    split::size::parse_size(s)
+}
+
+/// The split bundle of `workflow` as text (`other_kind`: `--kind` other than workflow, or `--name`).
+pub(super) fn split_text(
+    workflow: kfp_compiler::argo::Workflow,
+    other_kind: bool,
+    limit: usize,
+    json: bool,
+) -> Result<String, CliError> {
+    if other_kind {
+        return Err(CliError::Compile(CompileError::InvalidOption {
+            option: "--split",
+            reason: "a split pipeline is a Workflow with its parts' WorkflowTemplates: give `--kind workflow` without `--name`, or drop `--split`".to_owned(),
+        }));
+    }
+    let bundle = split::split(workflow, &SplitOptions::with_max_bytes(limit)).map_err(CliError::Compile)?;
+    if json { bundle.to_json() } else { bundle.to_yaml() }.map_err(CliError::Compile)
+}
