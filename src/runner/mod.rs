@@ -8,11 +8,13 @@
 
 pub(crate) mod clock;
 mod container;
+mod dag;
 mod depends;
 mod engine;
 mod expr;
 mod import;
 mod locks;
+mod loops;
 mod pod_surface;
 mod report;
 mod repository;
