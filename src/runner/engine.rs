@@ -43,6 +43,9 @@ pub(super) struct Engine<'w> {
     pub(super) held: super::locks::Held,
     /// Templates whose pod settings the runner does not apply, already named once.
     pub(super) noted: std::collections::HashSet<&'w str>,
+    /// A split pipeline's parts, by WorkflowTemplate name: a resource step creating a Workflow from
+    /// one of them runs it here (see [`super::child`]).
+    pub(super) parts: HashMap<&'w str, &'w Workflow>,
 }
 
 /// A template being run: polled until it has an outcome.
@@ -53,6 +56,8 @@ pub(super) enum Node<'w> {
     Loop(Box<super::loops::LoopRun<'w>>),
     /// A pause (a suspend with a duration).
     Pause(Box<super::suspend::Pause>),
+    /// A child workflow of a split pipeline.
+    Child(Box<super::child::ChildRun<'w>>),
 }
 
 impl<'w> Node<'w> {
@@ -65,6 +70,7 @@ impl<'w> Node<'w> {
             Node::Dag(d) => d.poll(e, may_start),
             Node::Loop(l) => l.poll(e, may_start),
             Node::Pause(w) => w.poll(e),
+            Node::Child(c) => c.poll(e, may_start),
         }
     }
 }
@@ -99,6 +105,7 @@ impl<'w> Engine<'w> {
             events: 0,
             held: super::locks::Held::default(),
             noted: Default::default(),
+            parts: HashMap::new(),
         })
     }
 
@@ -184,9 +191,19 @@ impl<'w> Engine<'w> {
             return super::suspend::start(self, s, path);
         }
         if t.container.is_some() {
-            return Node::Step(Box::new(Step::new(self, t, params.clone(), artifacts.clone(), path)));
+            let artifacts = match self.keyed_inputs(t, artifacts) {
+                Ok(a) => a,
+                Err(why) => {
+                    self.record(failed(path, why));
+                    return Node::Done(Outcome::of(Status::Failed));
+                }
+            };
+            return Node::Step(Box::new(Step::new(self, t, params.clone(), artifacts, path)));
         }
         if let Some(r) = &t.resource {
+            if let Some(node) = super::child::start(self, t, r, params, path) {
+                return node;
+            }
             let why = format!(
                 "a resource step (`kubectl {}`) needs a Kubernetes cluster; the local runner has none",
                 r.action
@@ -196,6 +213,30 @@ impl<'w> Engine<'w> {
         }
         let Some(dag) = &t.dag else { return Node::Done(Outcome::of(Status::Failed)) };
         super::dag::start(self, t, dag, params, artifacts, path, extra)
+    }
+
+    /// `artifacts` and the template's key-only input artifacts (`s3: {key: ...}`, how a split
+    /// pipeline's part reads an artifact another part made) that no argument gives: the key's path
+    /// in the run's artifact repository.
+    fn keyed_inputs(&self, t: &Template, artifacts: &Artifacts) -> Result<Artifacts, String> {
+        let mut all = artifacts.clone();
+        for a in &t.inputs.artifacts {
+            let Some(s3) = a.s3.as_ref().filter(|s3| !s3.is_external()) else { continue };
+            if all.contains_key(&*a.name) {
+                continue;
+            }
+            let path = super::repository::key_path(&self.opts.workdir, &s3.key, &mut |x| self.workflow.get(x).cloned())
+                .map_err(|e| format!("input artifact `{}`: {e}", a.name))?;
+            if !path.exists() {
+                return Err(format!(
+                    "input artifact `{}`: nothing was stored under key `{}` in the run's artifact repository",
+                    a.name,
+                    path.display()
+                ));
+            }
+            all.insert(a.name.to_string(), path);
+        }
+        Ok(all)
     }
 
     /// A task's arguments, substituted.
@@ -221,7 +262,9 @@ impl<'w> Engine<'w> {
             if let Some(s3) = &a.s3 {
                 let dir = super::repository::key_path(&self.opts.workdir, &s3.key, &mut |x| scope(x))
                     .map_err(|e| format!("artifact `{}`: {e}", a.name))?;
-                std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+                if !dir.exists() {
+                    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+                }
                 artifacts.insert(a.name.to_string(), dir);
                 continue;
             }

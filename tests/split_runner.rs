@@ -1,0 +1,217 @@
+//! The local runner on a split pipeline (a bundle: the parent Workflow and one WorkflowTemplate per
+//! part): each parent step that creates a child Workflow runs that part here, its outputs come back
+//! by jsonPath, values and artifacts cross parts, and the run gives the same outputs as the pipeline
+//! unsplit. The bundles are made by hand to the contract (`support/hand_split.rs`), from the
+//! compiled pipeline, as `compile --split` would write them.
+
+#[path = "support/hand_split.rs"]
+mod hand_split;
+mod support;
+
+use std::path::Path;
+
+use kfp::argo::Workflow;
+use kfp::prelude::*;
+use kfp::runner::{RunOptions, RunReport, Status};
+use support::temp_dir;
+
+/// Writes `text` as it is.
+#[container_component(image = "alpine:3.20")]
+fn show(text: Param<String>, output: OutputParam<String>) -> ContainerSpec {
+    ContainerSpec::new(["sh", "-c", r#"printf %s "$0" > "$1""#]).arg(text).arg(output)
+}
+
+/// Writes `text` and `suffix`.
+#[container_component(image = "alpine:3.20")]
+fn append(text: Param<String>, suffix: Param<String>, output: OutputParam<String>) -> ContainerSpec {
+    ContainerSpec::new(["sh", "-c", r#"printf %s%s "$0" "$1" > "$2""#]).arg(text).arg(suffix).arg(output)
+}
+
+/// Writes `text` into a file.
+#[container_component(image = "alpine:3.20")]
+fn make_file(text: Param<String>, data: Output<Dataset>) -> ContainerSpec {
+    ContainerSpec::new(["sh", "-c", r#"printf 'file:%s' "$0" > "$1""#]).arg(text).arg(data)
+}
+
+/// Reads a file back.
+#[container_component(image = "alpine:3.20")]
+fn read_file(data: Input<Dataset>, output: OutputParam<String>) -> ContainerSpec {
+    ContainerSpec::new(["sh", "-c", r#"cat "$0" > "$1""#]).arg(data).arg(output)
+}
+
+/// Exits with `code`.
+#[container_component(image = "alpine:3.20")]
+fn work(code: Param<u32>) -> ContainerSpec {
+    ContainerSpec::new(["sh", "-c", "exit \"$0\""]).arg(code)
+}
+
+/// A value through two steps, into a file and back, and on: split [2, 1] the artifact crosses from
+/// part 2 to part 3 and the values from part 1 to parts 2, 3 and the pipeline's outputs.
+#[pipeline(name = "relay")]
+fn relay(p: &Dag, text: Param<String>) -> (Param<String>, Param<String>) {
+    let first = show(p, text).task_name("first");
+    let second = append(p, first.output, "!").task_name("second");
+    let made = make_file(p, second.output).task_name("make");
+    let read = read_file(p, made.data).task_name("read");
+    let last = append(p, read.output, "?").task_name("last");
+    (last.output, first.output)
+}
+
+/// A generated chain: 12 steps, each appending its number to the one before and reading the pipeline
+/// parameter; the outputs are the last value and one from the middle.
+#[pipeline(name = "generated")]
+fn generated(p: &Dag, seed: Param<String>) -> (Param<String>, Param<String>) {
+    let mut prev = show(p, seed.clone()).task_name("step-0").output;
+    let mut middle = None;
+    for i in 1..12 {
+        let joined = fmt_param!(p, "{}-{}", prev, seed.clone());
+        prev = append(p, joined, format!("/{i}")).task_name(format!("step-{i}")).output;
+        if i == 5 {
+            middle = Some(prev.clone());
+        }
+    }
+    (prev, middle.expect("step 5"))
+}
+
+/// `first`, then `gate` exiting with `code`, then `third`.
+#[pipeline(name = "gated")]
+fn gated(p: &Dag, text: Param<String>, code: Param<u32>) -> Param<String> {
+    let first = show(p, text).task_name("first");
+    let gate = work(p, code).task_name("gate").after(&first);
+    append(p, first.output, "+").task_name("third").after(&gate).output
+}
+
+/// A hostile value: quotes, a newline, Argo's tag braces and a shell variable.
+const HOSTILE: &str = "say \"hi\" 'there'\n{{workflow.name}} {{=toJson('x')}} $HOME \\u007b";
+
+fn options(dir: &Path) -> RunOptions {
+    let mut opts = RunOptions::new(dir.to_path_buf());
+    opts.host = true;
+    opts.parallelism = 2;
+    opts
+}
+
+fn compiled(pipeline: &kfp::PipelineDef, args: &[(&str, &str)]) -> (Workflow, String) {
+    let args: Vec<(String, String)> = args.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    kfp::runner::compile_for_run(pipeline, &args).unwrap()
+}
+
+fn status(report: &RunReport, path: &str) -> Status {
+    let step = report.steps.iter().find(|s| s.path == path);
+    step.unwrap_or_else(|| panic!("no step {path}: {:#?}", report.steps.iter().map(|s| &s.path).collect::<Vec<_>>()))
+        .status
+}
+
+fn error<'r>(report: &'r RunReport, path: &str) -> &'r str {
+    report.steps.iter().find(|s| s.path == path).and_then(|s| s.error.as_deref()).unwrap_or_default()
+}
+
+#[test]
+fn values_and_an_artifact_cross_parts_and_a_hostile_value_arrives_unchanged() {
+    let (wf, binary) = compiled(&relay, &[("text", HOSTILE)]);
+    let (parent, parts) = hand_split::split(&wf, &[2, 1], "relay");
+    assert_eq!(parts.len(), 3);
+    let dir = temp_dir("split-relay");
+    let report = kfp::runner::run_bundle(&parent, &parts, &binary, &options(&dir)).unwrap();
+    assert!(report.succeeded, "{}", report.table());
+    let unsplit = kfp::runner::run_workflow(&wf, &binary, &options(&temp_dir("split-relay-whole"))).unwrap();
+    assert_eq!(report.outputs, unsplit.outputs);
+    for path in ["part-1", "part-1/first", "part-1/second", "part-2/make", "part-3/read", "part-3/last"] {
+        assert_eq!(status(&report, path), Status::Succeeded, "{path}");
+    }
+    assert_eq!(report.outputs["output_0"], format!("file:{HOSTILE}!?"));
+    assert_eq!(report.outputs["output_1"], HOSTILE);
+    // The parent's steps read the children's outputs; the artifact went through the repository.
+    let key = &report.steps.iter().find(|s| s.path == "part-2").unwrap().outputs["out-make-data"];
+    let stored = dir.join("artifact-repository").join(key);
+    assert_eq!(std::fs::read_to_string(&stored).unwrap(), format!("file:{HOSTILE}!"));
+    assert!(dir.join("part-2").join("status.json").is_file(), "the child's status is kept");
+}
+
+#[test]
+fn a_generated_pipeline_split_in_four_gives_the_outputs_of_the_unsplit_one() {
+    let (wf, binary) = compiled(&generated, &[("seed", "s'\"{{x}}")]);
+    let unsplit = kfp::runner::run_workflow(&wf, &binary, &options(&temp_dir("split-generated-whole"))).unwrap();
+    assert!(unsplit.succeeded, "{}", unsplit.table());
+    let (parent, parts) = hand_split::split(&wf, &[3, 3, 3], "generated");
+    assert_eq!(parts.len(), 4);
+    let split = kfp::runner::run_bundle(&parent, &parts, &binary, &options(&temp_dir("split-generated"))).unwrap();
+    assert!(split.succeeded, "{}", split.table());
+    assert_eq!(split.outputs, unsplit.outputs);
+    assert!(split.outputs["output_0"].ends_with("/11"), "{:?}", split.outputs);
+    // Every step of the pipeline ran once, in its part.
+    let ran = |r: &RunReport| r.steps.iter().filter(|s| s.path.contains("step-")).count();
+    assert_eq!((ran(&unsplit), ran(&split)), (12, 12));
+    assert_eq!(status(&split, "part-4/step-11"), Status::Succeeded);
+}
+
+#[test]
+fn a_failing_child_fails_its_step_and_the_run() {
+    let (wf, binary) = compiled(&gated, &[("text", "t"), ("code", "3")]);
+    let (parent, parts) = hand_split::split(&wf, &[1, 1], "gated");
+    let report = kfp::runner::run_bundle(&parent, &parts, &binary, &options(&temp_dir("split-fail"))).unwrap();
+    assert!(!report.succeeded);
+    assert_eq!(status(&report, "part-1"), Status::Succeeded);
+    assert_eq!(status(&report, "part-2/gate"), Status::Failed);
+    assert_eq!(status(&report, "part-2"), Status::Failed);
+    assert!(
+        error(&report, "part-2").contains("ended Failed (failureCondition `status.phase in (Failed, Error)` holds)")
+    );
+    assert_eq!(status(&report, "part-3"), Status::Omitted);
+    assert!(!report.steps.iter().any(|s| s.path.starts_with("part-3/")), "part 3 never starts");
+
+    // The same bundle with a passing gate succeeds.
+    let (wf, binary) = compiled(&gated, &[("text", "t"), ("code", "0")]);
+    let (parent, parts) = hand_split::split(&wf, &[1, 1], "gated");
+    let report = kfp::runner::run_bundle(&parent, &parts, &binary, &options(&temp_dir("split-pass"))).unwrap();
+    assert!(report.succeeded, "{}", report.table());
+    assert_eq!(report.outputs["output"], "t+");
+}
+
+#[test]
+fn a_template_the_bundle_does_not_have_is_one_clear_error() {
+    let (wf, binary) = compiled(&gated, &[("text", "t"), ("code", "0")]);
+    let (mut parent, parts) = hand_split::split(&wf, &[1, 1], "gated");
+    let t = parent.spec.templates.iter_mut().find(|t| t.name == "part-2").unwrap();
+    let r = t.resource.as_mut().unwrap();
+    r.manifest = r.manifest.replace("gated-0123abcd-part-2", "gated-ffffffff-part-2");
+    let report = kfp::runner::run_bundle(&parent, &parts, &binary, &options(&temp_dir("split-unknown"))).unwrap();
+    assert!(!report.succeeded);
+    let why = error(&report, "part-2");
+    assert!(
+        why.contains("creates a Workflow from WorkflowTemplate `gated-ffffffff-part-2`, which is not in the bundle")
+            && why.contains("`gated-0123abcd-part-1`, `gated-0123abcd-part-2`, `gated-0123abcd-part-3`"),
+        "{why}"
+    );
+}
+
+#[test]
+fn an_output_the_runner_cannot_read_is_one_clear_error() {
+    let (wf, binary) = compiled(&relay, &[("text", "t")]);
+    let (mut parent, parts) = hand_split::split(&wf, &[2, 1], "relay");
+    let t = parent.spec.templates.iter_mut().find(|t| t.name == "part-1").unwrap();
+    t.outputs.parameters[0].value_from.as_mut().unwrap().json_path = Some("{.status.phase}".into());
+    let report = kfp::runner::run_bundle(&parent, &parts, &binary, &options(&temp_dir("split-jsonpath"))).unwrap();
+    assert!(!report.succeeded);
+    assert!(error(&report, "part-1").contains("jsonPath `{.status.phase}` is not one the local runner reads"));
+    assert_eq!(status(&report, "part-1/first"), Status::Succeeded, "the child itself ran");
+}
+
+#[test]
+fn a_bundle_with_two_parts_of_one_name_is_refused() {
+    let (wf, binary) = compiled(&gated, &[("text", "t"), ("code", "0")]);
+    let (parent, mut parts) = hand_split::split(&wf, &[1, 1], "gated");
+    parts[1].0 = parts[0].0.clone();
+    let err = kfp::runner::run_bundle(&parent, &parts, &binary, &options(&temp_dir("split-dup"))).unwrap_err();
+    assert!(err.contains("two parts named `gated-0123abcd-part-1`"), "{err}");
+}
+
+#[test]
+fn a_resource_step_that_is_no_child_workflow_still_needs_a_cluster() {
+    let (wf, binary) = compiled(&gated, &[("text", "t"), ("code", "0")]);
+    let (mut parent, parts) = hand_split::split(&wf, &[1, 1], "gated");
+    let t = parent.spec.templates.iter_mut().find(|t| t.name == "part-1").unwrap();
+    t.resource.as_mut().unwrap().manifest = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\"}".into();
+    let report = kfp::runner::run_bundle(&parent, &parts, &binary, &options(&temp_dir("split-other"))).unwrap();
+    assert!(error(&report, "part-1").contains("needs a Kubernetes cluster"));
+}
