@@ -61,13 +61,13 @@ fn relay(p: &Dag, text: Param<String>) -> (Param<String>, Param<String>) {
 /// parameter; the outputs are the last value and one from the middle.
 #[pipeline(name = "generated")]
 fn generated(p: &Dag, seed: Param<String>) -> (Param<String>, Param<String>) {
-    let mut prev = show(p, seed.clone()).task_name("step-0").output;
+    let mut prev = show(p, seed).task_name("step-0").output;
     let mut middle = None;
     for i in 1..12 {
-        let joined = fmt_param!(p, "{}-{}", prev, seed.clone());
+        let joined = fmt_param!(p, "{}-{}", prev, seed);
         prev = append(p, joined, format!("/{i}")).task_name(format!("step-{i}")).output;
         if i == 5 {
-            middle = Some(prev.clone());
+            middle = Some(prev);
         }
     }
     (prev, middle.expect("step 5"))
