@@ -215,3 +215,66 @@ fn a_resource_step_that_is_no_child_workflow_still_needs_a_cluster() {
     let report = kfp::runner::run_bundle(&parent, &parts, &binary, &options(&temp_dir("split-other"))).unwrap();
     assert!(error(&report, "part-1").contains("needs a Kubernetes cluster"));
 }
+
+#[test]
+fn the_hand_made_bundles_are_valid_argo_documents() {
+    let Some(shared) = support::have_argo_validate() else { return };
+    let (wf, _) = compiled(&relay, &[("text", HOSTILE)]);
+    let (parent, parts) = hand_split::split(&wf, &[2, 1], "relay");
+    let mut yaml = kfp::to_yaml(&parent).unwrap();
+    for (_, part) in &parts {
+        yaml.push_str("---\n");
+        yaml.push_str(&kfp::to_yaml(part).unwrap());
+    }
+    let file = temp_dir("split-validate").join("bundle.yaml");
+    std::fs::write(&file, &yaml).unwrap();
+    support::argo_validate(&shared, &file);
+    assert_eq!(yaml.matches("\nkind: WorkflowTemplate").count(), 3, "{yaml}");
+}
+
+/// `work` with an exit handler that writes the run's status.
+#[pipeline(name = "guarded")]
+fn guarded(p: &Dag, code: Param<u32>) {
+    p.exit_handler(
+        |p, status| {
+            show(p, fmt_param!(p, "status={}", status)).task_name("report");
+        },
+        |p| {
+            work(p, code).task_name("gate");
+        },
+    );
+}
+
+#[test]
+fn a_child_s_own_exit_handler_runs_after_it_with_its_status() {
+    let (wf, binary) = compiled(&guarded, &[("code", "3")]);
+    assert!(wf.spec.on_exit.is_some());
+    let (mut parent, mut parts) = hand_split::split(&wf, &[], "guarded");
+    // The contract keeps exit handlers in the parent; a part that has one runs it too, as Argo would.
+    parent.spec.on_exit = None;
+    parts[0].1.spec.on_exit = wf.spec.on_exit.clone();
+    let report = kfp::runner::run_bundle(&parent, &parts, &binary, &options(&temp_dir("split-exit"))).unwrap();
+    assert!(!report.succeeded);
+    let exit = report.steps.iter().find(|s| s.path.starts_with("part-1/onExit")).expect("the child's exit handler");
+    assert_eq!(exit.outputs.values().next().map(String::as_str), Some("status=Failed"), "{exit:?}");
+    assert_eq!(status(&report, "part-1"), Status::Failed);
+    let order: Vec<&str> = report.steps.iter().map(|s| s.path.as_str()).collect();
+    assert_eq!(order.last(), Some(&"part-1"), "the step ends after the child's exit handler: {order:?}");
+}
+
+#[test]
+fn a_part_parameter_the_manifest_does_not_pass_is_one_clear_error() {
+    let (wf, binary) = compiled(&gated, &[("text", "t"), ("code", "0")]);
+    let (parent, mut parts) = hand_split::split(&wf, &[1, 1], "gated");
+    parts[1].1.spec.arguments.parameters.push(kfp::argo::Parameter::named("forgotten"));
+    let report = kfp::runner::run_bundle(&parent, &parts, &binary, &options(&temp_dir("split-param"))).unwrap();
+    assert!(!report.succeeded);
+    let why = error(&report, "part-2");
+    assert!(
+        why.contains(
+            "parameter `forgotten` of WorkflowTemplate `gated-0123abcd-part-2` has no value: the manifest passes none"
+        ),
+        "{why}"
+    );
+    assert_eq!(status(&report, "part-3"), Status::Omitted);
+}
