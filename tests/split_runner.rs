@@ -278,3 +278,42 @@ fn a_part_parameter_the_manifest_does_not_pass_is_one_clear_error() {
     );
     assert_eq!(status(&report, "part-3"), Status::Omitted);
 }
+
+/// Holds `lock` (a directory made atomically) for a moment: fails if another step holds it.
+#[container_component(image = "alpine:3.20")]
+fn hold(lock: Param<String>) -> ContainerSpec {
+    ContainerSpec::new(["sh", "-c", r#"mkdir "$0" || exit 7; sleep 0.3; rmdir "$0""#]).arg(lock)
+}
+
+/// Four steps that may run at once.
+#[pipeline(name = "wide")]
+fn wide(p: &Dag, lock: Param<String>) {
+    for i in 0..4 {
+        hold(p, lock).task_name(format!("hold-{i}"));
+    }
+}
+
+/// `wide` split in two parts that run side by side, with the parent's `parallelism`.
+fn wide_run(name: &str, parallelism: Option<u32>) -> RunReport {
+    let dir = temp_dir(name);
+    let lock = dir.join("lock");
+    let (wf, binary) = compiled(&wide, &[("lock", lock.to_str().unwrap())]);
+    let (mut parent, mut parts) = hand_split::split(&wf, &[2], "wide");
+    parent.spec.parallelism = parallelism;
+    for (_, part) in &mut parts {
+        part.spec.parallelism = None;
+    }
+    let main = parent.spec.templates.iter_mut().find(|t| t.name == parent.spec.entrypoint).unwrap();
+    main.dag.as_mut().unwrap().tasks[1].dependencies.clear();
+    let mut opts = options(&dir.join("run"));
+    opts.parallelism = 4;
+    kfp::runner::run_bundle(&parent, &parts, &binary, &opts).unwrap()
+}
+
+#[test]
+fn children_share_the_parent_s_parallelism() {
+    let one = wide_run("split-wide-1", Some(1));
+    assert!(one.succeeded, "one step at a time across both children: {}", one.table());
+    let free = wide_run("split-wide-free", None);
+    assert!(!free.succeeded, "without the limit the parts' steps overlap: {}", free.table());
+}
