@@ -317,3 +317,32 @@ fn children_share_the_parent_s_parallelism() {
     let free = wide_run("split-wide-free", None);
     assert!(!free.succeeded, "without the limit the parts' steps overlap: {}", free.table());
 }
+
+#[test]
+fn a_key_only_input_artifact_of_a_template_reads_the_run_s_repository() {
+    let (wf, binary) = compiled(&relay, &[("text", "t")]);
+    let (parent, mut parts) = hand_split::split(&wf, &[2, 1], "relay");
+    // Part 3 reads the artifact through its template's input, not its task's argument.
+    let part = &mut parts[2].1;
+    let entry = part.spec.templates.iter_mut().find(|t| t.name == "part").unwrap();
+    let read = entry.dag.as_mut().unwrap().tasks.iter_mut().find(|t| &*t.name == "read").unwrap();
+    let key = read.arguments.artifacts.remove(0).s3.unwrap().key;
+    let template = read.template.to_string();
+    let t = part.spec.templates.iter_mut().find(|t| t.name == template).unwrap();
+    t.inputs.artifacts[0].s3 = Some(kfp::argo::S3Key::key(key));
+    let report = kfp::runner::run_bundle(&parent, &parts, &binary, &options(&temp_dir("split-input-key"))).unwrap();
+    assert!(report.succeeded, "{}", report.table());
+    assert_eq!(report.outputs["output_0"], "file:t!?");
+
+    // A key nothing was stored under: one clear error.
+    let t = parts[2].1.spec.templates.iter_mut().find(|t| t.name == template).unwrap();
+    t.inputs.artifacts[0].s3 = Some(kfp::argo::S3Key::key("nowhere/data"));
+    let report = kfp::runner::run_bundle(&parent, &parts, &binary, &options(&temp_dir("split-input-nokey"))).unwrap();
+    assert!(!report.succeeded);
+    assert!(
+        error(&report, "part-3/read")
+            .contains("nothing was stored under key `nowhere/data` in the run's artifact repository"),
+        "{}",
+        report.table()
+    );
+}

@@ -228,10 +228,14 @@ impl<'w> Engine<'w> {
             let path = super::repository::key_path(&self.opts.workdir, &s3.key, &mut |x| self.workflow.get(x).cloned())
                 .map_err(|e| format!("input artifact `{}`: {e}", a.name))?;
             if !path.exists() {
+                let root = super::repository::root(&self.opts.workdir);
+                let key = path.strip_prefix(&root).unwrap_or(&path);
                 return Err(format!(
-                    "input artifact `{}`: nothing was stored under key `{}` in the run's artifact repository",
+                    "input artifact `{}`: nothing was stored under key `{}` in the run's artifact repository (`{}`): \
+                     the step that makes it has not run, or did not output it",
                     a.name,
-                    path.display()
+                    key.display(),
+                    root.display()
                 ));
             }
             all.insert(a.name.to_string(), path);
