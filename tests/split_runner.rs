@@ -1,8 +1,9 @@
 //! The local runner on a split pipeline (a bundle: the parent Workflow and one WorkflowTemplate per
 //! part): each parent step that creates a child Workflow runs that part here, its outputs come back
 //! by jsonPath, values and artifacts cross parts, and the run gives the same outputs as the pipeline
-//! unsplit. The bundles are made by hand to the contract (`support/hand_split.rs`), from the
-//! compiled pipeline, as `compile --split` would write them.
+//! unsplit. The compiler's `split` makes the bundle of the equivalence tests; the others are made by
+//! hand to the contract (`support/hand_split.rs`) so that they can hold what the compiler's does not
+//! (an artifact across parts, a part's own exit handler) and be broken on purpose.
 
 #[path = "support/hand_split.rs"]
 mod hand_split;
@@ -11,6 +12,7 @@ mod support;
 use std::path::Path;
 
 use kfp::argo::Workflow;
+use kfp::argo::split::{self, SplitOptions};
 use kfp::prelude::*;
 use kfp::runner::{RunOptions, RunReport, Status};
 use support::temp_dir;
@@ -345,4 +347,67 @@ fn a_key_only_input_artifact_of_a_template_reads_the_run_s_repository() {
         "{}",
         report.table()
     );
+}
+
+/// The compiler's split of a workflow into at least `min` parts: the largest limit that gives them.
+fn split_in(wf: &Workflow, min: usize) -> split::Bundle {
+    for kib in (2..64).rev() {
+        if let Ok(b) = split::split(wf.clone(), &SplitOptions::with_max_bytes(kib << 10))
+            && b.parts.len() >= min
+        {
+            return b;
+        }
+    }
+    panic!("no limit splits the workflow into {min} parts")
+}
+
+#[test]
+fn the_compiler_s_split_of_a_generated_pipeline_gives_the_outputs_of_the_unsplit_one() {
+    let (wf, binary) = compiled(&generated, &[("seed", HOSTILE)]);
+    let unsplit = kfp::runner::run_workflow(&wf, &binary, &options(&temp_dir("csplit-whole"))).unwrap();
+    assert!(unsplit.succeeded, "{}", unsplit.table());
+    let bundle = split_in(&wf, 3);
+    let report = kfp::runner::run_split(&bundle, &binary, &options(&temp_dir("csplit"))).unwrap();
+    assert!(report.succeeded, "{}", report.table());
+    assert_eq!(report.outputs, unsplit.outputs);
+    assert!(report.outputs["output_0"].ends_with("/11"), "{:?}", report.outputs);
+    let children: Vec<&str> = report.steps.iter().filter(|s| !s.path.contains('/')).map(|s| s.path.as_str()).collect();
+    assert!(children.len() >= 3, "{children:?}");
+    let ran =
+        |r: &RunReport| r.steps.iter().filter(|s| s.path.rsplit('/').next().unwrap().starts_with("step-")).count();
+    assert_eq!((ran(&unsplit), ran(&report)), (12, 12), "{}", report.table());
+}
+
+#[test]
+fn a_failing_step_in_a_compiled_split_fails_its_part_and_the_run() {
+    let (wf, binary) = compiled(&gated, &[("text", "t"), ("code", "3")]);
+    let bundle = split_in(&wf, 2);
+    let report = kfp::runner::run_split(&bundle, &binary, &options(&temp_dir("csplit-fail"))).unwrap();
+    let unsplit = kfp::runner::run_workflow(&wf, &binary, &options(&temp_dir("csplit-fail-whole"))).unwrap();
+    assert!(!report.succeeded && !unsplit.succeeded);
+    let gate = report.steps.iter().find(|s| s.path.ends_with("/gate")).expect("the gate ran in a child");
+    assert_eq!(gate.status, Status::Failed);
+    let part = gate.path.split('/').next().unwrap();
+    assert!(error(&report, part).contains("failureCondition"), "{}", report.table());
+}
+
+/// The runner reads a bundle's parts back into the model: every example's workflow (but the one whose
+/// patches make it a plain document) reads back as itself, so no field is lost on the way.
+#[test]
+fn every_example_workflow_reads_back_as_itself() {
+    let mut read = 0;
+    for name in support::EXAMPLES.iter().filter(|n| **n != "escape_hatch") {
+        let yaml = support::compile_example(name, &[]);
+        for doc in yaml.split("\n---\n") {
+            let v = support::read_yaml11(doc);
+            if v["kind"] != "Workflow" {
+                continue;
+            }
+            let wf: Workflow = serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let back: serde_json::Value = serde_json::from_str(&kfp::to_json(&wf).unwrap()).unwrap();
+            assert_eq!(back, v, "{name}");
+            read += 1;
+        }
+    }
+    assert!(read >= 25, "{read}");
 }

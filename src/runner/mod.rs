@@ -29,7 +29,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use kfp_compiler::CompileOptions;
-use kfp_compiler::argo::Workflow;
+use kfp_compiler::argo::split::Bundle;
+use kfp_compiler::argo::{Object, Workflow};
 use kfp_dsl::PipelineDef;
 
 use engine::{Engine, Stop};
@@ -177,6 +178,35 @@ pub fn run_bundle(
         }
     }
     run_parts(parent, parts, binary, opts)
+}
+
+/// Runs a split pipeline as `compile --split` makes it (see [`run_bundle`]).
+///
+/// # Errors
+/// As [`run_bundle`]; also a part that is not a WorkflowTemplate the runner can read.
+pub fn run_split(bundle: &Bundle, binary: &str, opts: &RunOptions) -> Result<RunReport, String> {
+    run_bundle(&bundle.parent, &bundle_parts(bundle)?, binary, opts)
+}
+
+/// The parts of `bundle` as workflows the runner runs: `(WorkflowTemplate name, it)`.
+///
+/// # Errors
+/// A part that is not a WorkflowTemplate, or whose document does not read as one.
+pub fn bundle_parts(bundle: &Bundle) -> Result<Vec<(String, Workflow)>, String> {
+    let mut parts = Vec::with_capacity(bundle.parts.len());
+    for part in &bundle.parts {
+        let wf = match &part.template {
+            Object::Workflow(wf) => wf.clone(),
+            Object::Patched(doc) => serde_json::from_value::<Workflow>(doc.clone())
+                .map_err(|e| format!("part `{}` of the bundle does not read as a WorkflowTemplate: {e}", part.name))?,
+            _ => return Err(format!("part `{}` of the bundle is not a WorkflowTemplate", part.name)),
+        };
+        if wf.kind != "WorkflowTemplate" {
+            return Err(format!("part `{}` of the bundle is a {}, not a WorkflowTemplate", part.name, wf.kind));
+        }
+        parts.push((part.name.clone(), wf));
+    }
+    Ok(parts)
 }
 
 fn run_parts(
