@@ -249,18 +249,7 @@ impl<'w> Step<'w> {
             return Err(Failure::Fatal(format!("activeDeadlineSeconds `{d}` is not a number of seconds")));
         }
         let error = Failure::Error;
-        // Directory names without the `(i)` of loop iterations, which shell commands would choke on.
-        let rel: String = self
-            .path
-            .chars()
-            .map(|c| match c {
-                '(' => '-',
-                ')' => ' ',
-                c => c,
-            })
-            .filter(|c| *c != ' ')
-            .collect();
-        let rel = if rel.is_empty() { "step".to_owned() } else { rel };
+        let rel = step_dir(&self.path);
         let root = &e.opts.workdir;
         let dir = inside(root, &[&rel], "step")?;
         let mkdir = |d: &Path| {
@@ -424,6 +413,21 @@ impl<'w> Step<'w> {
     }
 }
 
+/// The directory of the step at `path`, relative to the run directory: its path without the `(i)`
+/// of loop iterations, which shell commands would choke on.
+pub(super) fn step_dir(path: &str) -> String {
+    let rel: String = path
+        .chars()
+        .map(|c| match c {
+            '(' => '-',
+            ')' => ' ',
+            c => c,
+        })
+        .filter(|c| *c != ' ')
+        .collect();
+    if rel.is_empty() { "step".to_owned() } else { rel }
+}
+
 /// Whether `t` runs a Rust function component (this binary's `component` subcommand).
 fn is_function(e: &Engine<'_>, t: &Template) -> bool {
     t.container.as_ref().is_some_and(|c| {
@@ -551,7 +555,7 @@ pub(super) fn on_path(program: &str) -> bool {
 }
 
 /// Copies a file or a directory tree.
-fn copy_all(from: &Path, to: &Path) -> Result<(), String> {
+pub(super) fn copy_all(from: &Path, to: &Path) -> Result<(), String> {
     let err = |e: std::io::Error| format!("cannot copy `{}` to `{}`: {e}", from.display(), to.display());
     if from.is_dir() {
         std::fs::create_dir_all(to).map_err(err)?;

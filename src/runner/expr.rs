@@ -37,7 +37,43 @@ pub(crate) fn substitute_pod_variables(
     value: &str,
     pod: &mut dyn FnMut(&str) -> Option<String>,
 ) -> Result<String, String> {
-    argo_template::substitute_deferring(value, pod, &|x| !pod_variable(x))
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(i) = rest.find("{{") {
+        out.push_str(&rest[..i]);
+        let Some(j) = rest[i..].find("}}") else {
+            out.push_str(&rest[i..]);
+            return Ok(out);
+        };
+        let (whole, tag) = (&rest[i..i + j + 2], &rest[i + 2..i + j]);
+        // Only a tag that reads a pod variable is the task's, left for this pass; any other (also
+        // an expression that reads no variable, `{{=true}}`) came with a value and stays text.
+        let (mut reads_pod, mut reads_other) = (false, false);
+        let filled = match tag.strip_prefix('=') {
+            Some(e) => {
+                let value = argo_template::eval(e, &mut |x| {
+                    if pod_variable(x) {
+                        reads_pod = true;
+                        pod(x)
+                    } else {
+                        reads_other = true;
+                        None
+                    }
+                });
+                match value {
+                    Ok(v) if reads_pod => Some(v.to_string()),
+                    Err(err) if reads_pod && !reads_other => return Err(err),
+                    _ => None,
+                }
+            }
+            None if pod_variable(tag.trim()) => pod(tag.trim()),
+            None => None,
+        };
+        out.push_str(filled.as_deref().unwrap_or(whole));
+        rest = &rest[i + j + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// Whether a task's `when` holds: its tags are evaluated with the task's values as variables, and
@@ -69,6 +105,17 @@ mod tests {
         assert_eq!(holds(m, &[("inputs.parameters.m", "a' == 'a' || 'b")]), Ok(false));
         assert_eq!(holds(m, &[("inputs.parameters.m", "x\"")]), Ok(false));
         assert_eq!(holds(m, &[("inputs.parameters.m", "{{=true}}")]), Ok(false));
+    }
+
+    #[test]
+    fn the_pod_pass_fills_in_pod_variables_only_and_leaves_a_value_s_tags_as_text() {
+        let mut pod = |x: &str| (x == "pod.name").then(|| "p-1".to_owned());
+        let pass = |v: &str, pod: &mut dyn FnMut(&str) -> Option<String>| substitute_pod_variables(v, pod);
+        assert_eq!(pass("{{=pod.name}} {{pod.name}}", &mut pod), Ok("p-1 p-1".into()));
+        for data in ["{{=true}}", "{{=toJson('x')}}", "{{workflow.name}}", "{{=inputs.parameters.x}}", "{{=(}}", "{{"] {
+            assert_eq!(pass(data, &mut pod).as_deref(), Ok(data), "{data}");
+        }
+        assert!(pass("{{=asInt(pod.name)}}", &mut pod).is_err());
     }
 
     #[test]

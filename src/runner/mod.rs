@@ -6,18 +6,22 @@
 //! runs; other containers run with docker or podman, or directly on the host with `--host`. Every
 //! step's files live under the run directory, which stays after the run.
 
+mod child;
 pub(crate) mod clock;
 mod container;
+mod dag;
 mod depends;
 mod engine;
 mod expr;
 mod import;
 mod locks;
+mod loops;
 mod pod_surface;
 mod report;
 mod repository;
 mod retry;
 mod signals;
+mod status;
 mod suspend;
 mod workdir;
 
@@ -25,7 +29,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use kfp_compiler::CompileOptions;
-use kfp_compiler::argo::Workflow;
+use kfp_compiler::argo::split::Bundle;
+use kfp_compiler::argo::{Object, Workflow};
 use kfp_dsl::PipelineDef;
 
 use engine::{Engine, Stop};
@@ -142,11 +147,80 @@ fn parameters(wf: &Workflow) -> Result<HashMap<String, String>, String> {
 /// # Errors
 /// As [`run`].
 pub fn run_workflow(wf: &Workflow, binary: &str, opts: &RunOptions) -> Result<RunReport, String> {
+    run_parts(wf, &[], binary, opts)
+}
+
+/// Runs a split pipeline (`compile --split`): the parent workflow `parent`, whose resource steps
+/// create child Workflows from the WorkflowTemplates `parts` (each `(its metadata.name, it)`); each
+/// child runs here, in this run, when its step runs. Its steps are reported under the step's path
+/// (`part-1/...`) and their files are under that directory of the run; artifacts cross parts through
+/// the run's artifact repository. The run's outputs are the parent's.
+///
+/// # Errors
+/// As [`run`]; also two parts of the same name, or a part with no name.
+pub fn run_bundle(
+    parent: &Workflow,
+    parts: &[(String, Workflow)],
+    binary: &str,
+    opts: &RunOptions,
+) -> Result<RunReport, String> {
+    for (i, (name, _)) in parts.iter().enumerate() {
+        if name.is_empty() {
+            return Err(format!(
+                "part {} of the bundle has no name: give each WorkflowTemplate its metadata.name",
+                i + 1
+            ));
+        }
+        if parts[..i].iter().any(|(n, _)| n == name) {
+            return Err(format!(
+                "the bundle has two parts named `{name}`: each WorkflowTemplate needs its own name (compile the bundle again)"
+            ));
+        }
+    }
+    run_parts(parent, parts, binary, opts)
+}
+
+/// Runs a split pipeline as `compile --split` makes it (see [`run_bundle`]).
+///
+/// # Errors
+/// As [`run_bundle`]; also a part that is not a WorkflowTemplate the runner can read.
+pub fn run_split(bundle: &Bundle, binary: &str, opts: &RunOptions) -> Result<RunReport, String> {
+    run_bundle(&bundle.parent, &bundle_parts(bundle)?, binary, opts)
+}
+
+/// The parts of `bundle` as workflows the runner runs: `(WorkflowTemplate name, it)`.
+///
+/// # Errors
+/// A part that is not a WorkflowTemplate, or whose document does not read as one.
+pub fn bundle_parts(bundle: &Bundle) -> Result<Vec<(String, Workflow)>, String> {
+    let mut parts = Vec::with_capacity(bundle.parts.len());
+    for part in &bundle.parts {
+        let wf = match &part.template {
+            Object::Workflow(wf) => wf.clone(),
+            Object::Patched(doc) => serde_json::from_value::<Workflow>(doc.clone())
+                .map_err(|e| format!("part `{}` of the bundle does not read as a WorkflowTemplate: {e}", part.name))?,
+            _ => return Err(format!("part `{}` of the bundle is not a WorkflowTemplate", part.name)),
+        };
+        if wf.kind != "WorkflowTemplate" {
+            return Err(format!("part `{}` of the bundle is a {}, not a WorkflowTemplate", part.name, wf.kind));
+        }
+        parts.push((part.name.clone(), wf));
+    }
+    Ok(parts)
+}
+
+fn run_parts(
+    wf: &Workflow,
+    parts: &[(String, Workflow)],
+    binary: &str,
+    opts: &RunOptions,
+) -> Result<RunReport, String> {
     let params = parameters(wf)?;
     if let Some(note) = patches_note(wf) {
         eprintln!("{note}");
     }
-    let approvals = suspend::approvals(wf);
+    let mut approvals = suspend::approvals(wf);
+    approvals.extend(parts.iter().flat_map(|(_, p)| suspend::approvals(p)));
     if let Some(unknown) = opts.approve.iter().find(|a| !approvals.iter().any(|n| suspend::same_name(a, n))) {
         let known = if approvals.is_empty() {
             "it has none".to_owned()
@@ -159,6 +233,7 @@ pub fn run_workflow(wf: &Workflow, binary: &str, opts: &RunOptions) -> Result<Ru
     workdir::claim(&opts.workdir, opts.clean, name)?;
     let _signals = signals::catch();
     let mut engine = Engine::new(wf, opts, binary)?;
+    engine.parts = parts.iter().map(|(n, p)| (n.as_str(), p)).collect();
     let main = engine.template(&wf.spec.entrypoint, &params, &HashMap::new(), "", &HashMap::new());
     let main = engine.drive(main);
     let mut succeeded = main.status == Status::Succeeded;

@@ -3,29 +3,30 @@
 //! endpoint and a bucket). Fields as in Argo's `RawArtifact`, `HTTPArtifact`, `GCSArtifact`,
 //! `GitArtifact` (v3.4 to v4.1).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The locations an artifact argument may have besides `from` and a repository key (flattened into
 /// the artifact).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ExternalLocation {
     /// `raw: {data}`: the file's content.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<RawArtifact>,
     /// `http: {url}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http: Option<HttpArtifact>,
     /// `gcs: {bucket, key}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gcs: Option<GcsArtifact>,
     /// `git: {repo, revision}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git: Option<GitArtifact>,
 }
 
 /// `raw: {data}`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RawArtifact {
     /// The content.
@@ -33,7 +34,7 @@ pub struct RawArtifact {
 }
 
 /// `http: {url}`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HttpArtifact {
     /// The URL.
@@ -41,7 +42,7 @@ pub struct HttpArtifact {
 }
 
 /// `gcs: {bucket, key}`: credentials are the pod's (workload identity or the node's service account).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GcsArtifact {
     /// The bucket.
@@ -51,13 +52,13 @@ pub struct GcsArtifact {
 }
 
 /// `git: {repo, revision}`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GitArtifact {
     /// The repository URL.
     pub repo: String,
     /// A branch, tag or commit (`None`: the default branch).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
 }
 

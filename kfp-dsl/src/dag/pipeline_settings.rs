@@ -63,6 +63,23 @@ impl Dag {
         });
     }
 
+    /// The largest Kubernetes object `compile` may write for this pipeline, in bytes (default 1 MiB):
+    /// above it, compiling fails with the size guard's message unless the pipeline is split
+    /// (`compile --split`). Raise it only for a cluster whose etcd takes bigger objects
+    /// (`--max-request-bytes`); `compile --max-size` overrides it.
+    #[track_caller]
+    pub fn max_object_size(&self, bytes: usize) {
+        self.pipeline_setting(SourceLocation::caller(), |s| {
+            if bytes < 16 * 1024 {
+                return Err(format!(
+                    "`max_object_size({bytes})` is below 16 KiB, smaller than a workflow's fixed parts: give at least 16384"
+                ));
+            }
+            s.max_object_bytes = Some(bytes);
+            Ok(())
+        });
+    }
+
     /// Fails the whole workflow after `seconds` (`activeDeadlineSeconds`).
     #[track_caller]
     pub fn workflow_timeout(&self, seconds: u64) {

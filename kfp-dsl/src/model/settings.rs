@@ -339,4 +339,7 @@ pub struct PipelineSettings {
     pub memoize_cache: Option<String>,
     /// JSON merge patches on the whole document, in call order.
     pub patches: Vec<crate::model::Patch>,
+    /// The size guard's limit for one Kubernetes object, in bytes (`Dag::max_object_size`); `None`:
+    /// the compiler's default (1 MiB), or `compile --max-size`.
+    pub max_object_bytes: Option<usize>,
 }
