@@ -460,8 +460,11 @@ fn compile_text(pipeline: PipelineDef, c: &CompileArgs) -> Result<String, CliErr
         }),
         Target::Argo => {
             let kind = c.kind().map_err(CliError::Compile)?;
-            let workflow = crate::compile(&pipeline, &opts).map_err(CliError::Compile)?;
-            let limit = c.max_size.unwrap_or(kfp_compiler::argo::split::size::DEFAULT_MAX_BYTES);
+            let built = pipeline.build().map_err(|e| CliError::Compile(e.into()))?;
+            let workflow = kfp_compiler::compile(&built, &opts).map_err(CliError::Compile)?;
+            // `--max-size`, else the pipeline's `max_object_size`, else 1 MiB.
+            let limit = c.max_size.or(built.settings().max_object_bytes).unwrap_or(size::DEFAULT);
+            drop(built);
             if c.split {
                 return size::split_text(
                     workflow,

@@ -111,6 +111,28 @@ fn a_pipeline_over_the_limit_fails_with_the_guard_unless_split() {
     assert!(err.contains("not a size"), "{err}");
 }
 
+#[pipeline(name = "small")]
+fn small(p: &Dag, #[default("s")] seed: Param<String>) {
+    p.max_object_size(20_000);
+    blocks(p, seed, 60);
+}
+
+#[test]
+fn the_pipeline_setting_sets_the_limit_and_the_flag_overrides_it() {
+    let run = |args: &[&str]| {
+        let mut out = Vec::new();
+        let mut all = vec!["small", "compile"];
+        all.extend_from_slice(args);
+        kfp::run(small, all, &mut out).map(|()| String::from_utf8(out).unwrap()).map_err(|e| e.to_string())
+    };
+    // 60 tasks: about 10 KB of spec and 50 KB of status, over 1.5 times the pipeline's 20,000 bytes.
+    let err = run(&[]).unwrap_err();
+    assert!(err.contains("`small` is") && err.contains("status") && err.contains("30000 bytes"), "{err}");
+    run(&["--max-size", "1MiB"]).unwrap();
+    let text = run(&["--split"]).unwrap();
+    assert!(text.matches("kind: WorkflowTemplate").count() >= 2, "{text}");
+}
+
 #[test]
 fn under_the_limit_nothing_changes() {
     let wf = generated(50);

@@ -5,6 +5,9 @@ use kfp_compiler::argo::split::{self, SplitOptions};
 
 use super::CliError;
 
+/// The limit without `--max-size` or the pipeline's `max_object_size`: 1 MiB.
+pub(super) const DEFAULT: usize = split::size::DEFAULT_MAX_BYTES;
+
 /// `--max-size BYTES`: `1500000`, `512KiB`, `1MiB`.
 pub(super) fn parse(s: &str) -> Result<usize, String> {
     split::size::parse_size(s)

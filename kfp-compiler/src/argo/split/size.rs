@@ -108,9 +108,9 @@ pub fn human(n: usize) -> String {
     }
 }
 
-/// The object limit that goes with a spec limit: etcd's 1.5 MiB, or 1.5 times a raised limit.
+/// The object limit that goes with a spec limit: 1.5 times it (etcd's 1.5 MiB for the default 1 MiB).
 pub fn object_limit(limit: usize) -> usize {
-    ETCD_BYTES.max(limit.saturating_add(limit / 2))
+    limit.saturating_add(limit / 2)
 }
 
 /// Checks that `w` fits: its spec at most `limit` bytes, and with the status Argo adds, at most
@@ -188,8 +188,9 @@ mod tests {
     }
 
     #[test]
-    fn object_limit_follows_a_raised_limit() {
+    fn object_limit_follows_the_limit() {
         assert_eq!(object_limit(DEFAULT_MAX_BYTES), ETCD_BYTES);
         assert_eq!(object_limit(4 << 20), 6 << 20);
+        assert_eq!(object_limit(20_000), 30_000);
     }
 }
