@@ -133,6 +133,13 @@ struct RunArgs {
     /// Pauses (`p.pause(..)`) last at most this long here.
     #[arg(long, value_name = "SECONDS")]
     max_pause: Option<u64>,
+    /// Run the pipeline as `compile --split` writes it: a parent whose steps run its parts as child
+    /// workflows (here, in this run), to check a split gives the same outputs.
+    #[arg(long)]
+    split: bool,
+    /// With `--split`: the size limit of one part [default: the pipeline's, or 1MiB].
+    #[arg(long, value_name = "BYTES", value_parser = size::parse, requires = "split")]
+    max_size: Option<usize>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -372,7 +379,13 @@ fn run_local(pipeline: PipelineDef, r: RunArgs, stdout: &mut dyn Write) -> Resul
     if let Some(n) = r.parallelism {
         opts.parallelism = n;
     }
-    let report = crate::runner::run_workflow(&wf, &binary, &opts).map_err(CliError::Component)?;
+    let report = if r.split {
+        let bundle = size::bundle(&pipeline, wf, r.max_size)?;
+        crate::runner::run_split(&bundle, &binary, &opts)
+    } else {
+        crate::runner::run_workflow(&wf, &binary, &opts)
+    }
+    .map_err(CliError::Component)?;
     stdout.write_all(report.table().as_bytes()).map_err(write)?;
     writeln!(stdout, "run directory: {}", report.workdir.display()).map_err(write)?;
     if let Some(sig) = report.interrupted_by {

@@ -411,3 +411,30 @@ fn every_example_workflow_reads_back_as_itself() {
     }
     assert!(read >= 25, "{read}");
 }
+
+/// `run --split` on the command line: train_eval runs as its split bundle (its artifacts keep it in
+/// one part) and computes what the plain run computes: the deploy branch, and the sweep's best score.
+#[test]
+fn run_split_on_the_command_line_runs_the_bundle() {
+    let dir = support::temp_dir("run-split-cli");
+    let out = support::run_example(
+        "train_eval",
+        &["run", "--split", "--max-size", "40KiB", "--workdir", dir.to_str().unwrap()],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("part-1/body/condition-1/deploy") && stdout.contains("part-1/body/pick-best"), "{stdout}");
+    let read = |p: &str| std::fs::read_to_string(dir.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let sweep: Vec<f64> =
+        (0..3).map(|i| read(&format!("part-1/body/for-loop-3-{i}/train-2/outputs/r2/data")).parse().unwrap()).collect();
+    let best: f64 = read("part-1/body/pick-best/outputs/output/data").parse().unwrap();
+    assert_eq!(best, sweep.iter().copied().fold(f64::MIN, f64::max));
+    // Too small a limit for its one group of tasks: one line, naming the task and the fix.
+    let out = support::run_example("train_eval", &["run", "--split", "--max-size", "16KiB"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("error: task `make-dataset` (kept in one part with") && err.contains("raise `--max-size`"),
+        "{err}"
+    );
+}

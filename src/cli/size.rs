@@ -29,3 +29,20 @@ pub(super) fn split_text(
     let bundle = split::split(workflow, &SplitOptions::with_max_bytes(limit)).map_err(CliError::Compile)?;
     if json { bundle.to_json() } else { bundle.to_yaml() }.map_err(CliError::Compile)
 }
+
+/// The split bundle of `workflow` (compiled from `pipeline`) for `run --split`: the limit is
+/// `max_size`, else the pipeline's `max_object_size`, else 1 MiB.
+pub(super) fn bundle(
+    pipeline: &kfp_dsl::PipelineDef,
+    workflow: kfp_compiler::argo::Workflow,
+    max_size: Option<usize>,
+) -> Result<split::Bundle, CliError> {
+    let limit = match max_size {
+        Some(n) => n,
+        None => {
+            let built = pipeline.build().map_err(|e| CliError::Compile(e.into()))?;
+            built.settings().max_object_bytes.unwrap_or(DEFAULT)
+        }
+    };
+    split::split(workflow, &SplitOptions::with_max_bytes(limit)).map_err(CliError::Compile)
+}
