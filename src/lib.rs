@@ -6,7 +6,7 @@ pub mod runner;
 pub use cli::{CliError, main, run};
 pub use kfp_compiler::{
     CompileError, CompileOptions, ComponentFileError, argo, argo_template, compile_kfp_v2, component_to_yaml, kfp_v2,
-    parse_component, to_json, to_yaml, write_yaml,
+    lint, parse_component, to_json, to_yaml, write_yaml,
 };
 /// Argo's resource conditions, parsed and evaluated as Argo does (for tests and tools).
 pub use kfp_dsl::model::wait_condition;

@@ -17,6 +17,7 @@ pub mod argo;
 mod error;
 mod front;
 pub mod kfp_v2;
+pub mod lint;
 mod passes;
 mod plan;
 mod yaml;

@@ -1,0 +1,1 @@
+//! The Kubeflow Pipelines v1 backend's rules for an Argo workflow it runs.
