@@ -354,11 +354,15 @@ pub struct Parameter {
     /// A description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// An output's name in the workflow's `status.outputs` (Argo copies it there when the step
+    /// ends; a split pipeline's child hands its values back this way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global_name: Option<String>,
 }
 
 impl Default for Parameter {
     fn default() -> Self {
-        Parameter { name: Name::from(""), value: None, value_from: None, description: None }
+        Parameter { name: Name::from(""), value: None, value_from: None, description: None, global_name: None }
     }
 }
 

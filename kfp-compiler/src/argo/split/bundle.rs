@@ -4,11 +4,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde_json::{Map, Value, json};
-
 use super::refs::{self, RUN_VALUES};
+use super::strings;
 use super::{Bundle, Part};
-use crate::argo::{Arguments, Object, Parameter, Workflow, WorkflowSpec, expr};
+use crate::argo::{
+    Arguments, DagTask, DagTemplate, Inputs, Name, Object, ObjectMeta, Outputs, Parameter, Template, ValueFrom,
+    Workflow, WorkflowSpec, expr,
+};
 use crate::error::CompileError;
 
 pub(super) struct Plan<'a> {
@@ -25,21 +27,51 @@ fn sanitize(s: &str) -> String {
     s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '-' }).collect()
 }
 
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+/// FNV-1a over what is written, and its length: a child's spec is hashed and measured as it is
+/// serialized, without keeping the text.
+struct Fnv {
+    hash: u64,
+    len: usize,
 }
 
-fn rewrite_strings(v: &mut Value, f: &mut dyn FnMut(&str) -> Option<String>) {
-    match v {
-        Value::String(s) => {
-            if let Some(n) = f(s) {
-                *s = n;
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(|x| rewrite_strings(x, f)),
-        Value::Object(m) => m.values_mut().for_each(|x| rewrite_strings(x, f)),
-        _ => {}
+impl std::io::Write for Fnv {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.hash = buf.iter().fold(self.hash, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3));
+        self.len += buf.len();
+        Ok(buf.len())
     }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A template as the child carries it: the run's values it reads become the child's parameters
+/// (`run_used`), and the pipeline parameters it may read are noted. Only a template that names a
+/// run value makes the round trip through `serde_json::Value` that rewriting every string takes.
+fn template(
+    t: &Template,
+    note: &mut dyn FnMut(&str),
+    run_used: &mut BTreeSet<&'static str>,
+) -> Result<Template, CompileError> {
+    let text = serde_json::to_string(t).map_err(|e| CompileError::Emit(e.to_string()))?;
+    // A template reads the pipeline's parameters only as `workflow.parameters` (the entry DAG passes
+    // them to the others as arguments).
+    if text.contains("workflow.parameters") {
+        note(&text);
+    }
+    if !RUN_VALUES.iter().any(|(path, _, _)| text.contains(path)) {
+        return Ok(t.clone());
+    }
+    let mut v = serde_json::to_value(t).map_err(|e| CompileError::Emit(e.to_string()))?;
+    let mut no_move = |_: &str, _: &str| None;
+    strings::value(&mut v, &mut |s| {
+        if let Some(n) = refs::rewrite(s, &mut no_move, &mut |n| {
+            run_used.insert(n);
+        }) {
+            *s = n;
+        }
+    });
+    serde_json::from_value(v).map_err(|e| CompileError::Emit(e.to_string()))
 }
 
 pub(super) fn fresh(base: &str, taken: &dyn Fn(&str) -> bool) -> String {
@@ -50,10 +82,6 @@ pub(super) fn fresh(base: &str, taken: &dyn Fn(&str) -> bool) -> String {
         k += 1;
     }
     name
-}
-
-fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, CompileError> {
-    serde_json::to_value(v).map_err(|e| CompileError::Emit(e.to_string()))
 }
 
 /// The parent's settings a child takes (not its templates, exit handler, locks or time to live).
@@ -108,9 +136,12 @@ pub(super) fn build(plan: Plan<'_>) -> Result<(Bundle, Vec<usize>), CompileError
     };
     let mut exports: Vec<BTreeSet<(usize, String)>> = vec![BTreeSet::new(); plan.parts.len()];
     let mut imports: Vec<BTreeSet<(usize, String)>> = vec![BTreeSet::new(); plan.parts.len()];
+    // The tasks that read a value of another part: only their strings can name one.
+    let mut reads_across = vec![false; n_tasks];
     for ((producer, p), consumers) in &plan.values {
         for &c in consumers {
             if part_of[c] != part_of[*producer] {
+                reads_across[c] = true;
                 name_of(*producer, p);
                 exports[part_of[*producer]].insert((*producer, p.clone()));
                 imports[part_of[c]].insert((*producer, p.clone()));
@@ -165,24 +196,26 @@ pub(super) fn build(plan: Plan<'_>) -> Result<(Bundle, Vec<usize>), CompileError
         };
         let mut root = Vec::with_capacity(tasks.len());
         for &t in tasks {
-            let mut v = to_value(&dag_tasks[t])?;
+            let mut task = dag_tasks[t].clone();
             let mut moved = |task: &str, p: &str| {
                 let &src = task_index.get(task)?;
                 (part_of[src] != k).then(|| names.get(&(src, p.to_owned())).map(|n| n.0.clone())).flatten()
             };
-            rewrite_strings(&mut v, &mut |s| {
+            let across = reads_across[t];
+            strings::task(&mut task, &mut |s| {
                 note(s);
-                refs::rewrite(s, &mut moved, &mut |n| {
-                    run_used.insert(n);
-                })
-            });
-            if let Some(Value::Array(deps)) = v.get_mut("dependencies") {
-                deps.retain(|d| d.as_str().and_then(|d| task_index.get(d)).is_some_and(|&d| part_of[d] == k));
-                if deps.is_empty() {
-                    v.as_object_mut().map(|m| m.remove("dependencies"));
+                // Otherwise only the run's values can change, and they start with `workflow.`.
+                if !across && !s.contains("workflow.") {
+                    return;
                 }
-            }
-            root.push(v);
+                if let Some(n) = refs::rewrite(s, &mut moved, &mut |n| {
+                    run_used.insert(n);
+                }) {
+                    *s = n;
+                }
+            });
+            task.dependencies.retain(|d| task_index.get(&**d).is_some_and(|&d| part_of[d] == k));
+            root.push(task);
         }
         // The templates the part needs, in the workflow's order.
         let mut need: BTreeSet<usize> = BTreeSet::new();
@@ -200,16 +233,8 @@ pub(super) fn build(plan: Plan<'_>) -> Result<(Bundle, Vec<usize>), CompileError
             }
         }
         let mut body_templates = Vec::with_capacity(need.len());
-        let mut no_move = |_: &str, _: &str| None;
         for &t in &need {
-            let mut v = to_value(&templates[t])?;
-            rewrite_strings(&mut v, &mut |s| {
-                note(s);
-                refs::rewrite(s, &mut no_move, &mut |n| {
-                    run_used.insert(n);
-                })
-            });
-            body_templates.push(v);
+            body_templates.push(template(&templates[t], &mut note, &mut run_used)?);
         }
         let taken = |s: &str| need.iter().any(|&t| templates[t].name == s);
         let entry_name = fresh("part", &taken);
@@ -219,12 +244,10 @@ pub(super) fn build(plan: Plan<'_>) -> Result<(Bundle, Vec<usize>), CompileError
         let mut spec_args = Vec::new();
         let mut inputs = Vec::new();
         for (p, _) in pipeline_params.iter().zip(&reads).filter(|(_, r)| **r) {
-            {
-                args.push((p.name.to_string(), expr::workflow_param(&p.name)));
-                spec_args.push((*p).clone());
-                if entry_inputs.contains(&*p.name) {
-                    inputs.push(Parameter::named(p.name.clone()));
-                }
+            args.push((p.name.to_string(), expr::workflow_param(&p.name)));
+            spec_args.push((*p).clone());
+            if entry_inputs.contains(&*p.name) {
+                inputs.push(Parameter::named(p.name.clone()));
             }
         }
         for key in &imports[k] {
@@ -240,69 +263,63 @@ pub(super) fn build(plan: Plan<'_>) -> Result<(Bundle, Vec<usize>), CompileError
             .iter()
             .map(|(t, p)| (names[&(*t, p.clone())].1.as_str(), expr::task_output_param(&dag_tasks[*t].name, p)))
             .collect();
-        let pass: Vec<Value> =
-            inputs.iter().map(|p| json!({"name": &*p.name, "value": expr::input_param(&p.name)})).collect();
-        let mut entry_t = Map::new();
-        entry_t.insert("name".into(), json!(entry_name));
-        if !inputs.is_empty() {
-            entry_t.insert("inputs".into(), json!({"parameters": to_value(&inputs)?}));
-        }
-        if !outs.is_empty() {
-            let o: Vec<Value> = outs
-                .iter()
-                .map(|(n, _)| json!({"name": n, "valueFrom": {"parameter": expr::task_output_param("body", n)}}))
-                .collect();
-            entry_t.insert("outputs".into(), json!({"parameters": o}));
-        }
-        let mut body_task = json!({"name": "body", "template": body_name});
-        if !pass.is_empty() {
-            body_task["arguments"] = json!({"parameters": pass});
-        }
-        entry_t.insert("dag".into(), json!({"tasks": [body_task]}));
-        let mut body_t = Map::new();
-        body_t.insert("name".into(), json!(body_name));
-        if let Some(p) = entry.parallelism {
-            body_t.insert("parallelism".into(), json!(p));
-        }
-        if !inputs.is_empty() {
-            body_t.insert("inputs".into(), json!({"parameters": to_value(&inputs)?}));
-        }
-        if !outs.is_empty() {
+        let output = |n: &str, from: String, global: bool| Parameter {
+            value_from: Some(ValueFrom { parameter: Some(from), ..ValueFrom::default() }),
+            global_name: global.then(|| n.to_owned()),
+            ..Parameter::named(n)
+        };
+        let mut body_task = DagTask::new(Name::from("body"), Name::from(body_name.as_str()));
+        body_task.arguments.parameters =
+            inputs.iter().map(|p| Parameter::with_value(p.name.clone(), expr::input_param(&p.name))).collect();
+        let entry_t = Template {
+            name: entry_name.clone(),
+            inputs: Inputs { parameters: inputs.clone(), ..Inputs::default() },
+            outputs: Outputs {
+                parameters: outs.iter().map(|(n, _)| output(n, expr::task_output_param("body", n), false)).collect(),
+                ..Outputs::default()
+            },
+            dag: Some(DagTemplate { tasks: vec![body_task] }),
+            ..Template::default()
+        };
+        let body_t = Template {
+            name: body_name,
+            parallelism: entry.parallelism,
+            inputs: Inputs { parameters: inputs, ..Inputs::default() },
             // `globalName`: Argo copies a DAG task's outputs that have one into `status.outputs`.
-            let o: Vec<Value> = outs
-                .iter()
-                .map(|(n, from)| json!({"name": n, "globalName": n, "valueFrom": {"parameter": from}}))
-                .collect();
-            body_t.insert("outputs".into(), json!({"parameters": o}));
-        }
-        body_t.insert("dag".into(), json!({"tasks": root}));
+            outputs: Outputs {
+                parameters: outs.iter().map(|(n, from)| output(n, from.clone(), true)).collect(),
+                ..Outputs::default()
+            },
+            dag: Some(DagTemplate { tasks: root }),
+            ..Template::default()
+        };
+        let mut all = vec![entry_t, body_t];
+        all.extend(body_templates);
         let spec = WorkflowSpec {
             entrypoint: entry_name,
             arguments: Arguments { parameters: spec_args, artifacts: Vec::new() },
             on_exit: None,
             ttl_strategy: None,
             synchronization: None,
-            templates: Vec::new(),
+            templates: all,
             ..settings(&wf.spec)
         };
-        let mut spec = to_value(&spec)?;
-        let mut all = vec![Value::Object(entry_t), Value::Object(body_t)];
-        all.extend(body_templates);
-        spec["templates"] = Value::Array(all);
-        let spec_text = serde_json::to_vec(&spec).map_err(|e| CompileError::Emit(e.to_string()))?;
-        let hash = format!("{:016x}", fnv(&spec_text));
-        spec_sizes.push(spec_text.len());
+        let mut fnv = Fnv { hash: 0xcbf2_9ce4_8422_2325, len: 0 };
+        serde_json::to_writer(&mut fnv, &spec).map_err(|e| CompileError::Emit(e.to_string()))?;
+        let hash = format!("{:016x}", fnv.hash);
+        spec_sizes.push(fnv.len);
         let tail = format!("-{}-part-{}", &hash[..8], k + 1);
         let keep = 63usize.saturating_sub(tail.len());
         let stem: String = base.chars().take(keep).collect();
         let name = format!("{}{tail}", stem.trim_end_matches(['-', '.']));
-        let doc = json!({
-            "apiVersion": "argoproj.io/v1alpha1",
-            "kind": "WorkflowTemplate",
-            "metadata": {"name": name},
-            "spec": spec,
-        });
-        parts.push(Part { name, template: Object::Patched(doc) });
+        let doc = Workflow {
+            api_version: "argoproj.io/v1alpha1".to_owned(),
+            kind: "WorkflowTemplate".to_owned(),
+            metadata: ObjectMeta { name: Some(name.clone()), ..ObjectMeta::default() },
+            spec,
+            patches: Vec::new(),
+        };
+        parts.push(Part { name, template: Object::Workflow(doc) });
         child_args.push(args);
     }
     let parent = super::parent::parent(

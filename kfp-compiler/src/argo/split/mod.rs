@@ -14,6 +14,7 @@ mod parent;
 mod partition;
 mod refs;
 pub mod size;
+mod strings;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -76,6 +77,23 @@ impl Bundle {
             out.push_str(&crate::argo::object_to_yaml(&p.template)?);
         }
         Ok(out)
+    }
+
+    /// Writes every document as YAML to `w`, the parent first, separated by `---`, one document at a
+    /// time (what [`to_yaml`](Self::to_yaml) returns, without holding it all).
+    ///
+    /// # Errors
+    /// [`CompileError::Emit`] if the serializer or `w` fails.
+    pub fn write_yaml(&self, w: &mut dyn std::io::Write) -> Result<(), CompileError> {
+        let io = |e: std::io::Error| CompileError::Emit(e.to_string());
+        // Each document goes through a string of its own (under the limit): serde-saphyr writes a
+        // string faster than an `io::Write`.
+        w.write_all(crate::argo::to_yaml(&self.parent)?.as_bytes()).map_err(io)?;
+        for p in &self.parts {
+            w.write_all(b"---\n").map_err(io)?;
+            w.write_all(crate::argo::object_to_yaml(&p.template)?.as_bytes()).map_err(io)?;
+        }
+        Ok(())
     }
 
     /// Every document in a JSON array, the parent first.
@@ -209,9 +227,17 @@ pub fn split(workflow: Workflow, opts: &SplitOptions) -> Result<Bundle, CompileE
         })
         .collect();
     // A template's bytes, with the status of the nodes its DAG runs (once, however often it runs).
-    let template_bytes: Vec<usize> = templates
+    // The entry's (read only by a recursive call of the pipeline) is the sum of its tasks', below:
+    // serializing its DAG of every task would cost as much as the rest of the split.
+    let mut template_bytes: Vec<usize> = templates
         .iter()
-        .map(|t| size::json_len(t) + t.dag.iter().flat_map(|d| &d.tasks).map(|k| size::task_status(k).1).sum::<usize>())
+        .enumerate()
+        .map(|(i, t)| {
+            if i == entry {
+                return 0;
+            }
+            size::json_len(t) + t.dag.iter().flat_map(|d| &d.tasks).map(|k| size::task_status(k).1).sum::<usize>()
+        })
         .collect();
     let task_index: HashMap<&str, usize> = dag.tasks.iter().enumerate().map(|(i, t)| (&*t.name, i)).collect();
     let mut nodes = Vec::with_capacity(dag.tasks.len());
@@ -249,8 +275,11 @@ pub fn split(workflow: Workflow, opts: &SplitOptions) -> Result<Bundle, CompileE
             .filter_map(|n| index.get(&**n).copied())
             .collect();
         direct.dedup();
-        nodes.push(partition::Node { preds, bytes: size::json_len(t) + status, templates: direct });
+        let bytes = size::json_len(t) + status;
+        template_bytes[entry] += bytes + 1;
+        nodes.push(partition::Node { preds, bytes, templates: direct });
     }
+    template_bytes[entry] += size::json_len(&templates[entry].inputs) + size::json_len(&templates[entry].outputs) + 64;
     let graph = partition::Graph {
         nodes,
         joins,

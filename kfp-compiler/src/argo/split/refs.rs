@@ -146,7 +146,13 @@ pub(super) fn rewrite(
                     continue;
                 }
             }
-            i += body[i..].chars().next().map_or(1, char::len_utf8);
+            // On to the next place a reference can start.
+            let from = i + body[i..].chars().next().map_or(1, char::len_utf8);
+            let next = |w: &str| body[from..].find(w).map(|k| from + k);
+            i = match (next("tasks"), next("workflow.")) {
+                (Some(a), Some(b)) => a.min(b),
+                (a, b) => a.or(b).unwrap_or(body.len()),
+            };
         }
     }
     if !changed {
@@ -195,5 +201,11 @@ mod tests {
         );
         assert_eq!(rewrite("{{workflow.namespace}} {{tasks.b.outputs.parameters.p}}", &mut moved, &mut used), None);
         assert_eq!(names, ["kfp-workflow-name", "kfp-workflow-uid"]);
+        // Text that is no reference, multi-byte characters included, is skipped whole.
+        let u = "{{é tasksworkflow.x ü}} {{=ë + tasks['a'].outputs.parameters['p']}}";
+        assert_eq!(
+            rewrite(u, &mut moved, &mut used).unwrap(),
+            "{{é tasksworkflow.x ü}} {{=ë + workflow.parameters['in-a-p']}}"
+        );
     }
 }
