@@ -11,7 +11,8 @@ use super::{CliError, CompileArgs, compile_text};
 #[derive(clap::Args, Debug)]
 pub(super) struct LintArgs {
     /// The files to check: YAML (one or several documents) or JSON, Argo objects or a KFP v2 pipeline
-    /// spec. Without any, the pipeline's own output is checked, compiled with the options below.
+    /// spec. Without any, the pipeline's own output is checked, compiled with the options below
+    /// (`--argo-version` also chooses the schema FILEs are checked with).
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
     #[command(flatten)]
@@ -25,16 +26,17 @@ pub(super) fn run(pipeline: PipelineDef, args: LintArgs, stdout: &mut dyn Write)
     if args.compile.output.is_some() {
         return Err(CliError::Lint("`lint` writes no file: drop `--output`".to_owned()));
     }
+    let version = args.compile.argo_version.unwrap_or_default();
     let mut results = Vec::new();
     if args.files.is_empty() {
         let mut compile = args.compile;
         compile.quiet = true;
         let text = compile_text(pipeline, &compile)?;
         let label = format!("<{} compiled>", if matches!(compile.target, super::Target::KfpV2) { "kfp-v2" } else { "argo" });
-        results.push((label, kfp_compiler::lint::lint_str(&text)));
+        results.push((label, kfp_compiler::lint::lint_str_for(&text, version)));
     } else {
         for file in &args.files {
-            results.push((file.display().to_string(), kfp_compiler::lint::lint_file(file)));
+            results.push((file.display().to_string(), kfp_compiler::lint::lint_file_for(file, version)));
         }
     }
     let (mut unreadable, mut failed, mut count) = (Vec::new(), 0, 0);

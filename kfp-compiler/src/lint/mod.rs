@@ -21,6 +21,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::argo::ArgoVersion;
+
 /// Every problem in `text`: YAML (one or several documents, as `compile --split` writes them, or a
 /// KFP v2 spec followed by its platform spec) or JSON. Argo documents are checked by [`argo`] and
 /// [`kubeflow`], a KFP v2 `PipelineSpec` (and a `platforms:` document right after it) by [`ir`].
@@ -29,6 +31,15 @@ use serde_json::Value;
 /// A [`LintError`] when the text is not YAML or JSON (a duplicate key included: which key, where),
 /// or holds a document of a kind lint does not know.
 pub fn lint_str(text: &str) -> Result<Vec<Problem>, LintError> {
+    lint_str_for(text, ArgoVersion::default())
+}
+
+/// [`lint_str`] for Argo workflows written for Argo `version` (`compile --argo-version`): the
+/// fields are checked against that version's schema.
+///
+/// # Errors
+/// As [`lint_str`].
+pub fn lint_str_for(text: &str, version: ArgoVersion) -> Result<Vec<Problem>, LintError> {
     let docs = read::yaml_documents(text).map_err(LintError)?;
     let docs: Vec<(usize, &Value)> = docs.iter().enumerate().filter(|(_, d)| !d.is_null()).collect();
     if docs.is_empty() {
@@ -39,7 +50,7 @@ pub fn lint_str(text: &str) -> Result<Vec<Problem>, LintError> {
     while let [(n, doc), tail @ ..] = rest {
         rest = tail;
         let found = if argo::kind_of(doc).is_some() {
-            let mut found = argo::lint(doc);
+            let mut found = argo::lint_for(doc, version);
             found.extend(kubeflow::lint(doc));
             found
         } else if is_pipeline_spec(doc) {
@@ -71,8 +82,16 @@ pub fn lint_str(text: &str) -> Result<Vec<Problem>, LintError> {
 /// # Errors
 /// A [`LintError`] when the file cannot be read (saying why), or as [`lint_str`].
 pub fn lint_file(path: &Path) -> Result<Vec<Problem>, LintError> {
+    lint_file_for(path, ArgoVersion::default())
+}
+
+/// [`lint_str_for`] on the file at `path`.
+///
+/// # Errors
+/// As [`lint_file`].
+pub fn lint_file_for(path: &Path, version: ArgoVersion) -> Result<Vec<Problem>, LintError> {
     let text = std::fs::read_to_string(path).map_err(|e| LintError(format!("cannot read: {e}")))?;
-    lint_str(&text)
+    lint_str_for(&text, version)
 }
 
 /// Whether `doc` is a KFP v2 `PipelineSpec`.

@@ -6,12 +6,9 @@
 
 use serde_json::Value;
 
-/// The documents of `text`; an error says what is wrong and where (line and column).
+/// The documents of `text` (JSON is read as the YAML it is); an error says what is wrong and where
+/// (line and column).
 pub(crate) fn yaml_documents(text: &str) -> Result<Vec<Value>, String> {
-    if text.trim_start().starts_with(['{', '[']) {
-        // One JSON document (JSON is YAML, but the YAML reader's messages speak of YAML).
-        return serde_saphyr::from_str::<Value>(text).map(|v| vec![v]).map_err(|e| one_line(&e.to_string()));
-    }
     serde_saphyr::from_multiple::<Value>(text).map_err(|e| one_line(&e.to_string()))
 }
 

@@ -90,7 +90,8 @@ impl<'a> Doc<'a, '_> {
             deps.insert(name, d.into_iter().filter(|x| by.contains_key(x)).collect());
         }
         let mut cycle = Vec::new();
-        for (&name, &(i, k)) in &by {
+        for (i, k) in tasks.iter().enumerate() {
+            let Some(name) = k.get("name").and_then(Value::as_str) else { continue };
             let mut ancestors = BTreeSet::new();
             let mut todo: Vec<&str> = deps[name].iter().copied().collect();
             while let Some(x) = todo.pop() {
@@ -98,7 +99,7 @@ impl<'a> Doc<'a, '_> {
                     todo.extend(deps[x].iter().copied());
                 }
             }
-            if ancestors.contains(name) {
+            if ancestors.contains(name) && !cycle.contains(&name) {
                 cycle.push(name);
             }
             let at = format!("{tpath}[{i}]");

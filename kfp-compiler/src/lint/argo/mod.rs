@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use super::Problem;
+use crate::argo::ArgoVersion;
 
 /// The kinds of Argo object lint checks.
 pub const KINDS: &[&str] = &["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"];
@@ -30,15 +31,22 @@ pub fn kind_of(doc: &Value) -> Option<&str> {
     doc.get("kind")?.as_str()
 }
 
-/// Every problem in `doc`, an Argo object of one of [`KINDS`] (anything else is one problem).
+/// Every problem in `doc`, an Argo object of one of [`KINDS`] (anything else is one problem), for
+/// the newest Argo version.
 pub fn lint(doc: &Value) -> Vec<Problem> {
+    lint_for(doc, ArgoVersion::default())
+}
+
+/// [`lint`] for Argo `version`: its schema (v3.4's for v3.4 and v3.5, v4.1's from v4.0, either for
+/// v3.6 and v3.7).
+pub fn lint_for(doc: &Value, version: ArgoVersion) -> Vec<Problem> {
     let mut out = Out::default();
     let kind = kind_of(doc).unwrap_or_default();
     if !KINDS.contains(&kind) {
         out.push("kind", "argo/kind", format!("`{kind}` is not a kind lint checks: one of {}", KINDS.join(", ")));
         return out.problems;
     }
-    schema::check(kind, doc, &mut out);
+    schema::check(kind, doc, version, &mut out);
     names::metadata(kind, doc, &mut out);
     let (spec, at) = match kind {
         "CronWorkflow" => (doc.pointer("/spec/workflowSpec"), "spec.workflowSpec"),

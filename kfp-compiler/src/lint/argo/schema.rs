@@ -1,8 +1,8 @@
 //! Argo's schema for the fields: unknown fields (strict, as `argo lint --strict`), wrong types,
 //! missing required fields and values outside an enum.
 //!
-//! The schema is `schema.json` next to this file: the definitions of Argo's published
-//! `workflow.schema.json` (v4.1) reachable from the four kinds, with only `type`, `properties`,
+//! The schemas are `schema-v4.1.json` and `schema-v3.4.json` next to this file: the definitions of
+//! Argo's published `workflow.schema.json` (v4.1; and v3.4's) reachable from the four kinds, with only `type`, `properties`,
 //! `required`, `enum`, `const`, `items`, `additionalProperties` and `$ref` kept (descriptions
 //! stripped). The fields Go also reads from numbers (`Quantity`, `IntOrString`) or from numbers and
 //! booleans (parameter values) are widened there, as Go's decoding accepts them. Regenerate it with
@@ -13,26 +13,57 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value};
 
 use super::Out;
+use crate::argo::ArgoVersion;
 
-/// The trimmed schema, one definition a line.
-const SCHEMA: &str = include_str!("schema.json");
+/// The trimmed schemas, one definition a line.
+const SCHEMA_V4_1: &str = include_str!("schema-v4.1.json");
+const SCHEMA_V3_4: &str = include_str!("schema-v3.4.json");
 /// The prefix of Argo's own definitions.
 const ARGO: &str = "io.argoproj.workflow.v1alpha1.";
 
-fn definitions() -> &'static Map<String, Value> {
-    static DEFS: OnceLock<Map<String, Value>> = OnceLock::new();
-    DEFS.get_or_init(|| match serde_json::from_str(SCHEMA) {
+/// Which of the embedded schemas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Schema {
+    V4_1,
+    V3_4,
+}
+
+fn definitions(which: Schema) -> &'static Map<String, Value> {
+    static V4_1: OnceLock<Map<String, Value>> = OnceLock::new();
+    static V3_4: OnceLock<Map<String, Value>> = OnceLock::new();
+    let (cell, text) = match which {
+        Schema::V4_1 => (&V4_1, SCHEMA_V4_1),
+        Schema::V3_4 => (&V3_4, SCHEMA_V3_4),
+    };
+    cell.get_or_init(|| match serde_json::from_str(text) {
         Ok(Value::Object(map)) => map,
-        // The file is generated and checked by a test; an empty schema checks nothing.
+        // The files are generated and checked by a test; an empty schema checks nothing.
         _ => Map::new(),
     })
 }
 
-/// Checks `doc`, an Argo object of `kind`, against the schema.
-pub(super) fn check(kind: &str, doc: &Value, out: &mut Out) {
-    let defs = definitions();
-    if let Some(def) = defs.get(&format!("{ARGO}{kind}")) {
-        node(defs, def, doc, "", out);
+/// Checks `doc`, an Argo object of `kind`, against the schema of `version`. v3.6 and v3.7 read the
+/// fields of both v3.4 and v4.x (the singular and list forms of `synchronization`, a `key` in
+/// `memoize.cache.configMap`): a field passes there if either schema takes it.
+pub(super) fn check(kind: &str, doc: &Value, version: ArgoVersion, out: &mut Out) {
+    let run = |which| {
+        let mut found = Out::default();
+        let defs = definitions(which);
+        if let Some(def) = defs.get(&format!("{ARGO}{kind}")) {
+            node(defs, def, doc, "", &mut found);
+        }
+        found.into_problems()
+    };
+    let problems = match version {
+        ArgoVersion::V3_4 | ArgoVersion::V3_5 => run(Schema::V3_4),
+        ArgoVersion::V3_6 | ArgoVersion::V3_7 => {
+            let old = run(Schema::V3_4);
+            run(Schema::V4_1).into_iter().filter(|p| old.iter().any(|o| o.path == p.path && o.rule == p.rule)).collect()
+        }
+        _ => run(Schema::V4_1),
+    };
+    for p in problems {
+        out.push(p.path, p.rule, p.message);
     }
 }
 
@@ -252,33 +283,42 @@ mod tests {
 
     use super::*;
 
-    fn published() -> Option<String> {
+    /// Each embedded file with the published schema it is made from.
+    const FILES: &[(&str, &str, &str)] = &[
+        ("workflow.schema.json", "schema-v4.1.json", SCHEMA_V4_1),
+        ("workflow-v3.4.schema.json", "schema-v3.4.json", SCHEMA_V3_4),
+    ];
+
+    fn published(name: &str) -> Option<String> {
         let dir = std::env::var_os("KFP_SHARED_DIR").map(PathBuf::from);
-        let text = dir.and_then(|d| std::fs::read_to_string(d.join("argo/workflow.schema.json")).ok());
+        let text = dir.and_then(|d| std::fs::read_to_string(d.join("argo").join(name)).ok());
         if text.is_none() && std::env::var_os("KFP_REQUIRE_TOOLS").is_some() {
-            panic!("KFP_REQUIRE_TOOLS is set but $KFP_SHARED_DIR/argo/workflow.schema.json cannot be read");
+            panic!("KFP_REQUIRE_TOOLS is set but $KFP_SHARED_DIR/argo/{name} cannot be read");
         }
         text
     }
 
     #[test]
-    fn embedded_schema_is_what_the_generator_makes() {
-        assert!(definitions().len() > 100, "schema.json did not parse");
-        let Some(text) = published() else {
-            eprintln!("skipped: KFP_SHARED_DIR is not set (set KFP_REQUIRE_TOOLS=1 to require it)");
-            return;
-        };
-        let made = generate::schema_text(&text).unwrap();
-        assert!(made == SCHEMA, "schema.json is stale: run `cargo test -p kfp-compiler regenerate_schema -- --ignored`");
+    fn embedded_schemas_are_what_the_generator_makes() {
+        assert!(definitions(Schema::V4_1).len() > 100 && definitions(Schema::V3_4).len() > 100, "a schema did not parse");
+        for (source, file, embedded) in FILES {
+            let Some(text) = published(source) else {
+                eprintln!("skipped: KFP_SHARED_DIR is not set (set KFP_REQUIRE_TOOLS=1 to require it)");
+                return;
+            };
+            let made = generate::schema_text(&text).unwrap();
+            assert!(made == *embedded, "{file} is stale: run `cargo test -p kfp-compiler regenerate_schema -- --ignored`");
+        }
     }
 
     #[test]
-    #[ignore = "writes src/lint/argo/schema.json from $KFP_SHARED_DIR/argo/workflow.schema.json"]
+    #[ignore = "writes src/lint/argo/schema-*.json from $KFP_SHARED_DIR/argo/*.schema.json"]
     fn regenerate_schema() {
-        let text = published().expect("set KFP_SHARED_DIR to the directory with argo/workflow.schema.json");
-        let made = generate::schema_text(&text).unwrap();
-        let here = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/lint/argo/schema.json");
-        std::fs::write(&here, made).unwrap();
+        for (source, file, _) in FILES {
+            let text = published(source).expect("set KFP_SHARED_DIR to the directory with argo/*.schema.json");
+            let made = generate::schema_text(&text).unwrap();
+            std::fs::write(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/lint/argo").join(file), made).unwrap();
+        }
     }
 
     #[test]
