@@ -36,17 +36,17 @@ fn argo_broken_testdata_reports_every_marked_line() {
     got.sort();
     let t = "spec.templates[0]";
     let mut want = vec![
-        ("argo/name", format!("{t}.name")),                                                 // my_pipeline
-        ("argo/unknown-template", "spec.onExit".to_owned()),                                // cleanup
+        ("argo/name", format!("{t}.name")),                  // my_pipeline
+        ("argo/unknown-template", "spec.onExit".to_owned()), // cleanup
         ("argo/unknown-parameter", format!("{t}.dag.tasks[0].arguments.parameters[0].value")), // nope
-        ("argo/unknown-field", format!("{t}.dag.tasks[1].dependecies")),                     // typo
-        ("argo/out-of-scope", format!("{t}.dag.tasks[1].arguments.parameters[0].value")),  // c
-        ("argo/dag-dependency", format!("{t}.dag.tasks[2].dependencies[2]")),                // ghost
-        ("argo/missing-input", format!("{t}.dag.tasks[2].template")),                       // msg
-        ("argo/dag-cycle", format!("{t}.dag")),                                              // c -> d -> c
+        ("argo/unknown-field", format!("{t}.dag.tasks[1].dependecies")), // typo
+        ("argo/out-of-scope", format!("{t}.dag.tasks[1].arguments.parameters[0].value")), // c
+        ("argo/dag-dependency", format!("{t}.dag.tasks[2].dependencies[2]")), // ghost
+        ("argo/missing-input", format!("{t}.dag.tasks[2].template")), // msg
+        ("argo/dag-cycle", format!("{t}.dag")),              // c -> d -> c
         ("argo/unknown-output", format!("{t}.dag.tasks[3].arguments.parameters[0].value")), // missing
-        ("argo/unknown-input", "spec.templates[1].container.command[1]".to_owned()),        // mesage
-        ("argo/template-type", "spec.templates[1]".to_owned()),                             // two types
+        ("argo/unknown-input", "spec.templates[1].container.command[1]".to_owned()), // mesage
+        ("argo/template-type", "spec.templates[1]".to_owned()), // two types
     ];
     want.sort();
     assert_eq!(marked, want.len(), "the fixture's marked lines");
@@ -104,7 +104,9 @@ fn lint_command_lines_exit_status_and_errors() {
     assert_eq!(lines.len(), 12, "{stdout}");
     let prefix = format!("{}: ", bad.display());
     assert!(lines[1..].iter().all(|l| l.starts_with(&prefix) && l.ends_with(']')), "{stdout}");
-    assert!(lines.contains(&format!("{prefix}spec.onExit: template `cleanup` not found [argo/unknown-template]").as_str()));
+    assert!(
+        lines.contains(&format!("{prefix}spec.onExit: template `cleanup` not found [argo/unknown-template]").as_str())
+    );
     assert_eq!(String::from_utf8_lossy(&out.stderr), "error: 11 problems in 1 of 2 files\n");
 
     let missing = dir.join("missing.yaml");
@@ -139,10 +141,13 @@ fn mutations(base: &Value) -> Vec<(&'static str, Value)> {
         ("bad task name", edit(&|d| set(d, "name", json!("bad_name")))),
         ("undeclared parameter", edit(&|d| set(d, "when", json!("'{{workflow.parameters.nope}}' == 'x'")))),
         ("unknown dependency", edit(&|d| set(d, "depends", json!("ghost")))),
-        ("self cycle", edit(&|d| {
-            let name = d["spec"]["templates"][i]["dag"]["tasks"][0]["name"].clone();
-            set(d, "dependencies", json!([name]))
-        })),
+        (
+            "self cycle",
+            edit(&|d| {
+                let name = d["spec"]["templates"][i]["dag"]["tasks"][0]["name"].clone();
+                set(d, "dependencies", json!([name]))
+            }),
+        ),
         ("wrong type", edit(&|d| d["spec"]["parallelism"] = json!("many"))),
         ("no entrypoint", edit(&|d| d["spec"]["entrypoint"] = json!("nowhere"))),
     ]

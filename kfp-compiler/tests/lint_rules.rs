@@ -79,7 +79,8 @@ fn schema_unknown_field_wrong_type_missing_field_bad_value() {
 
 #[test]
 fn numbers_pass_where_go_reads_them() {
-    let mut doc = dag(json!([{"name": "a", "template": "echo", "arguments": {"parameters": [{"name": "msg", "value": 3}]}}]));
+    let mut doc =
+        dag(json!([{"name": "a", "template": "echo", "arguments": {"parameters": [{"name": "msg", "value": 3}]}}]));
     doc["spec"]["templates"][1]["container"]["resources"] = json!({"limits": {"cpu": 1, "memory": "64Mi"}});
     doc["spec"]["templates"][1]["retryStrategy"] = json!({"limit": 2});
     doc["spec"]["arguments"] = json!({"parameters": [{"name": "flag", "value": true}]});
@@ -161,7 +162,10 @@ fn hooks_need_an_expression() {
     doc["spec"]["hooks"] = json!({"exit": {"template": "echo", "arguments": arg("z")}, "late": {"template": "echo", "arguments": arg("z")}});
     expect(
         &doc,
-        &[("argo/hook-expression", "spec.hooks.late"), ("argo/hook-expression", "spec.templates[0].dag.tasks[0].hooks.running")],
+        &[
+            ("argo/hook-expression", "spec.hooks.late"),
+            ("argo/hook-expression", "spec.templates[0].dag.tasks[0].hooks.running"),
+        ],
     );
 }
 
@@ -172,10 +176,8 @@ fn dag_dependencies_results_cycles_styles_targets() {
         task.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         task
     };
-    let doc = dag(json!([
-        t("a", json!({"depends": "b.Succeeded || ghost"})),
-        t("b", json!({"depends": "a.Finished"})),
-    ]));
+    let doc =
+        dag(json!([t("a", json!({"depends": "b.Succeeded || ghost"})), t("b", json!({"depends": "a.Finished"})),]));
     expect(
         &doc,
         &[
@@ -184,12 +186,10 @@ fn dag_dependencies_results_cycles_styles_targets() {
             ("argo/dag-result", "spec.templates[0].dag.tasks[1].depends"),
         ],
     );
-    let mut doc = dag(json!([t("a", json!({})), t("b", json!({"dependencies": ["a"]})), t("c", json!({"depends": "a"}))]));
+    let mut doc =
+        dag(json!([t("a", json!({})), t("b", json!({"dependencies": ["a"]})), t("c", json!({"depends": "a"}))]));
     doc["spec"]["templates"][0]["dag"]["target"] = json!("b zz");
-    expect(
-        &doc,
-        &[("argo/dag-styles", "spec.templates[0].dag"), ("argo/dag-target", "spec.templates[0].dag.target")],
-    );
+    expect(&doc, &[("argo/dag-styles", "spec.templates[0].dag"), ("argo/dag-target", "spec.templates[0].dag.target")]);
     let doc = dag(json!([t("1a", json!({})), t("b", json!({"dependencies": ["1a"]}))]));
     expect(&doc, &[("argo/name", "spec.templates[0].dag.tasks[0].name")]);
     expect(&dag(json!([])), &[("argo/empty-dag", "spec.templates[0].dag.tasks")]);
@@ -203,7 +203,8 @@ fn references_in_scope() {
         {"name": "c", "template": "echo", "dependencies": ["a"], "arguments": arg("{{tasks.a.outputs.parameters.missing}}")},
         {"name": "d", "template": "echo", "dependencies": ["a"], "arguments": arg("{{tasks.zz.outputs.result}} {{steps.a.id}} {{item}}")},
     ]));
-    doc["spec"]["templates"][1]["container"]["args"] = json!(["{{inputs.parameters.mesage}}", "{{inputs.artifacts.data.path}}"]);
+    doc["spec"]["templates"][1]["container"]["args"] =
+        json!(["{{inputs.parameters.mesage}}", "{{inputs.artifacts.data.path}}"]);
     expect(
         &doc,
         &[
@@ -218,7 +219,9 @@ fn references_in_scope() {
         ],
     );
     // In a loop `{{item}}` is set; a WorkflowTemplate's parameters may come from the workflow that runs it.
-    let mut doc = dag(json!([{"name": "a", "template": "echo", "withItems": [1, 2], "arguments": arg("{{item}} {{workflow.parameters.p}}")}]));
+    let mut doc = dag(
+        json!([{"name": "a", "template": "echo", "withItems": [1, 2], "arguments": arg("{{item}} {{workflow.parameters.p}}")}]),
+    );
     doc["kind"] = json!("WorkflowTemplate");
     expect(&doc, &[]);
 }
@@ -244,7 +247,10 @@ fn when_conditions() {
         {"name": "c", "template": "echo", "arguments": arg("x"), "depends": "a", "when": "({{tasks.a.outputs.result}} == heads"},
         {"name": "d", "template": "echo", "arguments": arg("x"), "depends": "a", "when": "{{tasks.a.outputs.result}} = 3"},
     ]));
-    expect(&doc, &[("argo/when", "spec.templates[0].dag.tasks[2].when"), ("argo/when", "spec.templates[0].dag.tasks[3].when")]);
+    expect(
+        &doc,
+        &[("argo/when", "spec.templates[0].dag.tasks[2].when"), ("argo/when", "spec.templates[0].dag.tasks[3].when")],
+    );
 }
 
 #[test]
@@ -260,7 +266,8 @@ fn retry_strategy_and_pod_gc() {
             ("argo/retry-strategy", "spec.templates[1].retryStrategy.retryPolicy"),
         ],
     );
-    doc["spec"]["templates"][1]["retryStrategy"] = json!({"limit": "{{inputs.parameters.msg}}", "retryPolicy": "OnError"});
+    doc["spec"]["templates"][1]["retryStrategy"] =
+        json!({"limit": "{{inputs.parameters.msg}}", "retryPolicy": "OnError"});
     doc["spec"]["podGC"] = json!({"strategy": "OnPodSuccess"});
     expect(&doc, &[]);
 }
@@ -278,14 +285,18 @@ fn resource_templates() {
             ("argo/resource", "spec.templates[0].resource.manifest"),
         ],
     );
-    expect(&res(json!({"action": "create", "manifest": "a: [b\n"})), &[("argo/resource", "spec.templates[0].resource.manifest")]);
+    expect(
+        &res(json!({"action": "create", "manifest": "a: [b\n"})),
+        &[("argo/resource", "spec.templates[0].resource.manifest")],
+    );
     expect(&res(json!({"action": "create"})), &[("argo/resource", "spec.templates[0].resource")]);
 }
 
 #[test]
 fn pod_spec_patch_is_a_pod_spec() {
     let mut doc = dag(json!([{"name": "a", "template": "echo", "arguments": arg("x")}]));
-    doc["spec"]["templates"][1]["podSpecPatch"] = json!("{\"containers\": [{\"name\": \"main\"}], \"nodeSelectr\": {}}");
+    doc["spec"]["templates"][1]["podSpecPatch"] =
+        json!("{\"containers\": [{\"name\": \"main\"}], \"nodeSelectr\": {}}");
     doc["spec"]["podSpecPatch"] = json!("containers: [");
     expect(
         &doc,
@@ -336,7 +347,10 @@ fn kubeflow_caching_labels_and_staleness() {
         &doc,
         &[
             ("kubeflow/cache-label", "spec.templates[1].metadata.labels.pipelines.kubeflow.org/enable_caching"),
-            ("kubeflow/cache-staleness", "spec.templates[1].metadata.annotations.pipelines.kubeflow.org/max_cache_staleness"),
+            (
+                "kubeflow/cache-staleness",
+                "spec.templates[1].metadata.annotations.pipelines.kubeflow.org/max_cache_staleness",
+            ),
         ],
     );
     doc["spec"]["templates"][1]["metadata"] = json!({

@@ -32,7 +32,8 @@ pub(super) fn run(pipeline: PipelineDef, args: LintArgs, stdout: &mut dyn Write)
         let mut compile = args.compile;
         compile.quiet = true;
         let text = compile_text(pipeline, &compile)?;
-        let label = format!("<{} compiled>", if matches!(compile.target, super::Target::KfpV2) { "kfp-v2" } else { "argo" });
+        let label =
+            format!("<{} compiled>", if matches!(compile.target, super::Target::KfpV2) { "kfp-v2" } else { "argo" });
         results.push((label, kfp_compiler::lint::lint_str_for(&text, version)));
     } else {
         for file in &args.files {

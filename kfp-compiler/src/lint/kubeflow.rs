@@ -72,7 +72,11 @@ fn metadata(path: &str, meta: Option<&Value>, out: &mut Out) {
             if let Some(v) = map.get(*key)
                 && !matches!(v.as_str(), Some("true" | "false"))
             {
-                out.push(format!("{path}.{field}.{key}"), "kubeflow/cache-label", format!("{v} must be the string \"true\" or \"false\""));
+                out.push(
+                    format!("{path}.{field}.{key}"),
+                    "kubeflow/cache-label",
+                    format!("{v} must be the string \"true\" or \"false\""),
+                );
             }
         }
     }
@@ -123,9 +127,17 @@ fn ui_artifacts(path: &str, t: &Value, out: &mut Out) {
         let Some(name) = a.get("name").and_then(Value::as_str) else { continue };
         let at = format!("{path}.outputs.artifacts[{i}]");
         if let Some(ui) = UI_ARTIFACTS.iter().find(|ui| name != **ui && name.ends_with(&format!("-{ui}"))) {
-            out.push(&at, "kubeflow/metrics-artifact", format!("the Kubeflow Pipelines UI reads only an artifact named exactly `{ui}`, not `{name}`"));
+            out.push(
+                &at,
+                "kubeflow/metrics-artifact",
+                format!("the Kubeflow Pipelines UI reads only an artifact named exactly `{ui}`, not `{name}`"),
+            );
         } else if UI_ARTIFACTS.contains(&name) && leaf && a.get("path").is_none() {
-            out.push(&at, "kubeflow/metrics-artifact", format!("`{name}` needs the `path` of the JSON file the step writes"));
+            out.push(
+                &at,
+                "kubeflow/metrics-artifact",
+                format!("`{name}` needs the `path` of the JSON file the step writes"),
+            );
         }
     }
 }

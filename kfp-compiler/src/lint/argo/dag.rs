@@ -9,7 +9,8 @@ use super::templates::Local;
 use super::{Doc, list, names};
 
 /// The results a `depends` expression may test (`task.Succeeded`).
-const RESULTS: &[&str] = &["Succeeded", "Failed", "Errored", "Skipped", "Omitted", "Daemoned", "AnySucceeded", "AllFailed"];
+const RESULTS: &[&str] =
+    &["Succeeded", "Failed", "Errored", "Skipped", "Omitted", "Daemoned", "AnySucceeded", "AllFailed"];
 
 /// The task names a `depends` expression names, each with the result it tests (if any).
 pub(crate) fn depends_names(expr: &str) -> Vec<(&str, Option<&str>)> {
@@ -49,40 +50,57 @@ impl<'a> Doc<'a, '_> {
         if tasks.is_empty() {
             self.out.push(&tpath, "argo/empty-dag", "a DAG needs at least one task");
         }
-        let by: BTreeMap<&str, (usize, &Value)> = tasks
-            .iter()
-            .enumerate()
-            .filter_map(|(i, k)| Some((k.get("name")?.as_str()?, (i, k))))
-            .collect();
+        let by: BTreeMap<&str, (usize, &Value)> =
+            tasks.iter().enumerate().filter_map(|(i, k)| Some((k.get("name")?.as_str()?, (i, k)))).collect();
         let uses = |key: &str| tasks.iter().any(|k| k.get(key).is_some());
         let (depends, dependencies) = (uses("depends"), uses("dependencies"));
         if depends && dependencies {
             self.out.push(path, "argo/dag-styles", "cannot use both `depends` and `dependencies` in the same DAG");
         }
         if depends && tasks.iter().any(|k| k.get("continueOn").is_some()) {
-            self.out.push(path, "argo/dag-styles", "cannot use `continueOn` with `depends`: test `task.Failed` or `task.Errored` instead");
+            self.out.push(
+                path,
+                "argo/dag-styles",
+                "cannot use `continueOn` with `depends`: test `task.Failed` or `task.Errored` instead",
+            );
         }
         let mut deps: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for (&name, &(i, k)) in &by {
             let at = format!("{tpath}[{i}]");
             if (depends || dependencies) && name.starts_with(|c: char| c.is_ascii_digit()) {
-                self.out.push(format!("{at}.name"), "argo/name", format!("`{name}` may not start with a digit when the DAG uses `depends` or `dependencies`"));
+                self.out.push(
+                    format!("{at}.name"),
+                    "argo/name",
+                    format!("`{name}` may not start with a digit when the DAG uses `depends` or `dependencies`"),
+                );
             }
             let mut d = BTreeSet::new();
             for (j, x) in list(k, "dependencies").iter().enumerate() {
                 let Some(x) = x.as_str() else { continue };
                 if !by.contains_key(x) {
-                    self.out.push(format!("{at}.dependencies[{j}]"), "argo/dag-dependency", format!("task `{x}` is not a task of this DAG"));
+                    self.out.push(
+                        format!("{at}.dependencies[{j}]"),
+                        "argo/dag-dependency",
+                        format!("task `{x}` is not a task of this DAG"),
+                    );
                 }
                 d.insert(x);
             }
             if let Some(expr) = k.get("depends").and_then(Value::as_str) {
                 for (x, result) in depends_names(expr) {
                     if !by.contains_key(x) {
-                        self.out.push(format!("{at}.depends"), "argo/dag-dependency", format!("task `{x}` is not a task of this DAG"));
+                        self.out.push(
+                            format!("{at}.depends"),
+                            "argo/dag-dependency",
+                            format!("task `{x}` is not a task of this DAG"),
+                        );
                     }
                     if let Some(r) = result.filter(|r| !RESULTS.contains(r)) {
-                        self.out.push(format!("{at}.depends"), "argo/dag-result", format!("`{x}.{r}`: `{r}` is not a task result ({})", RESULTS.join(", ")));
+                        self.out.push(
+                            format!("{at}.depends"),
+                            "argo/dag-result",
+                            format!("`{x}.{r}`: `{r}` is not a task result ({})", RESULTS.join(", ")),
+                        );
                     }
                     d.insert(x);
                 }
@@ -114,7 +132,11 @@ impl<'a> Doc<'a, '_> {
         if let Some(target) = dag.get("target").and_then(Value::as_str) {
             for x in target.split_whitespace().flat_map(|x| x.split(',')).filter(|x| !x.is_empty()) {
                 if !x.contains("{{") && !by.contains_key(x) {
-                    self.out.push(format!("{path}.target"), "argo/dag-target", format!("target task `{x}` is not a task of this DAG"));
+                    self.out.push(
+                        format!("{path}.target"),
+                        "argo/dag-target",
+                        format!("target task `{x}` is not a task of this DAG"),
+                    );
                 }
             }
         }

@@ -12,13 +12,47 @@ const ACTIONS: &[&str] = &["get", "create", "apply", "delete", "replace", "patch
 const CONCURRENCY: &[&str] = &["", "Allow", "Forbid", "Replace"];
 /// The fields of a Kubernetes `PodSpec` (core/v1, Kubernetes 1.33).
 const POD_SPEC: &[&str] = &[
-    "activeDeadlineSeconds", "affinity", "automountServiceAccountToken", "containers", "dnsConfig", "dnsPolicy",
-    "enableServiceLinks", "ephemeralContainers", "hostAliases", "hostIPC", "hostNetwork", "hostPID", "hostUsers",
-    "hostname", "hostnameOverride", "imagePullSecrets", "initContainers", "nodeName", "nodeSelector", "os", "overhead",
-    "preemptionPolicy", "priority", "priorityClassName", "readinessGates", "resourceClaims", "resources",
-    "restartPolicy", "runtimeClassName", "schedulerName", "schedulingGates", "securityContext", "serviceAccount",
-    "serviceAccountName", "setHostnameAsFQDN", "shareProcessNamespace", "subdomain", "terminationGracePeriodSeconds",
-    "tolerations", "topologySpreadConstraints", "volumes",
+    "activeDeadlineSeconds",
+    "affinity",
+    "automountServiceAccountToken",
+    "containers",
+    "dnsConfig",
+    "dnsPolicy",
+    "enableServiceLinks",
+    "ephemeralContainers",
+    "hostAliases",
+    "hostIPC",
+    "hostNetwork",
+    "hostPID",
+    "hostUsers",
+    "hostname",
+    "hostnameOverride",
+    "imagePullSecrets",
+    "initContainers",
+    "nodeName",
+    "nodeSelector",
+    "os",
+    "overhead",
+    "preemptionPolicy",
+    "priority",
+    "priorityClassName",
+    "readinessGates",
+    "resourceClaims",
+    "resources",
+    "restartPolicy",
+    "runtimeClassName",
+    "schedulerName",
+    "schedulingGates",
+    "securityContext",
+    "serviceAccount",
+    "serviceAccountName",
+    "setHostnameAsFQDN",
+    "shareProcessNamespace",
+    "subdomain",
+    "terminationGracePeriodSeconds",
+    "tolerations",
+    "topologySpreadConstraints",
+    "volumes",
 ];
 
 fn one_of(out: &mut Out, path: String, rule: &'static str, v: Option<&Value>, allowed: &[&str]) {
@@ -32,7 +66,13 @@ fn one_of(out: &mut Out, path: String, rule: &'static str, v: Option<&Value>, al
 
 /// The workflow spec's own fields at `at`.
 pub(super) fn spec(at: &str, spec: &Map<String, Value>, out: &mut Out) {
-    one_of(out, format!("{at}.podGC.strategy"), "argo/pod-gc", spec.get("podGC").and_then(|p| p.get("strategy")), POD_GC);
+    one_of(
+        out,
+        format!("{at}.podGC.strategy"),
+        "argo/pod-gc",
+        spec.get("podGC").and_then(|p| p.get("strategy")),
+        POD_GC,
+    );
     if let Some(r) = spec.get("retryStrategy") {
         retry(&format!("{at}.retryStrategy"), r, out);
     }
@@ -49,13 +89,18 @@ pub(super) fn cron(doc: &Value, out: &mut Out) {
     if single.is_none() && many.is_empty() {
         out.push("spec.schedules", "argo/cron-schedule", "a CronWorkflow needs at least one schedule");
     }
-    let each = single.map(|s| ("spec.schedule".to_owned(), s)).into_iter().chain(
-        many.iter().enumerate().filter_map(|(i, s)| Some((format!("spec.schedules[{i}]"), s.as_str()?))),
-    );
+    let each = single
+        .map(|s| ("spec.schedule".to_owned(), s))
+        .into_iter()
+        .chain(many.iter().enumerate().filter_map(|(i, s)| Some((format!("spec.schedules[{i}]"), s.as_str()?))));
     for (at, s) in each {
         let fields = s.split_whitespace().count();
         if !(s.trim_start().starts_with('@') || (5..=6).contains(&fields)) {
-            out.push(at, "argo/cron-schedule", format!("`{s}` is not a cron schedule: five fields (`0 2 * * *`) or `@daily`"));
+            out.push(
+                at,
+                "argo/cron-schedule",
+                format!("`{s}` is not a cron schedule: five fields (`0 2 * * *`) or `@daily`"),
+            );
         }
     }
     one_of(out, "spec.concurrencyPolicy".into(), "argo/bad-value", spec.get("concurrencyPolicy"), CONCURRENCY);
@@ -112,7 +157,11 @@ fn resource(path: &str, r: &Value, out: &mut Out) {
                 Ok(docs) => {
                     for d in docs.iter().filter(|d| !d.is_null()) {
                         if d.get("apiVersion").is_none() || d.get("kind").is_none() {
-                            out.push(format!("{path}.manifest"), "argo/resource", "the manifest needs `apiVersion` and `kind`");
+                            out.push(
+                                format!("{path}.manifest"),
+                                "argo/resource",
+                                "the manifest needs `apiVersion` and `kind`",
+                            );
                         }
                     }
                 }
@@ -124,7 +173,11 @@ fn resource(path: &str, r: &Value, out: &mut Out) {
         if let Some(Value::String(c)) = r.get(key)
             && let Err(why) = selector(&without_tags(c))
         {
-            out.push(format!("{path}.{key}"), "argo/resource", format!("`{c}` is not a label-selector condition: {why}"));
+            out.push(
+                format!("{path}.{key}"),
+                "argo/resource",
+                format!("`{c}` is not a label-selector condition: {why}"),
+            );
         }
     }
 }
@@ -224,7 +277,9 @@ pub(crate) fn expression(w: &str) -> Result<(), String> {
             i += end + 2;
         } else if c.is_alphanumeric() || matches!(c, '_' | '.' | '$' | '[' | ']') {
             let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '.' | '-' | '$' | '[' | ']' | ':')) {
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '.' | '-' | '$' | '[' | ']' | ':'))
+            {
                 i += 1;
             }
             let word: String = chars[start..i].iter().collect();

@@ -54,12 +54,9 @@ pub(crate) fn field_name(name: &str) -> Option<String> {
     let mut chars = name.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
     if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Some(format!(
-            "`{name}` is not a valid name: letters, digits and `-`, starting with a letter or digit"
-        ));
+        return Some(format!("`{name}` is not a valid name: letters, digits and `-`, starting with a letter or digit"));
     }
-    (name.len() > MAX_FIELD)
-        .then(|| format!("`{name}` is {} characters long; the limit is {MAX_FIELD}", name.len()))
+    (name.len() > MAX_FIELD).then(|| format!("`{name}` is {} characters long; the limit is {MAX_FIELD}", name.len()))
 }
 
 /// The problem with a parameter or artifact name, if any.

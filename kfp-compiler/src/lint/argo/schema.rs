@@ -160,12 +160,7 @@ fn object(defs: &Map<String, Value>, schema: &Map<String, Value>, map: &Map<Stri
 
 /// ` (did you mean `x`?)` for a known field one or two edits away.
 fn suggest(key: &str, props: Option<&Map<String, Value>>) -> String {
-    let best = props
-        .into_iter()
-        .flat_map(|p| p.keys())
-        .map(|k| (distance(key, k), k))
-        .filter(|(d, _)| *d <= 2)
-        .min();
+    let best = props.into_iter().flat_map(|p| p.keys()).map(|k| (distance(key, k), k)).filter(|(d, _)| *d <= 2).min();
     best.map(|(_, k)| format!(" (did you mean `{k}`?)")).unwrap_or_default()
 }
 
@@ -249,7 +244,8 @@ pub(super) mod generate {
         // What Go also decodes into these string fields.
         let numeric = serde_json::json!(["string", "integer", "number"]);
         let scalar = serde_json::json!(["string", "number", "boolean"]);
-        for name in ["io.k8s.apimachinery.pkg.util.intstr.IntOrString", "io.k8s.apimachinery.pkg.api.resource.Quantity"] {
+        for name in ["io.k8s.apimachinery.pkg.util.intstr.IntOrString", "io.k8s.apimachinery.pkg.api.resource.Quantity"]
+        {
             if let Some(Value::Object(d)) = out.get_mut(name) {
                 d.insert("type".into(), numeric.clone());
             }
@@ -269,10 +265,7 @@ pub(super) mod generate {
             let Value::Object(back) = doc else { unreachable!() };
             out = back;
         }
-        let lines: Vec<String> = out
-            .iter()
-            .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), v))
-            .collect();
+        let lines: Vec<String> = out.iter().map(|(k, v)| format!("{}:{}", Value::String(k.clone()), v)).collect();
         Ok(format!("{{\n{}\n}}\n", lines.join(",\n")))
     }
 }
@@ -300,14 +293,20 @@ mod tests {
 
     #[test]
     fn embedded_schemas_are_what_the_generator_makes() {
-        assert!(definitions(Schema::V4_1).len() > 100 && definitions(Schema::V3_4).len() > 100, "a schema did not parse");
+        assert!(
+            definitions(Schema::V4_1).len() > 100 && definitions(Schema::V3_4).len() > 100,
+            "a schema did not parse"
+        );
         for (source, file, embedded) in FILES {
             let Some(text) = published(source) else {
                 eprintln!("skipped: KFP_SHARED_DIR is not set (set KFP_REQUIRE_TOOLS=1 to require it)");
                 return;
             };
             let made = generate::schema_text(&text).unwrap();
-            assert!(made == *embedded, "{file} is stale: run `cargo test -p kfp-compiler regenerate_schema -- --ignored`");
+            assert!(
+                made == *embedded,
+                "{file} is stale: run `cargo test -p kfp-compiler regenerate_schema -- --ignored`"
+            );
         }
     }
 
@@ -325,6 +324,9 @@ mod tests {
     fn edit_distance() {
         assert_eq!(distance("dependecies", "dependencies"), 1);
         assert_eq!(distance("abc", "abc"), 0);
-        assert_eq!(suggest("dependecies", Some(&serde_json::from_str(r#"{"dependencies":1}"#).unwrap())), " (did you mean `dependencies`?)");
+        assert_eq!(
+            suggest("dependecies", Some(&serde_json::from_str(r#"{"dependencies":1}"#).unwrap())),
+            " (did you mean `dependencies`?)"
+        );
     }
 }

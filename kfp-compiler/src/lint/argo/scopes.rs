@@ -67,7 +67,9 @@ pub(crate) fn refs(
     let unit = if t.is_some_and(|t| t.get("dag").is_some()) { "task" } else { "step" };
     let looped = ["withItems", "withParam", "withSequence"].iter().any(|k| node.get(k).is_some());
     let mut found: Vec<(String, String)> = Vec::new();
-    strings(node, path, skip, &mut |at, s| found.extend(tags(s).into_iter().map(|tag| (at.to_owned(), tag.to_owned()))));
+    strings(node, path, skip, &mut |at, s| {
+        found.extend(tags(s).into_iter().map(|tag| (at.to_owned(), tag.to_owned())))
+    });
     for (at, tag) in found {
         let parts: Vec<&str> = tag.split('.').collect();
         let shown = format!("{{{{{tag}}}}}");
@@ -79,18 +81,27 @@ pub(crate) fn refs(
                 let known = if *sub == "parameters" { &params } else { &artifacts };
                 if !known.contains(name) {
                     let what = &sub[..sub.len() - 1];
-                    doc.out.push(at, "argo/unknown-input", format!("`{shown}` refers to an undeclared input {what} `{name}`"));
+                    doc.out.push(
+                        at,
+                        "argo/unknown-input",
+                        format!("`{shown}` refers to an undeclared input {what} `{name}`"),
+                    );
                 }
             }
-            ["workflow", "parameters", name, ..] => {
-                if doc.submitted && *name != "json" && !doc.globals.contains(name) {
-                    doc.out.push(at, "argo/unknown-parameter", format!("`{shown}` refers to an undeclared workflow parameter: add `{name}` to `spec.arguments.parameters`"));
-                }
+            ["workflow", "parameters", name, ..] if doc.submitted && *name != "json" && !doc.globals.contains(name) => {
+                let why = format!("add `{name}` to `spec.arguments.parameters`");
+                doc.out.push(
+                    at,
+                    "argo/unknown-parameter",
+                    format!("`{shown}` refers to an undeclared workflow parameter: {why}"),
+                );
             }
-            ["item", ..] => {
-                if !(allowed.is_some() && looped) {
-                    doc.out.push(at, "argo/item-outside-loop", format!("`{shown}` is only set in a task or step with `withItems`, `withParam` or `withSequence`"));
-                }
+            ["item", ..] if !(allowed.is_some() && looped) => {
+                doc.out.push(
+                    at,
+                    "argo/item-outside-loop",
+                    format!("`{shown}` is only set in a task or step with `withItems`, `withParam` or `withSequence`"),
+                );
             }
             [group @ ("tasks" | "steps"), name, rest @ ..] if tag != "tasks.name" && tag != "steps.name" => {
                 let own = if unit == "task" { "tasks" } else { "steps" };
@@ -99,14 +110,22 @@ pub(crate) fn refs(
                     let rule = if *group == "tasks" { "argo/unknown-task" } else { "argo/unknown-step" };
                     doc.out.push(at, rule, format!("`{shown}` refers to an unknown {what} `{name}`"));
                 } else if allowed.is_some_and(|a| !a.contains(name)) {
-                    let why = if unit == "task" { "which it does not depend on: add it to `depends`/`dependencies`" } else { "which is not in an earlier group" };
+                    let why = if unit == "task" {
+                        "which it does not depend on: add it to `depends`/`dependencies`"
+                    } else {
+                        "which is not in an earlier group"
+                    };
                     doc.out.push(at, "argo/out-of-scope", format!("`{shown}` refers to {unit} `{name}`, {why}"));
                 } else if let ["outputs", sub @ ("parameters" | "artifacts"), out, ..] = rest
                     && let Some(Some(callee)) = local.callee.get(name)
                 {
                     let outputs = callee.get("outputs").map_or(&[][..], |o| list(o, sub));
                     if !outputs.iter().any(|o| o.get("name").and_then(Value::as_str) == Some(*out)) {
-                        doc.out.push(at, "argo/unknown-output", format!("`{shown}`: {unit} `{name}` has no output {} `{out}`", &sub[..sub.len() - 1]));
+                        doc.out.push(
+                            at,
+                            "argo/unknown-output",
+                            format!("`{shown}`: {unit} `{name}` has no output {} `{out}`", &sub[..sub.len() - 1]),
+                        );
                     }
                 }
             }
@@ -121,7 +140,10 @@ mod tests {
 
     #[test]
     fn finds_tags_but_not_expressions() {
-        assert_eq!(tags("a {{ inputs.parameters.x }} b {{=sprig.trim(x)}} {{item}}"), vec!["inputs.parameters.x", "item"]);
+        assert_eq!(
+            tags("a {{ inputs.parameters.x }} b {{=sprig.trim(x)}} {{item}}"),
+            vec!["inputs.parameters.x", "item"]
+        );
         assert_eq!(tags("{{ {{x}}"), vec!["x"]);
     }
 }

@@ -8,7 +8,8 @@ use serde_json::Value;
 use super::{Doc, fields, list, names, names_of, scopes};
 
 /// The template types; a template has exactly one.
-const TYPES: &[&str] = &["container", "containerSet", "script", "resource", "dag", "steps", "suspend", "data", "http", "plugin"];
+const TYPES: &[&str] =
+    &["container", "containerSet", "script", "resource", "dag", "steps", "suspend", "data", "http", "plugin"];
 
 /// What a template's tasks or steps are, for the `{{tasks.*}}`/`{{steps.*}}` references in it.
 pub(crate) struct Local<'a> {
@@ -27,7 +28,11 @@ impl<'a> Doc<'a, '_> {
             let Some(name) = t.get("name").and_then(Value::as_str) else { continue };
             let path = format!("{at}[{i}]");
             if self.templates.contains_key(name) {
-                self.out.push(format!("{path}.name"), "argo/duplicate-name", format!("duplicate template name `{name}`"));
+                self.out.push(
+                    format!("{path}.name"),
+                    "argo/duplicate-name",
+                    format!("duplicate template name `{name}`"),
+                );
             } else {
                 self.templates.insert(name, (path, t));
             }
@@ -104,7 +109,11 @@ impl<'a> Doc<'a, '_> {
         for (name, hook) in hooks.as_object().into_iter().flatten() {
             let at = format!("{path}.{name}");
             if name != "exit" && hook.get("expression").and_then(Value::as_str).is_none_or(str::is_empty) {
-                self.out.push(&at, "argo/hook-expression", format!("hook `{name}` needs an `expression` (only `exit` may omit it)"));
+                self.out.push(
+                    &at,
+                    "argo/hook-expression",
+                    format!("hook `{name}` needs an `expression` (only `exit` may omit it)"),
+                );
             }
             self.holder(&at, hook, true);
         }
@@ -151,7 +160,11 @@ impl<'a> Doc<'a, '_> {
         let kinds: Vec<&str> = TYPES.iter().copied().filter(|k| t.get(k).is_some()).collect();
         if kinds.len() != 1 {
             let has = if kinds.is_empty() { "none".to_owned() } else { kinds.join(", ") };
-            self.out.push(path, "argo/template-type", format!("needs exactly one template type ({}), has {has}", TYPES.join(", ")));
+            self.out.push(
+                path,
+                "argo/template-type",
+                format!("needs exactly one template type ({}), has {has}", TYPES.join(", ")),
+            );
         }
         for io in ["inputs", "outputs"] {
             for sub in ["parameters", "artifacts"] {
