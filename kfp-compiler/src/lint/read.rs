@@ -1,7 +1,7 @@
 //! Reading a file's documents: YAML (one or several documents) or JSON, into `serde_json::Value`s,
 //! refusing duplicate keys.
 //!
-//! YAML 1.1 booleans (`yes`, `on`, `y`) are read as booleans, as the Go YAML reader Argo's CLI and
+//! YAML 1.1 booleans (`yes`, `on`, `y`, `off`) are read as booleans, as the Go YAML reader Argo's CLI and
 //! `kubectl` use reads them before the server sees the object.
 
 use serde_json::Value;
@@ -15,7 +15,13 @@ pub(crate) fn yaml_documents(text: &str) -> Result<Vec<Value>, String> {
 /// The first line of an error message with its location (the reader adds a snippet below it).
 fn one_line(message: &str) -> String {
     let mut lines = message.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first = lines.next().unwrap_or("cannot read the document").to_owned();
+    let first = lines.next().unwrap_or("cannot read the document");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    // The reader's advice speaks of its own options; the fix in the file is to keep one key.
+    let first = match first.split_once(", set DuplicateKeyPolicy") {
+        Some((what, _)) => format!("{what} (a key may appear once in a mapping: keep one)"),
+        None => first.to_owned(),
+    };
     let at = lines.find(|l| l.contains("line ")).filter(|_| !first.contains("line "));
     match at {
         Some(at) => format!("{first} ({at})"),
@@ -32,6 +38,8 @@ mod tests {
         let docs = yaml_documents("a: 1\n---\nb: yes\n").unwrap();
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[1]["b"], serde_json::json!(true), "YAML 1.1 booleans, as Go's yaml reads them");
+        let d = &yaml_documents("a: y\nb: 'y'\nc: off\n").unwrap()[0];
+        assert_eq!(d, &serde_json::json!({"a": true, "b": "y", "c": false}));
         assert_eq!(yaml_documents("{\"a\": [1]}").unwrap()[0]["a"][0], 1);
     }
 
@@ -43,3 +51,4 @@ mod tests {
         assert!(e.to_lowercase().contains("duplicate"), "{e}");
     }
 }
+
