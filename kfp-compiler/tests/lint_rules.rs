@@ -414,3 +414,35 @@ fn the_argo_version_chooses_the_schema() {
     assert_eq!(rules(ArgoVersion::V3_4), ["argo/unknown-field"]);
     assert!(rules(ArgoVersion::V3_6).is_empty() && rules(ArgoVersion::V4_0).is_empty());
 }
+
+#[test]
+fn fields_placed_by_template_type() {
+    let mut doc =
+        dag(json!([{"name": "a", "template": "echo", "arguments": arg("x"), "withItems": [1], "withParam": "[2]"}]));
+    doc["spec"]["templates"][0]["timeout"] = json!("1m");
+    doc["spec"]["templates"][0]["activeDeadlineSeconds"] = json!(10);
+    doc["spec"]["templates"][1]["parallelism"] = json!(2);
+    doc["spec"]["templates"][1]["outputs"]["parameters"] = json!([{"name": "o1", "value": "v", "valueFrom": {"path": "/p"}}, {"name": "o2"}, {"name": "o3", "valueFrom": {"jsonPath": "{.a}"}}]);
+    expect(
+        &doc,
+        &[
+            ("argo/leaf-only", "spec.templates[0].activeDeadlineSeconds"),
+            ("argo/leaf-only", "spec.templates[0].timeout"),
+            ("argo/loop", "spec.templates[0].dag.tasks[0]"),
+            ("argo/output-parameter", "spec.templates[1].outputs.parameters[0]"),
+            ("argo/output-parameter", "spec.templates[1].outputs.parameters[1]"),
+            ("argo/output-parameter", "spec.templates[1].outputs.parameters[2]"),
+            ("argo/parallelism", "spec.templates[1].parallelism"),
+        ],
+    );
+    let mut doc = dag(json!([{"name": "a", "template": "echo", "arguments": arg("x")}]));
+    doc["spec"]["templates"][1]["timeout"] = json!("30");
+    doc["spec"]["templates"][0]["outputs"] = json!({"parameters": [{"name": "o", "valueFrom": {"path": "/p"}}]});
+    expect(
+        &doc,
+        &[
+            ("argo/leaf-only", "spec.templates[1].timeout"),
+            ("argo/output-parameter", "spec.templates[0].outputs.parameters[0]"),
+        ],
+    );
+}

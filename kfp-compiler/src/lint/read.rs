@@ -51,4 +51,3 @@ mod tests {
         assert!(e.to_lowercase().contains("duplicate"), "{e}");
     }
 }
-

@@ -3,11 +3,13 @@
 //! One pass over a document: the schema check ([`schema`]), then the rules Argo's server applies
 //! that a schema cannot express: names and lengths ([`names`]), the template table, calls and
 //! required inputs ([`templates`]), DAG and steps structure ([`dag`]), `{{...}}` references in scope
-//! ([`scopes`]), and the values of single fields such as `when` or `retryStrategy` ([`fields`]).
+//! ([`scopes`]), the values of single fields such as `when` or `retryStrategy` ([`fields`]), and the
+//! fields that belong to some template types only ([`placement`]).
 
 mod dag;
 mod fields;
 mod names;
+mod placement;
 mod schema;
 mod scopes;
 mod templates;

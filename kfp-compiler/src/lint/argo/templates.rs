@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::{Doc, fields, list, names, names_of, scopes};
+use super::{Doc, fields, list, names, names_of, placement, scopes};
 
 /// The template types; a template has exactly one.
 const TYPES: &[&str] =
@@ -185,6 +185,7 @@ impl<'a> Doc<'a, '_> {
         let skip = [format!("{path}.steps"), format!("{path}.dag.tasks")];
         scopes::refs(self, path, t, Some(t), &local, None, &skip);
         fields::template(path, t, self.out);
+        placement::template(path, t, self.out);
     }
 }
 
