@@ -83,6 +83,7 @@ fn a_split_bundle_and_a_1000_task_pipeline_lint_clean() {
     let split = compile_example("many_steps", &["--split", "--max-size", "20KiB"]);
     assert!(split.matches("\n---").count() >= 1, "a bundle of several documents");
     assert_clean("many_steps --split", &split, ArgoVersion::V4_1);
+    assert_clean("hello --format json", &compile_example("hello", &["--format", "json"]), ArgoVersion::V4_1);
 }
 
 #[test]
@@ -115,6 +116,10 @@ fn lint_command_lines_exit_status_and_errors() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.starts_with(&format!("error: {}: cannot read: ", missing.display())), "{stderr}");
+
+    let out = Command::new(example_bin("hello")).args(["lint", "-o", "x.yaml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "error: `lint` writes no file: drop `--output`\n");
 
     // Without FILE: the pipeline's own output, for both targets.
     for target in ["argo", "kfp-v2"] {

@@ -15,7 +15,8 @@ pub(super) struct LintArgs {
     /// (`--argo-version` also chooses the schema FILEs are checked with).
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
-    #[command(flatten)]
+    /// `compile`'s options: which output to check without FILE (`-o` is refused).
+    #[command(flatten, next_help_heading = "Compile options (which output to check without FILE)")]
     compile: CompileArgs,
 }
 
