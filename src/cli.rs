@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use kfp_compiler::{CompileError, CompileOptions};
 use kfp_dsl::PipelineDef;
 
+mod lint;
 mod remote;
 mod size;
 mod write;
@@ -33,6 +34,8 @@ pub enum CliError {
     Server(String),
     /// The run the command waited for did not succeed.
     RunFailed(String),
+    /// `lint` found problems, or could not read a file (one line: which files, how many problems).
+    Lint(String),
     /// The output could not be written.
     Write {
         /// Where.
@@ -51,7 +54,9 @@ impl std::fmt::Display for CliError {
             CliError::DuplicateParam(p) => {
                 write!(f, "`--param {p}=...` is given twice: give each parameter once")
             }
-            CliError::Component(e) | CliError::Server(e) | CliError::RunFailed(e) => write!(f, "{e}"),
+            CliError::Component(e) | CliError::Server(e) | CliError::RunFailed(e) | CliError::Lint(e) => {
+                write!(f, "{e}")
+            }
             CliError::Write { path, source } => write!(f, "cannot write `{}`: {source}", path.display()),
         }
     }
@@ -87,6 +92,9 @@ enum Command {
     Schedule(ScheduleArgs),
     /// List the newest runs, or show one (`--wait` follows it to the end).
     Runs(RunsArgs),
+    /// Check Argo workflows or KFP v2 specs as their servers would (FILE..., or the pipeline's own
+    /// output): one line per problem, exit status 1 if any.
+    Lint(lint::LintArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -317,6 +325,7 @@ where
         Command::Upload(a) => remote::run(pipeline, remote::Remote::Upload(a), stdout),
         Command::Schedule(a) => remote::run(pipeline, remote::Remote::Schedule(a), stdout),
         Command::Runs(a) => remote::run(pipeline, remote::Remote::Runs(a), stdout),
+        Command::Lint(a) => lint::run(pipeline, a, stdout),
     }
 }
 

@@ -1,1 +1,0 @@
-//! Argo's rules: the schema for the fields, and `validate.go`'s rules (names, references, scopes).
