@@ -155,7 +155,17 @@ fn the_rule_ids_are_the_ir_ones_and_every_case_has_its_own_breakage() {
     assert!(cases::CASES.iter().all(|c| c.rule.starts_with("ir/")));
 }
 
-/// ir-validate passes every reference and fails every broken document `lint` reports.
+/// Breakages lint reports and ir-validate does not check: a schema title not of the `ns.Name` form
+/// the SDK writes, and an input artifact fed one of another type (the kfp SDK refuses both at
+/// compile time; the backend does not look).
+const LINT_ONLY: &[&str] = &["artifact_schema_title", "artifact_type_mismatch"];
+
+/// Breakages both report, at different places: of two exit tasks of one task, ir-validate names the
+/// first in the protobuf map's order, lint the second by name.
+const SAME_DEFECT_ELSEWHERE: &[&str] = &["two_exit_tasks_one_task"];
+
+/// ir-validate passes every reference and fails every broken document `lint` reports (but the
+/// [`LINT_ONLY`] ones, which it passes), naming the same path as lint.
 #[test]
 fn ir_validate_agrees_on_the_good_and_the_broken_documents() {
     let Some(tool) = have_ir_validate() else { return };
@@ -180,9 +190,19 @@ fn ir_validate_agrees_on_the_good_and_the_broken_documents() {
             cmd.arg("--werror");
         }
         let out = cmd.arg(&file).output().expect("run ir-validate");
+        let lint_only = LINT_ONLY.contains(&case.name);
+        // The same place: ir-validate prints `error: doc N: PATH: message` (N from 1).
+        let (document, path) = case.path.strip_prefix("document 2: ").map_or((1, case.path), |p| (2, p));
+        let at = if path.is_empty() { format!("doc {document}: ") } else { format!("doc {document}: {path}: ") };
+        if !lint_only && !SAME_DEFECT_ELSEWHERE.contains(&case.name) && !String::from_utf8_lossy(&out.stdout).contains(&at) {
+            disagree += &format!("{}: lint reports [{}] at {}, ir-validate elsewhere:\n{}", case.name, case.rule, case.path,
+                String::from_utf8_lossy(&out.stdout));
+        }
         match out.status.code() {
-            Some(1) => {}
+            Some(1) if !lint_only => {}
+            Some(0) if lint_only => {}
             Some(0) => disagree += &format!("{}: lint reports [{}], ir-validate passes it\n", case.name, case.rule),
+            Some(1) => disagree += &format!("{}: now ir-validate fails it too: take it out of LINT_ONLY\n", case.name),
             _ => panic!("ir-validate could not run: {}", String::from_utf8_lossy(&out.stderr)),
         }
     }

@@ -90,7 +90,7 @@ cases! {
         |d| task(d, "fetch")["cachingOptions"]["enableCache"] = json!("true");
     int32_out_of_range, D, "ir/bad-value", "root.dag.tasks.for-loop-4.iteratorPolicy.parallelismLimit", false,
         |d| task(d, "for-loop-4")["iteratorPolicy"]["parallelismLimit"] = json!(1_u64 << 40);
-    oneof_conflict, A, "ir/oneof-conflict", "root.dag.tasks.fetch.inputs.parameters.url", false,
+    oneof_conflict, A, "ir/oneof-conflict", "root.dag.tasks.fetch.inputs.parameters.url.runtimeValue", false,
         |d| set(&mut task(d, "fetch")["inputs"]["parameters"]["url"], "runtimeValue", json!({"constant": "x"}));
     bad_duration, K, "ir/bad-duration", "root.dag.tasks.train.retryPolicy.backoffDuration", false,
         |d| task(d, "train")["retryPolicy"]["backoffDuration"] = json!("30");
@@ -135,7 +135,7 @@ cases! {
     source_type_mismatch, A, "ir/type-mismatch", "root.dag.tasks.report.inputs.parameters.count", false,
         |d| task(d, "report")["inputs"]["parameters"]["count"] =
             json!({"taskOutputParameter": {"producerTask": "fetch", "outputParameterKey": "raw"}});
-    bad_task_name, A, "ir/task-name", "root.dag.tasks.1fetch", false, |d| {
+    bad_task_name, A, "ir/task-name", "root.dag.tasks[\"1fetch\"]", false, |d| {
         let t = take(&mut d[0]["root"]["dag"]["tasks"], "fetch");
         set(&mut d[0]["root"]["dag"]["tasks"], "1fetch", t);
         task(d, "count-words")["dependentTasks"] = json!(["1fetch"]);
@@ -175,7 +175,10 @@ cases! {
     dag_output_missing, MC, "ir/dag-output",
         "components.comp-for-loop-2.outputDefinitions.parameters.pipelinechannel--make-shard-count", false,
         |d| take(&mut d[0]["components"]["comp-for-loop-2"]["dag"]["outputs"], "parameters");
-    exit_task_without_dependency, H, "ir/exit-task", "root.dag.tasks.notify.dependentTasks", false,
+    exit_task_without_dependency, H, "ir/exit-task", "root.dag.tasks.notify.triggerPolicy", false,
+        |d| task(d, "notify")["dependentTasks"] = json!([]);
+    final_status_not_a_dependency, H, "ir/final-status",
+        "root.dag.tasks.notify.inputs.parameters.status.taskFinalStatus.producerTask", false,
         |d| task(d, "notify")["dependentTasks"] = json!([]);
     two_exit_tasks_one_task, H, "ir/exit-task", "root.dag.tasks.notify-2.dependentTasks[0]", false, |d| {
         let t = task(d, "notify").clone();
@@ -222,6 +225,9 @@ cases! {
         "components.comp-importer.outputDefinitions.artifacts.artifact.artifactType.schemaTitle", false,
         |d| d[0]["components"]["comp-importer"]["outputDefinitions"]["artifacts"]["artifact"]["artifactType"]["schemaTitle"] =
             json!("Dataset");
+    artifact_type_mismatch, MC, "ir/artifact-type-mismatch", "root.dag.tasks.merge.inputs.artifacts.shards", false,
+        |d| d[0]["components"]["comp-merge"]["inputDefinitions"]["artifacts"]["shards"]["artifactType"]["schemaTitle"] =
+            json!("system.Model");
     output_placeholder, A, "ir/unknown-placeholder", "deploymentSpec.executors.exec-fetch.container.args[2]", false,
         |d| executor(d, "exec-fetch")["container"]["args"][2] = json!("{{$.outputs.parameters['rows'].output_file}}");
     constant_placeholder, A, "ir/unknown-placeholder",

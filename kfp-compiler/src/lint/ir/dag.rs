@@ -45,7 +45,7 @@ fn dag(r: &mut Report, s: &Spec<'_>, cname: Option<&str>, comp: &Value) {
             continue;
         }
         if list(&task["dependentTasks"]).is_empty() {
-            r.add(&key(&tp, "dependentTasks"), EXIT_TASK, "exit task (ALL_UPSTREAM_TASKS_COMPLETED) has no \
+            r.add(&key(&tp, "triggerPolicy"), EXIT_TASK, "exit task (ALL_UPSTREAM_TASKS_COMPLETED) has no \
                 dependentTasks: the backend runs it as an exit hook of its dependencies, so it would never run");
         }
         for (i, d) in list(&task["dependentTasks"]).iter().enumerate() {

@@ -194,11 +194,11 @@ pub(super) fn fields(r: &mut Report, path: &str, v: &Value, known: &[&str]) {
 /// Two members of one oneof set.
 pub(super) fn oneof(r: &mut Report, path: &str, v: &Value, members: &[&str], name: &str) {
     let set: Vec<&str> = members.iter().copied().filter(|m| v.get(m).is_some()).collect();
-    if set.len() > 1 {
+    if let [first, second, ..] = set[..] {
         r.add(
-            path,
+            &key(path, second),
             ONEOF_CONFLICT,
-            format!("fields {} belong to oneof '{name}': set one of them", set.join(" and ")),
+            format!("'{first}' and '{second}' are both set but belong to oneof '{name}': set one of them"),
         );
     }
 }

@@ -4,7 +4,7 @@
 //! Rules: `ir/task-name`, `ir/unknown-component`, `ir/unknown-dependency`, `ir/no-input-source`,
 //! `ir/unknown-component-input`, `ir/bad-producer-task`, `ir/unknown-output`,
 //! `ir/implicit-dependency`, `ir/runtime-value`, `ir/constant-type`, `ir/final-status`,
-//! `ir/type-mismatch`, `ir/unknown-input`, `ir/missing-input`, `ir/bad-condition`,
+//! `ir/type-mismatch`, `ir/artifact-type-mismatch`, `ir/unknown-input`, `ir/missing-input`, `ir/bad-condition`,
 //! `ir/importer-condition`, `ir/artifact-iterator`, `ir/bad-iterator`.
 
 use std::collections::BTreeSet;
@@ -26,6 +26,7 @@ pub(super) const RUNTIME_VALUE: &str = "ir/runtime-value";
 pub(super) const CONSTANT_TYPE: &str = "ir/constant-type";
 pub(super) const FINAL_STATUS: &str = "ir/final-status";
 pub(super) const TYPE_MISMATCH: &str = "ir/type-mismatch";
+pub(super) const ARTIFACT_TYPE_MISMATCH: &str = "ir/artifact-type-mismatch";
 pub(super) const UNKNOWN_INPUT: &str = "ir/unknown-input";
 pub(super) const MISSING_INPUT: &str = "ir/missing-input";
 pub(super) const BAD_CONDITION: &str = "ir/bad-condition";
@@ -164,20 +165,23 @@ pub(super) fn check(
         if callee_in.is_some_and(|c| c["artifacts"].get(aname).is_none()) && Some(aname.as_str()) != item_input {
             r.add(&ap, UNKNOWN_INPUT, format!("the component '{rname}' declares no input artifact '{aname}'"));
         }
+        let declared = callee_in.and_then(|c| c["artifacts"].get(aname));
         if let Some(src) = spec.get("componentInputArtifact") {
             let src = text(src);
-            if enclosing["artifacts"].get(src).is_none() {
-                r.add(&key(&ap, "componentInputArtifact"), UNKNOWN_COMPONENT_INPUT, format!(
+            match enclosing["artifacts"].get(src) {
+                Some(source) => artifact_type(r, &ap, declared, source),
+                None => r.add(&key(&ap, "componentInputArtifact"), UNKNOWN_COMPONENT_INPUT, format!(
                     "'{src}' is not an input artifact of the enclosing component {}{}",
                     cshow(cname),
                     hint(src, map(&enclosing["artifacts"]).keys())
-                ));
+                )),
             }
         } else if let Some(o) = spec.get("taskOutputArtifact") {
             let prod = text(&o["producerTask"]);
             let w = key(&ap, "taskOutputArtifact");
-            if at.producer(r, &w, prod, text(&o["outputArtifactKey"]), "artifacts", "outputArtifactKey", &deps).is_some() {
+            if let Some(out) = at.producer(r, &w, prod, text(&o["outputArtifactKey"]), "artifacts", "outputArtifactKey", &deps) {
                 producers.insert(prod.to_owned());
+                artifact_type(r, &ap, declared, out);
             }
         } else {
             r.add(&ap, NO_SOURCE, "input artifact has no source (componentInputArtifact or taskOutputArtifact)");
@@ -252,6 +256,24 @@ impl<'a> At<'_, 'a> {
             ));
         }
         found
+    }
+}
+
+/// An input artifact fed by `source` (a producer's output or an enclosing input): the schema titles
+/// match (a `system.Artifact` input takes any), and both are lists or neither is.
+fn artifact_type(r: &mut Report, ap: &str, declared: Option<&Value>, source: &Value) {
+    let Some(declared) = declared else { return };
+    let title = |v: &Value| v["artifactType"]["schemaTitle"].as_str().map(str::to_owned);
+    if let (Some(want), Some(got)) = (title(declared), title(source)) {
+        if want != got && want != "system.Artifact" {
+            r.add(ap, ARTIFACT_TYPE_MISMATCH, format!("input artifact of type {want} but its source is {got}"));
+        }
+    }
+    let list = |v: &Value| v["isArtifactList"].as_bool() == Some(true);
+    if list(declared) != list(source) {
+        r.add(ap, ARTIFACT_TYPE_MISMATCH, format!(
+            "isArtifactList is {} here but {} on its source", list(declared), list(source)
+        ));
     }
 }
 

@@ -32,7 +32,9 @@ impl Report {
 
 /// `base.key`, or `base["key"]` when the key is not a plain name.
 pub(super) fn key(base: &str, k: &str) -> String {
-    let plain = !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '@');
+    // As ir-validate prints paths: a name starting with a letter or `_` is written plain.
+    let plain = k.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     match (base.is_empty(), plain) {
         (true, true) => k.to_owned(),
         (false, true) => format!("{base}.{k}"),
