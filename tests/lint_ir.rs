@@ -194,9 +194,17 @@ fn ir_validate_agrees_on_the_good_and_the_broken_documents() {
         // The same place: ir-validate prints `error: doc N: PATH: message` (N from 1).
         let (document, path) = case.path.strip_prefix("document 2: ").map_or((1, case.path), |p| (2, p));
         let at = if path.is_empty() { format!("doc {document}: ") } else { format!("doc {document}: {path}: ") };
-        if !lint_only && !SAME_DEFECT_ELSEWHERE.contains(&case.name) && !String::from_utf8_lossy(&out.stdout).contains(&at) {
-            disagree += &format!("{}: lint reports [{}] at {}, ir-validate elsewhere:\n{}", case.name, case.rule, case.path,
-                String::from_utf8_lossy(&out.stdout));
+        if !lint_only
+            && !SAME_DEFECT_ELSEWHERE.contains(&case.name)
+            && !String::from_utf8_lossy(&out.stdout).contains(&at)
+        {
+            disagree += &format!(
+                "{}: lint reports [{}] at {}, ir-validate elsewhere:\n{}",
+                case.name,
+                case.rule,
+                case.path,
+                String::from_utf8_lossy(&out.stdout)
+            );
         }
         match out.status.code() {
             Some(1) if !lint_only => {}

@@ -45,25 +45,35 @@ fn dag(r: &mut Report, s: &Spec<'_>, cname: Option<&str>, comp: &Value) {
             continue;
         }
         if list(&task["dependentTasks"]).is_empty() {
-            r.add(&key(&tp, "triggerPolicy"), EXIT_TASK, "exit task (ALL_UPSTREAM_TASKS_COMPLETED) has no \
-                dependentTasks: the backend runs it as an exit hook of its dependencies, so it would never run");
+            r.add(
+                &key(&tp, "triggerPolicy"),
+                EXIT_TASK,
+                "exit task (ALL_UPSTREAM_TASKS_COMPLETED) has no \
+                dependentTasks: the backend runs it as an exit hook of its dependencies, so it would never run",
+            );
         }
         for (i, d) in list(&task["dependentTasks"]).iter().enumerate() {
             let d = text(d);
             if let Some(other) = exit_of.get(d) {
-                r.add(&idx(&key(&tp, "dependentTasks"), i), EXIT_TASK, format!(
-                    "'{d}' already has exit task '{other}': the backend keeps one exit hook per task, so one of \
+                r.add(
+                    &idx(&key(&tp, "dependentTasks"), i),
+                    EXIT_TASK,
+                    format!(
+                        "'{d}' already has exit task '{other}': the backend keeps one exit hook per task, so one of \
                      them would never run"
-                ));
+                    ),
+                );
             } else {
                 exit_of.insert(d, tname);
             }
         }
     }
     for cycle in find_cycles(&deps) {
-        r.add(&key(&key(&base, "tasks"), &cycle[0]), CYCLE, format!(
-            "dependency cycle (A -> B: A waits for B): {}", cycle.join(" -> ")
-        ));
+        r.add(
+            &key(&key(&base, "tasks"), &cycle[0]),
+            CYCLE,
+            format!("dependency cycle (A -> B: A waits for B): {}", cycle.join(" -> ")),
+        );
     }
     outputs(r, s, cname, comp, &base, tasks);
 }
@@ -74,25 +84,37 @@ fn outputs(r: &mut Report, s: &Spec<'_>, cname: Option<&str>, comp: &Value, base
     let selector = |r: &mut Report, at: &str, sel: &Value, space: &str, key_field: &str| {
         let prod = text(&sel["producerSubtask"]);
         let Some(task) = tasks.get(prod) else {
-            r.add(&key(at, "producerSubtask"), DAG_OUTPUT, format!("no task '{prod}' in this DAG{}", hint(prod, tasks.keys())));
+            r.add(
+                &key(at, "producerSubtask"),
+                DAG_OUTPUT,
+                format!("no task '{prod}' in this DAG{}", hint(prod, tasks.keys())),
+            );
             return;
         };
         let out = text(&sel[key_field]);
         if let Some(pc) = s.components.get(text(&task["componentRef"]["name"])) {
             let pool = map(&pc["outputDefinitions"][space]);
             if !pool.contains_key(out) {
-                r.add(&key(at, key_field), DAG_OUTPUT, format!(
-                    "the component of task '{prod}' declares no output {} '{out}'{}",
-                    &space[..space.len() - 1],
-                    hint(out, pool.keys())
-                ));
+                r.add(
+                    &key(at, key_field),
+                    DAG_OUTPUT,
+                    format!(
+                        "the component of task '{prod}' declares no output {} '{out}'{}",
+                        &space[..space.len() - 1],
+                        hint(out, pool.keys())
+                    ),
+                );
             }
         }
     };
     for (pname, spec) in map(&outs["parameters"]) {
         let at = key(&key(&key(base, "outputs"), "parameters"), pname);
         if !map(&decl["parameters"]).contains_key(pname) {
-            r.add(&at, DAG_OUTPUT, format!("DAG output parameter is not declared in outputDefinitions of {}", cshow(cname)));
+            r.add(
+                &at,
+                DAG_OUTPUT,
+                format!("DAG output parameter is not declared in outputDefinitions of {}", cshow(cname)),
+            );
         }
         if let Some(sel) = spec.get("valueFromParameter") {
             selector(r, &key(&at, "valueFromParameter"), sel, "parameters", "outputParameterKey");
@@ -112,7 +134,11 @@ fn outputs(r: &mut Report, s: &Spec<'_>, cname: Option<&str>, comp: &Value, base
     for (aname, spec) in map(&outs["artifacts"]) {
         let at = key(&key(&key(base, "outputs"), "artifacts"), aname);
         if !map(&decl["artifacts"]).contains_key(aname) {
-            r.add(&at, DAG_OUTPUT, format!("DAG output artifact is not declared in outputDefinitions of {}", cshow(cname)));
+            r.add(
+                &at,
+                DAG_OUTPUT,
+                format!("DAG output artifact is not declared in outputDefinitions of {}", cshow(cname)),
+            );
         }
         let sels = list(&spec["artifactSelectors"]);
         if sels.is_empty() {
@@ -124,9 +150,11 @@ fn outputs(r: &mut Report, s: &Spec<'_>, cname: Option<&str>, comp: &Value, base
     }
     for space in ["parameters", "artifacts"] {
         for name in map(&decl[space]).keys().filter(|n| !map(&outs[space]).contains_key(*n)) {
-            r.add(&key(&key(&key(&cpath(cname), "outputDefinitions"), space), name), DAG_OUTPUT, format!(
-                "declared DAG output {} has no selector in dag.outputs.{space}", &space[..space.len() - 1]
-            ));
+            r.add(
+                &key(&key(&key(&cpath(cname), "outputDefinitions"), space), name),
+                DAG_OUTPUT,
+                format!("declared DAG output {} has no selector in dag.outputs.{space}", &space[..space.len() - 1]),
+            );
         }
     }
 }

@@ -37,9 +37,17 @@ pub(super) fn check(r: &mut Report, s: &Spec<'_>) {
         let ep = key("deploymentSpec.executors", label);
         let users = s.exec_users.get(label.as_str()).map_or(&[][..], Vec::as_slice);
         if ex.get("resolver").is_some() {
-            r.add(&key(&ep, "resolver"), UNSUPPORTED_EXECUTOR, "resolver executors are not implemented by the KFP backend");
+            r.add(
+                &key(&ep, "resolver"),
+                UNSUPPORTED_EXECUTOR,
+                "resolver executors are not implemented by the KFP backend",
+            );
         } else if ex.get("customJob").is_some() {
-            r.add(&key(&ep, "customJob"), UNSUPPORTED_EXECUTOR, "customJob executors are Google Cloud only; the KFP backend refuses them");
+            r.add(
+                &key(&ep, "customJob"),
+                UNSUPPORTED_EXECUTOR,
+                "customJob executors are Google Cloud only; the KFP backend refuses them",
+            );
         } else if let Some(c) = ex.get("container") {
             let cp = key(&ep, "container");
             if users.is_empty() {
@@ -68,15 +76,19 @@ fn container(r: &mut Report, s: &Spec<'_>, cp: &str, c: &Value, cname: Option<&s
             let trimmed = arg.trim_start();
             if trimmed.starts_with("{\"IfPresent\"") || trimmed.starts_with("{\"Concat\"") {
                 match serde_json::from_str::<Value>(arg) {
-                    Err(e) => r.add(&at, PLACEHOLDER_JSON, format!("IfPresent/Concat placeholder is not valid JSON: {e}")),
+                    Err(e) => {
+                        r.add(&at, PLACEHOLDER_JSON, format!("IfPresent/Concat placeholder is not valid JSON: {e}"))
+                    }
                     Ok(tree) => {
                         if let Some(comp) = comp {
                             let defs = &comp["inputDefinitions"];
                             for name in if_present(&tree) {
                                 if defs["parameters"].get(name).is_none() && defs["artifacts"].get(name).is_none() {
-                                    r.add(&at, UNKNOWN_PLACEHOLDER, format!(
-                                        "IfPresent names '{name}', which is not an input of {}", cshow(cname)
-                                    ));
+                                    r.add(
+                                        &at,
+                                        UNKNOWN_PLACEHOLDER,
+                                        format!("IfPresent names '{name}', which is not an input of {}", cshow(cname)),
+                                    );
                                 }
                             }
                         }
@@ -144,7 +156,11 @@ fn io_placeholder(r: &mut Report, at: &str, body: &str, cname: Option<&str>, com
     }
     let Some((io, space, name, rest)) = super::util::io_placeholder(body) else {
         let tip = if DRIVER_WHOLE_VALUE.contains(&body) { " (pass it as the value of an input instead)" } else { "" };
-        r.add(at, LAUNCHER_PLACEHOLDER, format!("{{{{${body}}}}} is not substituted by the KFP launcher in command/args{tip}"));
+        r.add(
+            at,
+            LAUNCHER_PLACEHOLDER,
+            format!("{{{{${body}}}}} is not substituted by the KFP launcher in command/args{tip}"),
+        );
         return;
     };
     let known: &[&str] = match (io, space) {
@@ -153,21 +169,29 @@ fn io_placeholder(r: &mut Report, at: &str, body: &str, cname: Option<&str>, com
         _ => &[".path", ".uri"],
     };
     if !known.contains(&rest) {
-        r.add(at, LAUNCHER_PLACEHOLDER, format!(
-            "{{{{${body}}}}}: '{rest}' is not substituted by the KFP launcher (it knows {})",
-            known.iter().filter(|k| !k.is_empty()).map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ")
-        ));
+        r.add(
+            at,
+            LAUNCHER_PLACEHOLDER,
+            format!(
+                "{{{{${body}}}}}: '{rest}' is not substituted by the KFP launcher (it knows {})",
+                known.iter().filter(|k| !k.is_empty()).map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ")
+            ),
+        );
     }
     let Some(comp) = comp else { return };
     let defs = map(&comp[if io == "inputs" { "inputDefinitions" } else { "outputDefinitions" }][space]);
     if !defs.contains_key(name) {
-        r.add(at, UNKNOWN_PLACEHOLDER, format!(
-            "{{{{${body}}}}} names no {} {} of component {}{}",
-            &io[..io.len() - 1],
-            &space[..space.len() - 1],
-            cshow(cname),
-            hint(name, defs.keys())
-        ));
+        r.add(
+            at,
+            UNKNOWN_PLACEHOLDER,
+            format!(
+                "{{{{${body}}}}} names no {} {} of component {}{}",
+                &io[..io.len() - 1],
+                &space[..space.len() - 1],
+                cshow(cname),
+                hint(name, defs.keys())
+            ),
+        );
     }
 }
 
@@ -179,16 +203,26 @@ fn resource(r: &mut Report, s: &Spec<'_>, at: &str, value: &str, cname: Option<&
     });
     if let Some(name) = whole {
         if value != format!("{{{{$.inputs.parameters['{name}']}}}}") {
-            r.add(at, LAUNCHER_PLACEHOLDER, "the driver replaces the whole value by the input it names; the text \
-                around the placeholder is lost");
+            r.add(
+                at,
+                LAUNCHER_PLACEHOLDER,
+                "the driver replaces the whole value by the input it names; the text \
+                around the placeholder is lost",
+            );
         }
         let Some(cname) = cname else { return };
         let declared = s.components.get(cname).is_some_and(|c| c["inputDefinitions"]["parameters"].get(name).is_some());
         for u in s.users.get(cname).into_iter().flatten() {
             if u.task["inputs"]["parameters"].get(name).is_none() && !declared {
-                r.add(at, UNKNOWN_PLACEHOLDER, format!(
-                    "'{name}' is not an input of task '{}' in {}, which runs this executor", u.name, cshow(u.dag)
-                ));
+                r.add(
+                    at,
+                    UNKNOWN_PLACEHOLDER,
+                    format!(
+                        "'{name}' is not an input of task '{}' in {}, which runs this executor",
+                        u.name,
+                        cshow(u.dag)
+                    ),
+                );
             }
         }
     } else if value.contains("{{$") {
@@ -209,9 +243,11 @@ fn importer(r: &mut Report, s: &Spec<'_>, ip: &str, imp: &Value, users: &[&str])
         for cname in users {
             let known = s.components.get(*cname).is_some_and(|c| c["inputDefinitions"]["parameters"].get(p).is_some());
             if !known {
-                r.add(&key(&key(ip, "artifactUri"), "runtimeParameter"), IMPORTER, format!(
-                    "'{p}' is not an input parameter of component '{cname}'"
-                ));
+                r.add(
+                    &key(&key(ip, "artifactUri"), "runtimeParameter"),
+                    IMPORTER,
+                    format!("'{p}' is not an input parameter of component '{cname}'"),
+                );
             }
         }
     } else if uri.get("constant").is_none() {

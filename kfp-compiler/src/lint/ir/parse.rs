@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use super::util::{Report, hint, idx, key, map};
 use crate::kfp_v2::{
-    ArtifactDefinition, DagOutputs, Executor, OutputArtifactDefinition, OutputParameterDefinition,
-    ParameterDefinition, PipelineInfo, PipelineTaskSpec,
+    ArtifactDefinition, DagOutputs, Executor, OutputArtifactDefinition, OutputParameterDefinition, ParameterDefinition,
+    PipelineInfo, PipelineTaskSpec,
 };
 
 pub(super) const NOT_A_PIPELINE_SPEC: &str = "ir/not-a-pipeline-spec";
@@ -55,7 +55,11 @@ pub(super) fn check(r: &mut Report, doc: &Value) -> bool {
         return false;
     }
     if top.contains_key("platforms") && !PIPELINE_KEYS.iter().any(|k| top.contains_key(*k)) {
-        r.add("", NOT_A_PIPELINE_SPEC, "the first document must be the PipelineSpec (the SDK writes the PlatformSpec second)");
+        r.add(
+            "",
+            NOT_A_PIPELINE_SPEC,
+            "the first document must be the PipelineSpec (the SDK writes the PlatformSpec second)",
+        );
         return false;
     }
     fields(r, "", doc, TOP);
@@ -226,7 +230,8 @@ fn serde_problem(r: &mut Report, path: &str, v: &Value, message: &str) {
         let name = rest.split('`').next().unwrap_or_default();
         let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
         let at = find(v, path, &|_, x| x.as_str() == Some(name)).unwrap_or_else(|| path.to_owned());
-        let one_of = if expected.is_empty() { String::new() } else { format!(": must be one of {}", expected.join(", ")) };
+        let one_of =
+            if expected.is_empty() { String::new() } else { format!(": must be one of {}", expected.join(", ")) };
         r.add(&at, BAD_ENUM, format!("invalid value '{name}'{one_of}"));
     } else if let Some(field) = message.strip_prefix("missing field `") {
         let field = field.split('`').next().unwrap_or_default();
@@ -234,9 +239,17 @@ fn serde_problem(r: &mut Report, path: &str, v: &Value, message: &str) {
     } else {
         let rule = if message.starts_with("invalid type") { WRONG_TYPE } else { BAD_VALUE };
         // `invalid type: integer `5`, expected a string`: find the scalar it names.
-        let shown = quoted(message).or_else(|| message.split('"').nth(1).map(|s| Value::String(s.to_owned()).to_string()));
+        let shown =
+            quoted(message).or_else(|| message.split('"').nth(1).map(|s| Value::String(s.to_owned()).to_string()));
         let at = shown
-            .and_then(|s| find(v, path, &|_, x| !x.is_object() && !x.is_array() && (x.to_string() == s || x.as_str() == Some(s.as_str()))))
+            .and_then(|s| {
+                find(v, path, &|_, x| {
+                    !x.is_object()
+                        && !x.is_array()
+                        && (*x == serde_json::from_str::<Value>(&s).unwrap_or(Value::Null)
+                            || x.as_str() == Some(s.as_str()))
+                })
+            })
             .unwrap_or_else(|| path.to_owned());
         r.add(&at, rule, message.to_owned());
     }

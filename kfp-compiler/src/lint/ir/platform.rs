@@ -97,7 +97,10 @@ fn values(r: &mut Report, ep: &str, cfg: &Value) {
                 let at = idx(&key(&tp, space), j);
                 let op = text(&req["operator"]);
                 let n = list(&req["values"]).len();
-                let integer = |v: &Value| text(v).strip_prefix('-').unwrap_or(text(v)).bytes().all(|b| b.is_ascii_digit()) && !text(v).is_empty();
+                let integer = |v: &Value| {
+                    text(v).strip_prefix('-').unwrap_or(text(v)).bytes().all(|b| b.is_ascii_digit())
+                        && !text(v).is_empty()
+                };
                 let problem = match op {
                     "In" | "NotIn" if n == 0 => Some(format!("operator {op} needs at least one value")),
                     "Exists" | "DoesNotExist" if n > 0 => Some(format!("operator {op} takes no values")),
@@ -106,7 +109,11 @@ fn values(r: &mut Report, ep: &str, cfg: &Value) {
                     }
                     "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt" => None,
                     _ => {
-                        r.add(&key(&at, "operator"), VALUE, format!("'{op}' is not one of In, NotIn, Exists, DoesNotExist, Gt, Lt"));
+                        r.add(
+                            &key(&at, "operator"),
+                            VALUE,
+                            format!("'{op}' is not one of In, NotIn, Exists, DoesNotExist, Gt, Lt"),
+                        );
                         None
                     }
                 };
@@ -199,11 +206,15 @@ fn component_input(r: &mut Report, s: &Spec<'_>, label: &str, at: &str, src: &st
     for cname in s.exec_users.get(label).into_iter().flatten() {
         for u in s.users.get(cname).into_iter().flatten() {
             if s.component(u.dag)["inputDefinitions"]["parameters"].get(src).is_none() {
-                r.add(at, REFERENCE, format!(
-                    "'{src}' is not an input parameter of {}, which holds task '{}' running this executor",
-                    cshow(u.dag),
-                    u.name
-                ));
+                r.add(
+                    at,
+                    REFERENCE,
+                    format!(
+                        "'{src}' is not an input parameter of {}, which holds task '{}' running this executor",
+                        cshow(u.dag),
+                        u.name
+                    ),
+                );
             }
         }
     }
@@ -215,14 +226,25 @@ fn task_output(r: &mut Report, s: &Spec<'_>, label: &str, at: &str, out: &Value)
         for u in s.users.get(cname).into_iter().flatten() {
             let tasks = map(&s.component(u.dag)["dag"]["tasks"]);
             let Some(producer) = tasks.get(prod) else {
-                r.add(at, REFERENCE, format!(
-                    "no task '{prod}' next to task '{}' in {}{}", u.name, cshow(u.dag), hint(prod, tasks.keys())
-                ));
+                r.add(
+                    at,
+                    REFERENCE,
+                    format!(
+                        "no task '{prod}' next to task '{}' in {}{}",
+                        u.name,
+                        cshow(u.dag),
+                        hint(prod, tasks.keys())
+                    ),
+                );
                 continue;
             };
             let pc = s.components.get(text(&producer["componentRef"]["name"]));
             if pc.is_some_and(|pc| pc["outputDefinitions"]["parameters"].get(key_name).is_none()) {
-                r.add(at, REFERENCE, format!("the component of task '{prod}' declares no output parameter '{key_name}'"));
+                r.add(
+                    at,
+                    REFERENCE,
+                    format!("the component of task '{prod}' declares no output parameter '{key_name}'"),
+                );
             }
             if !list(&u.task["dependentTasks"]).iter().any(|d| text(d) == prod) {
                 r.add(at, DEPENDENCY, format!(

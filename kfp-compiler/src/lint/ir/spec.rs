@@ -57,10 +57,10 @@ impl<'a> Spec<'a> {
                     users.entry(r.as_str()).or_default().push(Use { dag: cname, name: tname, task });
                 }
             }
-            if let (Some(cname), Some(label)) = (cname, comp["executorLabel"].as_str()) {
-                if let Some((label, _)) = executors.get_key_value(label) {
-                    exec_users.entry(label.as_str()).or_default().push(cname);
-                }
+            if let (Some(cname), Some(label)) = (cname, comp["executorLabel"].as_str())
+                && let Some((label, _)) = executors.get_key_value(label)
+            {
+                exec_users.entry(label.as_str()).or_default().push(cname);
             }
         }
         this.users = users;
@@ -113,10 +113,18 @@ pub(super) fn check(r: &mut Report, s: &Spec<'_>) {
     for name in s.components.keys() {
         let at = key("components", name);
         if !super::util::is_name(name, false) || name.len() > 128 {
-            r.add(&at, COMPONENT_NAME, "component names become Argo template names: use letters, digits and '-', \
-                starting with a letter or digit, at most 128 characters");
+            r.add(
+                &at,
+                COMPONENT_NAME,
+                "component names become Argo template names: use letters, digits and '-', \
+                starting with a letter or digit, at most 128 characters",
+            );
         } else if name == "root" || name == "entrypoint" || name.starts_with("system-") {
-            r.add(&at, COMPONENT_NAME, format!("'{name}' clashes with a template the backend compiler adds (root, entrypoint, system-*)"));
+            r.add(
+                &at,
+                COMPONENT_NAME,
+                format!("'{name}' clashes with a template the backend compiler adds (root, entrypoint, system-*)"),
+            );
         }
     }
     for (cname, comp) in s.all() {
@@ -135,15 +143,27 @@ fn pipeline_name(r: &mut Report, name: &str) {
     if name.is_empty() {
         r.add(at, PIPELINE_NAME, "pipeline name is empty");
     } else if !name.chars().any(fits) {
-        r.add(at, PIPELINE_NAME, format!("'{name}' is refused by the server: a name should consist of lower case \
-            alphanumeric characters, '-' or '.'"));
+        r.add(
+            at,
+            PIPELINE_NAME,
+            format!(
+                "'{name}' is refused by the server: a name should consist of lower case \
+            alphanumeric characters, '-' or '.'"
+            ),
+        );
     } else {
-        let whole = name.split('.').all(|part| {
-            part.starts_with(fits) && part.ends_with(fits) && part.chars().all(|c| fits(c) || c == '-')
-        });
+        let whole = name
+            .split('.')
+            .all(|part| part.starts_with(fits) && part.ends_with(fits) && part.chars().all(|c| fits(c) || c == '-'));
         if !whole {
-            r.add(at, PIPELINE_NAME, format!("'{name}' passes the server's check but is not lower case alphanumerics, \
-                '-' and '.' starting and ending with an alphanumeric (what the SDK writes)"));
+            r.add(
+                at,
+                PIPELINE_NAME,
+                format!(
+                    "'{name}' passes the server's check but is not lower case alphanumerics, \
+                '-' and '.' starting and ending with an alphanumeric (what the SDK writes)"
+                ),
+            );
         }
     }
 }
@@ -155,9 +175,11 @@ fn interface(r: &mut Report, s: &Spec<'_>, cname: Option<&str>, comp: &Value) {
         (_, Some(label)) => {
             let label = text(label);
             if !s.executors.contains_key(label) {
-                r.add(&key(&base, "executorLabel"), MISSING_EXECUTOR, format!(
-                    "executor '{label}' is not in deploymentSpec.executors{}", hint(label, s.executors.keys())
-                ));
+                r.add(
+                    &key(&base, "executorLabel"),
+                    MISSING_EXECUTOR,
+                    format!("executor '{label}' is not in deploymentSpec.executors{}", hint(label, s.executors.keys())),
+                );
             }
         }
         _ => {}
@@ -169,12 +191,11 @@ fn interface(r: &mut Report, s: &Spec<'_>, cname: Option<&str>, comp: &Value) {
             if io == "outputDefinitions" && matches!(ty, "TASK_FINAL_STATUS" | "TASK_CONFIG") {
                 r.add(&key(&at, "parameterType"), PARAMETER_TYPE, format!("{ty} is an input-only type"));
             }
-            if io == "inputDefinitions" {
-                if let Some(d) = p.get("defaultValue").filter(|d| !d.is_null()) {
-                    if fits_type(ty, d) == Some(false) {
-                        r.add(&key(&at, "defaultValue"), DEFAULT_TYPE, format!("default {} does not fit type {ty}", short(d)));
-                    }
-                }
+            if io == "inputDefinitions"
+                && let Some(d) = p.get("defaultValue").filter(|d| !d.is_null())
+                && fits_type(ty, d) == Some(false)
+            {
+                r.add(&key(&at, "defaultValue"), DEFAULT_TYPE, format!("default {} does not fit type {ty}", short(d)));
             }
         }
         for (aname, a) in map(&comp[io]["artifacts"]) {
@@ -183,9 +204,15 @@ fn interface(r: &mut Report, s: &Spec<'_>, cname: Option<&str>, comp: &Value) {
             if t.get("schemaUri").is_some() {
                 r.add(&at, ARTIFACT_TYPE, "schemaUri is unsupported by the KFP launcher; use schemaTitle");
             } else if let Some(title) = t["schemaTitle"].as_str() {
-                let ok = title.split_once('.').is_some_and(|(ns, n)| !ns.is_empty() && !n.is_empty() && !title.contains(char::is_whitespace));
+                let ok = title
+                    .split_once('.')
+                    .is_some_and(|(ns, n)| !ns.is_empty() && !n.is_empty() && !title.contains(char::is_whitespace));
                 if !ok {
-                    r.add(&key(&at, "schemaTitle"), ARTIFACT_TYPE, format!("'{title}' is not a schema title of the form `system.Dataset`"));
+                    r.add(
+                        &key(&at, "schemaTitle"),
+                        ARTIFACT_TYPE,
+                        format!("'{title}' is not a schema title of the form `system.Dataset`"),
+                    );
                 }
             } else if t.get("instanceSchema").is_none() {
                 r.add(&at, ARTIFACT_TYPE, "artifactType needs schemaTitle (e.g. system.Artifact) or instanceSchema");
@@ -218,10 +245,15 @@ fn reachability(r: &mut Report, s: &Spec<'_>) {
     }
     for cycle in find_cycles(&graph) {
         let first = (cycle[0] != "(root)").then_some(cycle[0].as_str());
-        r.add(&cpath(first), RECURSION, format!(
-            "component reference cycle (recursion): the kfp SDK never writes one and the backend compiler does \
-             not check for it: {}", cycle.join(" -> ")
-        ));
+        r.add(
+            &cpath(first),
+            RECURSION,
+            format!(
+                "component reference cycle (recursion): the kfp SDK never writes one and the backend compiler does \
+             not check for it: {}",
+                cycle.join(" -> ")
+            ),
+        );
     }
     let mut seen = BTreeSet::new();
     let mut todo = vec!["(root)".to_owned()];

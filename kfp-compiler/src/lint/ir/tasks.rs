@@ -54,8 +54,12 @@ pub(super) fn check(
     let siblings = map(&comp["dag"]["tasks"]);
     let at = At { s, tname, siblings };
     if !super::util::is_name(tname, true) || tname.len() > 121 {
-        r.add(tp, TASK_NAME, "task names become Argo DAG task names joined by `depends`: use letters, digits and \
-            '-', starting with a letter, at most 121 characters");
+        r.add(
+            tp,
+            TASK_NAME,
+            "task names become Argo DAG task names joined by `depends`: use letters, digits and \
+            '-', starting with a letter, at most 121 characters",
+        );
     }
     let rname = text(&task["componentRef"]["name"]);
     let callee = s.components.get(rname);
@@ -93,16 +97,22 @@ pub(super) fn check(
             let src = text(src);
             match enclosing["parameters"].get(src) {
                 Some(p) => src_type = Some(text(&p["parameterType"])),
-                None => r.add(&key(&pp, "componentInputParameter"), UNKNOWN_COMPONENT_INPUT, format!(
-                    "'{src}' is not an input parameter of the enclosing component {}{}",
-                    cshow(cname),
-                    hint(src, map(&enclosing["parameters"]).keys())
-                )),
+                None => r.add(
+                    &key(&pp, "componentInputParameter"),
+                    UNKNOWN_COMPONENT_INPUT,
+                    format!(
+                        "'{src}' is not an input parameter of the enclosing component {}{}",
+                        cshow(cname),
+                        hint(src, map(&enclosing["parameters"]).keys())
+                    ),
+                ),
             }
         } else if let Some(o) = spec.get("taskOutputParameter") {
             let w = key(&pp, "taskOutputParameter");
             let prod = text(&o["producerTask"]);
-            if let Some(out) = at.producer(r, &w, prod, text(&o["outputParameterKey"]), "parameters", "outputParameterKey", &deps) {
+            if let Some(out) =
+                at.producer(r, &w, prod, text(&o["outputParameterKey"]), "parameters", "outputParameterKey", &deps)
+            {
                 src_type = Some(text(&out["parameterType"]));
                 producers.insert(prod.to_owned());
             }
@@ -113,10 +123,11 @@ pub(super) fn check(
                 Some(value) => {
                     constant(r, &key(&w, "constant"), value, task);
                     let dynamic = value.as_str().is_some_and(|v| v.contains("{{$"));
-                    if let Some(ty) = declared_type.filter(|_| !dynamic && !value.is_null()) {
-                        if fits_type(ty, value) == Some(false) {
-                            r.add(&key(&w, "constant"), CONSTANT_TYPE, format!("constant {} does not fit input type {ty}", short(value)));
-                        }
+                    if let Some(ty) = declared_type.filter(|_| !dynamic && !value.is_null())
+                        && fits_type(ty, value) == Some(false)
+                    {
+                        let msg = format!("constant {} does not fit input type {ty}", short(value));
+                        r.add(&key(&w, "constant"), CONSTANT_TYPE, msg);
                     }
                 }
             }
@@ -126,7 +137,8 @@ pub(super) fn check(
             if !siblings.contains_key(prod) {
                 r.add(&w, FINAL_STATUS, format!("no task '{prod}' in this DAG{}", hint(prod, siblings.keys())));
             } else {
-                let mut all: BTreeSet<String> = list(&task["dependentTasks"]).iter().map(|d| text(d).to_owned()).collect();
+                let mut all: BTreeSet<String> =
+                    list(&task["dependentTasks"]).iter().map(|d| text(d).to_owned()).collect();
                 all.extend(producers.iter().cloned());
                 all.extend(implicit_producers(task));
                 match all.iter().next() {
@@ -140,16 +152,28 @@ pub(super) fn check(
                 }
             }
             if let Some(ty) = declared_type.filter(|t| *t != "TASK_FINAL_STATUS") {
-                r.add(&pp, FINAL_STATUS, format!("taskFinalStatus feeds an input of type {ty}, expected TASK_FINAL_STATUS"));
+                r.add(
+                    &pp,
+                    FINAL_STATUS,
+                    format!("taskFinalStatus feeds an input of type {ty}, expected TASK_FINAL_STATUS"),
+                );
             }
         } else {
-            r.add(&pp, NO_SOURCE, "input has no source (componentInputParameter, taskOutputParameter, runtimeValue \
-                or taskFinalStatus)");
+            r.add(
+                &pp,
+                NO_SOURCE,
+                "input has no source (componentInputParameter, taskOutputParameter, runtimeValue \
+                or taskFinalStatus)",
+            );
         }
         let passes_on = spec.get("taskFinalStatus").is_some() || spec.get("componentInputParameter").is_some();
         if declared_type == Some("TASK_FINAL_STATUS") && !passes_on {
-            r.add(&pp, FINAL_STATUS, "an input of type TASK_FINAL_STATUS must come from taskFinalStatus (or be passed \
-                on from an enclosing input)");
+            r.add(
+                &pp,
+                FINAL_STATUS,
+                "an input of type TASK_FINAL_STATUS must come from taskFinalStatus (or be passed \
+                on from an enclosing input)",
+            );
         }
         if let (Some(ty), Some(src)) = (declared_type, src_type) {
             let loose = matches!(ty, "STRING" | "TASK_CONFIG" | "TASK_FINAL_STATUS");
@@ -170,16 +194,22 @@ pub(super) fn check(
             let src = text(src);
             match enclosing["artifacts"].get(src) {
                 Some(source) => artifact_type(r, &ap, declared, source),
-                None => r.add(&key(&ap, "componentInputArtifact"), UNKNOWN_COMPONENT_INPUT, format!(
-                    "'{src}' is not an input artifact of the enclosing component {}{}",
-                    cshow(cname),
-                    hint(src, map(&enclosing["artifacts"]).keys())
-                )),
+                None => r.add(
+                    &key(&ap, "componentInputArtifact"),
+                    UNKNOWN_COMPONENT_INPUT,
+                    format!(
+                        "'{src}' is not an input artifact of the enclosing component {}{}",
+                        cshow(cname),
+                        hint(src, map(&enclosing["artifacts"]).keys())
+                    ),
+                ),
             }
         } else if let Some(o) = spec.get("taskOutputArtifact") {
             let prod = text(&o["producerTask"]);
             let w = key(&ap, "taskOutputArtifact");
-            if let Some(out) = at.producer(r, &w, prod, text(&o["outputArtifactKey"]), "artifacts", "outputArtifactKey", &deps) {
+            if let Some(out) =
+                at.producer(r, &w, prod, text(&o["outputArtifactKey"]), "artifacts", "outputArtifactKey", &deps)
+            {
                 producers.insert(prod.to_owned());
                 artifact_type(r, &ap, declared, out);
             }
@@ -192,15 +222,23 @@ pub(super) fn check(
             let optional = p["isOptional"].as_bool() == Some(true) || p.get("defaultValue").is_some();
             let given = task["inputs"]["parameters"].get(pname).is_some() || Some(pname.as_str()) == item_input;
             if !optional && !given && text(&p["parameterType"]) != "TASK_CONFIG" {
-                r.add(&key(&inputs, "parameters"), MISSING_INPUT, format!(
-                    "required input parameter '{pname}' of '{rname}' is not supplied (neither value nor default)"
-                ));
+                r.add(
+                    &key(&inputs, "parameters"),
+                    MISSING_INPUT,
+                    format!(
+                        "required input parameter '{pname}' of '{rname}' is not supplied (neither value nor default)"
+                    ),
+                );
             }
         }
         for (aname, a) in map(&callee_in["artifacts"]) {
             let given = task["inputs"]["artifacts"].get(aname).is_some() || Some(aname.as_str()) == item_input;
             if a["isOptional"].as_bool() != Some(true) && !given {
-                r.add(&key(&inputs, "artifacts"), MISSING_INPUT, format!("required input artifact '{aname}' of '{rname}' is not supplied"));
+                r.add(
+                    &key(&inputs, "artifacts"),
+                    MISSING_INPUT,
+                    format!("required input artifact '{aname}' of '{rname}' is not supplied"),
+                );
             }
         }
     }
@@ -241,19 +279,27 @@ impl<'a> At<'_, 'a> {
             return None;
         };
         if !deps.contains(prod) {
-            r.add(&pw, IMPLICIT_DEPENDENCY, format!(
-                "producer '{prod}' is not in dependentTasks (the KFP backend adds it; the SDK always writes it)"
-            ));
+            r.add(
+                &pw,
+                IMPLICIT_DEPENDENCY,
+                format!(
+                    "producer '{prod}' is not in dependentTasks (the KFP backend adds it; the SDK always writes it)"
+                ),
+            );
         }
         let pc = self.s.components.get(text(&task["componentRef"]["name"]))?;
         let pool = map(&pc["outputDefinitions"][space]);
         let found = pool.get(out);
         if found.is_none() {
-            r.add(&key(w, key_field), UNKNOWN_OUTPUT, format!(
-                "the component of task '{prod}' declares no output {} '{out}'{}",
-                &space[..space.len() - 1],
-                hint(out, pool.keys())
-            ));
+            r.add(
+                &key(w, key_field),
+                UNKNOWN_OUTPUT,
+                format!(
+                    "the component of task '{prod}' declares no output {} '{out}'{}",
+                    &space[..space.len() - 1],
+                    hint(out, pool.keys())
+                ),
+            );
         }
         found
     }
@@ -264,16 +310,19 @@ impl<'a> At<'_, 'a> {
 fn artifact_type(r: &mut Report, ap: &str, declared: Option<&Value>, source: &Value) {
     let Some(declared) = declared else { return };
     let title = |v: &Value| v["artifactType"]["schemaTitle"].as_str().map(str::to_owned);
-    if let (Some(want), Some(got)) = (title(declared), title(source)) {
-        if want != got && want != "system.Artifact" {
-            r.add(ap, ARTIFACT_TYPE_MISMATCH, format!("input artifact of type {want} but its source is {got}"));
-        }
+    if let (Some(want), Some(got)) = (title(declared), title(source))
+        && want != got
+        && want != "system.Artifact"
+    {
+        r.add(ap, ARTIFACT_TYPE_MISMATCH, format!("input artifact of type {want} but its source is {got}"));
     }
     let list = |v: &Value| v["isArtifactList"].as_bool() == Some(true);
     if list(declared) != list(source) {
-        r.add(ap, ARTIFACT_TYPE_MISMATCH, format!(
-            "isArtifactList is {} here but {} on its source", list(declared), list(source)
-        ));
+        r.add(
+            ap,
+            ARTIFACT_TYPE_MISMATCH,
+            format!("isArtifactList is {} here but {} on its source", list(declared), list(source)),
+        );
     }
 }
 
@@ -290,7 +339,8 @@ fn same_kind(a: &str, b: &str) -> bool {
 }
 
 fn implicit_producers(task: &Value) -> Vec<String> {
-    let p = map(&task["inputs"]["parameters"]).values().filter_map(|p| p["taskOutputParameter"]["producerTask"].as_str());
+    let p =
+        map(&task["inputs"]["parameters"]).values().filter_map(|p| p["taskOutputParameter"]["producerTask"].as_str());
     let a = map(&task["inputs"]["artifacts"]).values().filter_map(|a| a["taskOutputArtifact"]["producerTask"].as_str());
     p.chain(a).map(str::to_owned).collect()
 }
@@ -300,12 +350,11 @@ fn constant(r: &mut Report, at: &str, value: &Value, task: &Value) {
     for s in strings_in(value) {
         for body in placeholders(s) {
             let name = body.strip_prefix(".inputs.parameters['").and_then(|b| b.strip_suffix("']"));
-            if let Some(name) = name.filter(|n| !n.contains('\'')) {
-                if task["inputs"]["parameters"].get(name).is_none() {
-                    r.add(at, super::executors::UNKNOWN_PLACEHOLDER, format!(
-                        "{{{{$.inputs.parameters['{name}']}}}} names no input of this task"
-                    ));
-                }
+            if let Some(name) = name.filter(|n| !n.contains('\''))
+                && task["inputs"]["parameters"].get(name).is_none()
+            {
+                let msg = format!("{{{{$.inputs.parameters['{name}']}}}} names no input of this task");
+                r.add(at, super::executors::UNKNOWN_PLACEHOLDER, msg);
             }
         }
     }
@@ -326,10 +375,14 @@ fn condition(r: &mut Report, s: &Spec<'_>, tp: &str, task: &Value, callee: Optio
         let Some((name, _)) = after[1..].split_once(q) else { continue };
         let pool = map(&task["inputs"][if space == "artifacts" { "artifacts" } else { "parameters" }]);
         if !pool.contains_key(name) {
-            r.add(&cp, BAD_CONDITION, format!(
-                "condition reads inputs.{space}['{name}'], which is not an input of this task{}",
-                hint(name, pool.keys())
-            ));
+            r.add(
+                &cp,
+                BAD_CONDITION,
+                format!(
+                    "condition reads inputs.{space}['{name}'], which is not an input of this task{}",
+                    hint(name, pool.keys())
+                ),
+            );
         }
     }
     if let Some(problem) = balance(cond) {
@@ -376,12 +429,20 @@ fn iterator(r: &mut Report, tp: &str, task: &Value, callee_in: Option<&Value>, r
         r.add(&ip, ARTIFACT_ITERATOR, "the KFP backend compiler refuses it ('artifact iterator not implemented yet')");
         let items = text(&it["items"]["inputArtifact"]);
         if task["inputs"]["artifacts"].get(items).is_none() {
-            r.add(&key(&key(&ip, "items"), "inputArtifact"), BAD_ITERATOR, format!("'{items}' is not an input artifact of this task"));
+            r.add(
+                &key(&key(&ip, "items"), "inputArtifact"),
+                BAD_ITERATOR,
+                format!("'{items}' is not an input artifact of this task"),
+            );
         }
     }
     let Some(it) = task.get("parameterIterator") else {
         if task.get("iteratorPolicy").is_some() && task.get("artifactIterator").is_none() {
-            r.add(&key(tp, "iteratorPolicy"), BAD_ITERATOR, "iteratorPolicy has no effect on a task without an iterator");
+            r.add(
+                &key(tp, "iteratorPolicy"),
+                BAD_ITERATOR,
+                "iteratorPolicy has no effect on a task without an iterator",
+            );
         }
         return;
     };
@@ -398,9 +459,11 @@ fn iterator(r: &mut Report, tp: &str, task: &Value, callee_in: Option<&Value>, r
         let p = text(p);
         let pool = map(&task["inputs"]["parameters"]);
         if !pool.contains_key(p) {
-            r.add(&key(&key(&ip, "items"), "inputParameter"), BAD_ITERATOR, format!(
-                "'{p}' is not an input parameter of this task{}", hint(p, pool.keys())
-            ));
+            r.add(
+                &key(&key(&ip, "items"), "inputParameter"),
+                BAD_ITERATOR,
+                format!("'{p}' is not an input parameter of this task{}", hint(p, pool.keys())),
+            );
         }
     } else {
         r.add(&key(&ip, "items"), BAD_ITERATOR, "items needs `raw` (a JSON list) or `inputParameter`");
@@ -409,8 +472,10 @@ fn iterator(r: &mut Report, tp: &str, task: &Value, callee_in: Option<&Value>, r
     if item.is_empty() {
         r.add(&key(&ip, "itemInput"), BAD_ITERATOR, "itemInput is empty");
     } else if let Some(c) = callee_in.filter(|c| c["parameters"].get(item).is_none()) {
-        r.add(&key(&ip, "itemInput"), BAD_ITERATOR, format!(
-            "'{item}' is not an input parameter of '{rname}'{}", hint(item, map(&c["parameters"]).keys())
-        ));
+        r.add(
+            &key(&ip, "itemInput"),
+            BAD_ITERATOR,
+            format!("'{item}' is not an input parameter of '{rname}'{}", hint(item, map(&c["parameters"]).keys())),
+        );
     }
 }

@@ -125,7 +125,9 @@ pub(super) fn find_cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec
 
 fn children<'a>(graph: &'a BTreeMap<String, BTreeSet<String>>, node: &str) -> Vec<&'a str> {
     // Reversed, so that popping visits them in name order.
-    graph.get(node).map_or_else(Vec::new, |c| c.iter().rev().map(String::as_str).filter(|m| graph.contains_key(*m)).collect())
+    graph
+        .get(node)
+        .map_or_else(Vec::new, |c| c.iter().rev().map(String::as_str).filter(|m| graph.contains_key(*m)).collect())
 }
 
 /// A Kubernetes quantity: `500m`, `2`, `4Gi`, `1e3`.
@@ -134,7 +136,7 @@ pub(super) fn is_quantity(s: &str) -> bool {
     let digits = s.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(s.len());
     let (number, suffix) = s.split_at(digits);
     let number_ok = match number.split_once('.') {
-        Some((a, b)) => !b.contains('.') && !(a.is_empty() && b.is_empty()),
+        Some((a, b)) => !(b.contains('.') || a.is_empty() && b.is_empty()),
         None => !number.is_empty(),
     };
     let suffix_ok = matches!(
@@ -225,23 +227,26 @@ mod tests {
 
     #[test]
     fn placeholders_and_hints() {
-        assert_eq!(placeholders("a {{$.inputs.parameters['x']}} {{$}} {{$.outputs.artifacts['y'].path}}"), [
-            ".inputs.parameters['x']",
-            "",
-            ".outputs.artifacts['y'].path"
-        ]);
+        assert_eq!(
+            placeholders("a {{$.inputs.parameters['x']}} {{$}} {{$.outputs.artifacts['y'].path}}"),
+            [".inputs.parameters['x']", "", ".outputs.artifacts['y'].path"]
+        );
         assert_eq!(io_placeholder(".outputs.artifacts['y'].path"), Some(("outputs", "artifacts", "y", ".path")));
-        assert_eq!(hint("componentRefs", &["componentRef".to_owned(), "inputs".to_owned()]), " (did you mean 'componentRef'?)");
+        assert_eq!(
+            hint("componentRefs", &["componentRef".to_owned(), "inputs".to_owned()]),
+            " (did you mean 'componentRef'?)"
+        );
         assert_eq!(hint("zzz", &["componentRef".to_owned()]), "");
         assert_eq!(key("root.dag.tasks", "a b"), r#"root.dag.tasks["a b"]"#);
     }
 
     #[test]
     fn cycles_are_found_once_per_back_edge() {
-        let g: BTreeMap<String, BTreeSet<String>> = [("a", vec!["b"]), ("b", vec!["c"]), ("c", vec!["a"]), ("d", vec![])]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.into_iter().map(str::to_owned).collect()))
-            .collect();
+        let g: BTreeMap<String, BTreeSet<String>> =
+            [("a", vec!["b"]), ("b", vec!["c"]), ("c", vec!["a"]), ("d", vec![])]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.into_iter().map(str::to_owned).collect()))
+                .collect();
         assert_eq!(find_cycles(&g), [["a", "b", "c", "a"]]);
     }
 }
