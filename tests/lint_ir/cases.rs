@@ -219,6 +219,15 @@ cases! {
         "document 2: platforms.kubernetes.deploymentSpec.executors.exec-read.pvcMount[0].pvcNameParameter.taskOutputParameter", false,
         |d| task(d, "read")["dependentTasks"] = json!([]);
     // -- beyond the selftest
+    duplicate_dependency, A, "ir/duplicate-dependency", "root.dag.tasks.report.dependentTasks[0]", true,
+        |d| task(d, "report")["dependentTasks"].as_array_mut().expect("a list").push(json!("count-words"));
+    empty_task_info, A, "ir/task-info", "root.dag.tasks.fetch.taskInfo.name", true,
+        |d| task(d, "fetch")["taskInfo"]["name"] = json!("");
+    negative_retries, K, "ir/retry-policy", "root.dag.tasks.train.retryPolicy.maxRetryCount", false,
+        |d| task(d, "train")["retryPolicy"]["maxRetryCount"] = json!(-1);
+    k8s_negative_deadline, K, "ir/platform-value",
+        "document 2: platforms.kubernetes.deploymentSpec.executors.exec-train.activeDeadlineSeconds", false,
+        |d| set(k8s(d, "exec-train"), "activeDeadlineSeconds", json!("-5"));
     default_type, A, "ir/default-type", "root.inputDefinitions.parameters.min_len.defaultValue", false,
         |d| d[0]["root"]["inputDefinitions"]["parameters"]["min_len"]["defaultValue"] = json!("three");
     artifact_schema_title, MC, "ir/artifact-type",

@@ -19,6 +19,7 @@
 //!
 //! Every rule id starts with `ir/`; the list is in the module's files, one `const` a rule.
 
+mod control;
 mod dag;
 mod executors;
 mod parse;

@@ -41,7 +41,10 @@ pub(super) fn check(r: &mut Report, doc: &Value, spec: Option<&Spec<'_>>) {
         let base = key("platforms", pname);
         fields(r, &base, single, SINGLE_PLATFORM);
         if let Some(pc) = single.get("pipelineConfig") {
-            typed::<PipelineConfig>(r, &key(&base, "pipelineConfig"), pc);
+            let pp = key(&base, "pipelineConfig");
+            if typed::<PipelineConfig>(r, &pp, pc) {
+                pipeline_config(r, &pp, pc);
+            }
         }
         if pname != "kubernetes" {
             continue;
@@ -65,6 +68,15 @@ pub(super) fn check(r: &mut Report, doc: &Value, spec: Option<&Spec<'_>>) {
                 references(r, s, label, &ep, "", cfg);
             }
         }
+    }
+}
+
+/// `pipelineConfig`: no negative durations (`workspace`, which the struct does not model, is an
+/// unknown field).
+fn pipeline_config(r: &mut Report, pp: &str, pc: &Value) {
+    let negative = |v: &Value| v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok())).is_some_and(|n| n < 0.0);
+    for f in map(pc).iter().filter(|(_, v)| negative(v)).map(|(f, _)| f) {
+        r.add(&key(pp, f), VALUE, format!("{f} cannot be negative"));
     }
 }
 
@@ -159,6 +171,10 @@ fn values(r: &mut Report, ep: &str, cfg: &Value) {
         quantity(key(&idx(&key(ep, "emptyDirMounts"), i), "sizeLimit"), &v["sizeLimit"]);
     }
     quantity(key(&key(ep, "enabledSharedMemory"), "size"), &cfg["enabledSharedMemory"]["size"]);
+    let deadline = &cfg["activeDeadlineSeconds"];
+    if deadline.as_f64().or_else(|| deadline.as_str().and_then(|s| s.parse().ok())).is_some_and(|n| n < 0.0) {
+        r.add(&key(ep, "activeDeadlineSeconds"), VALUE, "activeDeadlineSeconds cannot be negative");
+    }
 }
 
 /// Parameter references inside a config (`field` is the key `v` is under) resolve for every task

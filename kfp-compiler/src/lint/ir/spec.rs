@@ -191,6 +191,14 @@ fn interface(r: &mut Report, s: &Spec<'_>, cname: Option<&str>, comp: &Value) {
             if io == "outputDefinitions" && matches!(ty, "TASK_FINAL_STATUS" | "TASK_CONFIG") {
                 r.add(&key(&at, "parameterType"), PARAMETER_TYPE, format!("{ty} is an input-only type"));
             }
+            if io == "inputDefinitions" && cname.is_none() && ty == "TASK_FINAL_STATUS" {
+                r.add(
+                    &key(&at, "parameterType"),
+                    PARAMETER_TYPE,
+                    "a run cannot give a TASK_FINAL_STATUS root input a \
+                    value (the server refuses it); it only works left unset",
+                );
+            }
             if io == "inputDefinitions"
                 && let Some(d) = p.get("defaultValue").filter(|d| !d.is_null())
                 && fits_type(ty, d) == Some(false)

@@ -1,11 +1,12 @@
 //! One DAG task: its name, component, dependencies, inputs and their sources and types, condition
 //! and iterator.
 //!
-//! Rules: `ir/task-name`, `ir/unknown-component`, `ir/unknown-dependency`, `ir/no-input-source`,
+//! Rules: `ir/task-name`, `ir/unknown-component`, `ir/unknown-dependency`, `ir/duplicate-dependency`,
+//! `ir/task-info`, `ir/no-input-source`,
 //! `ir/unknown-component-input`, `ir/bad-producer-task`, `ir/unknown-output`,
 //! `ir/implicit-dependency`, `ir/runtime-value`, `ir/constant-type`, `ir/final-status`,
-//! `ir/type-mismatch`, `ir/artifact-type-mismatch`, `ir/unknown-input`, `ir/missing-input`, `ir/bad-condition`,
-//! `ir/importer-condition`, `ir/artifact-iterator`, `ir/bad-iterator`.
+//! `ir/type-mismatch`, `ir/artifact-type-mismatch`, `ir/unknown-input`, `ir/missing-input`; its
+//! condition, iterator and retry policy are in [`super::control`].
 
 use std::collections::BTreeSet;
 
@@ -17,6 +18,8 @@ use super::util::{Report, hint, idx, key, list, map, placeholders, short, string
 pub(super) const TASK_NAME: &str = "ir/task-name";
 pub(super) const UNKNOWN_COMPONENT: &str = "ir/unknown-component";
 pub(super) const UNKNOWN_DEPENDENCY: &str = "ir/unknown-dependency";
+pub(super) const DUPLICATE_DEPENDENCY: &str = "ir/duplicate-dependency";
+pub(super) const TASK_INFO: &str = "ir/task-info";
 pub(super) const NO_SOURCE: &str = "ir/no-input-source";
 pub(super) const UNKNOWN_COMPONENT_INPUT: &str = "ir/unknown-component-input";
 pub(super) const BAD_PRODUCER: &str = "ir/bad-producer-task";
@@ -29,10 +32,6 @@ pub(super) const TYPE_MISMATCH: &str = "ir/type-mismatch";
 pub(super) const ARTIFACT_TYPE_MISMATCH: &str = "ir/artifact-type-mismatch";
 pub(super) const UNKNOWN_INPUT: &str = "ir/unknown-input";
 pub(super) const MISSING_INPUT: &str = "ir/missing-input";
-pub(super) const BAD_CONDITION: &str = "ir/bad-condition";
-pub(super) const IMPORTER_CONDITION: &str = "ir/importer-condition";
-pub(super) const ARTIFACT_ITERATOR: &str = "ir/artifact-iterator";
-pub(super) const BAD_ITERATOR: &str = "ir/bad-iterator";
 
 /// The task's context.
 struct At<'s, 'a> {
@@ -82,6 +81,17 @@ pub(super) fn check(
         } else {
             deps.insert(d.to_owned());
         }
+        let listed = list(&task["dependentTasks"]);
+        if !listed[..i].contains(&listed[i]) && listed[i + 1..].contains(&listed[i]) {
+            r.add(&dp, DUPLICATE_DEPENDENCY, format!("'{d}' is listed more than once"));
+        }
+    }
+    if text(&task["taskInfo"]["name"]).is_empty() {
+        r.add(
+            &key(&key(tp, "taskInfo"), "name"),
+            TASK_INFO,
+            "taskInfo.name is empty (the UI shows it as the task name)",
+        );
     }
     let enclosing = &comp["inputDefinitions"];
     let callee_in = callee.map(|c| &c["inputDefinitions"]);
@@ -242,8 +252,7 @@ pub(super) fn check(
             }
         }
     }
-    condition(r, s, tp, task, callee);
-    iterator(r, tp, task, callee_in, rname);
+    super::control::check(r, s, tp, task, callee, rname);
     deps.extend(producers);
     deps
 }
@@ -357,125 +366,5 @@ fn constant(r: &mut Report, at: &str, value: &Value, task: &Value) {
                 r.add(at, super::executors::UNKNOWN_PLACEHOLDER, msg);
             }
         }
-    }
-}
-
-fn condition(r: &mut Report, s: &Spec<'_>, tp: &str, task: &Value, callee: Option<&Value>) {
-    let Some(cond) = task["triggerPolicy"]["condition"].as_str().filter(|c| !c.is_empty()) else { return };
-    let cp = key(&key(tp, "triggerPolicy"), "condition");
-    let mut rest = cond;
-    while let Some(i) = rest.find("inputs.") {
-        rest = &rest[i + 7..];
-        let Some((space, after)) = rest.split_once('[') else { break };
-        if !matches!(space, "parameter_values" | "parameters" | "artifacts") {
-            continue;
-        }
-        let after = after.trim_start();
-        let Some(q) = after.chars().next().filter(|c| *c == '\'' || *c == '"') else { continue };
-        let Some((name, _)) = after[1..].split_once(q) else { continue };
-        let pool = map(&task["inputs"][if space == "artifacts" { "artifacts" } else { "parameters" }]);
-        if !pool.contains_key(name) {
-            r.add(
-                &cp,
-                BAD_CONDITION,
-                format!(
-                    "condition reads inputs.{space}['{name}'], which is not an input of this task{}",
-                    hint(name, pool.keys())
-                ),
-            );
-        }
-    }
-    if let Some(problem) = balance(cond) {
-        r.add(&cp, BAD_CONDITION, format!("condition is not a well-formed expression: {problem}"));
-    }
-    let label = callee.and_then(|c| c["executorLabel"].as_str());
-    if label.is_some_and(|l| s.executors.get(l).is_some_and(|e| e.get("importer").is_some())) {
-        r.add(&cp, IMPORTER_CONDITION, "triggerPolicy.condition on an importer task is not supported by the backend");
-    }
-}
-
-/// Brackets and quotes of a CEL expression.
-fn balance(expr: &str) -> Option<String> {
-    let mut stack = Vec::new();
-    let mut quote = None;
-    let mut chars = expr.char_indices();
-    while let Some((i, ch)) = chars.next() {
-        match (quote, ch) {
-            (Some(_), '\\') => {
-                chars.next();
-            }
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(ch),
-            (None, '(' | '[') => stack.push(ch),
-            (None, ')' | ']') => {
-                let open = if ch == ')' { '(' } else { '[' };
-                if stack.pop() != Some(open) {
-                    return Some(format!("unbalanced '{ch}' at offset {i}"));
-                }
-            }
-            _ => {}
-        }
-    }
-    if quote.is_some() {
-        return Some("unterminated string".to_owned());
-    }
-    stack.last().map(|c| format!("unclosed '{c}'"))
-}
-
-fn iterator(r: &mut Report, tp: &str, task: &Value, callee_in: Option<&Value>, rname: &str) {
-    if let Some(it) = task.get("artifactIterator") {
-        let ip = key(tp, "artifactIterator");
-        r.add(&ip, ARTIFACT_ITERATOR, "the KFP backend compiler refuses it ('artifact iterator not implemented yet')");
-        let items = text(&it["items"]["inputArtifact"]);
-        if task["inputs"]["artifacts"].get(items).is_none() {
-            r.add(
-                &key(&key(&ip, "items"), "inputArtifact"),
-                BAD_ITERATOR,
-                format!("'{items}' is not an input artifact of this task"),
-            );
-        }
-    }
-    let Some(it) = task.get("parameterIterator") else {
-        if task.get("iteratorPolicy").is_some() && task.get("artifactIterator").is_none() {
-            r.add(
-                &key(tp, "iteratorPolicy"),
-                BAD_ITERATOR,
-                "iteratorPolicy has no effect on a task without an iterator",
-            );
-        }
-        return;
-    };
-    let ip = key(tp, "parameterIterator");
-    let items = &it["items"];
-    if let Some(raw) = items.get("raw") {
-        let at = key(&key(&ip, "items"), "raw");
-        match serde_json::from_str::<Value>(text(raw)) {
-            Ok(Value::Array(_)) => {}
-            Ok(_) => r.add(&at, BAD_ITERATOR, "raw must be a JSON list"),
-            Err(e) => r.add(&at, BAD_ITERATOR, format!("raw is not valid JSON: {e}")),
-        }
-    } else if let Some(p) = items.get("inputParameter") {
-        let p = text(p);
-        let pool = map(&task["inputs"]["parameters"]);
-        if !pool.contains_key(p) {
-            r.add(
-                &key(&key(&ip, "items"), "inputParameter"),
-                BAD_ITERATOR,
-                format!("'{p}' is not an input parameter of this task{}", hint(p, pool.keys())),
-            );
-        }
-    } else {
-        r.add(&key(&ip, "items"), BAD_ITERATOR, "items needs `raw` (a JSON list) or `inputParameter`");
-    }
-    let item = text(&it["itemInput"]);
-    if item.is_empty() {
-        r.add(&key(&ip, "itemInput"), BAD_ITERATOR, "itemInput is empty");
-    } else if let Some(c) = callee_in.filter(|c| c["parameters"].get(item).is_none()) {
-        r.add(
-            &key(&ip, "itemInput"),
-            BAD_ITERATOR,
-            format!("'{item}' is not an input parameter of '{rname}'{}", hint(item, map(&c["parameters"]).keys())),
-        );
     }
 }
