@@ -146,6 +146,45 @@ fn a_breakage_does_not_cascade_into_unrelated_problems() {
     assert!(problems[0].message.contains("did you mean 'componentRef'"), "{}", problems[0].message);
 }
 
+/// Every node of a document, as a JSON pointer.
+fn pointers(v: &Value, at: &str, out: &mut Vec<String>) {
+    out.push(at.to_owned());
+    match v {
+        Value::Object(o) => {
+            o.iter().for_each(|(k, x)| pointers(x, &format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out))
+        }
+        Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| pointers(x, &format!("{at}/{i}"), out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn any_node_of_any_shape_gives_problems_not_a_panic() {
+    // Every node of three references (one with a PlatformSpec) replaced by each JSON kind in turn.
+    let odd =
+        [Value::Null, serde_json::json!(-7), serde_json::json!("x"), serde_json::json!([]), serde_json::json!({})];
+    let (mut linted, mut flagged) = (0, 0);
+    for name in ["a_linear", "h_exit_handler", "i_resource_volume"] {
+        let docs = reference(name);
+        for (d, doc) in docs.iter().enumerate() {
+            let mut all = Vec::new();
+            pointers(doc, "", &mut all);
+            for at in all.iter().filter(|p| !p.is_empty()) {
+                for v in &odd {
+                    let mut broken = docs.clone();
+                    *broken[d].pointer_mut(at).expect("the node") = v.clone();
+                    if broken[d] != docs[d] {
+                        linted += 1;
+                        flagged += usize::from(!lint(&broken).is_empty());
+                    }
+                }
+            }
+        }
+    }
+    // Most are wrong somehow (a string for a string, or an empty list for an optional one, is not).
+    assert!(linted > 1000 && flagged * 10 > linted * 8, "{flagged} of {linted} documents have problems");
+}
+
 #[test]
 fn the_rule_ids_are_the_ir_ones_and_every_case_has_its_own_breakage() {
     let mut names: Vec<&str> = cases::CASES.iter().map(|c| c.name).collect();
