@@ -106,7 +106,8 @@ fn example_irs() -> Vec<(String, String)> {
 #[test]
 fn every_example_ir_and_scale_1000_lint_clean() {
     let mut irs = example_irs();
-    assert!(irs.len() >= 20, "only {} examples compiled to the IR", irs.len());
+    // 18 compile as they are, 5 with --lossy (tests/ir_examples.rs lists them).
+    assert!(irs.len() >= 23, "only {} examples compiled to the IR", irs.len());
     let file = temp_dir("lint-ir-scale").join("scale-1000.yaml");
     let run = run_example("scale", &["--tasks", "1000", "--target", "kfp-v2", "-o", file.to_str().expect("utf-8")]);
     assert!(run.status.success(), "scale: {}", String::from_utf8_lossy(&run.stderr));

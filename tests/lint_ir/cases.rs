@@ -219,6 +219,14 @@ cases! {
         "document 2: platforms.kubernetes.deploymentSpec.executors.exec-read.pvcMount[0].pvcNameParameter.taskOutputParameter", false,
         |d| task(d, "read")["dependentTasks"] = json!([]);
     // -- beyond the selftest
+    bad_trigger_strategy, H, "ir/bad-enum", "root.dag.tasks.notify.triggerPolicy.strategy", false,
+        |d| task(d, "notify")["triggerPolicy"]["strategy"] = json!("ALL_DONE");
+    k8s_bad_pull_policy, K, "ir/bad-enum",
+        "document 2: platforms.kubernetes.deploymentSpec.executors.exec-train.imagePullPolicy", false,
+        |d| set(k8s(d, "exec-train"), "imagePullPolicy", json!("Sometimes"));
+    k8s_wrong_type, K, "ir/wrong-type",
+        "document 2: platforms.kubernetes.deploymentSpec.executors.exec-train.tolerations[0].effect", false,
+        |d| k8s(d, "exec-train")["tolerations"][0]["effect"] = json!(7);
     duplicate_dependency, A, "ir/duplicate-dependency", "root.dag.tasks.report.dependentTasks[0]", true,
         |d| task(d, "report")["dependentTasks"].as_array_mut().expect("a list").push(json!("count-words"));
     empty_task_info, A, "ir/task-info", "root.dag.tasks.fetch.taskInfo.name", true,
