@@ -204,6 +204,10 @@ const LINT_ONLY: &[&str] = &["artifact_schema_title", "artifact_type_mismatch"];
 /// first in the protobuf map's order, lint the second by name.
 const SAME_DEFECT_ELSEWHERE: &[&str] = &["two_exit_tasks_one_task"];
 
+/// Breakages ir-validate crashes on (a Python traceback, exit status 1): with an executor label on
+/// root, its executor check looks the root up by name (`KeyError: None`).
+const IR_VALIDATE_CRASHES: &[&str] = &["root_not_dag"];
+
 /// ir-validate passes every reference and fails every broken document `lint` reports (but the
 /// [`LINT_ONLY`] ones, which it passes), naming the same path as lint.
 #[test]
@@ -222,7 +226,7 @@ fn ir_validate_agrees_on_the_good_and_the_broken_documents() {
     let out = std::process::Command::new("python3").arg(&tool).arg("-q").args(&good).output().expect("ir-validate");
     assert!(out.status.success(), "ir-validate: {}", String::from_utf8_lossy(&out.stdout));
     let mut disagree = String::new();
-    for case in cases::CASES {
+    for case in cases::CASES.iter().filter(|c| !IR_VALIDATE_CRASHES.contains(&c.name)) {
         let file = write(case.name, &broken(case));
         let mut cmd = std::process::Command::new("python3");
         cmd.arg(&tool).arg("-q");
@@ -230,6 +234,8 @@ fn ir_validate_agrees_on_the_good_and_the_broken_documents() {
             cmd.arg("--werror");
         }
         let out = cmd.arg(&file).output().expect("run ir-validate");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("Traceback"), "{}: ir-validate crashed:\n{stderr}", case.name);
         let lint_only = LINT_ONLY.contains(&case.name);
         // The same place: ir-validate prints `error: doc N: PATH: message` (N from 1).
         let (document, path) = case.path.strip_prefix("document 2: ").map_or((1, case.path), |p| (2, p));

@@ -219,6 +219,13 @@ cases! {
         "document 2: platforms.kubernetes.deploymentSpec.executors.exec-read.pvcMount[0].pvcNameParameter.taskOutputParameter", false,
         |d| task(d, "read")["dependentTasks"] = json!([]);
     // -- beyond the selftest
+    unknown_top_field, A, "ir/unknown-field", "pipelineSpecVersion", false,
+        |d| set(&mut d[0], "pipelineSpecVersion", json!("2.1.0"));
+    root_not_dag, A, "ir/root-not-dag", "root", false,
+        |d| { take(&mut d[0]["root"], "dag"); set(&mut d[0]["root"], "executorLabel", json!("exec-fetch")) };
+    no_tasks, A, "ir/no-tasks", "root.dag.tasks", false, |d| d[0]["root"]["dag"]["tasks"] = json!({});
+    iterator_policy_without_iterator, A, "ir/bad-iterator", "root.dag.tasks.fetch.iteratorPolicy", true,
+        |d| set(task(d, "fetch"), "iteratorPolicy", json!({"parallelismLimit": 2}));
     bad_trigger_strategy, H, "ir/bad-enum", "root.dag.tasks.notify.triggerPolicy.strategy", false,
         |d| task(d, "notify")["triggerPolicy"]["strategy"] = json!("ALL_DONE");
     k8s_bad_pull_policy, K, "ir/bad-enum",
