@@ -223,6 +223,7 @@ cases! {
         |d| set(&mut d[0], "pipelineSpecVersion", json!("2.1.0"));
     root_not_dag, A, "ir/root-not-dag", "root", false,
         |d| { take(&mut d[0]["root"], "dag"); set(&mut d[0]["root"], "executorLabel", json!("exec-fetch")) };
+    missing_sdk_version, A, "ir/sdk-version", "sdkVersion", false, |d| take(&mut d[0], "sdkVersion");
     no_tasks, A, "ir/no-tasks", "root.dag.tasks", false, |d| d[0]["root"]["dag"]["tasks"] = json!({});
     iterator_policy_without_iterator, A, "ir/bad-iterator", "root.dag.tasks.fetch.iteratorPolicy", true,
         |d| set(task(d, "fetch"), "iteratorPolicy", json!({"parallelismLimit": 2}));

@@ -1,7 +1,7 @@
 //! The spec as a whole: a view of its components, executors and who uses them; `schemaVersion`,
 //! `pipelineInfo.name`, component names and interfaces, executor labels, recursion, reachability.
 //!
-//! Rules: `ir/schema-version`, `ir/pipeline-name`, `ir/missing-root`, `ir/root-not-dag`,
+//! Rules: `ir/schema-version`, `ir/sdk-version`, `ir/pipeline-name`, `ir/missing-root`, `ir/root-not-dag`,
 //! `ir/component-name`, `ir/no-implementation`, `ir/missing-executor`, `ir/parameter-type`,
 //! `ir/default-type`, `ir/artifact-type`, `ir/component-recursion`, `ir/unused-component`.
 
@@ -13,6 +13,7 @@ use super::util::{Report, find_cycles, hint, key, map, short, text};
 use crate::kfp_v2::SCHEMA_VERSION;
 
 pub(super) const SCHEMA: &str = "ir/schema-version";
+pub(super) const SDK: &str = "ir/sdk-version";
 pub(super) const PIPELINE_NAME: &str = "ir/pipeline-name";
 pub(super) const MISSING_ROOT: &str = "ir/missing-root";
 pub(super) const ROOT_NOT_DAG: &str = "ir/root-not-dag";
@@ -101,6 +102,14 @@ pub(super) fn check(r: &mut Report, s: &Spec<'_>) {
         r.add("schemaVersion", SCHEMA, format!("KFP only supports schema version {SCHEMA_VERSION}, got '{v}'"));
     } else if doc.get("schemaVersion").is_none() {
         r.add("schemaVersion", SCHEMA, format!("schemaVersion is missing: KFP only supports {SCHEMA_VERSION}"));
+    }
+    if text(&doc["sdkVersion"]).is_empty() {
+        r.add(
+            "sdkVersion",
+            SDK,
+            "sdkVersion is missing or empty: every writer names itself and its version \
+            (`kfp-2.17.3`, `kfp-rs-0.1.0`); kfp-rs reads no spec without it",
+        );
     }
     pipeline_name(r, text(&doc["pipelineInfo"]["name"]));
     match doc.get("root") {
