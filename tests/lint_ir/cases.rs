@@ -219,6 +219,29 @@ cases! {
         "document 2: platforms.kubernetes.deploymentSpec.executors.exec-read.pvcMount[0].pvcNameParameter.taskOutputParameter", false,
         |d| task(d, "read")["dependentTasks"] = json!([]);
     // -- beyond the selftest
+    bad_placeholder_json, A, "ir/bad-placeholder-json", "deploymentSpec.executors.exec-report.container.args[0]", false,
+        |d| executor(d, "exec-report")["container"]["args"][0] = json!(r#"{"IfPresent": {"#);
+    reserved_component_name, A, "ir/component-name", "components.system-fetch", false, |d| {
+        let c = take(&mut d[0]["components"], "comp-fetch");
+        set(&mut d[0]["components"], "system-fetch", c);
+        task(d, "fetch")["componentRef"]["name"] = json!("system-fetch");
+    };
+    empty_env_name, A, "ir/env", "deploymentSpec.executors.exec-fetch.container.env[0].name", false,
+        |d| set(&mut executor(d, "exec-fetch")["container"], "env", json!([{"name": "", "value": "x"}]));
+    implicit_dependency, A, "ir/implicit-dependency",
+        "root.dag.tasks.count-words.inputs.parameters.text.taskOutputParameter.producerTask", true,
+        |d| take(task(d, "count-words"), "dependentTasks");
+    missing_task_info, A, "ir/missing-field", "root.dag.tasks.fetch", true, |d| take(task(d, "fetch"), "taskInfo");
+    no_implementation, A, "ir/no-implementation", "components.comp-fetch", false,
+        |d| take(&mut d[0]["components"]["comp-fetch"], "executorLabel");
+    output_of_input_only_type, A, "ir/parameter-type",
+        "components.comp-fetch.outputDefinitions.parameters.raw.parameterType", false,
+        |d| d[0]["components"]["comp-fetch"]["outputDefinitions"]["parameters"]["raw"]["parameterType"] =
+            json!("TASK_FINAL_STATUS");
+    runtime_parameter_input, A, "ir/runtime-value", "root.dag.tasks.fetch.inputs.parameters.url.runtimeValue", false,
+        |d| task(d, "fetch")["inputs"]["parameters"]["url"] = json!({"runtimeValue": {"runtimeParameter": "url"}});
+    undeclared_input_artifact, A, "ir/unknown-input", "root.dag.tasks.fetch.inputs.artifacts.bogus", false,
+        |d| set(&mut task(d, "fetch")["inputs"], "artifacts", json!({"bogus": {"componentInputArtifact": "x"}}));
     unknown_top_field, A, "ir/unknown-field", "pipelineSpecVersion", false,
         |d| set(&mut d[0], "pipelineSpecVersion", json!("2.1.0"));
     root_not_dag, A, "ir/root-not-dag", "root", false,
