@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use kfp_compiler::{CompileError, CompileOptions};
 use kfp_dsl::PipelineDef;
 
+mod graph;
 mod remote;
 mod size;
 mod write;
@@ -87,6 +88,9 @@ enum Command {
     Schedule(ScheduleArgs),
     /// List the newest runs, or show one (`--wait` follows it to the end).
     Runs(RunsArgs),
+    /// Draw the pipeline: tasks, dependencies and the values passed, loops, conditions, exit handlers
+    /// and graph components as nested boxes (SVG by default; Mermaid or Graphviz DOT text).
+    Graph(graph::GraphArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -317,6 +321,7 @@ where
         Command::Upload(a) => remote::run(pipeline, remote::Remote::Upload(a), stdout),
         Command::Schedule(a) => remote::run(pipeline, remote::Remote::Schedule(a), stdout),
         Command::Runs(a) => remote::run(pipeline, remote::Remote::Runs(a), stdout),
+        Command::Graph(a) => graph::run(pipeline, &a, stdout),
     }
 }
 

@@ -156,9 +156,28 @@ impl Builder<'_> {
                 add(last, t, EdgeKind::After, None);
             }
         }
+        let mut tested = Vec::new();
         for (i, scope) in p.scopes().iter().enumerate() {
+            let here = kfp_dsl::__private::scope_id(i as u32);
+            // What a condition tests, and what a loop iterates over, flow into the scope's first tasks.
+            let mut read = Vec::new();
+            match &scope.kind {
+                ScopeKind::Condition(c) => c.visit_values(&mut |v| self.refs(v, &mut read)),
+                ScopeKind::Loop(l) => match &l.source {
+                    LoopSource::Param(v) | LoopSource::Sequence { count: SequenceCount::Value(v), .. } => {
+                        self.refs(v, &mut read)
+                    }
+                    LoopSource::Static(_) | LoopSource::Sequence { .. } => {}
+                },
+                _ => {}
+            }
+            for (producer, port) in read {
+                for first in self.ends(here, false) {
+                    tested.push(((producer.index(), first.index(), EdgeKind::Data), self.port_name(producer, port)));
+                }
+            }
             if let ScopeKind::ExitBody { exit } = scope.kind {
-                let body = kfp_dsl::__private::scope_id(i as u32);
+                let body = here;
                 for last in self.ends(body, true) {
                     for first in self.ends(exit, false) {
                         add(last, first, EdgeKind::Exit, Some("on exit".into()));

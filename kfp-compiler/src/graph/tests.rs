@@ -203,3 +203,21 @@ fn a_pipeline_that_cannot_compile_is_refused_with_the_compilers_error() {
     assert!(err.to_string().contains("empty"), "{err}");
     assert!(to_svg(&p).is_err() && to_dot(&p).is_err());
 }
+
+#[test]
+fn what_a_condition_tests_flows_into_its_first_tasks() {
+    let p = Pipeline::build("tested", None, |p| {
+        let d = p.call_component(&prep(), []);
+        let t = p.call_component(&train(), [("data", d.artifact::<kfp_dsl::Dataset>("data").into())]);
+        let score: Param<f64> = t.output("score");
+        p.condition(score.lt(0.1), |p| {
+            let _ = p.call_component(&echo(), [("msg", DynArg::from("low"))]).task_name("retrain");
+        });
+    })
+    .unwrap();
+    let g = build::build(&p).unwrap();
+    let e: Vec<(usize, usize, EdgeKind, &str)> =
+        g.edges.iter().map(|e| (e.from, e.to, e.kind, e.label.as_str())).collect();
+    assert_eq!(e, [(0, 1, EdgeKind::Data, "data"), (1, 2, EdgeKind::Data, "score")]);
+    assert_eq!(g.clusters[0].label, "if train.score < 0.1");
+}
