@@ -185,6 +185,10 @@ impl Builder<'_> {
                 }
             }
         }
+        // A task that reads the value already has its arrow, labelled with what it reads.
+        for (key, port) in tested {
+            found.entry(key).or_insert_with(|| vec![port]);
+        }
         found.into_iter().map(|((from, to, kind), parts)| Edge { from, to, kind, label: parts.join(", ") }).collect()
     }
 
