@@ -65,7 +65,14 @@ fn scopes_are_drawn_as_boxes_with_their_labels() {
     let mermaid = graph("exit_handler", "mermaid");
     assert!(mermaid.contains("subgraph c0[\"exit handler\"]"), "{mermaid}");
     assert!(mermaid.contains("subgraph c2[\"on exit\"]"), "{mermaid}");
-    assert!(mermaid.contains(" -.->|\"on exit\"| "), "{mermaid}");
+    // The condition tests `work.o`: an arrow from `work` into it; the exit task follows the body's
+    // last task, `celebrate`, and not `work`, which the condition follows.
+    assert!(mermaid.contains("  n1 -->|\"o\"| n2\n"), "{mermaid}");
+    assert!(mermaid.contains("  n2 -.->|\"on exit\"| n3\n"), "{mermaid}");
+    assert!(!mermaid.contains("  n1 -.->"), "{mermaid}");
+    let mermaid = graph("parallel_for_outputs", "mermaid");
+    assert!(mermaid.contains("subgraph c0[\"for each in plan.sweeps\"]"), "{mermaid}");
+    assert!(mermaid.contains("  n0 -->|\"sweeps\"| n1\n"), "{mermaid}");
     let dot = graph("parallel_for", "dot");
     assert!(dot.contains("subgraph cluster_0 {") && dot.contains("label=\"for each in "), "{dot}");
     let svg = graph("recursion", "svg");

@@ -100,17 +100,26 @@ impl Builder<'_> {
     }
 
     /// The tasks of scope `s` (and below) that nothing else there waits for (`last`), or that wait
-    /// for nothing there (`!last`).
-    fn ends(&self, s: ScopeId, last: bool) -> Vec<TaskId> {
+    /// for nothing there (`!last`), counting the arrows in `also` (from, to) as dependencies too.
+    fn ends(&self, s: ScopeId, last: bool, also: &[(TaskId, TaskId)]) -> Vec<TaskId> {
         let member: Vec<bool> = self.p.task_ids().map(|t| self.inside(t, s)).collect();
         self.p
             .task_ids()
             .filter(|&t| member[t.index()])
             .filter(|&t| {
                 if last {
-                    !self.p.downstream(t).any(|d| member[d.index()])
+                    !self
+                        .p
+                        .downstream(t)
+                        .chain(also.iter().filter(|a| a.0 == t).map(|a| a.1))
+                        .any(|d| member[d.index()])
                 } else {
-                    !self.p.upstream(t).any(|(u, _)| member[u.index()])
+                    !self
+                        .p
+                        .upstream(t)
+                        .map(|(u, _)| u)
+                        .chain(also.iter().filter(|a| a.1 == t).map(|a| a.0))
+                        .any(|u| member[u.index()])
                 }
             })
             .collect()
@@ -146,14 +155,9 @@ impl Builder<'_> {
                 }
             }
             if let Callee::Graph(g) = p.task(t).callee() {
-                for first in self.ends(p.graph_spec(g).scope, false) {
+                for first in self.ends(p.graph_spec(g).scope, false, &[]) {
                     add(t, first, EdgeKind::Calls, Some("calls".into()));
                 }
-            }
-        }
-        for &(t, s, _) in p.after_scopes() {
-            for last in self.ends(s, true) {
-                add(last, t, EdgeKind::After, None);
             }
         }
         let mut tested = Vec::new();
@@ -172,22 +176,30 @@ impl Builder<'_> {
                 _ => {}
             }
             for (producer, port) in read {
-                for first in self.ends(here, false) {
-                    tested.push(((producer.index(), first.index(), EdgeKind::Data), self.port_name(producer, port)));
+                for first in self.ends(here, false, &[]) {
+                    tested.push((producer, first, self.port_name(producer, port)));
                 }
             }
+        }
+        let also: Vec<(TaskId, TaskId)> = tested.iter().map(|(a, b, _)| (*a, *b)).collect();
+        for &(t, s, _) in p.after_scopes() {
+            for last in self.ends(s, true, &also) {
+                add(last, t, EdgeKind::After, None);
+            }
+        }
+        for (i, scope) in p.scopes().iter().enumerate() {
             if let ScopeKind::ExitBody { exit } = scope.kind {
-                let body = here;
-                for last in self.ends(body, true) {
-                    for first in self.ends(exit, false) {
+                let body = kfp_dsl::__private::scope_id(i as u32);
+                for last in self.ends(body, true, &also) {
+                    for first in self.ends(exit, false, &also) {
                         add(last, first, EdgeKind::Exit, Some("on exit".into()));
                     }
                 }
             }
         }
         // A task that reads the value already has its arrow, labelled with what it reads.
-        for (key, port) in tested {
-            found.entry(key).or_insert_with(|| vec![port]);
+        for (producer, first, port) in tested {
+            found.entry((producer.index(), first.index(), EdgeKind::Data)).or_insert_with(|| vec![port]);
         }
         found.into_iter().map(|((from, to, kind), parts)| Edge { from, to, kind, label: parts.join(", ") }).collect()
     }
