@@ -98,3 +98,12 @@ fn output_file_is_written_whole_and_holds_what_stdout_shows() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("possible values: svg, mermaid, dot"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The README's picture is what `train_eval graph` draws today (regenerate it with
+/// `cargo run --example train_eval -- graph -o docs/graph-train_eval.svg`).
+#[test]
+fn the_pictures_in_docs_are_up_to_date() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/graph-train_eval.svg");
+    let stored = std::fs::read_to_string(&path).expect("docs/graph-train_eval.svg");
+    assert!(stored == graph("train_eval", "svg"), "{} is stale: regenerate it", path.display());
+}

@@ -58,7 +58,9 @@ pub(crate) fn write(g: &Graph, at: &Placed) -> String {
         );
     }
     for e in &g.edges {
-        let (path, mid) = curve(at.nodes[e.from], at.nodes[e.to]);
+        let others: Vec<Rect> =
+            at.nodes.iter().enumerate().filter(|(i, _)| *i != e.from && *i != e.to).map(|(_, r)| *r).collect();
+        let (path, mid, anchor) = curve(at.nodes[e.from], at.nodes[e.to], &others);
         let class = match e.kind {
             EdgeKind::Data => "edge",
             EdgeKind::After => "edge after",
@@ -70,7 +72,7 @@ pub(crate) fn write(g: &Graph, at: &Placed) -> String {
         if !e.label.is_empty() {
             let _ = writeln!(
                 out,
-                "<text class=\"edge-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                "<text class=\"edge-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
                 mid.0,
                 mid.1 + 4.0,
                 escape(&e.label)
@@ -110,24 +112,62 @@ pub(crate) fn write(g: &Graph, at: &Placed) -> String {
     out
 }
 
+/// A point.
+type Pt = (f64, f64);
+
 /// An arrow from `a` to `b` as a cubic curve (bottom to top; an arrow that goes up, as a recursive
-/// call does, loops out to the right), and its midpoint for the label.
-fn curve(a: Rect, b: Rect) -> (String, (f64, f64)) {
-    let (p0, p1, p2, p3) = if b.y >= a.y + a.h {
-        let (sx, sy) = (a.x + a.w / 2.0, a.y + a.h);
-        let (tx, ty) = (b.x + b.w / 2.0, b.y);
-        let dy = ((ty - sy) / 2.0).max(20.0);
-        ((sx, sy), (sx, sy + dy), (tx, ty - dy), (tx, ty))
-    } else {
-        let (sx, sy) = (a.x + a.w, a.y + a.h / 2.0);
-        let (tx, ty) = (b.x + b.w, b.y + b.h / 2.0);
-        let out = sx.max(tx) + 60.0;
-        ((sx, sy), (out, sy), (out, ty), (tx, ty))
-    };
-    let mid = ((p0.0 + 3.0 * p1.0 + 3.0 * p2.0 + p3.0) / 8.0, (p0.1 + 3.0 * p1.1 + 3.0 * p2.1 + p3.1) / 8.0);
-    let d =
-        format!("M{:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", p0.0, p0.1, p1.0, p1.1, p2.0, p2.1, p3.0, p3.1);
-    (d, mid)
+/// call does, loops out to the right), and where its label goes (the point and its `text-anchor`).
+/// A downward arrow that would cross another task's box bends through a point beside the boxes in
+/// its way.
+pub(super) fn curve(a: Rect, b: Rect, others: &[Rect]) -> (String, Pt, &'static str) {
+    let fmt = |p: Pt| format!("{:.1},{:.1}", p.0, p.1);
+    if b.y < a.y + a.h {
+        let (s, t) = ((a.x + a.w, a.y + a.h / 2.0), (b.x + b.w, b.y + b.h / 2.0));
+        let out = s.0.max(t.0) + 60.0;
+        let c = [s, (out, s.1), (out, t.1), t];
+        return (format!("M{} C{} {} {}", fmt(c[0]), fmt(c[1]), fmt(c[2]), fmt(c[3])), point(&c, 0.5), "middle");
+    }
+    let (s, t) = ((a.x + a.w / 2.0, a.y + a.h), (b.x + b.w / 2.0, b.y));
+    let dy = ((t.1 - s.1) / 2.0).max(20.0);
+    let c = [s, (s.0, s.1 + dy), (t.0, t.1 - dy), t];
+    let blocked: Vec<Rect> = others.iter().copied().filter(|r| crosses(&c, *r)).collect();
+    if blocked.is_empty() {
+        return (format!("M{} C{} {} {}", fmt(c[0]), fmt(c[1]), fmt(c[2]), fmt(c[3])), point(&c, 0.5), "middle");
+    }
+    let left = blocked.iter().map(|r| r.x).fold(f64::INFINITY, f64::min) - 18.0;
+    let right = blocked.iter().map(|r| r.x + r.w).fold(f64::NEG_INFINITY, f64::max) + 18.0;
+    let straight = (s.0 + t.0) / 2.0;
+    let wx = if (straight - left).abs() < (right - straight).abs() && left > 0.0 { left } else { right };
+    let top = blocked.iter().map(|r| r.y).fold(f64::INFINITY, f64::min);
+    let bottom = blocked.iter().map(|r| r.y + r.h).fold(f64::NEG_INFINITY, f64::max);
+    let w = (wx, ((top + bottom) / 2.0).clamp(s.1 + 10.0, t.1 - 10.0));
+    let (d1, d2) = ((w.1 - s.1) / 2.0, (t.1 - w.1) / 2.0);
+    let path = format!(
+        "M{} C{} {} {} C{} {} {}",
+        fmt(s),
+        fmt((s.0, s.1 + d1)),
+        fmt((w.0, w.1 - d1)),
+        fmt(w),
+        fmt((w.0, w.1 + d2)),
+        fmt((t.0, t.1 - d2)),
+        fmt(t)
+    );
+    // The label beside the bend, away from the boxes.
+    if wx == right { (path, (w.0 + 4.0, w.1), "start") } else { (path, (w.0 - 4.0, w.1), "end") }
+}
+
+/// The point at `t` of a cubic curve.
+fn point(c: &[Pt; 4], t: f64) -> Pt {
+    let u = 1.0 - t;
+    let (a, b, cc, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+    (a * c[0].0 + b * c[1].0 + cc * c[2].0 + d * c[3].0, a * c[0].1 + b * c[1].1 + cc * c[2].1 + d * c[3].1)
+}
+
+/// Whether the curve passes through the box `r` (sampled).
+fn crosses(c: &[Pt; 4], r: Rect) -> bool {
+    (1..40)
+        .map(|i| point(c, f64::from(i) / 40.0))
+        .any(|(x, y)| x > r.x - 4.0 && x < r.x + r.w + 4.0 && y > r.y && y < r.y + r.h)
 }
 
 /// Text safe in XML content and attribute values: markup characters as entities, characters XML 1.0

@@ -221,3 +221,17 @@ fn what_a_condition_tests_flows_into_its_first_tasks() {
     assert_eq!(e, [(0, 1, EdgeKind::Data, "data"), (1, 2, EdgeKind::Data, "score")]);
     assert_eq!(g.clusters[0].label, "if train.score < 0.1");
 }
+
+#[test]
+fn an_arrow_bends_around_a_box_in_its_way() {
+    use layout::Rect;
+    let (a, b) = (Rect { x: 0.0, y: 0.0, w: 100.0, h: 40.0 }, Rect { x: 0.0, y: 200.0, w: 100.0, h: 40.0 });
+    let between = Rect { x: 10.0, y: 100.0, w: 100.0, h: 40.0 };
+    let (free, _, _) = super::svg::curve(a, b, &[]);
+    assert_eq!(free.matches('C').count(), 1, "{free}");
+    let (bent, label, anchor) = super::svg::curve(a, b, &[between]);
+    assert_eq!(anchor, "start");
+    assert_eq!(bent.matches('C').count(), 2, "{bent}");
+    // Through a point beside the box (to its right: there is no room on the left), level with it.
+    assert!(label.0 >= between.x + between.w && label.1 >= between.y && label.1 <= between.y + between.h, "{label:?}");
+}
