@@ -130,7 +130,10 @@ pub(super) fn curve(a: Rect, b: Rect, others: &[Rect]) -> (String, Pt, &'static 
     let (s, t) = ((a.x + a.w / 2.0, a.y + a.h), (b.x + b.w / 2.0, b.y));
     let dy = ((t.1 - s.1) / 2.0).max(20.0);
     let c = [s, (s.0, s.1 + dy), (t.0, t.1 - dy), t];
-    let blocked: Vec<Rect> = others.iter().copied().filter(|r| crosses(&c, *r)).collect();
+    // A curve lies within its control points' box: only boxes that meet it are sampled.
+    let (lo_x, hi_x) = (s.0.min(t.0) - 4.0, s.0.max(t.0) + 4.0);
+    let near = |r: &&Rect| r.x < hi_x && r.x + r.w > lo_x && r.y < t.1 && r.y + r.h > s.1;
+    let blocked: Vec<Rect> = others.iter().filter(near).copied().filter(|r| crosses(&c, *r)).collect();
     if blocked.is_empty() {
         return (format!("M{} C{} {} {}", fmt(c[0]), fmt(c[1]), fmt(c[2]), fmt(c[3])), point(&c, 0.5), "middle");
     }

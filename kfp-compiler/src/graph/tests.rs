@@ -235,3 +235,28 @@ fn an_arrow_bends_around_a_box_in_its_way() {
     // Through a point beside the box (to its right: there is no room on the left), level with it.
     assert!(label.0 >= between.x + between.w && label.1 >= between.y && label.1 <= between.y + between.h, "{label:?}");
 }
+
+#[test]
+fn a_large_pipeline_is_drawn_quickly() {
+    // A chain of 1000 tasks, each reading the previous one's output.
+    let relay = relay();
+    let p = Pipeline::build("large", None, |p| {
+        let mut last: Option<Param<String>> = None;
+        for _ in 0..1000 {
+            let arg = last.map_or_else(|| DynArg::from("start"), DynArg::from);
+            last = Some(p.call_component(&relay, [("x", arg)]).output("out"));
+        }
+    })
+    .unwrap();
+    let start = std::time::Instant::now();
+    let svg = to_svg(&p).unwrap();
+    assert_eq!(svg.matches("<g class=\"task\">").count(), 1000);
+    assert!(start.elapsed() < std::time::Duration::from_secs(20), "{:?}", start.elapsed());
+}
+
+fn relay() -> ComponentSpec {
+    spec(
+        "name: relay\ninputs:\n- {name: x, type: String}\noutputs:\n- {name: out, type: String}\nimplementation:\n  \
+         container:\n    image: alpine\n    command: [sh, -c, 'echo $0 > $1', {inputValue: x}, {outputPath: out}]\n",
+    )
+}
