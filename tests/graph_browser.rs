@@ -3,7 +3,7 @@
 //! box that holds its text, no two boxes overlapping.
 //!
 //! Needs Chromium (`apt-get install chromium`): ignored by a plain `cargo test`, run by `.ci/run` with
-//! `--ignored`, where a missing Chromium fails the test.
+//! `--ignored`, where a missing Chromium fails the test. `KFP_CHROMIUM` names another binary.
 
 #[path = "graph_support/mod.rs"]
 mod graph_support;
@@ -19,13 +19,16 @@ use support::*;
 /// Loops, conditions, an exit handler and a recursive graph component between them.
 const DRAWN: &[&str] = &["linear", "condition", "exit_handler", "recursion", "parallel_for", "parallel_for_outputs"];
 
+/// `$KFP_CHROMIUM`, else `/usr/bin/chromium`, else `chromium` on the `PATH`.
 fn chromium() -> PathBuf {
-    let on_path = std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .map(|d| d.join("chromium"))
-        .find(|p| p.is_file());
-    let found = Some(PathBuf::from("/usr/bin/chromium")).filter(|p| p.is_file()).or(on_path);
+    let on_path = || {
+        let dirs = std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).unwrap_or_default();
+        dirs.into_iter().map(|d| d.join("chromium")).find(|p| p.is_file())
+    };
+    let found = match std::env::var_os("KFP_CHROMIUM") {
+        Some(path) => Some(PathBuf::from(path)).filter(|p| p.is_file()),
+        None => Some(PathBuf::from("/usr/bin/chromium")).filter(|p| p.is_file()).or_else(on_path),
+    };
     found.expect("this test renders SVG in headless Chromium: install chromium (apt-get install chromium)")
 }
 
