@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use kfp_compiler::{CompileError, CompileOptions};
 use kfp_dsl::PipelineDef;
 
+mod graph;
 mod lint;
 mod remote;
 mod size;
@@ -95,6 +96,9 @@ enum Command {
     /// Check Argo workflows or KFP v2 specs as their servers would (FILE..., or the pipeline's own
     /// output): one line per problem, exit status 1 if any.
     Lint(lint::LintArgs),
+    /// Draw the pipeline: tasks, dependencies and the values passed, loops, conditions, exit handlers
+    /// and graph components as nested boxes (SVG by default; Mermaid or Graphviz DOT text).
+    Graph(graph::GraphArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -326,6 +330,7 @@ where
         Command::Schedule(a) => remote::run(pipeline, remote::Remote::Schedule(a), stdout),
         Command::Runs(a) => remote::run(pipeline, remote::Remote::Runs(a), stdout),
         Command::Lint(a) => lint::run(pipeline, a, stdout),
+        Command::Graph(a) => graph::run(pipeline, &a, stdout),
     }
 }
 

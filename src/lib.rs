@@ -5,8 +5,8 @@ pub mod runner;
 
 pub use cli::{CliError, main, run};
 pub use kfp_compiler::{
-    CompileError, CompileOptions, ComponentFileError, argo, argo_template, compile_kfp_v2, component_to_yaml, kfp_v2,
-    lint, parse_component, to_json, to_yaml, write_yaml,
+    CompileError, CompileOptions, ComponentFileError, argo, argo_template, compile_kfp_v2, component_to_yaml, graph,
+    kfp_v2, lint, parse_component, to_json, to_yaml, write_yaml,
 };
 /// Argo's resource conditions, parsed and evaluated as Argo does (for tests and tools).
 pub use kfp_dsl::model::wait_condition;

@@ -16,6 +16,7 @@
 pub mod argo;
 mod error;
 mod front;
+pub mod graph;
 pub mod kfp_v2;
 pub mod lint;
 mod passes;
