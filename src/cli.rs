@@ -236,6 +236,10 @@ struct CompileArgs {
     /// Leave out `--lossy`'s warnings (a server command that compiles more than once prints them once).
     #[arg(skip)]
     quiet: bool,
+    /// Write the output without linting it first (a debug build of the pipeline binary, as `cargo
+    /// run` makes, lints what it writes and refuses output its servers would refuse).
+    #[arg(long)]
+    no_lint: bool,
 }
 
 /// `--kind`.
@@ -444,6 +448,9 @@ fn run_component(pipeline: PipelineDef, c: &ComponentArgs) -> Result<(), CliErro
 
 fn compile(pipeline: PipelineDef, c: CompileArgs, stdout: &mut dyn Write) -> Result<(), CliError> {
     let text = compile_text(pipeline, &c)?;
+    if cfg!(debug_assertions) && !c.no_lint {
+        lint::own_output(&text, c.argo_version)?;
+    }
     match &c.output {
         Some(path) => write_atomically(path, text.as_bytes()),
         None => stdout

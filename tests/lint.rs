@@ -207,3 +207,32 @@ fn agrees_with_argo_validate() {
     let failing = files.iter().filter(|(_, p)| !lint_file(p).unwrap().is_empty()).count();
     assert!(failing >= 7 * 8, "the mutated documents fail ({failing} of {})", files.len());
 }
+
+/// A pipeline whose merge patch leaves a workflow Argo refuses (a `podGC` strategy it does not know).
+#[kfp::pipeline(name = "bad patch")]
+fn bad_patch(p: &kfp::Dag) {
+    p.argo_patch(kfp::json!({"spec": {"podGC": {"strategy": "Sometimes"}}}));
+    let _ = hello_step(p);
+}
+
+#[kfp::container_component(image = "alpine:3.20")]
+fn hello_step() -> kfp::ContainerSpec {
+    kfp::ContainerSpec::new(["echo", "hi"])
+}
+
+#[test]
+fn a_debug_compile_lints_its_own_output_and_writes_nothing_it_would_refuse() {
+    let dir = temp_dir("lint-own-output");
+    let file = dir.join("out.yaml");
+    let mut out = Vec::new();
+    let args = ["bad-patch", "compile", "-o", file.to_str().unwrap()];
+    let err = kfp::run(bad_patch, args, &mut out).expect_err("a debug build refuses the output").to_string();
+    assert!(err.contains("breaks 1 lint rule(s)"), "{err}");
+    assert!(err.contains("spec.podGC.strategy") && err.contains("[argo/pod-gc]"), "{err}");
+    assert!(err.contains("`compile --no-lint` writes it anyway"), "{err}");
+    assert!(!err.contains('\n'), "one line: {err}");
+    assert!(!file.exists(), "nothing is written");
+    // `--no-lint` writes it as it is.
+    kfp::run(bad_patch, ["bad-patch", "compile", "--no-lint", "-o", file.to_str().unwrap()], &mut out).unwrap();
+    assert!(std::fs::read_to_string(&file).unwrap().contains("strategy: Sometimes"));
+}

@@ -286,3 +286,36 @@ fn the_exit_handler_stays_in_the_parent_and_children_see_their_run() {
         "{step}"
     );
 }
+
+/// Whether a part creates children of its own (a level below the parent): its templates hold
+/// resource steps.
+fn creates_children(p: &split::Part) -> bool {
+    child_json(p)["spec"]["templates"].as_array().unwrap().iter().any(|t| t.get("resource").is_some())
+}
+
+#[test]
+fn a_parent_with_too_many_children_for_one_object_is_split_in_turn() {
+    // 8000 tasks at 64 KiB: about 90 parts, whose parent steps alone are several times the limit.
+    let opts = SplitOptions::with_max_bytes(64 << 10);
+    let bundle = split::split(generated(8000), &opts).unwrap();
+    let sizes = bundle.sizes();
+    assert!(sizes.iter().all(|&s| s <= opts.max_bytes), "{sizes:?}");
+    split::size::check(&bundle.parent, opts.max_bytes).unwrap();
+    let upper: Vec<&split::Part> = bundle.parts.iter().filter(|p| creates_children(p)).collect();
+    assert!(upper.len() >= 2 && upper.len() * 10 < bundle.parts.len(), "{} of {}", upper.len(), bundle.parts.len());
+    // The parent creates only the upper level; together they create every lower part once.
+    let parent = serde_json::to_string(&bundle.parent).unwrap();
+    let created = |text: &str, p: &split::Part| text.matches(&format!("\\\"name\\\":\\\"{}\\\"", p.name)).count();
+    for p in &bundle.parts {
+        let by_upper: usize = upper.iter().map(|u| created(&serde_json::to_string(&child_json(u)).unwrap(), p)).sum();
+        let expected = if upper.iter().any(|u| u.name == p.name) { (1, 0) } else { (0, 1) };
+        assert_eq!((created(&parent, p), by_upper), expected, "{}", p.name);
+    }
+    let text = bundle.to_yaml().unwrap();
+    let problems = kfp::lint::lint_str(&text).unwrap();
+    assert!(problems.is_empty(), "{:?}", &problems[..problems.len().min(5)]);
+    let Some(shared) = support::have_argo_validate() else { return };
+    let file = support::temp_dir("split-two-levels").join("bundle.yaml");
+    std::fs::write(&file, text).unwrap();
+    support::argo_validate(&shared, &file);
+}

@@ -438,3 +438,45 @@ fn run_split_on_the_command_line_runs_the_bundle() {
         "{err}"
     );
 }
+
+/// A chain of 24 steps, each appending its number to the one before.
+#[pipeline(name = "chain")]
+fn chain(p: &Dag, seed: Param<String>) -> Param<String> {
+    let mut prev = show(p, seed).task_name("step-0").output;
+    for i in 1..24 {
+        prev = append(p, prev, format!("/{i}")).task_name(format!("step-{i}")).output;
+    }
+    prev
+}
+
+/// Whether a part of `b` creates children of its own (the bundle has two levels).
+fn nested(b: &split::Bundle) -> bool {
+    kfp::runner::bundle_parts(b).unwrap().iter().any(|(_, wf)| wf.spec.templates.iter().any(|t| t.resource.is_some()))
+}
+
+#[test]
+fn a_split_in_two_levels_gives_the_outputs_of_the_unsplit_pipeline() {
+    let (wf, binary) = compiled(&chain, &[("seed", HOSTILE)]);
+    let unsplit = kfp::runner::run_workflow(&wf, &binary, &options(&temp_dir("csplit2-whole"))).unwrap();
+    assert!(unsplit.succeeded, "{}", unsplit.table());
+    // The largest limit at which the parent's steps no longer fit in one object.
+    let bundle = (4..64)
+        .rev()
+        .filter_map(|kib| split::split(wf.clone(), &SplitOptions::with_max_bytes(kib << 10)).ok())
+        .find(nested)
+        .expect("some limit splits the chain in two levels");
+    let report = kfp::runner::run_split(&bundle, &binary, &options(&temp_dir("csplit2"))).unwrap();
+    assert!(report.succeeded, "{}", report.table());
+    assert_eq!(report.outputs, unsplit.outputs);
+    assert!(report.outputs.values().any(|v| v.ends_with("/22/23")), "{:?}", report.outputs);
+    // Every step ran once.
+    let steps: Vec<&str> = report
+        .steps
+        .iter()
+        .map(|s| s.path.as_str())
+        .filter(|p| p.rsplit('/').next().unwrap().starts_with("step-"))
+        .collect();
+    assert_eq!(steps.len(), 24, "{}", report.table());
+    // `part-i/body/part-j/body/step-k`: a step of a child of a child.
+    assert!(steps.iter().all(|p| p.matches('/').count() == 4), "{steps:?}");
+}

@@ -70,3 +70,22 @@ pub(super) fn run(pipeline: PipelineDef, args: LintArgs, stdout: &mut dyn Write)
     }
     Ok(())
 }
+
+/// What `compile` does in a debug build (as `cargo run` and the tests make) before it writes: lints
+/// its own output, and refuses output its server would refuse, writing nothing.
+pub(super) fn own_output(text: &str, version: Option<kfp_compiler::argo::ArgoVersion>) -> Result<(), CliError> {
+    let problems = kfp_compiler::lint::lint_str_for(text, version.unwrap_or_default())
+        .map_err(|e| CliError::Lint(format!("the compiled output does not read back ({e}); nothing was written")))?;
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = problems.iter().take(3).map(ToString::to_string).collect();
+    let more = if problems.len() > 3 { format!(" (and {} more)", problems.len() - 3) } else { String::new() };
+    Err(CliError::Lint(format!(
+        "the compiled output breaks {} lint rule(s), so its server would refuse it; nothing was written: {}{more}. \
+         A merge patch (`argo_patch`, ...) can cause this: fix it; otherwise it is a kfp-rs bug (please report it). \
+         `compile --no-lint` writes it anyway",
+        problems.len(),
+        shown.join("; ")
+    )))
+}

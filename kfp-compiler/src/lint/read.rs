@@ -9,7 +9,15 @@ use serde_json::Value;
 /// The documents of `text` (JSON is read as the YAML it is); an error says what is wrong and where
 /// (line and column).
 pub(crate) fn yaml_documents(text: &str) -> Result<Vec<Value>, String> {
-    serde_saphyr::from_multiple::<Value>(text).map_err(|e| one_line(&e.to_string()))
+    let mut docs = serde_saphyr::from_multiple::<Value>(text).map_err(|e| one_line(&e.to_string()))?;
+    // A JSON array of objects holds several documents (`compile --split --format json`).
+    if let [Value::Array(items)] = docs.as_mut_slice()
+        && !items.is_empty()
+        && items.iter().all(Value::is_object)
+    {
+        return Ok(std::mem::take(items));
+    }
+    Ok(docs)
 }
 
 /// The first line of an error message with its location (the reader adds a snippet below it).
@@ -41,6 +49,9 @@ mod tests {
         let d = &yaml_documents("a: y\nb: 'y'\nc: off\n").unwrap()[0];
         assert_eq!(d, &serde_json::json!({"a": true, "b": "y", "c": false}));
         assert_eq!(yaml_documents("{\"a\": [1]}").unwrap()[0]["a"][0], 1);
+        // A JSON array of objects is several documents; one of anything else is one document.
+        assert_eq!(yaml_documents("[{\"a\": 1}, {\"b\": 2}]").unwrap().len(), 2);
+        assert_eq!(yaml_documents("[{\"a\": 1}, 2]").unwrap().len(), 1);
     }
 
     #[test]

@@ -232,6 +232,7 @@ impl BuildArgs {
             split: false,
             max_size: None,
             quiet: false,
+            no_lint: false,
         }
     }
 }

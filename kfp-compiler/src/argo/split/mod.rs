@@ -301,20 +301,32 @@ pub fn split(workflow: Workflow, opts: &SplitOptions) -> Result<Bundle, CompileE
     })?;
     let plan = bundle::Plan { workflow: &workflow, entry, index, children: &children, values, parts };
     let (out, spec_sizes) = bundle::build(plan)?;
+    drop(workflow);
+    let too_large = |what: String, bytes: usize| CompileError::TooLarge {
+        message: format!(
+            "after the split, {what} is {}, over the limit of {}: raise `--max-size`, or make the values that cross parts fewer",
+            size::human(bytes),
+            size::human(opts.max_bytes)
+        ),
+    };
     // A child's size: its spec as hashed, and the few bytes of its name and kind.
-    let sizes = std::iter::once(size::json_len(&out.parent))
-        .chain(out.parts.iter().zip(&spec_sizes).map(|(p, s)| s + p.name.len() + 100));
-    for (i, bytes) in sizes.enumerate() {
-        if bytes > opts.max_bytes {
-            let what = if i == 0 { "the parent workflow".to_owned() } else { format!("part {i}") };
-            return Err(CompileError::TooLarge {
-                message: format!(
-                    "after the split, {what} is {}, over the limit of {}: raise `--max-size`, or make the values that cross parts fewer",
-                    size::human(bytes),
-                    size::human(opts.max_bytes)
-                ),
-            });
+    for (i, (p, s)) in out.parts.iter().zip(&spec_sizes).enumerate() {
+        if s + p.name.len() + 100 > opts.max_bytes {
+            return Err(too_large(format!("part {}", i + 1), s + p.name.len() + 100));
         }
+    }
+    // A parent with too many children for one object (about a thousand, at 1 MiB) is split in turn:
+    // its steps go to children of their own, which create the first children.
+    if size::check(&out.parent, opts.max_bytes).is_err() {
+        let steps = out.parts.len();
+        let bytes = size::json_len(&out.parent);
+        let inner = split(out.parent, opts)?;
+        if inner.parts.len() >= steps {
+            return Err(too_large("the parent workflow".to_owned(), bytes));
+        }
+        let mut parts = out.parts;
+        parts.extend(inner.parts);
+        return Ok(Bundle { parent: inner.parent, parts });
     }
     Ok(out)
 }
