@@ -50,10 +50,20 @@ fn object(at: Duration, event: &Event<'_>) -> Value {
     }
 }
 
+/// `object` as one line, `event` and `at` first (for people reading it; the rest by name).
+fn line(mut object: Value) -> String {
+    let Some(map) = object.as_object_mut() else { return object.to_string() };
+    let (event, at) = (map.remove("event").unwrap_or_default(), map.remove("at").unwrap_or_default());
+    let rest = object.to_string();
+    let rest = rest.strip_prefix('{').unwrap_or(&rest);
+    let sep = if rest == "}" { "" } else { "," };
+    format!("{{\"event\":{event},\"at\":{at}{sep}{rest}")
+}
+
 impl<W: Write> Progress for Json<W> {
     fn event(&mut self, at: Duration, event: &Event<'_>) {
         // Best effort: a reader that went away must not stop the run.
-        let _ = writeln!(self.out, "{}", object(at, event)).and_then(|()| self.out.flush());
+        let _ = writeln!(self.out, "{}", line(object(at, event))).and_then(|()| self.out.flush());
     }
 }
 
@@ -74,6 +84,8 @@ mod tests {
         j.event(Duration::from_millis(13_500), &Event::StepFinished(&train));
         j.event(Duration::from_millis(13_600), &Event::RunFinished(&report(vec![fetch.clone(), train.clone()], false)));
         let text = String::from_utf8(j.into_inner()).unwrap();
+        assert!(text.starts_with("{\"event\":\"step_started\",\"at\":1.234,\"attempt\":1,"), "{text}");
+        assert_eq!(line(json!({"event": "note", "at": 1.0})), "{\"event\":\"note\",\"at\":1.0}");
         let events: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert_eq!(events.len(), 5, "{text}");
         assert_eq!(events[0], json!({"event": "step_started", "at": 1.234, "step": "train", "attempt": 1}));
