@@ -33,6 +33,8 @@ pub struct Terminal<W: Write> {
     running: Vec<Running>,
     /// How many live lines are on the screen now.
     drawn: usize,
+    /// The live lines on the screen now: a tick that would draw the same does nothing.
+    shown: String,
 }
 
 #[derive(Debug)]
@@ -53,7 +55,7 @@ impl<W: Write> Terminal<W> {
     /// Draws on `out`, a terminal `width` columns wide (lines are cut to fit, so redrawing in place
     /// stays exact); `colour` false (for `NO_COLOR`) writes no colour codes.
     pub fn new(out: W, width: usize, colour: bool) -> Self {
-        Terminal { out, width: width.max(20), colour, running: Vec::new(), drawn: 0 }
+        Terminal { out, width: width.max(20), colour, running: Vec::new(), drawn: 0, shown: String::new() }
     }
 
     fn paint(&self, line: &Line) -> String {
@@ -76,12 +78,28 @@ impl<W: Write> Terminal<W> {
 
     /// Redraws: the live lines go, `scrolled` is printed for good, the live lines come back.
     fn frame(&mut self, at: Duration, scrolled: Option<Line>) {
+        let live = self.live(at);
+        if scrolled.is_none() && self.drawn > 0 && live.concat() == self.shown {
+            return;
+        }
         let mut buf = String::new();
         self.erase(&mut buf);
         if let Some(line) = scrolled {
             buf.push_str(&self.paint(&line));
             buf.push('\n');
         }
+        for l in &live {
+            buf.push_str(l);
+            buf.push('\n');
+        }
+        self.drawn = live.len();
+        self.shown = live.concat();
+        // Best effort: a closed terminal must not stop the run.
+        let _ = self.out.write_all(buf.as_bytes()).and_then(|()| self.out.flush());
+    }
+
+    /// The live lines at `at`.
+    fn live(&self, at: Duration) -> Vec<String> {
         let spin = SPINNER[(at.as_millis() / 100) as usize % SPINNER.len()];
         let mut lines: Vec<String> = Vec::new();
         for r in self.running.iter().take(MAX_LIVE) {
@@ -95,13 +113,7 @@ impl<W: Write> Terminal<W> {
             let more = format!("… and {} more running", self.running.len() - MAX_LIVE);
             lines.push(self.paint(&Line { mark: ' ', colour: DIM, text: more }));
         }
-        for l in &lines {
-            buf.push_str(l);
-            buf.push('\n');
-        }
-        self.drawn = lines.len();
-        // Best effort: a closed terminal must not stop the run.
-        let _ = self.out.write_all(buf.as_bytes()).and_then(|()| self.out.flush());
+        lines
     }
 
     fn stop_showing(&mut self, step: &str) {
@@ -254,6 +266,15 @@ mod tests {
         let frames_before = frames.borrow().len();
         t.tick(ms(13_400));
         assert_eq!(frames.borrow().len(), frames_before, "nothing running: nothing to redraw");
+        t.event(ms(13_400), &Event::StepStarted { step: "eval", attempt: 1 });
+        assert_eq!(last(), "⠼ eval  0.0s\n");
+        let frames_before = frames.borrow().len();
+        t.tick(ms(13_440));
+        assert_eq!(frames.borrow().len(), frames_before, "the same live lines are not drawn again");
+        t.tick(ms(13_520));
+        assert_eq!(last(), "\x1b[1A\r\x1b[J⠴ eval  0.1s\n");
+        t.event(ms(13_530), &Event::StepFinished(&step("eval", Status::Succeeded, 0.13)));
+        assert_eq!(last(), "\x1b[1A\r\x1b[J✓ eval  0.1s\n");
         t.event(ms(13_500), &Event::RunFinished(&report(vec![fetch, train], false)));
         assert_eq!(last(), "✗ run failed in 13.5s\n");
     }
