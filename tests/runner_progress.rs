@@ -188,3 +188,48 @@ fn no_colour_and_a_dumb_terminal() {
     assert!(!text.contains('\x1b'), "plain lines: {text:?}");
     assert!(text.contains("s] train: started"), "{text:?}");
 }
+
+#[test]
+fn ctrl_c_on_a_terminal_leaves_no_live_line() {
+    let have = Command::new("script").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !need("script(1) from util-linux (apt-get install util-linux) for the terminal test", have) {
+        return;
+    }
+    let base = temp_dir("progress-ctrl-c");
+    let pids = base.join("pids");
+    std::fs::create_dir_all(&pids).unwrap();
+    let cmd = format!(
+        "exec {} run --parallelism 2 --workdir {} --param n=4 --param sleep_ms=30000 --param pid_dir={}",
+        example_bin("many_steps").display(),
+        base.join("run").display(),
+        pids.display()
+    );
+    let mut script = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let waited = std::time::Instant::now();
+    while std::fs::read_dir(&pids).unwrap().count() < 2 {
+        assert!(waited.elapsed() < std::time::Duration::from_secs(30), "the steps did not start");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // Ctrl-C as the terminal sends it: the line discipline makes it SIGINT.
+    use std::io::Write;
+    let mut stdin = script.stdin.take().unwrap();
+    stdin.write_all(b"\x03").unwrap();
+    stdin.flush().unwrap();
+    let out = script.wait_with_output().unwrap();
+    drop(stdin);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(130), "{text:?}");
+    let end = text.find("run interrupted by SIGINT in ").unwrap_or_else(|| panic!("{text:?}"));
+    // The run's last frame erased the live lines; nothing live is drawn after it.
+    let last_live = text[..end].rfind(|c| "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏".contains(c)).expect("live lines were drawn");
+    assert!(text[last_live..end].contains("\x1b[J"), "the last live lines were erased: {text:?}");
+    assert!(!"⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏".chars().any(|c| text[end..].contains(c)), "{text:?}");
+    assert!(text[end..].contains("Interrupted"), "the table follows: {text:?}");
+}
