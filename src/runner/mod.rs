@@ -4,7 +4,8 @@
 //!
 //! Rust function components run as this same binary's `component` subcommand, the command the cluster
 //! runs; other containers run with docker or podman, or directly on the host with `--host`. Every
-//! step's files live under the run directory, which stays after the run.
+//! step's files live under the run directory, which stays after the run. While it runs, the engine
+//! emits [`progress::Event`]s: a live view on a terminal, plain lines or JSON lines show them.
 
 mod child;
 pub(crate) mod clock;

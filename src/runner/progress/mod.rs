@@ -88,8 +88,12 @@ pub fn for_stderr() -> Box<dyn Progress> {
     let stderr = std::io::stderr();
     let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
     if stderr.is_terminal() && !dumb {
-        let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        Box::new(Terminal::new(stderr, term::stderr_width(), colour))
+        let live = Terminal::new(stderr, term::stderr_width());
+        // https://no-color.org: set and not empty.
+        match std::env::var_os("NO_COLOR").filter(|v| !v.is_empty()) {
+            Some(_) => Box::new(live.without_colour()),
+            None => Box::new(live),
+        }
     } else {
         Box::new(Plain::new(stderr))
     }

@@ -53,9 +53,16 @@ struct Line {
 
 impl<W: Write> Terminal<W> {
     /// Draws on `out`, a terminal `width` columns wide (lines are cut to fit, so redrawing in place
-    /// stays exact); `colour` false (for `NO_COLOR`) writes no colour codes.
-    pub fn new(out: W, width: usize, colour: bool) -> Self {
-        Terminal { out, width: width.max(20), colour, running: Vec::new(), drawn: 0, shown: String::new() }
+    /// stays exact), in colour.
+    pub fn new(out: W, width: usize) -> Self {
+        Terminal { out, width: width.max(20), colour: true, running: Vec::new(), drawn: 0, shown: String::new() }
+    }
+
+    /// Writes no colour codes (for `NO_COLOR`); the live lines stay.
+    #[must_use]
+    pub fn without_colour(mut self) -> Self {
+        self.colour = false;
+        self
     }
 
     fn paint(&self, line: &Line) -> String {
@@ -245,7 +252,7 @@ mod tests {
         let screen = Screen::default();
         let frames = Rc::clone(&screen.0);
         let last = || frames.borrow().last().cloned().unwrap();
-        let mut t = Terminal::new(screen, 80, false);
+        let mut t = Terminal::new(screen, 80).without_colour();
         t.event(ms(1000), &Event::StepStarted { step: "train", attempt: 1 });
         assert_eq!(last(), "⠋ train  0.0s\n", "a first frame: nothing to erase");
         t.event(ms(1100), &Event::StepStarted { step: "fetch", attempt: 2 });
@@ -283,7 +290,7 @@ mod tests {
     fn colours_cut_lines_skips_and_a_clean_screen_on_drop() {
         let screen = Screen::default();
         let frames = Rc::clone(&screen.0);
-        let mut t = Terminal::new(screen, 20, true);
+        let mut t = Terminal::new(screen, 20);
         t.event(ms(0), &Event::StepFinished(&step("condition-2", Status::Skipped, 0.0)));
         assert_eq!(frames.borrow().last().unwrap(), "\x1b[2m-\x1b[0m condition-2  skip\n", "cut to 20 columns");
         t.event(ms(0), &Event::StepStarted { step: "a-very-long-step-name", attempt: 1 });
@@ -296,7 +303,7 @@ mod tests {
     fn many_running_steps_are_counted_past_the_limit() {
         let screen = Screen::default();
         let frames = Rc::clone(&screen.0);
-        let mut t = Terminal::new(screen, 80, false);
+        let mut t = Terminal::new(screen, 80).without_colour();
         for i in 0..11 {
             t.event(ms(0), &Event::StepStarted { step: &format!("s{i}"), attempt: 1 });
         }
