@@ -152,6 +152,10 @@ struct RunArgs {
     /// With `--split`: the size limit of one part [default: the pipeline's, or 1MiB].
     #[arg(long, value_name = "BYTES", value_parser = size::parse, requires = "split")]
     max_size: Option<usize>,
+    /// Write the run's events to stdout as JSON, one object per line (see `kfp::runner::progress`),
+    /// and nothing else.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -385,7 +389,9 @@ fn run_local(pipeline: PipelineDef, r: RunArgs, stdout: &mut dyn Write) -> Resul
         None => crate::runner::new_run_dir(std::path::Path::new("kfp-runs"), pipeline.name())
             .map_err(CliError::Component)?,
     };
-    writeln!(stdout, "run directory: {}", workdir.display()).and_then(|()| stdout.flush()).map_err(write)?;
+    if !r.json {
+        writeln!(stdout, "run directory: {}", workdir.display()).and_then(|()| stdout.flush()).map_err(write)?;
+    }
     let mut opts = crate::runner::RunOptions::new(workdir);
     opts.host = r.host;
     opts.clean = r.clean;
@@ -397,15 +403,28 @@ fn run_local(pipeline: PipelineDef, r: RunArgs, stdout: &mut dyn Write) -> Resul
     if let Some(n) = r.parallelism {
         opts.parallelism = n;
     }
-    let report = if r.split {
-        let bundle = size::bundle(&pipeline, wf, r.max_size)?;
-        crate::runner::run_split(&bundle, &binary, &opts)
-    } else {
-        crate::runner::run_workflow(&wf, &binary, &opts)
+    let report = {
+        // JSON events on stdout; otherwise a live view or plain lines on stderr, the table on stdout.
+        let (mut json, mut text);
+        let progress: &mut dyn crate::runner::progress::Progress = if r.json {
+            json = crate::runner::progress::Json::new(&mut *stdout);
+            &mut json
+        } else {
+            text = crate::runner::progress::for_stderr();
+            text.as_mut()
+        };
+        if r.split {
+            let bundle = size::bundle(&pipeline, wf, r.max_size)?;
+            crate::runner::run_split_with(&bundle, &binary, &opts, progress)
+        } else {
+            crate::runner::run_workflow_with(&wf, &binary, &opts, progress)
+        }
+        .map_err(CliError::Component)?
+    };
+    if !r.json {
+        stdout.write_all(report.table().as_bytes()).map_err(write)?;
+        writeln!(stdout, "run directory: {}", report.workdir.display()).map_err(write)?;
     }
-    .map_err(CliError::Component)?;
-    stdout.write_all(report.table().as_bytes()).map_err(write)?;
-    writeln!(stdout, "run directory: {}", report.workdir.display()).map_err(write)?;
     if let Some(sig) = report.interrupted_by {
         // Exit as a shell reports a process ended by the signal (130 for SIGINT, 143 for SIGTERM),
         // after the summary: `main` would exit with 1.

@@ -15,6 +15,7 @@ use kfp_compiler::argo::{ResourceTemplate, Template, Workflow};
 use serde_json::{Value, json};
 
 use super::engine::{Engine, Node, Stop, failed};
+use super::progress::Event;
 use super::{Outcome, Params, Status, StepReport, expr, repository, status};
 
 /// A child workflow being run.
@@ -80,7 +81,7 @@ pub(super) fn start<'w>(
             ),
         );
     };
-    let mut child = match Engine::new(part, e.opts, &e.binary) {
+    let mut child = match Engine::new(part, e.opts, &e.binary, std::rc::Rc::clone(&e.out)) {
         Ok(c) => c,
         Err(why) => return fail(e, why),
     };
@@ -188,7 +189,8 @@ impl<'w> ChildRun<'w> {
                 if let Some(o) = e.not_started(&self.path, may_start) {
                     return Some(o);
                 }
-                e.say(&format!("▶ {} runs child workflow `{}`", self.path, self.name));
+                e.out.emit(&Event::StepStarted { step: &self.path, attempt: 1 });
+                e.say(&format!("{} runs child workflow `{}`", self.path, self.name));
                 *self.started.insert(Instant::now())
             }
         };

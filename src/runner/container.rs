@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use kfp_compiler::argo::Template;
 
 use super::engine::{Engine, Stop};
+use super::progress::Event;
 use super::retry::{Retry, parse_seconds};
 use super::{Artifacts, Outcome, Params, Status, StepReport, expr, pod_surface, repository, signals};
 
@@ -26,6 +27,8 @@ pub(super) struct Step<'w> {
     retry: Retry,
     attempts: u32,
     first_start: Option<Instant>,
+    /// The log of its last attempt, once one started.
+    log: Option<PathBuf>,
     state: State,
 }
 
@@ -91,6 +94,7 @@ impl<'w> Step<'w> {
             retry,
             attempts: 0,
             first_start: None,
+            log: None,
             state: State::Ready { not_before: None, last_error: None },
         }
     }
@@ -126,6 +130,8 @@ impl<'w> Step<'w> {
                 self.first_start.get_or_insert_with(Instant::now);
                 match self.start(e) {
                     Ok(running) => {
+                        e.out.emit(&Event::StepStarted { step: &self.path, attempt: self.attempts });
+                        self.log = Some(running.log.clone());
                         e.running += 1;
                         e.held.take(self.t);
                         e.events += 1;
@@ -194,17 +200,7 @@ impl<'w> Step<'w> {
             Failure::Fatal(m) => (m.clone(), false),
         };
         if retryable && let Some(wait) = self.retry.next(self.attempts, elapsed) {
-            let of = match self.retry.limit.checked_add(1) {
-                Some(n) => format!(" of {n}"),
-                None => String::new(),
-            };
-            e.say(&format!(
-                "↻ {} failed (attempt {}{of}), retrying in {:.1}s: {}",
-                self.path,
-                self.attempts,
-                wait.as_secs_f64(),
-                message.lines().next().unwrap_or_default()
-            ));
+            e.out.emit(&Event::StepRetrying { step: &self.path, attempt: self.attempts, wait, error: &message });
             self.state = State::Ready { not_before: Some(Instant::now() + wait), last_error: Some(message) };
             return None;
         }
@@ -228,6 +224,12 @@ impl<'w> Step<'w> {
         let mut report = StepReport::new(&self.path, status, error);
         report.duration = self.first_start.map_or(Duration::ZERO, |t| t.elapsed());
         report.attempts = self.attempts;
+        report.log.clone_from(&self.log);
+        report.exit_code = match &result {
+            Ok(_) => Some(0),
+            Err(Failure::Failed(_, code)) => *code,
+            Err(_) => None,
+        };
         let outcome = match result {
             Ok(o) => {
                 report.outputs = o.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use kfp_compiler::argo::{Template, Workflow};
 
 use super::container::{Step, on_path};
+use super::progress::{Emitter, Event};
 use super::{Artifacts, Outcome, Params, RunOptions, Status, StepReport, expr, signals};
 
 /// Why the run stops starting steps.
@@ -46,6 +47,8 @@ pub(super) struct Engine<'w> {
     /// A split pipeline's parts, by WorkflowTemplate name: a resource step creating a Workflow from
     /// one of them runs it here (see [`super::child`]).
     pub(super) parts: HashMap<&'w str, &'w Workflow>,
+    /// Where the run's events go (shared with child workflows' engines).
+    pub(super) out: std::rc::Rc<Emitter<'w>>,
 }
 
 /// A template being run: polled until it has an outcome.
@@ -76,7 +79,12 @@ impl<'w> Node<'w> {
 }
 
 impl<'w> Engine<'w> {
-    pub(super) fn new(wf: &'w Workflow, opts: &'w RunOptions, binary: &str) -> Result<Self, String> {
+    pub(super) fn new(
+        wf: &'w Workflow,
+        opts: &'w RunOptions,
+        binary: &str,
+        out: std::rc::Rc<Emitter<'w>>,
+    ) -> Result<Self, String> {
         let mut workflow: HashMap<String, String> = HashMap::new();
         for p in &wf.spec.arguments.parameters {
             workflow.insert(format!("workflow.parameters.{}", p.name), p.value.clone().unwrap_or_default());
@@ -106,6 +114,7 @@ impl<'w> Engine<'w> {
             held: super::locks::Held::default(),
             noted: Default::default(),
             parts: HashMap::new(),
+            out,
         })
     }
 
@@ -129,32 +138,21 @@ impl<'w> Engine<'w> {
             if let Some(outcome) = node.poll(self, true) {
                 return outcome;
             }
+            self.out.tick();
             if self.events == before {
                 std::thread::sleep(Duration::from_millis(2));
             }
         }
     }
 
+    /// Says something that is not a step's end.
     pub(super) fn say(&self, line: &str) {
-        eprintln!("[{:>7.2}s] {line}", self.start.elapsed().as_secs_f64());
+        self.out.emit(&Event::Note(line));
     }
 
+    /// A step ended: shown now, reported at the end.
     pub(super) fn record(&mut self, step: StepReport) {
-        let mark = match step.status {
-            Status::Succeeded => "✔",
-            Status::Failed => "✘",
-            Status::Skipped => "-",
-            Status::Omitted => "·",
-            Status::Interrupted => "!",
-        };
-        let mut line = format!("{mark} {} {}", step.path, step.status.word().to_lowercase());
-        if step.status == Status::Succeeded || step.status == Status::Failed {
-            line.push_str(&format!(" ({:.2}s)", step.duration.as_secs_f64()));
-        }
-        if let Some(e) = &step.error {
-            line.push_str(&format!(": {}", e.lines().next().unwrap_or_default()));
-        }
-        self.say(&line);
+        self.out.emit(&Event::StepFinished(&step));
         self.steps.push(step);
         self.events += 1;
     }
@@ -297,6 +295,8 @@ impl StepReport {
             outputs: BTreeMap::new(),
             error,
             attempts: 0,
+            exit_code: None,
+            log: None,
         }
     }
 }

@@ -4,7 +4,8 @@
 //!
 //! Rust function components run as this same binary's `component` subcommand, the command the cluster
 //! runs; other containers run with docker or podman, or directly on the host with `--host`. Every
-//! step's files live under the run directory, which stays after the run.
+//! step's files live under the run directory, which stays after the run. While it runs, the engine
+//! emits [`progress::Event`]s: a live view on a terminal, plain lines or JSON lines show them.
 
 mod child;
 pub(crate) mod clock;
@@ -17,6 +18,7 @@ mod import;
 mod locks;
 mod loops;
 mod pod_surface;
+pub mod progress;
 mod report;
 mod repository;
 mod retry;
@@ -147,7 +149,21 @@ fn parameters(wf: &Workflow) -> Result<HashMap<String, String>, String> {
 /// # Errors
 /// As [`run`].
 pub fn run_workflow(wf: &Workflow, binary: &str, opts: &RunOptions) -> Result<RunReport, String> {
-    run_parts(wf, &[], binary, opts)
+    run_parts(wf, &[], binary, opts, &mut progress::Plain::new(std::io::stderr()))
+}
+
+/// As [`run_workflow`], showing the run's events on `progress` (the others print [`progress::Plain`]
+/// lines on stderr).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_workflow_with(
+    wf: &Workflow,
+    binary: &str,
+    opts: &RunOptions,
+    progress: &mut dyn progress::Progress,
+) -> Result<RunReport, String> {
+    run_parts(wf, &[], binary, opts, progress)
 }
 
 /// Runs a split pipeline (`compile --split`): the parent workflow `parent`, whose resource steps
@@ -164,6 +180,12 @@ pub fn run_bundle(
     binary: &str,
     opts: &RunOptions,
 ) -> Result<RunReport, String> {
+    check_parts(parts)?;
+    run_parts(parent, parts, binary, opts, &mut progress::Plain::new(std::io::stderr()))
+}
+
+/// The parts of a bundle have names, each its own.
+fn check_parts(parts: &[(String, Workflow)]) -> Result<(), String> {
     for (i, (name, _)) in parts.iter().enumerate() {
         if name.is_empty() {
             return Err(format!(
@@ -177,7 +199,7 @@ pub fn run_bundle(
             ));
         }
     }
-    run_parts(parent, parts, binary, opts)
+    Ok(())
 }
 
 /// Runs a split pipeline as `compile --split` makes it (see [`run_bundle`]).
@@ -186,6 +208,21 @@ pub fn run_bundle(
 /// As [`run_bundle`]; also a part that is not a WorkflowTemplate the runner can read.
 pub fn run_split(bundle: &Bundle, binary: &str, opts: &RunOptions) -> Result<RunReport, String> {
     run_bundle(&bundle.parent, &bundle_parts(bundle)?, binary, opts)
+}
+
+/// As [`run_split`], showing the run's events on `progress`.
+///
+/// # Errors
+/// As [`run_split`].
+pub fn run_split_with(
+    bundle: &Bundle,
+    binary: &str,
+    opts: &RunOptions,
+    progress: &mut dyn progress::Progress,
+) -> Result<RunReport, String> {
+    let parts = bundle_parts(bundle)?;
+    check_parts(&parts)?;
+    run_parts(&bundle.parent, &parts, binary, opts, progress)
 }
 
 /// The parts of `bundle` as workflows the runner runs: `(WorkflowTemplate name, it)`.
@@ -214,10 +251,12 @@ fn run_parts(
     parts: &[(String, Workflow)],
     binary: &str,
     opts: &RunOptions,
+    progress: &mut dyn progress::Progress,
 ) -> Result<RunReport, String> {
     let params = parameters(wf)?;
+    let out = std::rc::Rc::new(progress::Emitter::new(progress));
     if let Some(note) = patches_note(wf) {
-        eprintln!("{note}");
+        out.emit(&progress::Event::Note(&note));
     }
     let mut approvals = suspend::approvals(wf);
     approvals.extend(parts.iter().flat_map(|(_, p)| suspend::approvals(p)));
@@ -232,7 +271,7 @@ fn run_parts(
     let name = wf.metadata.name.as_deref().or(wf.metadata.generate_name.as_deref()).unwrap_or(binary);
     workdir::claim(&opts.workdir, opts.clean, name)?;
     let _signals = signals::catch();
-    let mut engine = Engine::new(wf, opts, binary)?;
+    let mut engine = Engine::new(wf, opts, binary, std::rc::Rc::clone(&out))?;
     engine.parts = parts.iter().map(|(n, p)| (n.as_str(), p)).collect();
     let main = engine.template(&wf.spec.entrypoint, &params, &HashMap::new(), "", &HashMap::new());
     let main = engine.drive(main);
@@ -253,14 +292,17 @@ fn run_parts(
         succeeded &= engine.drive(node).status == Status::Succeeded;
     }
     let interrupted_by = signal(&engine);
-    Ok(RunReport {
+    let report = RunReport {
         succeeded: succeeded && interrupted_by.is_none(),
         workdir: opts.workdir.clone(),
         steps: engine.steps,
         interrupted_by,
         outputs: main.params.into_iter().collect(),
         artifacts: main.artifacts.into_iter().collect(),
-    })
+        duration: out.elapsed(),
+    };
+    out.emit(&progress::Event::RunFinished(&report));
+    Ok(report)
 }
 
 /// Parameter values by name.

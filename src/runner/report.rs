@@ -55,6 +55,10 @@ pub struct StepReport {
     pub error: Option<String>,
     /// How many times it was started (more than 1 after retries; 0 if it never started).
     pub attempts: u32,
+    /// The exit code of its last attempt's command, when it ran and exited.
+    pub exit_code: Option<i32>,
+    /// Its log (the command's stdout and stderr), when its command started.
+    pub log: Option<PathBuf>,
 }
 
 /// A finished run.
@@ -73,13 +77,16 @@ pub struct RunReport {
     pub outputs: BTreeMap<String, String>,
     /// The run's artifact outputs: the files of the artifacts the pipeline function returned.
     pub artifacts: BTreeMap<String, PathBuf>,
+    /// How long the run took.
+    pub duration: Duration,
 }
 
 impl RunReport {
-    /// The summary table: step, status, duration, outputs.
+    /// The summary table: step, status, duration, attempts, and its outputs (or why it failed, and
+    /// its log).
     pub fn table(&self) -> String {
-        let width = self.steps.iter().map(|s| s.path.len()).max().unwrap_or(4).max(4);
-        let mut out = format!("{:<width$}  {:<11}  {:>8}  outputs\n", "step", "status", "time");
+        let width = self.steps.iter().map(|s| s.path.chars().count()).max().unwrap_or(4).max(4);
+        let mut out = format!("{:<width$}  {:<11}  {:>8}  {:>5}  outputs\n", "step", "status", "time", "tries");
         for s in &self.steps {
             let outputs: Vec<String> = s
                 .outputs
@@ -97,14 +104,18 @@ impl RunReport {
                 Some(e) => e.lines().next().unwrap_or_default().to_owned(),
                 None => outputs.join(" "),
             };
-            if s.attempts > 1 {
-                detail = format!("({} attempts) {detail}", s.attempts);
+            // A failed command's error names its log; a stopped one's does not.
+            if let Some(log) = s.log.as_ref().filter(|_| s.status.is_failure())
+                && !detail.contains("(log: ")
+            {
+                detail.push_str(&format!(" (log: {})", log.display()));
             }
             out.push_str(&format!(
-                "{:<width$}  {:<11}  {:>7.2}s  {detail}\n",
+                "{:<width$}  {:<11}  {:>7.2}s  {:>5}  {detail}\n",
                 s.path,
                 s.status.word(),
-                s.duration.as_secs_f64()
+                s.duration.as_secs_f64(),
+                s.attempts
             ));
         }
         if !self.outputs.is_empty() || !self.artifacts.is_empty() {

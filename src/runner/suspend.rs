@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use kfp_compiler::argo::SuspendTemplate;
 
 use super::engine::{Engine, Node, failed};
+use super::progress::Event;
 use super::{Outcome, Status, StepReport};
 
 /// A pause: done once `until` has passed.
@@ -25,6 +26,7 @@ impl Pause {
         }
         let mut report = StepReport::new(&self.path, Status::Succeeded, None);
         report.duration = self.started.elapsed();
+        report.attempts = 1;
         e.record(report);
         Some(Outcome::of(Status::Succeeded))
     }
@@ -47,11 +49,13 @@ pub(super) fn start<'w>(e: &mut Engine<'w>, s: &SuspendTemplate, path: &str) -> 
             e.say(&format!("{path}: pausing {}s instead of {secs}s (--max-pause)", cap.as_secs_f64()));
             wait = cap;
         }
+        e.out.emit(&Event::StepStarted { step: path, attempt: 1 });
         let now = Instant::now();
         return Node::Pause(Box::new(Pause { path: path.to_owned(), started: now, until: now + wait }));
     }
     let name = task_name(path);
     let started = Instant::now();
+    e.out.emit(&Event::StepStarted { step: path, attempt: 1 });
     let outcome = decide(e, &name, path);
     let mut report = match &outcome {
         Ok(how) => {
@@ -61,6 +65,7 @@ pub(super) fn start<'w>(e: &mut Engine<'w>, s: &SuspendTemplate, path: &str) -> 
         Err(why) => failed(path, why.clone()),
     };
     report.duration = started.elapsed();
+    report.attempts = 1;
     let status = report.status;
     e.record(report);
     Node::Done(Outcome::of(status))
@@ -82,6 +87,8 @@ fn decide(e: &Engine<'_>, name: &str, path: &str) -> Result<String, String> {
         ));
     }
     let secs = opts.approval_timeout.as_secs();
+    // The question gets the terminal to itself: no live view drawn over it.
+    e.out.clear();
     eprint!("approve step `{path}`? [y/N] (no answer in {secs}s fails it) ");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
