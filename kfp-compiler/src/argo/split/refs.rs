@@ -200,12 +200,13 @@ mod tests {
             "{{=workflow.parameters['in-a-p'] + workflow.parameters['kfp-workflow-uid'] + workflow.namespace}}"
         );
         assert_eq!(rewrite("{{workflow.namespace}} {{tasks.b.outputs.parameters.p}}", &mut moved, &mut used), None);
-        assert_eq!(names, ["kfp-workflow-name", "kfp-workflow-uid"]);
         // Text that is no reference, multi-byte characters included, is skipped whole.
         let u = "{{é tasksworkflow.x ü}} {{=ë + tasks['a'].outputs.parameters['p']}}";
         assert_eq!(
             rewrite(u, &mut moved, &mut used).unwrap(),
             "{{é tasksworkflow.x ü}} {{=ë + workflow.parameters['in-a-p']}}"
         );
+        drop(used);
+        assert_eq!(names, ["kfp-workflow-name", "kfp-workflow-uid"]);
     }
 }
