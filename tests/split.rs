@@ -176,10 +176,7 @@ fn check_bundle(n: usize) {
         }
     }
     assert_eq!(seen, n, "every task in exactly one part");
-    let Some(shared) = support::have_argo_validate() else { return };
-    let file = support::temp_dir(&format!("split-{n}")).join("bundle.yaml");
-    std::fs::write(&file, bundle.to_yaml().unwrap()).unwrap();
-    support::argo_validate(&shared, &file);
+    support::assert_lints_clean_both(&format!("split {n}"), &bundle.to_yaml().unwrap());
 }
 
 #[test]
