@@ -182,11 +182,7 @@ fn agrees_with_argo_validate() {
         add(f.to_owned(), &std::fs::read_to_string(fixture(f)).unwrap());
     }
     // One run of argo-validate over every file: it prints `OK   FILE` or `FAIL FILE` for each.
-    let theirs = python()
-        .arg(shared.join("tools/argo-validate"))
-        .args(files.iter().map(|(_, p)| p))
-        .output()
-        .unwrap();
+    let theirs = python().arg(shared.join("tools/argo-validate")).args(files.iter().map(|(_, p)| p)).output().unwrap();
     let report = String::from_utf8_lossy(&theirs.stdout);
     let mut disagree = Vec::new();
     for (name, path) in &files {

@@ -60,12 +60,7 @@ fn a_pipeline_binary_copied_outside_the_checkout_compiles_and_runs_there() {
 
     // The runner starts each function component as this binary again, wherever it is.
     let out = here(&["run", "--workdir", "runs"]);
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     let best = std::fs::read_to_string(dir.join("runs/pick-best/outputs/output/data")).expect("pick-best ran");
     assert!(best.parse::<f64>().is_ok_and(|r2| r2 > 0.9), "{best}");
 }

@@ -106,7 +106,10 @@ pub fn have_pyyaml() {
 /// `../shared`, where argo-validate is; fails the test unless it and its Python packages are here.
 pub fn have_argo_validate() -> PathBuf {
     let dir = require_shared();
-    need("python3 with `pip install pyyaml jsonschema` for ../shared/tools/argo-validate", python_has("yaml, jsonschema"));
+    need(
+        "python3 with `pip install pyyaml jsonschema` for ../shared/tools/argo-validate",
+        python_has("yaml, jsonschema"),
+    );
     dir
 }
 
@@ -140,7 +143,8 @@ pub fn assert_lints_clean(name: &str, yaml: &str) {
 
 /// [`assert_lints_clean`] against Argo `version`'s schema.
 pub fn assert_lints_clean_for(name: &str, yaml: &str, version: kfp_compiler::argo::ArgoVersion) {
-    let problems = kfp::lint::lint_str_for(yaml, version).unwrap_or_else(|e| panic!("{name}: lint cannot read it: {e}"));
+    let problems =
+        kfp::lint::lint_str_for(yaml, version).unwrap_or_else(|e| panic!("{name}: lint cannot read it: {e}"));
     let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
     assert!(lines.is_empty(), "{name} ({version:?}) has lint problems:\n{}\n{yaml}", lines.join("\n"));
 }

@@ -29,8 +29,8 @@ pub(crate) fn check_against(reference_file: &Path, name: &str, spec: &PipelineSp
     assert!(ours.starts_with("components:") || ours.starts_with("deploymentSpec:"), "{ours}");
     let json: Value = serde_json::from_str(&to_json(spec, platform).expect("emit json")).expect("json parses");
 
-    let reference = std::fs::read_to_string(reference_file)
-        .unwrap_or_else(|e| panic!("{}: {e}", reference_file.display()));
+    let reference =
+        std::fs::read_to_string(reference_file).unwrap_or_else(|e| panic!("{}: {e}", reference_file.display()));
 
     let ours_docs = without_sdk_version(read_yaml12(&ours));
     let ref_docs = without_sdk_version(read_yaml12(&reference));
@@ -81,7 +81,12 @@ fn assert_lints_clean(name: &str, yaml: &str) {
 /// by `ir-validate --werror` (with `--load` when there is a reference: the kfp SDK writes its wrapper
 /// with PyYAML, which leaves `1e3` and `0o17` plain, so kfp's own output fails there, not ours).
 /// Fails, saying what to install, when python3, PyYAML or ir-validate are missing.
-pub(crate) fn check_outside(name: &str, spec: &PipelineSpec, platform: Option<&PlatformSpec>, reference: Option<&Path>) {
+pub(crate) fn check_outside(
+    name: &str,
+    spec: &PipelineSpec,
+    platform: Option<&PlatformSpec>,
+    reference: Option<&Path>,
+) {
     let ours = to_yaml(spec, platform).expect("emit yaml");
     let dir = std::env::temp_dir().join(format!("kfp-rs-ir-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -90,7 +95,9 @@ pub(crate) fn check_outside(name: &str, spec: &PipelineSpec, platform: Option<&P
     need("python3 with PyYAML (`pip install pyyaml`)", python_has("yaml"));
     let reader = "YAML 1.1 (PyYAML, as the kfp SDK reads it)";
     match reference {
-        Some(r) => assert_same(name, reader, &without_sdk_version(read_yaml11(&file)), &without_sdk_version(read_yaml11(r))),
+        Some(r) => {
+            assert_same(name, reader, &without_sdk_version(read_yaml11(&file)), &without_sdk_version(read_yaml11(r)))
+        }
         None => assert_same(name, reader, &read_yaml11(&file), &json_docs(spec, platform)),
     }
     let tool = shared_dir().join("tools/ir-validate");

@@ -290,7 +290,10 @@ mod tests {
             .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
         let path = dir.join("argo").join(name);
         std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!("this test needs the published schema {} ({e}): set KFP_SHARED_DIR to the shared directory", path.display())
+            panic!(
+                "this test needs the published schema {} ({e}): set KFP_SHARED_DIR to the shared directory",
+                path.display()
+            )
         })
     }
 
@@ -322,7 +325,8 @@ mod tests {
         for (source, file, embedded) in FILES {
             let made = generate::schema_text(&published(source)).unwrap();
             if made != *embedded {
-                std::fs::write(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/lint/argo").join(file), made).unwrap();
+                std::fs::write(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/lint/argo").join(file), made)
+                    .unwrap();
             }
         }
     }
