@@ -206,7 +206,6 @@ mod tests {
             rewrite(u, &mut moved, &mut used).unwrap(),
             "{{é tasksworkflow.x ü}} {{=ë + workflow.parameters['in-a-p']}}"
         );
-        drop(used);
         assert_eq!(names, ["kfp-workflow-name", "kfp-workflow-uid"]);
     }
 }
