@@ -187,9 +187,7 @@ fn o_writes_through_a_fifo() {
     let dir = temp_dir("cli-o-fifo");
     let fifo = dir.join("pipe");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-    if !need("mkfifo", made.is_ok_and(|s| s.success())) {
-        return;
-    }
+    need("`mkfifo` (coreutils)", made.is_ok_and(|s| s.success()));
     let (tx, rx) = std::sync::mpsc::channel();
     let reader = fifo.clone();
     std::thread::spawn(move || tx.send(std::fs::read_to_string(reader)));

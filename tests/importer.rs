@@ -51,10 +51,7 @@ fn task_args(wf: &Value, task: &str) -> Value {
 }
 
 fn validate_both(name: &str, wf: &Value) {
-    let Some(shared) = have_argo_validate() else { return };
-    let file = temp_dir(&format!("importer-validate-{name}")).join("workflow.json");
-    std::fs::write(&file, wf.to_string()).unwrap();
-    argo_validate(&shared, &file);
+    assert_lints_clean_both(name, &wf.to_string());
 }
 
 #[test]
@@ -102,7 +99,7 @@ fn an_imported_artifact_reaches_a_nested_scope_as_a_dag_input() {
     assert_eq!(args["artifacts"][0]["gcs"], json!({"bucket": "b", "key": "k"}), "{args}");
     validate_both("nested", &wf);
     let ir = kfp::compile_kfp_v2(&p, &CompileOptions::default()).expect("compiles to the IR").to_yaml().unwrap();
-    ir_validate_text("importer-nested", &ir);
+    assert_lints_clean("importer-nested", &ir);
 }
 
 #[test]
@@ -135,7 +132,7 @@ fn the_ir_has_kfps_importer_task_for_a_literal_and_for_a_parameter() {
         tasks["serve"]["inputs"]["artifacts"]["model"],
         json!({"taskOutputArtifact": {"outputArtifactKey": "artifact", "producerTask": "importer-2"}})
     );
-    ir_validate_text("importer-ir", &ir.to_yaml().unwrap());
+    assert_lints_clean("importer-ir", &ir.to_yaml().unwrap());
 }
 
 #[test]
@@ -356,5 +353,5 @@ fn an_import_collected_by_a_loop_is_an_error_on_argo() {
     // The IR has an importer task per iteration, collected like any task's artifact.
     let ir = kfp::compile_kfp_v2(&p, &CompileOptions::default()).expect("compiles to the IR").to_yaml().unwrap();
     assert!(ir.contains("runtimeParameter: uri"), "{ir}");
-    ir_validate_text("importer-collected", &ir);
+    assert_lints_clean("importer-collected", &ir);
 }

@@ -192,7 +192,7 @@ fn a_manifest_holds_each_value_as_one_json_literal() {
             _ => Some(v.to_owned()),
         })
         .unwrap();
-        let doc = support::read_yaml11(&filled);
+        let doc = support::read_yaml(&filled);
         assert_eq!(doc["metadata"]["name"], json!(v), "{filled}");
         assert_eq!(doc["metadata"].as_object().unwrap().len(), 1, "{filled}");
         assert_eq!(doc["spec"]["backoffLimit"], json!(3));

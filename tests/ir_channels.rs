@@ -39,7 +39,7 @@ fn a_created_claim_reaches_mounts_in_nested_dags() {
     })
     .unwrap();
     let (yaml, doc) = compiled(&pipeline);
-    ir_validate_text("nested", &yaml);
+    assert_lints_clean("nested", &yaml);
     let root = &doc["pipeline_spec"]["root"]["dag"]["tasks"];
     let (cond_name, cond) = root.as_object().unwrap().iter().find(|(n, _)| n.starts_with("condition")).unwrap();
     assert_eq!(
@@ -76,7 +76,7 @@ fn a_resource_from_a_parameter_reaches_a_task_in_a_loop() {
     })
     .unwrap();
     let (yaml, doc) = compiled(&pipeline);
-    ir_validate_text("limits", &yaml);
+    assert_lints_clean("limits", &yaml);
     let spec = if doc.get("pipeline_spec").is_some() { &doc["pipeline_spec"] } else { &doc };
     let loop_task = &spec["root"]["dag"]["tasks"]["for-loop-1"];
     assert_eq!(loop_task["inputs"]["parameters"]["pipelinechannel--memory"]["componentInputParameter"], "memory");

@@ -70,11 +70,9 @@ fn kfp_reference_ir_lints_clean() {
 }
 
 #[test]
+#[ignore = "needs ../shared (beside the checkout, or KFP_SHARED_DIR); run by .ci/run"]
 fn reference_fixtures_are_the_shared_files() {
-    let Some(shared) = shared_dir() else {
-        eprintln!("SKIPPED: no ../shared to check the fixtures against");
-        return;
-    };
+    let shared = require_shared();
     for name in REFERENCES {
         let file = format!("{name}.yaml");
         let copy = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kfp-v2").join(&file));
@@ -214,8 +212,9 @@ const IR_VALIDATE_CRASHES: &[&str] = &["root_not_dag"];
 /// ir-validate passes every reference and fails every broken document `lint` reports (but the
 /// [`LINT_ONLY`] ones, which it passes), naming the same path as lint.
 #[test]
+#[ignore = "needs ../shared/tools/ir-validate with python3 and `pip install pyyaml kfp-pipeline-spec==2.17.3 googleapis-common-protos`; run by .ci/run"]
 fn ir_validate_agrees_on_the_good_and_the_broken_documents() {
-    let Some(tool) = have_ir_validate() else { return };
+    let tool = have_ir_validate();
     let dir = temp_dir("lint-ir-agreement");
     let write = |name: &str, docs: &[Value]| {
         let text: Vec<String> = docs.iter().map(|d| serde_json::to_string_pretty(d).expect("json")).collect();
@@ -226,12 +225,12 @@ fn ir_validate_agrees_on_the_good_and_the_broken_documents() {
     // The originals pass without --werror: kfp's own g_recursion has an executor no component uses,
     // which ir-validate warns about and lint does not report.
     let good: Vec<_> = REFERENCES.iter().map(|n| write(n, &reference(n))).collect();
-    let out = std::process::Command::new("python3").arg(&tool).arg("-q").args(&good).output().expect("ir-validate");
+    let out = python().arg(&tool).arg("-q").args(&good).output().expect("ir-validate");
     assert!(out.status.success(), "ir-validate: {}", String::from_utf8_lossy(&out.stdout));
     let mut disagree = String::new();
     for case in cases::CASES.iter().filter(|c| !IR_VALIDATE_CRASHES.contains(&c.name)) {
         let file = write(case.name, &broken(case));
-        let mut cmd = std::process::Command::new("python3");
+        let mut cmd = python();
         cmd.arg(&tool).arg("-q");
         if case.warning {
             cmd.arg("--werror");

@@ -34,14 +34,11 @@ fn ir_error(p: &kfp::Pipeline) -> String {
 }
 
 fn validate(name: &str, yaml: &str) {
-    let Some(shared) = have_argo_validate() else { return };
-    let file = temp_dir(&format!("patches-{name}")).join("wf.yaml");
-    std::fs::write(&file, yaml).unwrap();
-    argo_validate(&shared, &file);
+    assert_lints_clean_both(name, yaml);
 }
 
 fn doc(yaml: &str) -> Value {
-    read_yaml11(yaml)
+    read_yaml(yaml)
 }
 
 fn template<'a>(d: &'a Value, name: &str) -> &'a Value {
@@ -245,7 +242,7 @@ fn ir_patches_apply_last_and_the_ir_still_validates() {
     assert!(yaml.contains("pool: gpu"), "{yaml}");
     assert!(yaml.contains("activeDeadlineSeconds: 600"), "{yaml}");
     assert!(!yaml.contains("activeDeadlineSeconds: 5\n"), "{yaml}");
-    ir_validate_text("patches", &yaml);
+    assert_lints_clean("patches", &yaml);
 }
 
 #[test]
@@ -274,7 +271,7 @@ fn the_example_validates_on_both_targets() {
     validate("example", &yaml);
     let ir = compile_example("escape_hatch", &["--target", "kfp-v2"]);
     assert!(ir.contains("defaultPipelineRoot: s3://ml-pipelines/root"), "{ir}");
-    ir_validate_text("escape-hatch", &ir);
+    assert_lints_clean("escape-hatch", &ir);
 }
 
 #[test]

@@ -156,9 +156,9 @@ fn the_ir_writes_an_ephemeral_volume_as_kfp_kubernetes_and_drops_ports_and_probe
     let compiled = kfp::compile_kfp_v2(&p, &CompileOptions::default().lossy(true)).expect("lossy");
     assert_eq!(compiled.left_out.len(), 2, "{:?}", compiled.left_out);
     let yaml = compiled.to_yaml().unwrap();
-    support::ir_validate_text("pod-surface-scratch", &yaml);
+    support::assert_lints_clean("pod-surface-scratch", &yaml);
     let platform = yaml.split("\n---\n").nth(1).expect("a PlatformSpec document");
-    let platform = support::read_yaml11(platform);
+    let platform = support::read_yaml(platform);
     let exec = &platform["platforms"]["kubernetes"]["deploymentSpec"]["executors"]["exec-echo"];
     assert_eq!(
         exec["genericEphemeralVolume"],

@@ -279,15 +279,15 @@ fn a_failed_steps_summary_shows_the_panic_message_or_the_error() {
 }
 
 #[test]
+#[ignore = "needs root and setpriv and prlimit (util-linux); run by .ci/run"]
 fn a_loop_runs_under_a_low_process_limit() {
     // RLIMIT_NPROC counts a user's threads and processes, and root is exempt: run as `nobody`,
     // allowed 40. A thread per item (300 here) would fail to spawn.
     let tools = ["setpriv", "prlimit"].iter().all(|t| Command::new(t).arg("--version").output().is_ok());
     let root = std::fs::read_to_string("/proc/self/status")
         .is_ok_and(|s| s.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0")));
-    if !need("setpriv and prlimit, run as root", tools && root) {
-        return;
-    }
+    need("`setpriv` and `prlimit` (util-linux)", tools);
+    need("root (the test runs the loop as `nobody`; root is exempt from RLIMIT_NPROC)", root);
     let base = temp_dir("nproc");
     // The binary and the run directory where `nobody` can reach them.
     let bin = base.join("many_steps");

@@ -140,11 +140,9 @@ fn json_events_of_a_failed_run_carry_the_exit_code_and_log() {
 }
 
 /// Runs `train_eval run` on a pseudo-terminal (`script -qc`) with `env`; what the terminal got.
-fn on_a_terminal(name: &str, env: &[(&str, &str)]) -> Option<String> {
+fn on_a_terminal(name: &str, env: &[(&str, &str)]) -> String {
     let have = Command::new("script").arg("--version").output().is_ok_and(|o| o.status.success());
-    if !need("script(1) from util-linux (apt-get install util-linux) for the terminal test", have) {
-        return None;
-    }
+    need("script(1) from util-linux (apt-get install util-linux) for the terminal test", have);
     let dir = temp_dir(name);
     let cmd = format!("{} run --workdir {}", example_bin("train_eval").display(), dir.display());
     let mut script = Command::new("script");
@@ -155,7 +153,7 @@ fn on_a_terminal(name: &str, env: &[(&str, &str)]) -> Option<String> {
     let out = script.output().expect("script");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
-    Some(text)
+    text
 }
 
 /// Whether `text` has a spinner frame between `before` and `after`.
@@ -165,7 +163,7 @@ fn spinner_then(text: &str, before: &str, after: &str) -> bool {
 
 #[test]
 fn a_live_view_on_a_terminal() {
-    let Some(text) = on_a_terminal("progress-tty", &[]) else { return };
+    let text = on_a_terminal("progress-tty", &[]);
     // Live lines: a spinner and a time, redrawn in place (cursor up, clear to the end).
     assert!(spinner_then(&text, "\x1b[36m", "\x1b[0m train  0.0s"), "{text:?}");
     assert!(text.contains("A\r\x1b[J"), "{text:?}");
@@ -181,10 +179,10 @@ fn a_live_view_on_a_terminal() {
 
 #[test]
 fn no_colour_and_a_dumb_terminal() {
-    let Some(text) = on_a_terminal("progress-nocolor", &[("NO_COLOR", "1")]) else { return };
+    let text = on_a_terminal("progress-nocolor", &[("NO_COLOR", "1")]);
     assert!(!text.contains("\x1b[3") && !text.contains("\x1b[2m"), "no colour: {text:?}");
     assert!(spinner_then(&text, "", " train  0.0s") && text.contains("✓ train  "), "still live: {text:?}");
-    let Some(text) = on_a_terminal("progress-dumb", &[("TERM", "dumb")]) else { return };
+    let text = on_a_terminal("progress-dumb", &[("TERM", "dumb")]);
     assert!(!text.contains('\x1b'), "plain lines: {text:?}");
     assert!(text.contains("s] train: started"), "{text:?}");
 }
@@ -192,9 +190,7 @@ fn no_colour_and_a_dumb_terminal() {
 #[test]
 fn ctrl_c_on_a_terminal_leaves_no_live_line() {
     let have = Command::new("script").arg("--version").output().is_ok_and(|o| o.status.success());
-    if !need("script(1) from util-linux (apt-get install util-linux) for the terminal test", have) {
-        return;
-    }
+    need("script(1) from util-linux (apt-get install util-linux) for the terminal test", have);
     let base = temp_dir("progress-ctrl-c");
     let pids = base.join("pids");
     std::fs::create_dir_all(&pids).unwrap();

@@ -127,7 +127,7 @@ fn a_resource_from_a_task_output_is_an_input_of_the_task_and_waits_for_it() {
     let ir = kfp::compile_kfp_v2(&p, &CompileOptions::default()).unwrap().to_yaml().unwrap();
     assert!(ir.contains(r#"resourceMemoryRequest: "{{$.inputs.parameters['kfp-setting-requests-memory']}}""#), "{ir}");
     assert!(ir.contains(r#"image: "{{$.inputs.parameters['kfp-setting-image']}}""#), "{ir}");
-    support::ir_validate_text("settings-from-outputs", &ir);
+    support::assert_lints_clean("settings-from-outputs", &ir);
 }
 
 #[test]

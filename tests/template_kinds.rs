@@ -4,20 +4,15 @@
 
 mod support;
 
-use support::{compile_example, read_yaml11, run_example, temp_dir};
+use kfp::argo::ArgoVersion;
+use support::{compile_example, read_yaml, run_example};
 
 fn kind(name: &str, args: &[&str]) -> serde_json::Value {
-    read_yaml11(&compile_example(name, args))
+    read_yaml(&compile_example(name, args))
 }
 
-fn validate(name: &str, yaml: &str, schema: Option<&str>) {
-    if let Some(shared) = support::shared_dir() {
-        let file = temp_dir(&format!("kinds-{name}-{}", schema.is_some())).join(format!("{name}.yaml"));
-        std::fs::write(&file, yaml).unwrap();
-        support::argo_validate_with(&shared, &file, schema);
-    } else {
-        assert!(!support::required(), "argo-validate is needed (../shared or KFP_SHARED_DIR)");
-    }
+fn validate(name: &str, yaml: &str, version: ArgoVersion) {
+    support::assert_lints_clean_for(name, yaml, version);
 }
 
 #[test]
@@ -27,14 +22,14 @@ fn templates_carry_the_workflow_under_a_fixed_name() {
         [("workflow-template", "WorkflowTemplate"), ("cluster-workflow-template", "ClusterWorkflowTemplate")]
     {
         let yaml = compile_example("linear", &["--kind", arg]);
-        let t = read_yaml11(&yaml);
+        let t = read_yaml(&yaml);
         assert_eq!(t["kind"], k);
         assert_eq!(t["metadata"]["name"], "linear-three-step");
         assert!(t["metadata"].get("generateName").is_none());
         assert_eq!(t["metadata"]["annotations"], wf["metadata"]["annotations"]);
         assert_eq!(t["spec"], wf["spec"], "the spec is the workflow's");
-        validate(arg, &yaml, None);
-        validate(arg, &yaml, Some("workflow-v3.4.schema.json"));
+        validate(arg, &yaml, ArgoVersion::default());
+        validate(arg, &yaml, ArgoVersion::V3_4);
     }
     let t = kind("linear", &["--kind", "workflow-template", "--name", "team.linear-v2"]);
     assert_eq!(t["metadata"]["name"], "team.linear-v2");
@@ -62,7 +57,7 @@ fn a_cron_workflow_runs_the_workflow_on_a_schedule() {
     ];
     let wf = kind("pipeline_outputs", &[]);
     let yaml = compile_example("pipeline_outputs", &args);
-    let c = read_yaml11(&yaml);
+    let c = read_yaml(&yaml);
     assert_eq!(c["kind"], "CronWorkflow");
     assert_eq!(c["metadata"]["name"], "best-of-two");
     let spec = &c["spec"];
@@ -74,17 +69,17 @@ fn a_cron_workflow_runs_the_workflow_on_a_schedule() {
     assert_eq!(spec["workflowSpec"], wf["spec"]);
     // Each run it creates carries the kfp annotations.
     assert_eq!(spec["workflowMetadata"]["annotations"], wf["metadata"]["annotations"]);
-    validate("cron", &yaml, None);
+    validate("cron", &yaml, ArgoVersion::default());
 
     // Argo v3.4 and v3.5 take one `schedule`.
     let yaml = compile_example(
         "pipeline_outputs",
         &["--kind", "cron-workflow", "--schedule", "@daily", "--argo-version", "3.4"],
     );
-    let c = read_yaml11(&yaml);
+    let c = read_yaml(&yaml);
     assert_eq!(c["spec"]["schedule"], "@daily");
     assert!(c["spec"].get("schedules").is_none());
-    validate("cron-3.4", &yaml, Some("workflow-v3.4.schema.json"));
+    validate("cron-3.4", &yaml, ArgoVersion::V3_4);
 }
 
 #[test]
@@ -138,14 +133,14 @@ fn merge_patches_apply_to_every_kind() {
     // `escape_hatch` patches the workflow, a template and a task: each kind carries the patched spec.
     let wf = kind("escape_hatch", &[]);
     let yaml = compile_example("escape_hatch", &["--kind", "cron-workflow", "--schedule", "@daily"]);
-    let cron = read_yaml11(&yaml);
+    let cron = read_yaml(&yaml);
     assert_eq!(cron["spec"]["workflowSpec"], wf["spec"]);
     assert_eq!(cron["spec"]["workflowMetadata"]["labels"], wf["metadata"]["labels"]);
     assert!(cron["spec"]["workflowMetadata"].get("generateName").is_none());
-    validate("patched-cron", &yaml, None);
+    validate("patched-cron", &yaml, ArgoVersion::default());
     let yaml = compile_example("escape_hatch", &["--kind", "workflow-template"]);
-    let t = read_yaml11(&yaml);
+    let t = read_yaml(&yaml);
     assert_eq!(t["spec"], wf["spec"]);
     assert_eq!(t["metadata"]["name"], "escape-hatch");
-    validate("patched-template", &yaml, None);
+    validate("patched-template", &yaml, ArgoVersion::default());
 }

@@ -6,7 +6,7 @@ mod support;
 
 use kfp::prelude::*;
 use kfp::{CompileOptions, TemplateLibrary};
-use support::{compile_example, read_yaml11, run_example, temp_dir};
+use support::{compile_example, read_yaml, run_example, temp_dir};
 
 fn templates(wf: &serde_json::Value) -> Vec<&serde_json::Value> {
     wf["spec"]["templates"].as_array().unwrap().iter().collect()
@@ -18,7 +18,7 @@ fn tasks(wf: &serde_json::Value) -> Vec<&serde_json::Value> {
 
 #[test]
 fn library_tasks_reference_the_library_and_carry_no_copy() {
-    let wf = read_yaml11(&compile_example("template_library", &[]));
+    let wf = read_yaml(&compile_example("template_library", &[]));
     let names: Vec<&str> = templates(&wf).iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["word-count", "report"], "only the inline component and the DAG");
     let by_name = |n: &str| tasks(&wf).into_iter().find(|t| t["name"] == n).unwrap().clone();
@@ -30,7 +30,7 @@ fn library_tasks_reference_the_library_and_carry_no_copy() {
 
     // The library the same binary writes has every referenced template, with the inputs the
     // references pass.
-    let lib = read_yaml11(&compile_example(
+    let lib = read_yaml(&compile_example(
         "template_library",
         &["--kind", "workflow-template", "--name", "text-components-v1", "--inline-libraries"],
     ));
@@ -45,13 +45,8 @@ fn library_tasks_reference_the_library_and_carry_no_copy() {
             assert!(declared.contains(&&p["name"]), "{} passes {} to {}", task["name"], p["name"], r["template"]);
         }
     }
-    if let Some(shared) = support::shared_dir() {
-        let dir = temp_dir("library-validate");
-        for (n, text) in [("wf", kfp_yaml(&wf)), ("lib", kfp_yaml(&lib))] {
-            let file = dir.join(format!("{n}.yaml"));
-            std::fs::write(&file, text).unwrap();
-            support::argo_validate(&shared, &file);
-        }
+    for (n, text) in [("wf", kfp_yaml(&wf)), ("lib", kfp_yaml(&lib))] {
+        support::assert_lints_clean_both(n, &text);
     }
 }
 
@@ -128,5 +123,5 @@ fn the_ir_refuses_a_library_and_lossy_uses_the_code() {
     assert!(err.contains("examples/template_library.rs:40:"), "{err}");
     assert!(err.contains("KFP has no template library"), "{err}");
     let yaml = compile_example("template_library", &["--target", "kfp-v2", "--lossy"]);
-    support::ir_validate_text("template-library", &yaml);
+    support::assert_lints_clean("template-library", &yaml);
 }

@@ -39,11 +39,6 @@ pub const EXAMPLES: &[&str] = &[
     "escape_hatch",
 ];
 
-/// Whether missing tools must fail the tests (in CI) rather than skip them.
-pub fn required() -> bool {
-    std::env::var_os("CI").is_some() || std::env::var_os("KFP_REQUIRE_TOOLS").is_some()
-}
-
 /// The built example binary `name` (cargo builds examples before it runs integration tests).
 pub fn example_bin(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
@@ -68,7 +63,7 @@ pub fn compile_example(name: &str, extra: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
-/// `../shared` beside the checkout, or `$KFP_SHARED_DIR`.
+/// `../shared` beside the checkout, or `$KFP_SHARED_DIR`, when it is there.
 pub fn shared_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("KFP_SHARED_DIR")
         .map(PathBuf::from)
@@ -76,8 +71,20 @@ pub fn shared_dir() -> Option<PathBuf> {
     dir.join("tools").join("argo-validate").exists().then_some(dir)
 }
 
+/// `../shared` (or `$KFP_SHARED_DIR`); fails the test saying so when it is not there.
+pub fn require_shared() -> PathBuf {
+    let dir = shared_dir();
+    need("the project's shared directory (`../shared` beside the checkout, or set KFP_SHARED_DIR)", dir.is_some());
+    dir.unwrap()
+}
+
+/// The Python interpreter the tools run with: `$KFP_PYTHON`, or `python3`.
+pub fn python() -> Command {
+    Command::new(std::env::var_os("KFP_PYTHON").unwrap_or_else(|| "python3".into()))
+}
+
 fn python_has(modules: &str) -> bool {
-    Command::new("python3")
+    python()
         .args(["-c", &format!("import {modules}")])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -85,62 +92,77 @@ fn python_has(modules: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Skips (returns false) or, in CI, fails when a tool is missing.
-pub fn need(what: &str, ok: bool) -> bool {
-    if !ok {
-        if required() {
-            panic!("{what} is required in CI");
-        }
-        eprintln!("SKIPPED: {what} is not available");
-    }
-    ok
+/// Fails the test, saying what to install, when `ok` is false. A test that needs something outside
+/// the repository is `#[ignore]`d (`.ci/run` runs it with `--ignored`); run, it checks or fails.
+pub fn need(what: &str, ok: bool) {
+    assert!(ok, "this test needs {what}; install it, or run the whole suite with `.ci/run`, which installs it");
 }
 
-/// Whether `python3` with PyYAML is here (skips the test, or fails it in CI, when not).
-pub fn have_pyyaml() -> bool {
-    need("python3 with PyYAML (`pip install pyyaml`)", python_has("yaml"))
+/// Fails the test unless `python3` with PyYAML is here.
+pub fn have_pyyaml() {
+    need("python3 with PyYAML (`pip install pyyaml`)", python_has("yaml"));
 }
 
-/// Whether argo-validate can run (skips the test, or fails it in CI, when not).
-pub fn have_argo_validate() -> Option<PathBuf> {
-    let dir = shared_dir();
-    let ok = dir.is_some() && python_has("yaml, jsonschema");
-    need("../shared/tools/argo-validate with `pip install pyyaml jsonschema`", ok).then(|| dir.unwrap())
-}
-
-/// `../shared/tools/ir-validate`, when it and its Python packages are here (skips the test, or fails
-/// it in CI, when not).
-pub fn have_ir_validate() -> Option<PathBuf> {
-    let tool = shared_dir().map(|d| d.join("tools/ir-validate")).filter(|t| t.exists());
-    let ok = tool.is_some() && python_has("yaml, google.rpc; from kfp.pipeline_spec import pipeline_spec_pb2");
-    need("ir-validate with kfp-pipeline-spec, googleapis-common-protos and pyyaml", ok).then(|| tool.unwrap())
-}
-
-/// Runs `ir-validate --werror` on `files`, failing the test with its report when it rejects one.
-pub fn ir_validate(tool: &Path, files: &[PathBuf]) {
-    let out = Command::new("python3").arg(tool).arg("--werror").args(files).output().expect("run ir-validate");
-    assert!(
-        out.status.success(),
-        "ir-validate rejected the IR:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+/// `../shared`, where argo-validate is; fails the test unless it and its Python packages are here.
+pub fn have_argo_validate() -> PathBuf {
+    let dir = require_shared();
+    need(
+        "python3 with `pip install pyyaml jsonschema` for ../shared/tools/argo-validate",
+        python_has("yaml, jsonschema"),
     );
+    dir
 }
 
-/// Writes the IR `yaml` of pipeline `name` to a file and checks it with `ir-validate --werror` (when
-/// the tool is here; in CI it must be).
-pub fn ir_validate_text(name: &str, yaml: &str) {
-    let Some(tool) = have_ir_validate() else { return };
-    let file =
-        temp_dir(&format!("ir-validate-{}", name.replace(' ', "-"))).join(format!("{}.yaml", name.replace(' ', "-")));
-    std::fs::write(&file, yaml).expect("write the IR");
-    ir_validate(&tool, &[file]);
+/// `../shared/tools/ir-validate`; fails the test unless it and its Python packages are here.
+pub fn have_ir_validate() -> PathBuf {
+    let tool = require_shared().join("tools/ir-validate");
+    need(&format!("{}", tool.display()), tool.exists());
+    need(
+        "python3 with `pip install pyyaml kfp-pipeline-spec==2.17.3 googleapis-common-protos` for ir-validate",
+        python_has("yaml, google.rpc; from kfp.pipeline_spec import pipeline_spec_pb2"),
+    );
+    tool
 }
 
-/// Parses YAML the way a YAML 1.1 reader (Argo, kubectl) does, returned as JSON.
+/// `yaml` (an Argo document, a `compile --split` bundle, or KFP v2 IR) passes `kfp::lint` for the
+/// default Argo version, or the test fails listing every problem.
+pub fn assert_lints_clean(name: &str, yaml: &str) {
+    assert_lints_clean_for(name, yaml, kfp_compiler::argo::ArgoVersion::default());
+}
+
+/// [`assert_lints_clean`] against Argo `version`'s schema.
+pub fn assert_lints_clean_for(name: &str, yaml: &str, version: kfp_compiler::argo::ArgoVersion) {
+    let problems =
+        kfp::lint::lint_str_for(yaml, version).unwrap_or_else(|e| panic!("{name}: lint cannot read it: {e}"));
+    let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+    let shown = if yaml.len() < 20_000 { yaml } else { "(too long to show)" };
+    assert!(lines.is_empty(), "{name} ({version:?}) has lint problems:\n{}\n{shown}", lines.join("\n"));
+}
+
+/// [`assert_lints_clean`] for Argo v4.1 (the default) and v3.4, as `.ci/run` checks with argo-validate.
+pub fn assert_lints_clean_both(name: &str, yaml: &str) {
+    use kfp_compiler::argo::ArgoVersion;
+    for version in [ArgoVersion::default(), ArgoVersion::V3_4] {
+        assert_lints_clean_for(name, yaml, version);
+    }
+}
+
+/// One YAML document (YAML 1.1 booleans as the Go reader Argo and kubectl use reads them), as JSON,
+/// read in-process.
+pub fn read_yaml(yaml: &str) -> serde_json::Value {
+    let mut docs: Vec<serde_json::Value> =
+        serde_saphyr::from_multiple(yaml).unwrap_or_else(|e| panic!("not YAML: {e}\n{yaml}"));
+    docs.retain(|d| !d.is_null());
+    assert_eq!(docs.len(), 1, "one document");
+    docs.remove(0)
+}
+
+/// Parses YAML the way PyYAML, an independent YAML 1.1 reader, does (dates and sexagesimal numbers
+/// included), returned as JSON. Fails the test unless python3 with PyYAML is here.
 pub fn read_yaml11(yaml: &str) -> serde_json::Value {
+    have_pyyaml();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/yaml11_to_json.py");
-    let mut child = Command::new("python3")
+    let mut child = python()
         .arg(script)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -166,7 +188,7 @@ pub fn argo_validate(shared: &Path, file: &Path) {
 /// Runs argo-validate on `file` against one schema (`None`: v4.1).
 pub fn argo_validate_with(shared: &Path, file: &Path, schema: Option<&str>) {
     {
-        let mut cmd = Command::new("python3");
+        let mut cmd = python();
         cmd.arg(shared.join("tools/argo-validate"));
         if let Some(s) = schema {
             cmd.arg("--schema").arg(shared.join("argo").join(s));
@@ -183,7 +205,7 @@ pub fn argo_validate_with(shared: &Path, file: &Path, schema: Option<&str>) {
     }
 }
 
-/// A fresh temporary directory under the target directory.
+/// A fresh temporary directory under the system's temporary directory.
 pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("kfp-rs-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

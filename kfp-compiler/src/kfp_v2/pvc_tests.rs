@@ -1,5 +1,5 @@
 //! Tests of `pvc`: the model's volume steps as CreatePVC / DeletePVC, against
-//! `i_resource_volume.yaml` where `../shared` is present.
+//! `i_resource_volume.yaml` (the copy in `tests/fixtures/kfp-v2/`).
 
 use kfp_dsl::model::{ComponentSpec as ModelComponent, ResourceSpec};
 use kfp_dsl::{Pipeline, VolumeClaim};
@@ -57,13 +57,9 @@ fn a_volume_and_its_deletion_are_createpvc_and_deletepvc() {
 
 #[test]
 fn the_components_are_kfp_kubernetes_own() {
-    let reference =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/kfp-v2/i_resource_volume.yaml");
-    let Ok(text) = std::fs::read_to_string(&reference) else {
-        eprintln!("skipped: {} is missing", reference.display());
-        return;
-    };
-    let (spec, _) = crate::kfp_v2::from_yaml(&text).unwrap();
+    // kfp's file, as the workspace's tests carry it (a copy of ../shared/reference/kfp-v2/).
+    let text = include_str!("../../../tests/fixtures/kfp-v2/i_resource_volume.yaml");
+    let (spec, _) = crate::kfp_v2::from_yaml(text).unwrap();
     let step = |action| PvcStep { action, inputs: Vec::new(), constants: Vec::new(), outputs: Vec::new() };
     assert_eq!(step(PvcAction::Create).component("exec-createpvc"), spec.components["comp-createpvc"]);
     assert_eq!(step(PvcAction::Delete).component("exec-deletepvc"), spec.components["comp-deletepvc"]);

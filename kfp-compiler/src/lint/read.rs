@@ -9,7 +9,16 @@ use serde_json::Value;
 /// The documents of `text` (JSON is read as the YAML it is); an error says what is wrong and where
 /// (line and column).
 pub(crate) fn yaml_documents(text: &str) -> Result<Vec<Value>, String> {
-    let mut docs = serde_saphyr::from_multiple::<Value>(text).map_err(|e| one_line(&e.to_string()))?;
+    // The reader's default budget (250,000 nodes, a million events for the whole stream) is for
+    // untrusted configuration; a pipeline compiled here is large: a 20,000-task `compile --split`
+    // bundle passes 250,000 nodes. Room for a hundred times that, still bounded.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = 25_000_000;
+    budget.max_events = 100_000_000;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    let mut docs =
+        serde_saphyr::from_multiple_with_options::<Value>(text, options).map_err(|e| one_line(&e.to_string()))?;
     // A JSON array of objects holds several documents (`compile --split --format json`).
     if let [Value::Array(items)] = docs.as_mut_slice()
         && !items.is_empty()

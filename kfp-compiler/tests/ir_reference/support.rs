@@ -1,4 +1,5 @@
-//! Emits a hand-built IR, validates it with ir-validate and compares it with the reference file.
+//! Emits a hand-built IR, lints it, and compares it with the reference file; and, in the ignored
+//! test that `.ci/run` runs, reads it with PyYAML and validates it with `ir-validate`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -6,29 +7,30 @@ use std::process::{Command, Stdio};
 use kfp_compiler::kfp_v2::{PipelineSpec, PlatformSpec, from_yaml, to_json, to_yaml};
 use serde_json::Value;
 
-/// Emits `spec` (and `platform`), then checks it against `reference/kfp-v2/<name>.yaml`: same values
-/// but `sdkVersion`, read as YAML 1.2 and, when python is here, as YAML 1.1; accepted by
-/// ir-validate.
-pub(crate) fn check(name: &str, spec: &PipelineSpec, platform: Option<&PlatformSpec>) {
-    let reference_file = shared_dir().join("reference/kfp-v2").join(format!("{name}.yaml"));
-    if need("../shared/reference/kfp-v2 (or $KFP_SHARED_DIR)", reference_file.exists()) {
-        check_against(&reference_file, name, spec, platform);
-    }
+/// `tests/fixtures/kfp-v2/<name>.yaml` of the workspace: kfp 2.17.3's IR, copied from
+/// `../shared/reference/kfp-v2/` (the workspace's `tests/ir_parity.rs` checks the copies).
+pub(crate) fn reference_file(name: &str) -> PathBuf {
+    reference_dir().join(format!("{name}.yaml"))
 }
 
-/// [`check`] against `tests/ir_reference/extra/<name>.yaml` (compiled by kfp 2.17.3 from the `.py`
-/// beside it).
-pub(crate) fn check_extra(name: &str, spec: &PipelineSpec, platform: Option<&PlatformSpec>) {
-    check_against(&extra_dir().join(format!("{name}.yaml")), name, spec, platform);
+fn reference_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/kfp-v2")
 }
 
-fn check_against(reference_file: &Path, name: &str, spec: &PipelineSpec, platform: Option<&PlatformSpec>) {
+/// `tests/ir_reference/extra/<name>.yaml` (compiled by kfp 2.17.3 from the `.py` beside it).
+pub(crate) fn extra_file(name: &str) -> PathBuf {
+    extra_dir().join(format!("{name}.yaml"))
+}
+
+/// Emits `spec` (and `platform`), then checks it against the reference file: the same values but
+/// `sdkVersion`, read as YAML 1.2; the JSON form the same values; and clean for `kfp_compiler::lint`.
+pub(crate) fn check_against(reference_file: &Path, name: &str, spec: &PipelineSpec, platform: Option<&PlatformSpec>) {
     let ours = to_yaml(spec, platform).expect("emit yaml");
     assert!(ours.starts_with("components:") || ours.starts_with("deploymentSpec:"), "{ours}");
     let json: Value = serde_json::from_str(&to_json(spec, platform).expect("emit json")).expect("json parses");
 
-    let reference = std::fs::read_to_string(reference_file)
-        .unwrap_or_else(|e| panic!("{}: {e} (set KFP_SHARED_DIR)", reference_file.display()));
+    let reference =
+        std::fs::read_to_string(reference_file).unwrap_or_else(|e| panic!("{}: {e}", reference_file.display()));
 
     let ours_docs = without_sdk_version(read_yaml12(&ours));
     let ref_docs = without_sdk_version(read_yaml12(&reference));
@@ -41,90 +43,94 @@ fn check_against(reference_file: &Path, name: &str, spec: &PipelineSpec, platfor
         }
         _ => panic!("{name}: {} documents", ours_docs.len()),
     }
+    assert_lints_clean(name, &ours);
 
     if let Some(keep) = std::env::var_os("KFP_IR_OUT") {
         // For a look at the bytes: `KFP_IR_OUT=/tmp/ir cargo test --test ir_reference`.
         std::fs::create_dir_all(&keep).expect("KFP_IR_OUT");
         std::fs::write(Path::new(&keep).join(format!("{name}.yaml")), &ours).expect("write KFP_IR_OUT");
     }
-    let dir = std::env::temp_dir().join(format!("kfp-rs-ir-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let file = dir.join(format!("{name}.yaml"));
-    std::fs::write(&file, &ours).expect("write yaml");
-
-    if need("python3 with PyYAML (`pip install pyyaml`)", python_has("yaml")) {
-        let ours11 = without_sdk_version(read_yaml11(&file));
-        let ref11 = without_sdk_version(read_yaml11(reference_file));
-        assert_same(name, "YAML 1.1 (PyYAML, as the kfp SDK reads it)", &ours11, &ref11);
-    }
-    ir_validate(name, &file, &ours, Load::IfInstalled);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Emits `spec` and `platform` and checks that the YAML reads back, as YAML 1.2 and (when python is
-/// here) as YAML 1.1, as the same values as the JSON form; and that ir-validate accepts it.
+/// Emits `spec` and `platform` and checks that the YAML reads back, as YAML 1.2, as the same values
+/// as the JSON form; and that it lints clean.
 pub(crate) fn check_round_trip(name: &str, spec: &PipelineSpec, platform: Option<&PlatformSpec>) {
     let ours = to_yaml(spec, platform).expect("emit yaml");
+    assert_same(name, "YAML 1.2", &read_yaml12(&ours), &json_docs(spec, platform));
+    assert_lints_clean(name, &ours);
+}
+
+/// The documents of `spec`'s JSON form (the spec, and the platform spec when there is one).
+fn json_docs(spec: &PipelineSpec, platform: Option<&PlatformSpec>) -> Vec<Value> {
     let json: Value = serde_json::from_str(&to_json(spec, platform).expect("emit json")).expect("json parses");
-    let expected = match platform {
+    match platform {
         Some(_) => vec![json["pipeline_spec"].clone(), json["platform_spec"].clone()],
         None => vec![json],
-    };
-    assert_same(name, "YAML 1.2", &read_yaml12(&ours), &expected);
+    }
+}
+
+/// `yaml` has no `kfp_compiler::lint` problem, or the test fails listing them.
+fn assert_lints_clean(name: &str, yaml: &str) {
+    let problems = kfp_compiler::lint::lint_str(yaml).unwrap_or_else(|e| panic!("{name}: lint cannot read it: {e}"));
+    let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+    assert!(lines.is_empty(), "{name} has lint problems:\n{}", lines.join("\n"));
+}
+
+/// The outside checks of an emitted spec, for the ignored test: read by PyYAML (YAML 1.1, as the kfp
+/// SDK reads it) as the same values as `reference` (or, without one, as its JSON form), and accepted
+/// by `ir-validate --werror` (with `--load` when there is a reference: the kfp SDK writes its wrapper
+/// with PyYAML, which leaves `1e3` and `0o17` plain, so kfp's own output fails there, not ours).
+/// Fails, saying what to install, when python3, PyYAML or ir-validate are missing.
+pub(crate) fn check_outside(
+    name: &str,
+    spec: &PipelineSpec,
+    platform: Option<&PlatformSpec>,
+    reference: Option<&Path>,
+) {
+    let ours = to_yaml(spec, platform).expect("emit yaml");
     let dir = std::env::temp_dir().join(format!("kfp-rs-ir-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join(format!("{name}.yaml"));
     std::fs::write(&file, &ours).expect("write yaml");
-    if need("python3 with PyYAML (`pip install pyyaml`)", python_has("yaml")) {
-        assert_same(name, "YAML 1.1 (PyYAML, as the kfp SDK reads it)", &read_yaml11(&file), &expected);
-    }
-    // Not `--load`: the kfp SDK writes its wrapper with PyYAML, which leaves `1e3` and `0o17` plain
-    // (strings in YAML 1.1, numbers in YAML 1.2), so kfp's own output fails there, not ours.
-    ir_validate(name, &file, &ours, Load::No);
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// Whether ir-validate also runs `--load`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Load {
-    /// When kfp is installed.
-    IfInstalled,
-    /// Never.
-    No,
-}
-
-/// Runs `ir-validate --werror` (and `--load` if asked and kfp is installed) on `file`.
-fn ir_validate(name: &str, file: &Path, text: &str, load: Load) {
-    let tool = shared_dir().join("tools/ir-validate");
-    let have = tool.exists() && python_has("yaml, kfp.pipeline_spec.pipeline_spec_pb2, kfp.kubernetes");
-    if need("../shared/tools/ir-validate with its packages (see its --help)", have) {
-        let mut cmd = Command::new("python3");
-        cmd.arg(&tool).arg("--werror");
-        if load == Load::IfInstalled && python_has("kfp.compiler") {
-            cmd.arg("--load");
+    need("python3 with PyYAML (`pip install pyyaml`)", python_has("yaml"));
+    let reader = "YAML 1.1 (PyYAML, as the kfp SDK reads it)";
+    match reference {
+        Some(r) => {
+            assert_same(name, reader, &without_sdk_version(read_yaml11(&file)), &without_sdk_version(read_yaml11(r)))
         }
-        let out = cmd.arg(file).output().expect("run ir-validate");
-        let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        eprint!("{report}");
-        assert!(out.status.success(), "ir-validate rejected {name}:\n{report}\n--- emitted ---\n{text}");
+        None => assert_same(name, reader, &read_yaml11(&file), &json_docs(spec, platform)),
     }
+    let tool = shared_dir().join("tools/ir-validate");
+    need(&format!("{} (the project's shared directory: set KFP_SHARED_DIR)", tool.display()), tool.exists());
+    need(
+        "python3 with `pip install pyyaml kfp==2.17.3 kfp-pipeline-spec==2.17.3 googleapis-common-protos` and \
+         `pip install --no-deps kfp-kubernetes==2.17.3` for ir-validate",
+        python_has("yaml, kfp.compiler, kfp.pipeline_spec.pipeline_spec_pb2, kfp.kubernetes"),
+    );
+    let mut cmd = python();
+    cmd.arg(&tool).arg("--werror");
+    if reference.is_some() {
+        cmd.arg("--load");
+    }
+    let out = cmd.arg(&file).output().expect("run ir-validate");
+    let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "ir-validate rejected {name}:\n{report}\n--- emitted ---\n{ours}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Reads `file` into the structs and writes it again: the same values (YAML 1.2), so the structs hold
 /// every field and shape of it.
 pub(crate) fn check_read_back(file: &Path) {
-    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e} (set KFP_SHARED_DIR)", file.display()));
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let (spec, platform) = from_yaml(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let again = to_yaml(&spec, platform.as_ref()).expect("emit yaml");
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     assert_same(&name, "YAML 1.2 after a read and a write", &read_yaml12(&again), &read_yaml12(&text));
 }
 
-/// The reference files of `../shared/reference/kfp-v2/`; none (the test skips, or fails under `CI`)
-/// when the folder is missing.
+/// The reference files (the workspace's `tests/fixtures/kfp-v2/`).
 pub(crate) fn reference_files() -> Vec<PathBuf> {
-    let dir = shared_dir().join("reference/kfp-v2");
-    if need("../shared/reference/kfp-v2 (or $KFP_SHARED_DIR)", dir.is_dir()) { yaml_files(&dir) } else { Vec::new() }
+    yaml_files(&reference_dir())
 }
 
 /// The files of `tests/ir_reference/extra/`, compiled by kfp 2.17.3 from the `.py` files there.
@@ -134,7 +140,7 @@ pub(crate) fn extra_files() -> Vec<PathBuf> {
 
 fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e} (set KFP_SHARED_DIR)", dir.display()))
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .collect();
@@ -154,22 +160,18 @@ fn shared_dir() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
 }
 
-/// Whether missing tools must fail the tests rather than skip them.
-fn required() -> bool {
-    std::env::var_os("CI").is_some() || std::env::var_os("KFP_REQUIRE_TOOLS").is_some()
+/// Fails the test, saying what to install, when `ok` is false.
+fn need(what: &str, ok: bool) {
+    assert!(ok, "this test needs {what}; install it, or run the whole suite with `.ci/run`, which installs it");
 }
 
-/// Skips (false) or, under `CI` / `KFP_REQUIRE_TOOLS`, fails when a tool is missing.
-fn need(what: &str, ok: bool) -> bool {
-    if !ok {
-        assert!(!required(), "{what} is required (CI or KFP_REQUIRE_TOOLS is set)");
-        eprintln!("SKIPPED: {what} is not available");
-    }
-    ok
+/// The Python interpreter the tools run with: `$KFP_PYTHON`, or `python3`.
+fn python() -> Command {
+    Command::new(std::env::var_os("KFP_PYTHON").unwrap_or_else(|| "python3".into()))
 }
 
 fn python_has(modules: &str) -> bool {
-    Command::new("python3")
+    python()
         .args(["-c", &format!("import {modules}")])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -191,7 +193,7 @@ fn read_yaml12(text: &str) -> Vec<Value> {
 fn read_yaml11(file: &Path) -> Vec<Value> {
     let script = "import json, sys, yaml\n\
                   print(json.dumps(list(yaml.safe_load_all(open(sys.argv[1]))), default=str))";
-    let out = Command::new("python3").args(["-c", script]).arg(file).output().expect("python3");
+    let out = python().args(["-c", script]).arg(file).output().expect("python3");
     assert!(out.status.success(), "PyYAML: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("json")
 }
