@@ -210,7 +210,7 @@ mod tests {
         // 0 and 2 are joined, 1 lies between them: all three are one group.
         let parts = partition(&g, 0, 30).unwrap_or_else(|_| panic!("fits"));
         assert_eq!(parts.len(), 1);
-        let err = partition(&g, 0, 25).err().expect("too big");
+        let Err(err) = partition(&g, 0, 25) else { panic!("30 bytes do not fit in 25") };
         assert_eq!((err.tasks.len(), err.bytes), (3, 30));
     }
 }
