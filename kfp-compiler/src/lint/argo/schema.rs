@@ -160,24 +160,13 @@ fn object(defs: &Map<String, Value>, schema: &Map<String, Value>, map: &Map<Stri
 
 /// ` (did you mean `x`?)` for a known field one or two edits away.
 fn suggest(key: &str, props: Option<&Map<String, Value>>) -> String {
-    let best = props.into_iter().flat_map(|p| p.keys()).map(|k| (distance(key, k), k)).filter(|(d, _)| *d <= 2).min();
+    let best = props
+        .into_iter()
+        .flat_map(|p| p.keys())
+        .map(|k| (crate::lint::edit_distance(key, k), k))
+        .filter(|(d, _)| *d <= 2)
+        .min();
     best.map(|(_, k)| format!(" (did you mean `{k}`?)")).unwrap_or_default()
-}
-
-/// Edit distance (insertions, deletions, substitutions).
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for j in 0..b.len() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == b[j] { prev } else { 1 + prev.min(row[j]).min(row[j + 1]) };
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// Makes `schema.json` from Argo's published schema.
@@ -333,8 +322,8 @@ mod tests {
 
     #[test]
     fn edit_distance() {
-        assert_eq!(distance("dependecies", "dependencies"), 1);
-        assert_eq!(distance("abc", "abc"), 0);
+        assert_eq!(crate::lint::edit_distance("dependecies", "dependencies"), 1);
+        assert_eq!(crate::lint::edit_distance("abc", "abc"), 0);
         assert_eq!(
             suggest("dependecies", Some(&serde_json::from_str(r#"{"dependencies":1}"#).unwrap())),
             " (did you mean `dependencies`?)"

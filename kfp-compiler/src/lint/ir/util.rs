@@ -67,26 +67,10 @@ pub(super) fn text(v: &Value) -> &str {
 pub(super) fn hint<'a>(name: &str, options: impl IntoIterator<Item = &'a String>) -> String {
     let best = options
         .into_iter()
-        .map(|o| (distance(name, o), o))
+        .map(|o| (crate::lint::edit_distance(name, o), o))
         .filter(|(d, o)| *d * 3 <= o.chars().count().max(name.chars().count()))
         .min_by_key(|(d, _)| *d);
     best.map(|(_, o)| format!(" (did you mean '{o}'?)")).unwrap_or_default()
-}
-
-/// Levenshtein distance.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// One node list per back edge (first node repeated at the end), nodes visited in name order.
